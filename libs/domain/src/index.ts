@@ -1,1 +1,5 @@
 export * from './vocabulary';
+export * from './errors';
+export * from './event-status';
+export * from './event-title';
+export * from './channel-selection';

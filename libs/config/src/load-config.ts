@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+export type ConfigClass<T> = new () => T;
+
+/** Thrown at start-up when a variable is missing or malformed; the message names each one. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n')}\n` +
+        'See .env.example for every variable and its default.',
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/**
+ * Reads the variables a config class declares (every property must have an initialiser,
+ * `undefined` included, so that it is known), converts them to the declared types and
+ * validates them with class-validator. An empty string counts as unset.
+ */
+export function loadConfig<T extends object>(schema: ConfigClass<T>, env: NodeJS.ProcessEnv = process.env): T {
+  const defaults = new schema() as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(schema, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigValidationError(errors.flatMap(describe(raw)));
+  return Object.freeze(config);
+}
+
+const describe =
+  (raw: Record<string, unknown>) =>
+  (error: ValidationError): { variable: string; problem: string }[] => {
+    const given = raw[error.property];
+    const problem = Object.values(error.constraints ?? {}).join('; ');
+    return [
+      {
+        variable: error.property,
+        problem: given === undefined ? `is required (${problem})` : `${problem} (got ${JSON.stringify(given)})`,
+      },
+    ];
+  };

@@ -1,0 +1,58 @@
+import { ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IntegerList } from './decorators';
+
+/**
+ * What every service reads: infrastructure URLs with local defaults, naming prefixes that
+ * keep parallel runs apart, and messaging tunables. Each app extends it with its own
+ * variables (see `apps/*\/src/*.config.ts`); nothing reads `process.env` anywhere else.
+ */
+export class ServiceConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_-]+(\?.*)?$/, {
+    message: 'must be a postgres:// URL that names a database',
+  })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/appointments';
+
+  @Matches(/^amqps?:\/\/.+/, { message: 'must be an amqp:// or amqps:// URL' })
+  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every exchange and queue name (e.g. `staging.`); lets test runs share a broker. */
+  @Matches(/^[A-Za-z0-9_.-]*$/, { message: 'may only hold letters, digits, dot, dash and underscore' })
+  AMQP_NAMESPACE = '';
+
+  /** Prefix of every Redis key (BullMQ queues); lets test runs share a Redis. */
+  @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'may only hold letters, digits, colon, dot, dash and underscore' })
+  REDIS_PREFIX = 'appointments';
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AMQP_PREFETCH = 20;
+
+  /** Delays before each redelivery of a message whose handler failed; after the last it is dead-lettered. */
+  @IntegerList()
+  @IsInt({ each: true })
+  @Min(10, { each: true })
+  @ArrayMinSize(0)
+  MESSAGE_RETRY_DELAYS_MS: number[] = [1000, 5000, 30000];
+
+  @IsInt()
+  @Min(100)
+  RPC_TIMEOUT_MS = 5000;
+
+  /** The outbox relay is woken by LISTEN/NOTIFY; this poll is its safety net. */
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_MS = 1000;
+
+  @IsString()
+  SERVICE_INSTANCE = `${process.pid}`;
+}

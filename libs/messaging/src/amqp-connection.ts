@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import * as amqp from 'amqplib';
+import type { Logger } from 'pino';
+
+export type ConnectionSetup = (connection: amqp.ChannelModel) => Promise<void>;
+
+/** Publishing was not possible: no connection to the broker right now, or the broker refused it. */
+export class BrokerUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerUnavailable';
+  }
+}
+
+/**
+ * One AMQP connection per process that comes back by itself. Nothing is buffered in
+ * memory while the broker is away: `publish` fails fast (the outbox keeps the event and
+ * retries), consumers are re-created by their setups after each reconnect.
+ */
+export class AmqpConnection extends EventEmitter {
+  private connection: amqp.ChannelModel | null = null;
+  private publishChannel: Promise<amqp.ConfirmChannel> | null = null;
+  private readonly setups: ConnectionSetup[] = [];
+  private stopped = false;
+  private retryDelayMs = 250;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly name: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  get isConnected(): boolean {
+    return this.connection !== null;
+  }
+
+  /** Runs `setup` now if connected, and after every reconnect. */
+  async onConnected(setup: ConnectionSetup): Promise<void> {
+    this.setups.push(setup);
+    if (this.connection) await setup(this.connection);
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  waitUntilConnected(timeoutMs: number): Promise<void> {
+    if (this.connection) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connected', onConnected);
+        reject(new BrokerUnavailable(`no connection to RabbitMQ within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnected = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('connected', onConnected);
+    });
+  }
+
+  /** Publishes persistently and resolves only once the broker has confirmed the message. */
+  async publish(exchange: string, routingKey: string, content: Buffer, options: amqp.Options.Publish = {}): Promise<void> {
+    const channel = await this.getPublishChannel();
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(exchange, routingKey, content, { persistent: true, ...options }, (error) =>
+        error ? reject(new BrokerUnavailable(`broker did not confirm the message: ${String(error)}`)) : resolve(),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const connection = this.connection;
+    this.connection = null;
+    this.publishChannel = null;
+    if (connection) await connection.close().catch(() => undefined);
+  }
+
+  private getPublishChannel(): Promise<amqp.ConfirmChannel> {
+    const connection = this.connection;
+    if (!connection) return Promise.reject(new BrokerUnavailable('not connected to RabbitMQ'));
+    if (!this.publishChannel) {
+      const created = connection.createConfirmChannel().then((channel) => {
+        channel.on('error', (error) => this.logger.warn({ err: error }, 'publish channel error'));
+        channel.on('close', () => {
+          if (this.publishChannel === created) this.publishChannel = null;
+        });
+        return channel;
+      });
+      created.catch(() => {
+        if (this.publishChannel === created) this.publishChannel = null;
+      });
+      this.publishChannel = created;
+    }
+    return this.publishChannel;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const connection = await amqp.connect(this.url, { clientProperties: { connection_name: this.name } });
+      connection.on('error', (error) => this.logger.warn({ err: error }, 'AMQP connection error'));
+      connection.on('close', () => this.onClosed(connection));
+      this.connection = connection;
+      this.retryDelayMs = 250;
+      for (const setup of this.setups) await setup(connection);
+      this.logger.info({ connection: this.name }, 'connected to RabbitMQ');
+      this.emit('connected');
+    } catch (error) {
+      this.logger.warn({ err: error, retryInMs: this.retryDelayMs }, 'RabbitMQ unreachable; retrying');
+      if (this.connection) {
+        const failed = this.connection;
+        this.connection = null;
+        await failed.close().catch(() => undefined);
+      }
+      this.scheduleReconnect();
+    }
+  }
+
+  private onClosed(connection: amqp.ChannelModel) {
+    if (this.connection !== connection) return;
+    this.connection = null;
+    this.publishChannel = null;
+    this.emit('disconnected');
+    if (!this.stopped) {
+      this.logger.warn('lost the RabbitMQ connection; reconnecting');
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.reconnectTimer) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, delay);
+  }
+}

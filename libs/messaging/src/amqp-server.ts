@@ -1,0 +1,270 @@
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import { CORRELATION_HEADER, runWithCorrelation, sanitiseCorrelationId } from '@appointments/observability';
+import { quoteIdentifier } from '@appointments/persistence';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from './amqp-connection';
+import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
+import { DomainEventContext, RpcRequestContext } from './domain-event-context';
+import { isPermanentFailure, toErrorShape } from './failure-policy';
+import { MessagingNames } from './naming';
+import { DomainEventOutbox } from './outbox';
+
+export interface AmqpServerOptions {
+  service: string;
+  names: MessagingNames;
+  connection: AmqpConnection;
+  logger: Logger;
+  prefetch: number;
+  /** Delay before each retry of a failed message; its length is the number of retries. */
+  retryDelaysMs: number[];
+  /** Needed for `@EventPattern` handlers: the idempotency record and the handler's effect share one transaction. */
+  dataSource?: DataSource;
+  schema?: string;
+  outbox?: DomainEventOutbox;
+}
+
+const ATTEMPT_HEADER = 'x-attempt';
+/** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
+const DELIVERY_LIMIT = 10;
+
+/**
+ * A Nest custom transport over RabbitMQ, so services keep `@EventPattern` and
+ * `@MessagePattern` handlers while the transport gives them what the stock RMQ transport
+ * does not: manual acks after the database commit, idempotency, bounded retries, a
+ * dead-letter queue and confirmed publishing. See the lib's README for the design.
+ */
+export class AmqpServer extends Server implements CustomTransportStrategy {
+  private channels: Channel[] = [];
+  private closing = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: AmqpServerOptions) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void) {
+    this.options.connection
+      .onConnected((connection) => this.setup(connection))
+      .then(() => callback(), (error) => callback(error));
+  }
+
+  async close() {
+    this.closing = true;
+    const channels = this.channels;
+    this.channels = [];
+    await Promise.all(
+      channels.map(async (channel) => {
+        // Stop taking new messages, finish the ones in hand, then close.
+        const tags = (channel as unknown as { consumerTags?: string[] }).consumerTags ?? [];
+        await Promise.all(tags.map((tag) => channel.cancel(tag).catch(() => undefined)));
+      }),
+    );
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
+  }
+
+  on(): never {
+    throw new Error('AmqpServer does not emit transport events; see the logs');
+  }
+
+  unwrap<T>(): T {
+    return this.options.connection as T;
+  }
+
+  /** The patterns of the `@EventPattern` handlers: the routing keys the event queue is bound to. */
+  eventPatterns(): string[] {
+    return [...this.messageHandlers].filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
+  }
+
+  rpcPatterns(): string[] {
+    return [...this.messageHandlers].filter(([, handler]) => !handler.isEventHandler).map(([pattern]) => pattern);
+  }
+
+  private async setup(connection: ChannelModel) {
+    if (this.closing) return;
+    const { names, service, prefetch, retryDelaysMs } = this.options;
+    const eventPatterns = this.eventPatterns();
+    if (eventPatterns.length > 0) {
+      if (!this.options.dataSource || !this.options.schema) {
+        throw new Error(`${service} has event handlers but no database for idempotent consumption`);
+      }
+      const channel = await this.openChannel(connection, prefetch);
+      const queue = names.eventQueue(service);
+      const deadLetters = names.deadLetterQueue(service);
+      await channel.assertExchange(names.exchange, 'topic', { durable: true });
+      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': DELIVERY_LIMIT,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': deadLetters,
+        },
+      });
+      for (const [index, delay] of retryDelaysMs.entries()) {
+        await channel.assertQueue(names.retryQueue(service, index + 1), {
+          durable: true,
+          arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+        });
+      }
+      for (const pattern of eventPatterns) await channel.bindQueue(queue, names.exchange, pattern);
+      await channel.consume(queue, (message) => message && this.track(this.onDomainEvent(channel, message)), {
+        noAck: false,
+      });
+    }
+    const rpcPatterns = this.rpcPatterns();
+    if (rpcPatterns.length > 0) {
+      const channel = await this.openChannel(connection, prefetch);
+      const queue = names.rpcQueue(service);
+      await channel.assertQueue(queue, { durable: false, autoDelete: true });
+      await channel.consume(queue, (message) => message && this.track(this.onRequest(channel, message)), {
+        noAck: false,
+      });
+    }
+    this.options.logger.info({ eventPatterns, rpcPatterns }, 'consuming from RabbitMQ');
+  }
+
+  private async openChannel(connection: ChannelModel, prefetch: number) {
+    const channel = await connection.createChannel();
+    channel.on('error', (error) => this.options.logger.warn({ err: error }, 'consumer channel error'));
+    await channel.prefetch(prefetch);
+    this.channels.push(channel);
+    channel.on('close', () => {
+      this.channels = this.channels.filter((open) => open !== channel);
+    });
+    return channel;
+  }
+
+  private track(work: Promise<void>) {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const correlationId = sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
+    await runWithCorrelation(correlationId, async () => {
+      const { logger } = this.options;
+      let envelope: DomainEventEnvelope | undefined;
+      try {
+        envelope = parseDomainEvent(message.content);
+        const outcome = await this.applyOnce(envelope, message);
+        logger.debug({ eventType: envelope.type, messageId: envelope.id, outcome }, 'domain event handled');
+        channel.ack(message);
+      } catch (error) {
+        await this.settleFailure(channel, message, envelope, error);
+      }
+    });
+  }
+
+  /** Runs the handler and records the message id in one transaction; a known id is skipped. */
+  private async applyOnce(envelope: DomainEventEnvelope, message: ConsumeMessage): Promise<'applied' | 'duplicate'> {
+    const { dataSource, schema, service, outbox } = this.options;
+    const handler = this.getHandlerByPattern(envelope.type);
+    if (!handler) return 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
+    const afterCommit: (() => Promise<void>)[] = [];
+    const outcome = await dataSource!.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO ${quoteIdentifier(schema!)}.processed_messages (consumer, message_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [service, envelope.id],
+      );
+      if (inserted.length === 0) return 'duplicate' as const;
+      const context = new DomainEventContext([envelope, manager, message, outbox ?? null, afterCommit]);
+      await this.invoke(handler, envelope.payload, context);
+      return 'applied' as const;
+    });
+    for (const work of afterCommit) {
+      await work().catch((error) => this.options.logger.error({ err: error }, 'after-commit work failed'));
+    }
+    return outcome;
+  }
+
+  private async settleFailure(channel: Channel, message: ConsumeMessage, envelope: DomainEventEnvelope | undefined, error: unknown) {
+    const { connection, names, service, retryDelaysMs, logger } = this.options;
+    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
+    const permanent = isPermanentFailure(error);
+    const shape = toErrorShape(error);
+    const context = { eventType: envelope?.type, messageId: envelope?.id, attempt, err: error };
+    try {
+      if (!permanent && attempt < retryDelaysMs.length) {
+        await connection.publish('', names.retryQueue(service, attempt + 1), message.content, {
+          ...message.properties,
+          headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
+        });
+        logger.warn({ ...context, retryInMs: retryDelaysMs[attempt] }, 'handler failed; message will be retried');
+      } else {
+        await connection.publish('', names.deadLetterQueue(service), message.content, {
+          ...message.properties,
+          headers: {
+            ...message.properties.headers,
+            'x-dead-letter-reason': permanent ? 'rejected' : 'retries-exhausted',
+            'x-error-code': shape.code,
+            'x-error-message': shape.message,
+            'x-failed-at': new Date().toISOString(),
+            'x-original-exchange': message.fields.exchange,
+            'x-original-routing-key': message.fields.routingKey,
+            'x-consumer': service,
+          },
+        });
+        logger.error({ ...context, permanent }, 'message dead-lettered');
+      }
+      channel.ack(message);
+    } catch (publishError) {
+      // The broker is going away: leave the message unacknowledged; it is redelivered later.
+      logger.warn({ err: publishError }, 'could not park a failed message; it stays on its queue');
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        /* channel already closed: the broker requeues it */
+      }
+    }
+  }
+
+  private async onRequest(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const correlationId = sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
+    await runWithCorrelation(correlationId, async () => {
+      const { replyTo, correlationId: requestId, type: pattern } = message.properties;
+      let reply: unknown;
+      try {
+        const handler = typeof pattern === 'string' ? this.getHandlerByPattern(pattern) : null;
+        if (!handler) throw Object.assign(new Error(`no handler for request ${String(pattern)}`), { code: 'not_found' });
+        let payload: unknown;
+        try {
+          payload = JSON.parse(message.content.toString('utf8'));
+        } catch {
+          throw Object.assign(new Error('request body is not JSON'), { code: 'invalid_input' });
+        }
+        const data = await this.invoke(handler, payload, new RpcRequestContext([message]));
+        reply = { ok: true, data: data ?? null };
+      } catch (error) {
+        const shape = toErrorShape(error);
+        if (shape.code === 'internal') this.options.logger.error({ err: error, pattern }, 'request failed');
+        else this.options.logger.info({ pattern, code: shape.code, reason: shape.message }, 'request refused');
+        reply = { ok: false, error: shape.code === 'internal' ? { ...shape, message: `${this.options.service} failed to handle ${pattern}` } : shape };
+      }
+      if (replyTo) {
+        await this.options.connection
+          .publish('', replyTo, Buffer.from(JSON.stringify(reply)), {
+            correlationId: requestId,
+            contentType: 'application/json',
+            persistent: false,
+          })
+          .catch((error) => this.options.logger.warn({ err: error }, 'could not send a reply'));
+      }
+      try {
+        channel.ack(message);
+      } catch {
+        /* channel closed meanwhile */
+      }
+    });
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, context: unknown): Promise<unknown> {
+    const result = await handler(data, context);
+    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+}

@@ -1,0 +1,43 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+import type { ConsumeMessage } from 'amqplib';
+import { EntityManager } from 'typeorm';
+import { DomainEventEnvelope, NewDomainEvent } from './domain-event';
+import { DomainEventOutbox } from './outbox';
+
+type Args = [DomainEventEnvelope, EntityManager, ConsumeMessage, DomainEventOutbox | null, (() => Promise<void>)[]];
+
+/**
+ * What an `@EventPattern` handler gets besides the payload: the envelope, and the
+ * transaction in which the message is marked processed. Write the effect with `manager`
+ * and publish follow-up events with `publish`, and all of it commits as one unit before
+ * the message is acknowledged.
+ */
+export class DomainEventContext extends BaseRpcContext<Args> {
+  get envelope(): DomainEventEnvelope {
+    return this.args[0];
+  }
+  get manager(): EntityManager {
+    return this.args[1];
+  }
+  get message(): ConsumeMessage {
+    return this.args[2];
+  }
+
+  /** Adds follow-up domain events to the handler's transaction (outbox). */
+  async publish(events: NewDomainEvent[]) {
+    const outbox = this.args[3];
+    if (!outbox) throw new Error('this service has no outbox configured');
+    return outbox.add(this.manager, events);
+  }
+
+  /** Work to do once the transaction has committed (e.g. a provider call); failures are logged. */
+  afterCommit(work: () => Promise<void>) {
+    this.args[4].push(work);
+  }
+}
+
+export class RpcRequestContext extends BaseRpcContext<[ConsumeMessage]> {
+  get message(): ConsumeMessage {
+    return this.args[0];
+  }
+}

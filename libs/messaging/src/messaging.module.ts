@@ -1,0 +1,149 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ServiceConfig } from '@appointments/config';
+import { HealthIndicator, LOGGER } from '@appointments/observability';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from './amqp-connection';
+import { AmqpServer } from './amqp-server';
+import { MessagingNames } from './naming';
+import { DomainEventOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { RpcClient } from './rpc-client';
+
+export interface MessagingOptions {
+  /** The service's name: its queues are `<service>.events` and `<service>.rpc`. */
+  service: string;
+  /** The service's PostgreSQL schema, when it publishes events (outbox) or consumes them (idempotency). */
+  schema?: string;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** Reports whether the process holds a live connection to RabbitMQ. */
+@Injectable()
+export class BrokerHealthIndicator implements HealthIndicator {
+  readonly name = 'broker';
+  constructor(private readonly connection: AmqpConnection) {}
+  async check(): Promise<void> {
+    if (!this.connection.isConnected) throw new Error('not connected to RabbitMQ');
+  }
+}
+
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly connection: AmqpConnection,
+    @Optional() private readonly relay: OutboxRelay | null,
+  ) {}
+
+  onApplicationBootstrap() {
+    this.relay?.start();
+  }
+
+  async onApplicationShutdown() {
+    await this.relay?.stop();
+    await this.connection.close();
+  }
+}
+
+/**
+ * Everything a service needs to talk over RabbitMQ, configured from `ServiceConfig`:
+ * the connection, the transport server for its handlers, an RPC client, and (with a
+ * schema) the transactional outbox and its relay. `main.ts` connects the server with
+ * `app.connectMicroservice({ strategy: app.get(AmqpServer) })`.
+ */
+@Module({})
+export class MessagingModule {
+  static forService(options: MessagingOptions): DynamicModule {
+    const withSchema = options.schema !== undefined;
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: MessagingNames,
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => new MessagingNames(config.AMQP_NAMESPACE),
+        },
+        {
+          provide: AmqpConnection,
+          inject: [ServiceConfig, LOGGER],
+          useFactory: (config: ServiceConfig, logger: Logger) => {
+            const connection = new AmqpConnection(config.AMQP_URL, `${options.service}#${config.SERVICE_INSTANCE}`, logger);
+            connection.start();
+            return connection;
+          },
+        },
+        {
+          provide: RpcClient,
+          inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER],
+          useFactory: (connection: AmqpConnection, names: MessagingNames, config: ServiceConfig, logger: Logger) =>
+            new RpcClient(connection, names, config.RPC_TIMEOUT_MS, logger),
+        },
+        ...(withSchema
+          ? [
+              { provide: DomainEventOutbox, useValue: new DomainEventOutbox(options.schema!, options.service) },
+              {
+                provide: OutboxRelay,
+                inject: [getDataSourceToken(), AmqpConnection, MessagingNames, ServiceConfig, LOGGER],
+                useFactory: (
+                  dataSource: DataSource,
+                  connection: AmqpConnection,
+                  names: MessagingNames,
+                  config: ServiceConfig,
+                  logger: Logger,
+                ) =>
+                  new OutboxRelay(
+                    dataSource,
+                    connection,
+                    {
+                      schema: options.schema!,
+                      exchange: names.exchange,
+                      databaseUrl: config.DATABASE_URL,
+                      pollMs: config.OUTBOX_POLL_MS,
+                    },
+                    logger,
+                  ),
+              },
+            ]
+          : [{ provide: OutboxRelay, useValue: null }]),
+        {
+          provide: AmqpServer,
+          inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER, { token: getDataSourceToken(), optional: true }],
+          useFactory: (
+            connection: AmqpConnection,
+            names: MessagingNames,
+            config: ServiceConfig,
+            logger: Logger,
+            dataSource?: DataSource,
+          ) =>
+            new AmqpServer({
+              service: options.service,
+              names,
+              connection,
+              logger,
+              prefetch: config.AMQP_PREFETCH,
+              retryDelaysMs: config.MESSAGE_RETRY_DELAYS_MS,
+              dataSource: withSchema ? dataSource : undefined,
+              schema: options.schema,
+              outbox: withSchema ? new DomainEventOutbox(options.schema!, options.service) : undefined,
+            }),
+        },
+        BrokerHealthIndicator,
+        MessagingLifecycle,
+      ],
+      exports: [AmqpConnection, MessagingNames, RpcClient, AmqpServer, BrokerHealthIndicator, OutboxRelay, ...(withSchema ? [DomainEventOutbox] : [])],
+    };
+  }
+}
+

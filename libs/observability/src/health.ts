@@ -1,0 +1,94 @@
+import { Controller, DynamicModule, Get, Inject, Injectable, Module, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+/** One dependency a service needs to do its work (database, broker, Redis). */
+export interface HealthIndicator {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export const HEALTH_INDICATORS = Symbol('HEALTH_INDICATORS');
+export const HEALTH_SERVICE_NAME = Symbol('HEALTH_SERVICE_NAME');
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  service: string;
+  checks: Record<string, { status: 'up' | 'down'; error?: string; latencyMs: number }>;
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(HEALTH_SERVICE_NAME) private readonly service: string,
+    @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[],
+  ) {}
+
+  async report(timeoutMs = 2000): Promise<HealthReport> {
+    const entries = await Promise.all(
+      this.indicators.map(async (indicator) => {
+        const started = Date.now();
+        try {
+          await withTimeout(indicator.check(), timeoutMs, `${indicator.name} did not answer within ${timeoutMs} ms`);
+          return [indicator.name, { status: 'up' as const, latencyMs: Date.now() - started }] as const;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return [indicator.name, { status: 'down' as const, error: message, latencyMs: Date.now() - started }] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    const status = entries.every(([, check]) => check.status === 'up') ? 'ok' : 'unavailable';
+    return { status, service: this.service, checks };
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  async get(@Res() reply: FastifyReply) {
+    const report = await this.health.report();
+    reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  }
+}
+
+/**
+ * `GET /health` on every service: 200 when each of its dependencies answers, 503 naming
+ * the one that does not. Indicators are given as provider tokens of the app's module.
+ */
+@Module({})
+export class HealthModule {
+  static forRoot(service: string, indicatorTokens: unknown[]): DynamicModule {
+    return {
+      module: HealthModule,
+      controllers: [HealthController],
+      providers: [
+        HealthService,
+        { provide: HEALTH_SERVICE_NAME, useValue: service },
+        {
+          provide: HEALTH_INDICATORS,
+          useFactory: (...indicators: HealthIndicator[]) => indicators,
+          inject: indicatorTokens as never[],
+        },
+      ],
+      exports: [HealthService],
+    };
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

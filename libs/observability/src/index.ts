@@ -1,0 +1,5 @@
+export * from './correlation';
+export * from './logger';
+export * from './logger.module';
+export * from './health';
+export * from './redis-health';

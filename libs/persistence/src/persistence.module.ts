@@ -1,0 +1,77 @@
+import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceConfig } from '@appointments/config';
+import { LOGGER, HealthIndicator } from '@appointments/observability';
+import type { Logger } from 'pino';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { ensureDatabase } from './database';
+import { migrateSchema } from './migrations';
+
+export interface PersistenceOptions {
+  /** The PostgreSQL schema this service owns; its tables and migrations table live there. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: MixedList<Function | string | EntitySchema<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  migrations: MixedList<Function | string>;
+}
+
+export const SERVICE_SCHEMA = Symbol('SERVICE_SCHEMA');
+
+/** Reports whether PostgreSQL answers on the service's pool. */
+@Injectable()
+export class DatabaseHealthIndicator implements HealthIndicator {
+  readonly name = 'database';
+  constructor(private readonly dataSource: DataSource) {}
+  async check(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
+
+@Injectable()
+class SchemaMigrator implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit() {
+    const applied = await migrateSchema(this.dataSource, this.schema);
+    this.logger.info({ schema: this.schema, applied }, applied.length ? 'migrations applied' : 'schema up to date');
+  }
+}
+
+/**
+ * TypeORM on PostgreSQL for one service: creates the database when missing, applies the
+ * service's migrations at start (never `synchronize`), exposes a health indicator.
+ */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ServiceConfig],
+          useFactory: async (config: ServiceConfig) => {
+            await ensureDatabase(config.DATABASE_URL);
+            return {
+              type: 'postgres' as const,
+              url: config.DATABASE_URL,
+              schema: options.schema,
+              entities: options.entities,
+              migrations: options.migrations,
+              migrationsTableName: 'migrations',
+              migrationsRun: false,
+              synchronize: false,
+              extra: { max: 10, application_name: options.schema },
+            };
+          },
+        }),
+      ],
+      providers: [DatabaseHealthIndicator, SchemaMigrator, { provide: SERVICE_SCHEMA, useValue: options.schema }],
+      exports: [DatabaseHealthIndicator, SERVICE_SCHEMA, TypeOrmModule],
+    };
+  }
+}
