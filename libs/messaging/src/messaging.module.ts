@@ -42,7 +42,9 @@ export class BrokerHealthIndicator implements HealthIndicator {
 class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly connection: AmqpConnection,
-    @Optional() private readonly relay: OutboxRelay | null,
+    // Explicit token: a union type is reflected as `Object` by some compilers (SWC), which
+    // made Nest inject nothing here and the relay never started.
+    @Optional() @Inject(OutboxRelay) private readonly relay: OutboxRelay | null,
   ) {}
 
   onApplicationBootstrap() {

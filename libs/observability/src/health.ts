@@ -1,6 +1,7 @@
 import { Controller, DynamicModule, Get, Inject, Injectable, Module, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RedisHealthIndicator } from './redis-health';
 
 /** One dependency a service needs to do its work (database, broker, Redis). */
 export interface HealthIndicator {
@@ -67,6 +68,7 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         HealthService,
+        RedisHealthIndicator,
         { provide: HEALTH_SERVICE_NAME, useValue: service },
         {
           provide: HEALTH_INDICATORS,

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ServiceConfig } from '@appointments/config';
 import Redis from 'ioredis';
-import { HealthIndicator } from './health';
+import type { HealthIndicator } from './health';
 
 /** Reports whether Redis answers PING. One lazy connection per process. */
 @Injectable()

@@ -1,2 +1,3 @@
 export * from './eventually';
 export * from './isolated-environment';
+export * from './amqp-namespace';

@@ -1,0 +1,43 @@
+/** One email ready to hand to a provider: content already rendered, addresses resolved. */
+export interface OutboundEmail {
+  /** Our notification id; providers echo it back in delivery events. */
+  notificationId: string;
+  to: { email: string; name?: string };
+  from: { email: string; name?: string };
+  replyTo?: { email: string; name?: string };
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export interface EmailSendResult {
+  /** The provider's id for the accepted message, when it gives one. */
+  providerMessageId: string | null;
+}
+
+/** One class per vendor (SendGrid, the local sink) behind this interface. */
+export interface EmailProvider {
+  readonly name: string;
+  /** Resolves once the provider accepted the email; rejects with `ProviderSendError`. */
+  send(email: OutboundEmail): Promise<EmailSendResult>;
+}
+
+export const EMAIL_PROVIDER = Symbol('EMAIL_PROVIDER');
+
+/**
+ * A provider refused or could not take an email. `transient` tells the caller whether a
+ * retry may succeed (rate limit, provider outage, network, timeout) or not (bad address,
+ * bad request, bad credentials).
+ */
+export class ProviderSendError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly providerCode?: string | number,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderSendError';
+  }
+}

@@ -1,0 +1,74 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ByIdQuery,
+  ChatterEntryView,
+  CreateEventCommand,
+  EventView,
+  SCHEDULING_REQUEST,
+  SendNotificationCommand,
+  SendNotificationResult,
+  UpdateEventCommand,
+} from '@appointments/contracts';
+import { DataSource } from 'typeorm';
+import { ChatterEntryEntity } from '../persistence/chatter-entry.entity';
+import { EventEntity } from '../persistence/event.entity';
+import { TemplateEntity } from '../persistence/template.entity';
+import { chatterView, eventView } from '../persistence/views';
+import { CreateEventHandler } from './create-event/create-event.handler';
+import { EventLoader } from './event-loader';
+import { SendNotificationHandler } from './send-notification/send-notification.handler';
+import { UpdateEventHandler } from './update-event/update-event.handler';
+
+/** Translates requests into handler calls; the rules live in the handlers and the domain lib. */
+@Controller()
+export class EventsController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly loader: EventLoader,
+    private readonly createEvent: CreateEventHandler,
+    private readonly updateEvent: UpdateEventHandler,
+    private readonly sendNotification: SendNotificationHandler,
+  ) {}
+
+  @MessagePattern(SCHEDULING_REQUEST.createEvent)
+  create(@Payload() command: CreateEventCommand): Promise<EventView> {
+    return this.createEvent.execute(command);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.updateEvent)
+  update(@Payload() command: UpdateEventCommand): Promise<EventView> {
+    return this.updateEvent.execute(command);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.sendNotification)
+  send(@Payload() command: SendNotificationCommand): Promise<SendNotificationResult> {
+    return this.sendNotification.execute(command);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.getEvent)
+  async get(@Payload() query: ByIdQuery): Promise<EventView> {
+    const { event, template } = await this.loader.load(this.dataSource.manager, query.id);
+    return eventView(event, template.customerTitle);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.listEvents)
+  async list(): Promise<EventView[]> {
+    const rows = await this.dataSource.manager.find(EventEntity, { order: { start: 'DESC' }, take: 500 });
+    const templates = new Map(
+      (await this.dataSource.manager.find(TemplateEntity)).map((template) => [template.id, template.customerTitle]),
+    );
+    return rows.map((row) => eventView(row, templates.get(row.templateId) ?? ''));
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.getChatter)
+  async chatter(@Payload() query: ByIdQuery): Promise<ChatterEntryView[]> {
+    await this.loader.load(this.dataSource.manager, query.id);
+    const rows = await this.dataSource.manager.find(ChatterEntryEntity, {
+      where: { eventId: query.id },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map(chatterView);
+  }
+}

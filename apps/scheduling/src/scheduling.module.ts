@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from '@appointments/config';
+import { SERVICE } from '@appointments/contracts';
+import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
+import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
+import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
+import { ChatterLog } from './chatter/chatter-log';
+import { CustomersController } from './customers/customers.controller';
+import { CreateEventHandler } from './events/create-event/create-event.handler';
+import { EventLoader } from './events/event-loader';
+import { EventsController } from './events/events.controller';
+import { NotificationOutcomeController } from './events/notification-outcome/notification-outcome.controller';
+import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
+import { UpdateEventHandler } from './events/update-event/update-event.handler';
+import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
+import { CustomerEntity } from './persistence/customer.entity';
+import { EventEntity } from './persistence/event.entity';
+import { InitialScheduling1763700000000 } from './persistence/migrations/1763700000000-initial-scheduling';
+import { TemplateEntity } from './persistence/template.entity';
+import { SchedulingConfig } from './scheduling.config';
+import { TemplatesController } from './templates/templates.controller';
+
+const ENTITIES = [CustomerEntity, TemplateEntity, EventEntity, ChatterEntryEntity];
+
+/** Owns events, customers, templates and chatter, and applies the state machine's decisions. */
+@Module({})
+export class SchedulingModule {
+  static register(config: SchedulingConfig): DynamicModule {
+    return {
+      module: SchedulingModule,
+      imports: [
+        ConfigModule.forRoot(SchedulingConfig, config),
+        LoggerModule.forRoot(createLogger(SERVICE.scheduling, config.LOG_LEVEL)),
+        PersistenceModule.forRoot({ schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000] }),
+        TypeOrmModule.forFeature(ENTITIES),
+        MessagingModule.forService({ service: SERVICE.scheduling, schema: 'scheduling' }),
+        HealthModule.forRoot(SERVICE.scheduling, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
+      ],
+      controllers: [CustomersController, TemplatesController, EventsController, NotificationOutcomeController],
+      providers: [ChatterLog, EventLoader, CreateEventHandler, UpdateEventHandler, SendNotificationHandler],
+    };
+  }
+}

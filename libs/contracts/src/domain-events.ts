@@ -1,0 +1,112 @@
+import type {
+  AttendeeStatus,
+  BookingStatus,
+  Channel,
+  ChannelSkipReason,
+  DeliveryStatus,
+  NotificationState,
+  NotificationType,
+} from '@appointments/domain';
+import type { NotificationConfig } from './template.dto';
+
+/** Names of the domain events (routing keys on the domain-events exchange). */
+export const DOMAIN_EVENT = {
+  EventBooked: 'EventBooked',
+  RsvpRequested: 'RsvpRequested',
+  ReminderSent: 'ReminderSent',
+  CustomerResponded: 'CustomerResponded',
+  FieldsChanged: 'FieldsChanged',
+  UpdateSent: 'UpdateSent',
+  EventCancelled: 'EventCancelled',
+  EventRescheduled: 'EventRescheduled',
+  NotificationRequested: 'NotificationRequested',
+  NotificationSent: 'NotificationSent',
+  NotificationFailed: 'NotificationFailed',
+  DeliveryStatusChanged: 'DeliveryStatusChanged',
+  InboundMessageReceived: 'InboundMessageReceived',
+  OptOutChanged: 'OptOutChanged',
+} as const;
+export type DomainEventName = (typeof DOMAIN_EVENT)[keyof typeof DOMAIN_EVENT];
+
+export interface PersonRef {
+  id?: string;
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** The event's state after a status change; part of EventBooked, RsvpRequested, EventCancelled... */
+export interface EventStatusChangedPayload {
+  eventId: string;
+  bookingStatus: BookingStatus;
+  attendeeStatus: AttendeeStatus;
+  notificationState: NotificationState;
+  previousBookingStatus: BookingStatus;
+  title: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  templateId: string;
+  /** Raised whenever the start moves; reminders keyed on it never fire for a stale start. */
+  startVersion: number;
+}
+
+export interface FieldsChangedPayload {
+  eventId: string;
+  changes: { field: string; oldValue: unknown; newValue: unknown }[];
+  notificationState: NotificationState;
+  start: string;
+  end: string;
+  timeZone: string;
+  startVersion: number;
+}
+
+/** Everything notification-dispatch needs to render and send, captured when the send was asked for. */
+export interface NotificationRequestedPayload {
+  requestId: string;
+  type: NotificationType;
+  configKey: string;
+  requestedBy: PersonRef | null;
+  notifications: { notificationId: string; channel: Channel; address: string }[];
+  skipped: { channel: Channel; reason: ChannelSkipReason; message: string }[];
+  recipient: { customerId: string; name: string; email: string | null; phone: string | null };
+  event: {
+    id: string;
+    title: string;
+    customerTitle: string;
+    start: string;
+    end: string;
+    timeZone: string;
+    location: string | null;
+    videoUrl: string | null;
+    description: string | null;
+    organizer: PersonRef;
+    calendarSequence: number;
+  };
+  config: NotificationConfig;
+}
+
+export interface NotificationSentPayload {
+  notificationId: string;
+  requestId: string;
+  eventId: string;
+  type: NotificationType;
+  channel: Channel;
+  to: string;
+  recipientName: string;
+  provider: string;
+  providerMessageId: string | null;
+  sentAt: string;
+}
+
+export interface NotificationFailedPayload {
+  notificationId: string;
+  requestId: string;
+  eventId: string;
+  type: NotificationType;
+  channel: Channel;
+  to: string;
+  recipientName: string;
+  status: Extract<DeliveryStatus, 'failed' | 'skipped'>;
+  reason: string;
+}

@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AttendeeStatus, BookingStatus, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, NotificationState } from '@appointments/domain';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
+
+export class CreateEventDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() customerId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() templateId: string;
+  @ApiProperty({ example: '2026-01-15T14:00:00-05:00' }) @IsInstantWithOffset() start: string;
+  @ApiProperty({ example: '2026-01-15T15:00:00-05:00' }) @IsInstantWithOffset() end: string;
+  @ApiProperty({ example: 'America/New_York' }) @IsIanaTimeZone() timeZone: string;
+  @ApiPropertyOptional({ example: '123 Main St, Springfield' }) @IsOptional() @Trim() @IsString() @MaxLength(500) location?: string;
+  @ApiPropertyOptional({ example: 'https://meet.example.com/abc' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'videoUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  videoUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+}
+
+/** Any editable field; `null` clears location, videoUrl or description. */
+export class UpdateEventDto {
+  @ApiPropertyOptional() @IsOptional() @IsInstantWithOffset() start?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInstantWithOffset() end?: string;
+  @ApiPropertyOptional() @IsOptional() @IsIanaTimeZone() timeZone?: string;
+  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @Trim() @IsString() @MaxLength(500) location?: string | null;
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'videoUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  videoUrl?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(5000) description?: string | null;
+}
+
+export class SendNotificationDto {
+  @ApiProperty({ enum: CUSTOMER_NOTIFICATION_TYPES })
+  @IsIn(CUSTOMER_NOTIFICATION_TYPES)
+  type: CustomerNotificationType;
+
+  @ApiPropertyOptional({ description: "The template's notification config to use; the first of that type when omitted" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  configKey?: string;
+
+  @ApiPropertyOptional({ description: 'Required for cancellation: the token returned by the preview' })
+  @IsOptional()
+  @IsString()
+  confirmationToken?: string;
+}
+
+export interface ChangedField {
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+  changedAt: string;
+}
+
+export interface EventView {
+  id: string;
+  title: string;
+  customerId: string;
+  templateId: string;
+  customerTitle: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  location: string | null;
+  videoUrl: string | null;
+  description: string | null;
+  organizer: { id?: string; name: string; email?: string | null };
+  bookingStatus: BookingStatus;
+  attendeeStatus: AttendeeStatus;
+  notificationState: NotificationState;
+  changedFields: ChangedField[];
+  declineReason: string | null;
+  rescheduleReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ChatterEntryView {
+  id: string;
+  eventId: string;
+  kind: string;
+  body: string;
+  author: { id?: string; name: string } | null;
+  channel: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface SendNotificationResult {
+  requestId: string;
+  notificationIds: string[];
+  channels: { channel: string; address: string; notificationId: string }[];
+  skipped: { channel: string; reason: string; message: string }[];
+  event: EventView;
+}

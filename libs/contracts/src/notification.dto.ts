@@ -1,0 +1,83 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  CHANNELS,
+  Channel,
+  DELIVERY_STATUSES,
+  DeliveryStatus,
+  DIRECTIONS,
+  Direction,
+  NOTIFICATION_TYPES,
+  NotificationType,
+  RESPONSE_TYPES,
+  ResponseType,
+} from '@appointments/domain';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInstantWithOffset } from './validation';
+
+/** Filters of the notifications console; newest first. */
+export class NotificationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() eventId?: string;
+  @ApiPropertyOptional({ enum: NOTIFICATION_TYPES }) @IsOptional() @IsIn(NOTIFICATION_TYPES) type?: NotificationType;
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
+  @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) direction?: Direction;
+  @ApiPropertyOptional({ enum: RESPONSE_TYPES }) @IsOptional() @IsIn(RESPONSE_TYPES) responseType?: ResponseType;
+  @ApiPropertyOptional({ description: 'Part of the recipient name, email or phone' }) @IsOptional() @IsString() @MaxLength(200) recipient?: string;
+  @ApiPropertyOptional({ description: 'Created at or after (ISO-8601 with offset)' }) @IsOptional() @IsInstantWithOffset() from?: string;
+  @ApiPropertyOptional({ description: 'Created before (ISO-8601 with offset)' }) @IsOptional() @IsInstantWithOffset() to?: string;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}
+
+export interface NotificationView {
+  id: string;
+  requestId: string | null;
+  eventId: string | null;
+  type: NotificationType;
+  configKey: string | null;
+  channel: Channel;
+  direction: Direction;
+  recipientName: string;
+  recipientEmail: string | null;
+  recipientPhone: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  smsBody: string | null;
+  status: DeliveryStatus;
+  provider: string | null;
+  providerMessageId: string | null;
+  error: string | null;
+  responseType: ResponseType | null;
+  eventStart: string | null;
+  sentAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export class DevOutboxQueryDto {
+  @ApiPropertyOptional({ description: 'Exact recipient address (email or E.164 phone)' }) @IsOptional() @IsString() @MaxLength(254) to?: string;
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+}
+
+export interface DevOutboxMessageView {
+  id: string;
+  notificationId: string | null;
+  channel: Channel;
+  to: string;
+  from: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  body: string | null;
+  attachments: { filename: string; contentType: string; content: string }[];
+  sentAt: string;
+}

@@ -1,0 +1,30 @@
+/** Service names: they name the AMQP queues (`<service>.events`, `<service>.rpc`) and the logs. */
+export const SERVICE = {
+  gateway: 'gateway',
+  scheduling: 'scheduling',
+  notificationDispatch: 'notification-dispatch',
+  inboundResponse: 'inbound-response',
+  reminderScheduler: 'reminder-scheduler',
+} as const;
+export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
+
+/** Requests the gateway sends (AMQP request/response), by owning service. */
+export const SCHEDULING_REQUEST = {
+  createCustomer: 'customers.create',
+  getCustomer: 'customers.get',
+  listCustomers: 'customers.list',
+  createTemplate: 'templates.create',
+  getTemplate: 'templates.get',
+  listTemplates: 'templates.list',
+  createEvent: 'events.create',
+  getEvent: 'events.get',
+  listEvents: 'events.list',
+  updateEvent: 'events.update',
+  getChatter: 'events.chatter',
+  sendNotification: 'events.notifications.send',
+} as const;
+
+export const DISPATCH_REQUEST = {
+  listNotifications: 'notifications.list',
+  listDevOutbox: 'dev-outbox.list',
+} as const;

@@ -1,0 +1,62 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { DateTime, IANAZone } from 'luxon';
+
+/** Turns "+1 (415) 555-0100" into "+14155550100"; leaves anything unparseable as is for the validator to refuse. */
+export const NormalisePhone = () =>
+  Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const parsed = parsePhoneNumberFromString(value.trim());
+    return parsed?.isValid() ? parsed.number : value;
+  });
+
+export function IsE164Phone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isE164Phone',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} must be a valid mobile phone number in international E.164 form, e.g. +14155550100`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^\+[1-9]\d{6,14}$/.test(value) && Boolean(parsePhoneNumberFromString(value)?.isValid()),
+      },
+    });
+}
+
+export function IsIanaTimeZone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIanaTimeZone',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an IANA time zone name, e.g. America/New_York`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && value.includes('/') && IANAZone.isValidZone(value) || value === 'UTC' },
+    });
+}
+
+/** An ISO-8601 instant with an explicit offset or Z ("2026-01-15T14:00:00-05:00"), so no server zone is assumed. */
+export function IsInstantWithOffset(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstantWithOffset',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} must be an ISO-8601 date-time with an offset, e.g. 2026-01-15T14:00:00-05:00`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          /(Z|[+-]\d{2}:?\d{2})$/.test(value) &&
+          DateTime.fromISO(value, { setZone: true }).isValid,
+      },
+    });
+}
+
+/** Trims strings; turns "" into undefined for optional fields. */
+export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));

@@ -1,0 +1,147 @@
+import { DateTime, IANAZone } from 'luxon';
+import { TemplateRenderError } from './template-render-error';
+
+/** The event's data at send time, as the renderer needs it. */
+export interface NotificationContext {
+  customerName: string;
+  /** The customer-facing meeting title. */
+  customerTitle: string;
+  /** ISO-8601 instants with an offset or `Z`. */
+  start: string;
+  end: string;
+  /** IANA time zone the customer sees the meeting in. */
+  timeZone: string;
+  location?: string | null;
+  videoUrl?: string | null;
+  description?: string | null;
+  organizerName: string;
+  organizerEmail?: string | null;
+  organizerPhone?: string | null;
+  landingUrl?: string | null;
+  /** BCP 47 locale for dates, times and durations; default `en-US`. */
+  locale?: string;
+}
+
+/**
+ * Every name a template may use as `{{name}}`. Anything else is refused, both by
+ * `checkTemplateSyntax` and at render time.
+ */
+export const TEMPLATE_PLACEHOLDERS = [
+  'customerName',
+  'customerTitle',
+  'date',
+  'time',
+  'endDate',
+  'endTime',
+  'timeZone',
+  'duration',
+  'location',
+  'videoUrl',
+  'description',
+  'organizerName',
+  'organizerEmail',
+  'organizerPhone',
+  'landingUrl',
+] as const;
+
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+
+export const DEFAULT_LOCALE = 'en-US';
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * The value of every placeholder for one event, as plain (unescaped) text. Dates and times
+ * are those of `ctx.timeZone` in `ctx.locale`; the duration is measured between the two
+ * instants, so a meeting across a DST change keeps its real length.
+ *
+ * Examples (en-US): date `Thursday, January 15, 2026`, time `2:00 PM`,
+ * duration `1 hour 30 minutes` / `45 minutes`; `location` falls back to the video link.
+ */
+export function placeholderValues(ctx: NotificationContext): Record<TemplatePlaceholder, string> {
+  const problems: string[] = [];
+  const locale = canonicalLocale(ctx.locale ?? DEFAULT_LOCALE, problems);
+  if (typeof ctx.timeZone !== 'string' || !IANAZone.isValidZone(ctx.timeZone)) {
+    problems.push(`timeZone: "${String(ctx.timeZone)}" is not an IANA time zone`);
+  }
+  const start = readInstant('start', ctx.start, problems);
+  const end = readInstant('end', ctx.end, problems);
+  if (start && end && end < start) problems.push('end: the meeting ends before it starts');
+  if (problems.length > 0 || !start || !end) throw new TemplateRenderError(problems);
+
+  const zonedStart = start.setZone(ctx.timeZone).setLocale(locale);
+  const zonedEnd = end.setZone(ctx.timeZone).setLocale(locale);
+  const location = text(ctx.location).trim() || text(ctx.videoUrl).trim();
+
+  return {
+    customerName: text(ctx.customerName),
+    customerTitle: text(ctx.customerTitle),
+    date: formatDate(zonedStart),
+    time: formatTime(zonedStart),
+    endDate: formatDate(zonedEnd),
+    endTime: formatTime(zonedEnd),
+    timeZone: ctx.timeZone,
+    duration: formatDuration(Math.round(end.diff(start).as('minutes')), locale),
+    location,
+    videoUrl: text(ctx.videoUrl),
+    description: text(ctx.description),
+    organizerName: text(ctx.organizerName),
+    organizerEmail: text(ctx.organizerEmail),
+    organizerPhone: text(ctx.organizerPhone),
+    landingUrl: text(ctx.landingUrl),
+  };
+}
+
+function text(value: string | null | undefined): string {
+  return value == null ? '' : String(value);
+}
+
+function canonicalLocale(locale: string, problems: string[]): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(locale);
+    if (canonical) return canonical;
+  } catch {
+    // reported below
+  }
+  problems.push(`locale: "${String(locale)}" is not a BCP 47 locale`);
+  return DEFAULT_LOCALE;
+}
+
+function readInstant(field: string, value: string, problems: string[]): DateTime | null {
+  const parsed = typeof value === 'string' && ISO_WITH_OFFSET.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
+  if (!parsed || !parsed.isValid) {
+    problems.push(`${field}: "${String(value)}" is not an ISO-8601 instant with an offset`);
+    return null;
+  }
+  return parsed;
+}
+
+/**
+ * ICU (Node ≥ 20) puts a narrow no-break space before "PM" and no-break spaces elsewhere.
+ * They are invisible in an email but make an SMS fall back to UCS-2 (70 characters a
+ * segment instead of 160), so every placeholder uses ordinary spaces.
+ */
+function plainSpaces(value: string): string {
+  return value.replace(/[\u00A0\u2007\u202F]/g, ' ');
+}
+
+function formatDate(dt: DateTime): string {
+  return plainSpaces(dt.toLocaleString({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }));
+}
+
+function formatTime(dt: DateTime): string {
+  return plainSpaces(dt.toLocaleString({ hour: 'numeric', minute: '2-digit' }));
+}
+
+function formatDuration(totalMinutes: number, locale: string): string {
+  const days = Math.floor(totalMinutes / (24 * 60));
+  const hours = Math.floor((totalMinutes % (24 * 60)) / 60);
+  const minutes = totalMinutes % 60;
+  const unit = (value: number, name: 'day' | 'hour' | 'minute') =>
+    plainSpaces(new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value));
+  const parts: string[] = [];
+  if (days > 0) parts.push(unit(days, 'day'));
+  if (hours > 0) parts.push(unit(hours, 'hour'));
+  if (minutes > 0 || parts.length === 0) parts.push(unit(minutes, 'minute'));
+  return parts.join(' ');
+}

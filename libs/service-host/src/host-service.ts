@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigClass, ConfigValidationError, loadConfig, ServiceConfig } from '@appointments/config';
+import { AmqpServer, OriginalErrorRpcFilter } from '@appointments/messaging';
+import {
+  CORRELATION_HEADER,
+  createLogger,
+  newCorrelationId,
+  runWithCorrelation,
+  sanitiseCorrelationId,
+  StructuredNestLogger,
+} from '@appointments/observability';
+import type { Logger } from 'pino';
+
+export interface HostedService {
+  app: NestFastifyApplication;
+  logger: Logger;
+  url: string;
+}
+
+export interface HostServiceOptions {
+  service: string;
+  module: DynamicModule;
+  config: ServiceConfig;
+  port: number;
+  host?: string;
+  /** Whether the module has `@EventPattern`/`@MessagePattern` handlers to serve over AMQP. */
+  messaging: boolean;
+  /** Gateway-style extras (OpenAPI, filters, pipes) before listening. */
+  configure?: (app: NestFastifyApplication, logger: Logger) => void | Promise<void>;
+}
+
+/** Reads the app's config or stops the process with a message that names each bad variable. */
+export function loadConfigOrExit<T extends ServiceConfig>(schema: ConfigClass<T>): T {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+/**
+ * Starts one service: Nest on Fastify with the structured logger, a correlation id on
+ * every request, the AMQP transport for its handlers, graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function hostService(options: HostServiceOptions): Promise<HostedService> {
+  const logger = createLogger(options.service, options.config.LOG_LEVEL);
+  try {
+    const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
+    const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+      logger: new StructuredNestLogger(logger.child({ context: 'nest' })),
+      abortOnError: false,
+    });
+    installCorrelation(app, logger);
+    app.enableShutdownHooks();
+    if (options.messaging) {
+      const microservice = app.connectMicroservice({ strategy: app.get(AmqpServer) });
+      microservice.useGlobalFilters(new OriginalErrorRpcFilter());
+      microservice.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+    }
+    await options.configure?.(app, logger);
+    await app.init();
+    if (options.messaging) await app.startAllMicroservices();
+    await app.listen(options.port, options.host ?? '0.0.0.0');
+    const url = `http://127.0.0.1:${options.port}`;
+    logger.info({ url, health: `${url}/health` }, `${options.service} started`);
+    return { app, logger, url };
+  } catch (error) {
+    logger.fatal({ err: error }, `${options.service} failed to start`);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the log line out
+    process.exit(1);
+  }
+}
+
+function installCorrelation(app: INestApplication, logger: Logger) {
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const correlationId = sanitiseCorrelationId(request.headers[CORRELATION_HEADER]) ?? newCorrelationId();
+    reply.header(CORRELATION_HEADER, correlationId);
+    (request as unknown as { correlationId: string }).correlationId = correlationId;
+    runWithCorrelation(correlationId, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const correlationId = (request as unknown as { correlationId?: string }).correlationId;
+    const line = { correlationId, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (request.url === '/health' && reply.statusCode === 200) logger.debug(line, 'request');
+    else logger.info(line, 'request');
+    done();
+  });
+}

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { eventually } from '@appointments/testing';
+import * as amqp from 'amqplib';
+
+/**
+ * The test's own view of RabbitMQ, outside the service under test: publishes raw messages
+ * (as a misbehaving producer would) and reads queues such as the dead-letter queue.
+ */
+export class BrokerClient {
+  private constructor(
+    private readonly connection: amqp.ChannelModel,
+    private readonly channel: amqp.ConfirmChannel,
+  ) {}
+
+  static async connect(url: string): Promise<BrokerClient> {
+    const connection = await amqp.connect(url);
+    connection.on('error', () => undefined);
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => undefined);
+    return new BrokerClient(connection, channel);
+  }
+
+  async publish(exchange: string, routingKey: string, content: Buffer | string, options: amqp.Options.Publish = {}) {
+    const body = typeof content === 'string' ? Buffer.from(content) : content;
+    this.channel.publish(exchange, routingKey, body, { persistent: true, ...options });
+    await this.channel.waitForConfirms();
+  }
+
+  /** Takes every message currently in `queue` (acknowledging them). */
+  async take(queue: string): Promise<amqp.GetMessage[]> {
+    const taken: amqp.GetMessage[] = [];
+    for (;;) {
+      const message = await this.channel.get(queue, { noAck: true });
+      if (!message) return taken;
+      taken.push(message);
+    }
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  /** A queue that receives a copy of every domain event; gone when this client disconnects. */
+  async observe(exchange: string, routingKey: string): Promise<string> {
+    const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await this.channel.bindQueue(queue, exchange, routingKey);
+    return queue;
+  }
+
+  async close() {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+const run = promisify(execFile);
+
+/** Stops and starts the RabbitMQ application on the local node (the Erlang VM stays up). */
+export const rabbitmq = {
+  async stopApp() {
+    await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 });
+  },
+  async startApp() {
+    await run('rabbitmqctl', ['start_app'], { timeout: 120_000 });
+  },
+  /** Messages on a queue, ready or delivered and not yet acknowledged. */
+  async messagesOn(queue: string): Promise<number> {
+    const { stdout } = await run('rabbitmqctl', ['list_queues', '--quiet', '--no-table-headers', 'name', 'messages'], {
+      timeout: 30_000,
+    });
+    const line = stdout.split('\n').find((row) => row.split('\t')[0] === queue);
+    if (!line) throw new Error(`queue ${queue} not found`);
+    return Number(line.split('\t')[1]);
+  },
+  /** Resolves once the broker accepts AMQP connections again. */
+  async waitUntilAccepting(url: string, timeoutMs = 60_000) {
+    await eventually(
+      async () => {
+        const connection = await amqp.connect(url);
+        await connection.close();
+        return true;
+      },
+      (accepted) => accepted,
+      { timeoutMs, intervalMs: 250, what: 'RabbitMQ to accept connections' },
+    );
+  },
+};

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { stampDomainEvent } from '@appointments/messaging';
+import { eventually } from '@appointments/testing';
+import type { GetMessage } from 'amqplib';
+import { BrokerClient } from './broker-client';
+import { PROBE_RETRY_DELAYS_MS, ProbeHappened, ProbeService } from './probe-app';
+
+jest.setTimeout(60_000);
+
+describe('failed messages: retries and the dead-letter queue', () => {
+  let probe: ProbeService;
+  let broker: BrokerClient;
+  let deadLetterQueue: string;
+  /** Dead letters taken off the queue so far, by message id. */
+  const parked = new Map<string, GetMessage>();
+
+  const deadLetter = (messageId: string) =>
+    eventually(
+      async () => {
+        for (const message of await broker.take(deadLetterQueue)) parked.set(String(message.properties.messageId), message);
+        return parked.get(messageId);
+      },
+      (message) => message !== undefined,
+      { what: `message ${messageId} in the dead-letter queue` },
+    ) as Promise<GetMessage>;
+
+  const publishEvent = async (payload: ProbeHappened) => {
+    const envelope = stampDomainEvent({ type: 'ProbeHappened', payload }, 'test');
+    await broker.publish(probe.names.exchange, 'ProbeHappened', JSON.stringify(envelope), { messageId: envelope.id });
+    return envelope.id;
+  };
+
+  const handled = (id: string) =>
+    eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: `event ${id} handled` });
+
+  beforeAll(async () => {
+    probe = await ProbeService.start('msg_dlq');
+    broker = await BrokerClient.connect(probe.amqpUrl);
+    deadLetterQueue = probe.names.deadLetterQueue('probe');
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+    await probe?.stop();
+  });
+
+  it('dead-letters a message whose body is not JSON, with its error, and handles the next message', async () => {
+    const poisonId = randomUUID();
+    await broker.publish(probe.names.exchange, 'ProbeHappened', 'this is not json {', { messageId: poisonId });
+    const nextId = await publishEvent({ note: 'after the unreadable one' });
+
+    const message = await deadLetter(poisonId);
+    expect(message.content.toString()).toBe('this is not json {');
+    expect(message.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'rejected',
+      'x-error-code': 'invalid_input',
+      'x-error-message': 'message body is not JSON',
+      'x-original-exchange': probe.names.exchange,
+      'x-original-routing-key': 'ProbeHappened',
+      'x-consumer': 'probe',
+    });
+    await handled(nextId);
+  });
+
+  it('dead-letters a malformed envelope (no id) and handles the next message', async () => {
+    const malformedId = randomUUID();
+    const malformed = { type: 'ProbeHappened', occurredAt: new Date().toISOString(), payload: { note: 'no id' } };
+    await broker.publish(probe.names.exchange, 'ProbeHappened', JSON.stringify(malformed), { messageId: malformedId });
+    const nextId = await publishEvent({ note: 'after the malformed one' });
+
+    const message = await deadLetter(malformedId);
+    expect(message.properties.headers?.['x-error-message']).toBe('domain event has no id');
+    expect(message.properties.headers?.['x-dead-letter-reason']).toBe('rejected');
+    await handled(nextId);
+  });
+
+  it('dead-letters at once a message the handler refuses with invalid_input', async () => {
+    const refusedId = await publishEvent({ note: 'refuse me', fail: 'invalid_input' });
+
+    const message = await deadLetter(refusedId);
+    expect(message.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'rejected',
+      'x-error-code': 'invalid_input',
+      'x-error-message': 'the probe refuses "refuse me"',
+    });
+    expect(message.properties.headers?.['x-attempt']).toBeUndefined();
+    expect(probe.handlerRuns.of(refusedId)).toBe(1);
+  });
+
+  it('retries a transiently failing message once per configured delay, then dead-letters it as retries-exhausted', async () => {
+    const failingId = await publishEvent({ note: 'always fails', fail: 'transient' });
+
+    const message = await deadLetter(failingId);
+    expect(message.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'retries-exhausted',
+      'x-error-code': 'internal',
+      'x-error-message': 'the probe store is unavailable',
+      'x-attempt': PROBE_RETRY_DELAYS_MS.length,
+      'x-original-exchange': probe.names.exchange,
+      'x-original-routing-key': 'ProbeHappened',
+    });
+    expect(probe.handlerRuns.of(failingId)).toBe(1 + PROBE_RETRY_DELAYS_MS.length);
+    expect((await probe.effectCounts()).get(failingId)).toBeUndefined();
+  });
+
+  it('keeps consuming after all of that, in the same process', async () => {
+    const ids = [await publishEvent({ note: 'still alive 1' }), await publishEvent({ note: 'still alive 2' })];
+    for (const id of ids) await handled(id);
+    expect(probe.connection.isConnected).toBe(true);
+    expect(await broker.messageCount(deadLetterQueue)).toBe(0);
+  });
+});
