@@ -25,12 +25,18 @@ export function loadConfig<T extends object>(schema: ConfigClass<T>, env: NodeJS
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(defaults)) {
     const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
+    if (value !== undefined && value !== '') raw[key] = coerce(value, defaults[key]);
   }
-  const config = plainToInstance(schema, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const config = plainToInstance(schema, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigValidationError(errors.flatMap(describe(raw)));
   return Object.freeze(config);
+}
+
+/** Numbers stay numbers when they look like one; anything else is left for the validator to name. */
+function coerce(value: string, fallback: unknown): unknown {
+  if (typeof fallback === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  return value;
 }
 
 const describe =

@@ -19,6 +19,8 @@ export class BrokerUnavailable extends Error {
  */
 export class AmqpConnection extends EventEmitter {
   private connection: amqp.ChannelModel | null = null;
+  /** True once every setup has run on the current connection. */
+  private ready = false;
   private publishChannel: Promise<amqp.ConfirmChannel> | null = null;
   private readonly setups: ConnectionSetup[] = [];
   private stopped = false;
@@ -37,10 +39,13 @@ export class AmqpConnection extends EventEmitter {
     return this.connection !== null;
   }
 
-  /** Runs `setup` now if connected, and after every reconnect. */
+  /**
+   * Runs `setup` now if connected, and after every reconnect. Registered while a
+   * connection is being set up, it runs once, as part of that setup.
+   */
   async onConnected(setup: ConnectionSetup): Promise<void> {
     this.setups.push(setup);
-    if (this.connection) await setup(this.connection);
+    if (this.connection && this.ready) await setup(this.connection);
   }
 
   start(): void {
@@ -48,8 +53,9 @@ export class AmqpConnection extends EventEmitter {
     void this.connect();
   }
 
+  /** Resolves once connected and every setup (queues, consumers) has run. */
   waitUntilConnected(timeoutMs: number): Promise<void> {
-    if (this.connection) return Promise.resolve();
+    if (this.connection && this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connected', onConnected);
@@ -78,6 +84,7 @@ export class AmqpConnection extends EventEmitter {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const connection = this.connection;
     this.connection = null;
+    this.ready = false;
     this.publishChannel = null;
     if (connection) await connection.close().catch(() => undefined);
   }
@@ -108,8 +115,11 @@ export class AmqpConnection extends EventEmitter {
       connection.on('error', (error) => this.logger.warn({ err: error }, 'AMQP connection error'));
       connection.on('close', () => this.onClosed(connection));
       this.connection = connection;
+      this.ready = false;
+      // By index: a setup registered while an earlier one runs is picked up here, once.
+      for (let index = 0; index < this.setups.length; index++) await this.setups[index](connection);
+      this.ready = true;
       this.retryDelayMs = 250;
-      for (const setup of this.setups) await setup(connection);
       this.logger.info({ connection: this.name }, 'connected to RabbitMQ');
       this.emit('connected');
     } catch (error) {
@@ -117,6 +127,8 @@ export class AmqpConnection extends EventEmitter {
       if (this.connection) {
         const failed = this.connection;
         this.connection = null;
+        this.ready = false;
+        this.publishChannel = null;
         await failed.close().catch(() => undefined);
       }
       this.scheduleReconnect();
@@ -126,6 +138,7 @@ export class AmqpConnection extends EventEmitter {
   private onClosed(connection: amqp.ChannelModel) {
     if (this.connection !== connection) return;
     this.connection = null;
+    this.ready = false;
     this.publishChannel = null;
     this.emit('disconnected');
     if (!this.stopped) {

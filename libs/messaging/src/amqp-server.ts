@@ -27,6 +27,9 @@ export interface AmqpServerOptions {
 }
 
 const ATTEMPT_HEADER = 'x-attempt';
+/** Where the message was first published; a retry comes back through the default exchange, so it is kept here. */
+const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
+const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 /** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
 const DELIVERY_LIMIT = 10;
 
@@ -38,6 +41,7 @@ const DELIVERY_LIMIT = 10;
  */
 export class AmqpServer extends Server implements CustomTransportStrategy {
   private channels: Channel[] = [];
+  private readonly consumerTags = new Map<Channel, string>();
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -58,8 +62,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     await Promise.all(
       channels.map(async (channel) => {
         // Stop taking new messages, finish the ones in hand, then close.
-        const tags = (channel as unknown as { consumerTags?: string[] }).consumerTags ?? [];
-        await Promise.all(tags.map((tag) => channel.cancel(tag).catch(() => undefined)));
+        const tag = this.consumerTags.get(channel);
+        if (tag) await channel.cancel(tag).catch(() => undefined);
       }),
     );
     await Promise.allSettled([...this.inFlight]);
@@ -112,18 +116,20 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         });
       }
       for (const pattern of eventPatterns) await channel.bindQueue(queue, names.exchange, pattern);
-      await channel.consume(queue, (message) => message && this.track(this.onDomainEvent(channel, message)), {
+      const { consumerTag } = await channel.consume(queue, (message) => message && this.track(this.onDomainEvent(channel, message)), {
         noAck: false,
       });
+      this.consumerTags.set(channel, consumerTag);
     }
     const rpcPatterns = this.rpcPatterns();
     if (rpcPatterns.length > 0) {
       const channel = await this.openChannel(connection, prefetch);
       const queue = names.rpcQueue(service);
       await channel.assertQueue(queue, { durable: false, autoDelete: true });
-      await channel.consume(queue, (message) => message && this.track(this.onRequest(channel, message)), {
+      const { consumerTag } = await channel.consume(queue, (message) => message && this.track(this.onRequest(channel, message)), {
         noAck: false,
       });
+      this.consumerTags.set(channel, consumerTag);
     }
     this.options.logger.info({ eventPatterns, rpcPatterns }, 'consuming from RabbitMQ');
   }
@@ -135,13 +141,17 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     this.channels.push(channel);
     channel.on('close', () => {
       this.channels = this.channels.filter((open) => open !== channel);
+      this.consumerTags.delete(channel);
     });
     return channel;
   }
 
   private track(work: Promise<void>) {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // Never an unhandled rejection (which would end the process): log, and let the broker redeliver.
+    const tracked = work
+      .catch((error) => this.options.logger.error({ err: error }, 'message handling failed unexpectedly'))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
   private async onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
@@ -153,9 +163,17 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         envelope = parseDomainEvent(message.content);
         const outcome = await this.applyOnce(envelope, message);
         logger.debug({ eventType: envelope.type, messageId: envelope.id, outcome }, 'domain event handled');
-        channel.ack(message);
       } catch (error) {
         await this.settleFailure(channel, message, envelope, error);
+        return;
+      }
+      // Outside the try: a failed ack (channel closed by a broker restart) must not send a
+      // message whose effect has committed to the retry queue. The broker redelivers it and
+      // the idempotency record turns the redelivery into a no-op.
+      try {
+        channel.ack(message);
+      } catch (error) {
+        logger.warn({ err: error, messageId: envelope.id }, 'could not acknowledge a handled message; it will be redelivered and skipped');
       }
     });
   }
@@ -189,24 +207,28 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     const permanent = isPermanentFailure(error);
     const shape = toErrorShape(error);
     const context = { eventType: envelope?.type, messageId: envelope?.id, attempt, err: error };
+    const headers = message.properties.headers ?? {};
+    const origin = {
+      [ORIGINAL_EXCHANGE_HEADER]: headers[ORIGINAL_EXCHANGE_HEADER] ?? message.fields.exchange,
+      [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER] ?? message.fields.routingKey,
+    };
     try {
       if (!permanent && attempt < retryDelaysMs.length) {
         await connection.publish('', names.retryQueue(service, attempt + 1), message.content, {
           ...message.properties,
-          headers: { ...message.properties.headers, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
+          headers: { ...headers, ...origin, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
         });
         logger.warn({ ...context, retryInMs: retryDelaysMs[attempt] }, 'handler failed; message will be retried');
       } else {
         await connection.publish('', names.deadLetterQueue(service), message.content, {
           ...message.properties,
           headers: {
-            ...message.properties.headers,
+            ...headers,
+            ...origin,
             'x-dead-letter-reason': permanent ? 'rejected' : 'retries-exhausted',
             'x-error-code': shape.code,
             'x-error-message': shape.message,
             'x-failed-at': new Date().toISOString(),
-            'x-original-exchange': message.fields.exchange,
-            'x-original-routing-key': message.fields.routingKey,
             'x-consumer': service,
           },
         });

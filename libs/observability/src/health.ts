@@ -62,9 +62,10 @@ export class HealthController {
  */
 @Module({})
 export class HealthModule {
-  static forRoot(service: string, indicatorTokens: unknown[]): DynamicModule {
+  static forRoot(service: string, indicatorTokens: unknown[], options: { imports?: DynamicModule['imports'] } = {}): DynamicModule {
     return {
       module: HealthModule,
+      imports: options.imports ?? [],
       controllers: [HealthController],
       providers: [
         HealthService,

@@ -54,15 +54,17 @@ export async function hostService(options: HostServiceOptions): Promise<HostedSe
   try {
     const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
     const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
-      logger: new StructuredNestLogger(logger.child({ context: 'nest' })),
+      logger: new StructuredNestLogger(logger),
       abortOnError: false,
     });
     installCorrelation(app, logger);
     app.enableShutdownHooks();
     if (options.messaging) {
-      const microservice = app.connectMicroservice({ strategy: app.get(AmqpServer) });
-      microservice.useGlobalFilters(new OriginalErrorRpcFilter());
-      microservice.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+      // Filters and pipes are shared with the microservice (inheritAppConfig): request
+      // payloads are validated like HTTP bodies, and errors reach the transport unchanged.
+      app.useGlobalFilters(new OriginalErrorRpcFilter(app.getHttpAdapter()));
+      app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+      app.connectMicroservice({ strategy: app.get(AmqpServer) }, { inheritAppConfig: true });
     }
     await options.configure?.(app, logger);
     await app.init();

@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { AuthService } from './auth.service';
+import { PublicRoute } from './staff-auth.guard';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@example.com' }) @IsEmail({}, { message: 'email must be an email address' }) email: string;
+  @ApiProperty({ example: 'admin-password' }) @IsString() @MinLength(1) @MaxLength(200) password: string;
+}
+
+class AccessTokenDto {
+  @ApiProperty() accessToken: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType: string;
+  @ApiProperty({ example: 900, description: 'Seconds until the token expires' }) expiresIn: number;
+}
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @PublicRoute()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AccessTokenDto })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
+  login(@Body() body: LoginDto) {
+    return this.auth.login(body.email, body.password);
+  }
+}

@@ -1,0 +1,28 @@
+import { ServiceConfig } from '@appointments/config';
+import { IsEmail, IsInt, IsNotIn, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
+export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-password';
+
+export class GatewayConfig extends ServiceConfig {
+  @IsInt() @Min(1) @Max(65535) GATEWAY_PORT = 3000;
+
+  /** Signs staff access tokens (HS256). Must be set, and long, in production. */
+  @IsString()
+  @MinLength(16)
+  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production')
+  @IsNotIn([DEVELOPMENT_JWT_SECRET], { message: 'JWT_SECRET must be set to a secret of your own in production' })
+  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+
+  /** Lifetime of a staff access token. */
+  @IsInt() @Min(60) @Max(24 * 3600) ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** The first admin, created at start when no staff user has this email. */
+  @IsEmail({}, { message: 'must be an email address' }) ADMIN_EMAIL = 'admin@example.com';
+  @IsString()
+  @MinLength(8)
+  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production')
+  @IsNotIn([DEVELOPMENT_ADMIN_PASSWORD], { message: 'ADMIN_PASSWORD must be set to a password of your own in production' })
+  ADMIN_PASSWORD = DEVELOPMENT_ADMIN_PASSWORD;
+  @IsString() @MaxLength(100) ADMIN_NAME = 'Admin';
+}

@@ -1,0 +1,74 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from '@appointments/config';
+import { SERVICE } from '@appointments/contracts';
+import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
+import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
+import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
+import type { Logger } from 'pino';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { StaffAuthGuard } from './auth/staff-auth.guard';
+import { GatewayConfig } from './gateway.config';
+import { GatewayExceptionFilter } from './gateway-exception.filter';
+import { HomeController } from './home/home.controller';
+import { InitialGateway1763700000200 } from './persistence/migrations/1763700000200-initial-gateway';
+import { StaffUserEntity } from './persistence/staff-user.entity';
+import {
+  CustomersApiController,
+  DevOutboxApiController,
+  EventsApiController,
+  NotificationsApiController,
+  TemplatesApiController,
+} from './staff-api/staff-api.controllers';
+
+/** Staff API, authentication, (later) landing pages and ops dashboards; no domain data of its own. */
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot(GatewayConfig, config),
+        LoggerModule.forRoot(createLogger(SERVICE.gateway, config.LOG_LEVEL)),
+        PersistenceModule.forRoot({ schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200] }),
+        TypeOrmModule.forFeature([StaffUserEntity]),
+        JwtModule.register({ secret: config.JWT_SECRET, signOptions: { expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        MessagingModule.forService({ service: SERVICE.gateway }),
+        HealthModule.forRoot(SERVICE.gateway, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
+      ],
+      controllers: [
+        HomeController,
+        AuthController,
+        CustomersApiController,
+        TemplatesApiController,
+        EventsApiController,
+        NotificationsApiController,
+        DevOutboxApiController,
+      ],
+      providers: [AuthService, { provide: APP_GUARD, useClass: StaffAuthGuard }],
+    };
+  }
+}
+
+/** HTTP extras of the gateway: validation (400 naming the field), one error style, OpenAPI at /api/docs. */
+export function configureGateway(app: NestFastifyApplication, logger: Logger) {
+  app.useGlobalPipes(
+    new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } }),
+  );
+  app.useGlobalFilters(new GatewayExceptionFilter(logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Appointments staff API')
+      .setDescription('Book meetings from templates, send notifications, follow customer responses. See README.md.')
+      .setVersion('1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}

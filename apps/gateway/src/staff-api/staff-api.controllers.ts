@@ -1,0 +1,144 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ChatterEntryView,
+  CreateCustomerDto,
+  CreateEventDto,
+  CreateTemplateDto,
+  CustomerView,
+  DevOutboxMessageView,
+  DevOutboxQueryDto,
+  DISPATCH_REQUEST,
+  EventView,
+  NotificationQueryDto,
+  NotificationView,
+  Page,
+  SCHEDULING_REQUEST,
+  SendNotificationDto,
+  SendNotificationResult,
+  SERVICE,
+  TemplateView,
+  UpdateEventDto,
+} from '@appointments/contracts';
+import { RpcClient } from '@appointments/messaging';
+import { StaffPrincipal } from '../auth/auth.service';
+import { Staff } from '../auth/staff-auth.guard';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
+const actorOf = (staff: StaffPrincipal) => ({ id: staff.id, name: staff.name, email: staff.email });
+
+/**
+ * The staff API: each route validates its input, names the acting staff member and asks
+ * the owning service over AMQP. Rules live in the services.
+ */
+@ApiTags('customers')
+@ApiBearerAuth()
+@Controller('api/customers')
+export class CustomersApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  create(@Body() customer: CreateCustomerDto, @Staff() staff: StaffPrincipal): Promise<CustomerView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createCustomer, { actor: actorOf(staff), customer });
+  }
+
+  @Get()
+  list(): Promise<CustomerView[]> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listCustomers, {});
+  }
+
+  @Get(':id')
+  get(@Param('id', uuid) id: string): Promise<CustomerView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getCustomer, { id });
+  }
+}
+
+@ApiTags('templates')
+@ApiBearerAuth()
+@Controller('api/templates')
+export class TemplatesApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  create(@Body() template: CreateTemplateDto, @Staff() staff: StaffPrincipal): Promise<TemplateView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createTemplate, { actor: actorOf(staff), template });
+  }
+
+  @Get()
+  list(): Promise<TemplateView[]> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listTemplates, {});
+  }
+
+  @Get(':id')
+  get(@Param('id', uuid) id: string): Promise<TemplateView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getTemplate, { id });
+  }
+}
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('api/events')
+export class EventsApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Save a draft event; nothing is sent' })
+  create(@Body() event: CreateEventDto, @Staff() staff: StaffPrincipal): Promise<EventView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createEvent, { actor: actorOf(staff), event });
+  }
+
+  @Get()
+  list(): Promise<EventView[]> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listEvents, {});
+  }
+
+  @Get(':id')
+  get(@Param('id', uuid) id: string): Promise<EventView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getEvent, { id });
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change editable fields; a significant change after a send makes the event update_due' })
+  update(@Param('id', uuid) id: string, @Body() changes: UpdateEventDto, @Staff() staff: StaffPrincipal): Promise<EventView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.updateEvent, { actor: actorOf(staff), id, changes });
+  }
+
+  @Get(':id/chatter')
+  @ApiOperation({ summary: "The event's timeline, oldest first" })
+  chatter(@Param('id', uuid) id: string): Promise<ChatterEntryView[]> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getChatter, { id });
+  }
+
+  @Post(':id/notifications')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a notification; 409 when the state machine refuses, 422 when no channel is left' })
+  send(@Param('id', uuid) eventId: string, @Body() notification: SendNotificationDto, @Staff() staff: StaffPrincipal): Promise<SendNotificationResult> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotification, { actor: actorOf(staff), eventId, notification });
+  }
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('api/notifications')
+export class NotificationsApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The notifications console, newest first, paginated' })
+  list(@Query() query: NotificationQueryDto): Promise<Page<NotificationView>> {
+    return this.rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.listNotifications, query);
+  }
+}
+
+@ApiTags('dev')
+@ApiBearerAuth()
+@Controller('api/dev/outbox')
+export class DevOutboxApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Messages taken by the local delivery sinks (only while they are active)' })
+  list(@Query() query: DevOutboxQueryDto): Promise<DevOutboxMessageView[]> {
+    return this.rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.listDevOutbox, query);
+  }
+}

@@ -1,0 +1,13 @@
+import { SERVICE } from '@appointments/contracts';
+import { hostService, loadConfigOrExit } from '@appointments/service-host';
+import { InboundConfig } from './inbound.config';
+import { InboundResponseModule } from './inbound-response.module';
+
+const config = loadConfigOrExit(InboundConfig);
+void hostService({
+  service: SERVICE.inboundResponse,
+  module: InboundResponseModule.register(config),
+  config,
+  port: config.INBOUND_PORT,
+  messaging: false,
+});

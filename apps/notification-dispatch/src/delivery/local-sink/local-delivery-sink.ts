@@ -1,0 +1,59 @@
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { DevOutboxMessageEntity } from '../../persistence/dev-outbox-message.entity';
+import { EmailProvider, EmailSendResult, OutboundEmail } from '../email/email-provider';
+import { OutboundSms, SmsProvider, SmsSendResult } from '../sms/sms-provider';
+
+/**
+ * The default provider when no vendor credentials are set: every message is stored in
+ * `dev_outbox` and readable at `GET /api/dev/outbox`, so users and tests see exactly what
+ * a customer would have received, attachments included.
+ */
+export class LocalSinkEmailProvider implements EmailProvider {
+  readonly name = 'local-sink';
+  constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
+
+  async send(email: OutboundEmail): Promise<EmailSendResult> {
+    const id = randomUUID();
+    await this.outbox.insert({
+      id,
+      notificationId: email.notificationId,
+      channel: 'email',
+      to: email.to.email,
+      from: email.from.name ? `${email.from.name} <${email.from.email}>` : email.from.email,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      body: null,
+      attachments: (email.attachments ?? []).map((attachment) => ({
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        content: attachment.content.toString('base64'),
+      })),
+    });
+    return { providerMessageId: id };
+  }
+}
+
+export class LocalSinkSmsProvider implements SmsProvider {
+  readonly name = 'local-sink';
+  constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
+
+  async send(sms: OutboundSms): Promise<SmsSendResult> {
+    const id = randomUUID();
+    await this.outbox.insert({
+      id,
+      notificationId: sms.notificationId,
+      channel: 'sms',
+      to: sms.to,
+      from: null,
+      subject: null,
+      text: null,
+      html: null,
+      body: sms.body,
+      attachments: [],
+    });
+    return { providerMessageId: id };
+  }
+}

@@ -1,0 +1,56 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from '@appointments/config';
+import { SERVICE } from '@appointments/contracts';
+import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
+import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
+import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
+import { Repository } from 'typeorm';
+import { NotificationsConsoleController } from './console/notifications-console.controller';
+import { EMAIL_PROVIDER } from './delivery/email/email-provider';
+import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider';
+import { LocalSinkEmailProvider, LocalSinkSmsProvider } from './delivery/local-sink/local-delivery-sink';
+import { NotificationDelivery } from './delivery/notification-delivery';
+import { SMS_PROVIDER } from './delivery/sms/sms-provider';
+import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
+import { DispatchConfig } from './dispatch.config';
+import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
+import { InitialDispatch1763700000100 } from './persistence/migrations/1763700000100-initial-dispatch';
+import { NotificationEntity } from './persistence/notification.entity';
+import { NotificationRequestedController } from './requests/notification-requested.controller';
+
+const ENTITIES = [NotificationEntity, DevOutboxMessageEntity];
+const SCHEMA = 'notification_dispatch';
+
+/** Renders and delivers notifications, keeps the notifications console and the local delivery sink. */
+@Module({})
+export class NotificationDispatchModule {
+  static register(config: DispatchConfig): DynamicModule {
+    return {
+      module: NotificationDispatchModule,
+      imports: [
+        ConfigModule.forRoot(DispatchConfig, config),
+        LoggerModule.forRoot(createLogger(SERVICE.notificationDispatch, config.LOG_LEVEL)),
+        PersistenceModule.forRoot({ schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100] }),
+        TypeOrmModule.forFeature(ENTITIES),
+        MessagingModule.forService({ service: SERVICE.notificationDispatch, schema: SCHEMA }),
+        HealthModule.forRoot(SERVICE.notificationDispatch, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
+      ],
+      controllers: [NotificationRequestedController, NotificationsConsoleController, DevOutboxController],
+      providers: [
+        NotificationDelivery,
+        {
+          provide: EMAIL_PROVIDER,
+          inject: [getRepositoryToken(DevOutboxMessageEntity)],
+          useFactory: (outbox: Repository<DevOutboxMessageEntity>) =>
+            config.SENDGRID_API_KEY ? new SendGridEmailProvider(config.SENDGRID_API_KEY) : new LocalSinkEmailProvider(outbox),
+        },
+        {
+          provide: SMS_PROVIDER,
+          inject: [getRepositoryToken(DevOutboxMessageEntity)],
+          useFactory: (outbox: Repository<DevOutboxMessageEntity>) => new LocalSinkSmsProvider(outbox),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Channel, DeliveryStatus, Direction, NotificationType, ResponseType } from '@appointments/domain';
+
+/** One row of the notifications console: an outbound notification (or, later, an inbound response). */
+@Entity({ name: 'notifications' })
+export class NotificationEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'request_id', nullable: true }) requestId: string | null;
+  @Column('uuid', { name: 'event_id', nullable: true }) eventId: string | null;
+  @Column('text') type: NotificationType;
+  @Column('text', { name: 'config_key', nullable: true }) configKey: string | null;
+  @Column('text') channel: Channel;
+  @Column('text') direction: Direction;
+  @Column('text', { name: 'recipient_name' }) recipientName: string;
+  @Column('text', { name: 'recipient_email', nullable: true }) recipientEmail: string | null;
+  @Column('text', { name: 'recipient_phone', nullable: true }) recipientPhone: string | null;
+  @Column('text', { nullable: true }) subject: string | null;
+  @Column('text', { name: 'body_text', nullable: true }) text: string | null;
+  @Column('text', { name: 'body_html', nullable: true }) html: string | null;
+  @Column('text', { name: 'sms_body', nullable: true }) smsBody: string | null;
+  @Column('jsonb', { default: [] }) attachments: { filename: string; contentType: string; content: string }[];
+  @Column('text') status: DeliveryStatus;
+  @Column('text', { nullable: true }) provider: string | null;
+  @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId: string | null;
+  @Column('text', { nullable: true }) error: string | null;
+  @Column('text', { name: 'response_type', nullable: true }) responseType: ResponseType | null;
+  @Column('timestamptz', { name: 'event_start', nullable: true }) eventStart: Date | null;
+  @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
+  @Column('int', { default: 0 }) attempts: number;
+  /** Set when a provider call starts; a row left with it set and still pending was interrupted. */
+  @Column('timestamptz', { name: 'attempt_started_at', nullable: true }) attemptStartedAt: Date | null;
+  @Column('timestamptz', { name: 'next_attempt_at', default: () => 'now()' }) nextAttemptAt: Date;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}

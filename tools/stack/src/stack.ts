@@ -1,0 +1,171 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+/**
+ * Starts the five services as real processes from `dist/` and waits until each one's
+ * `/health` answers 200. Used by `npm start`, the end-to-end tests and the benchmarks.
+ */
+export interface ServiceSpec {
+  name: string;
+  entry: string;
+  portVariable: string;
+  defaultPort: number;
+}
+
+export const SERVICES: ServiceSpec[] = [
+  { name: 'scheduling', entry: 'apps/scheduling/src/main.js', portVariable: 'SCHEDULING_PORT', defaultPort: 3002 },
+  { name: 'notification-dispatch', entry: 'apps/notification-dispatch/src/main.js', portVariable: 'DISPATCH_PORT', defaultPort: 3003 },
+  { name: 'inbound-response', entry: 'apps/inbound-response/src/main.js', portVariable: 'INBOUND_PORT', defaultPort: 3001 },
+  { name: 'reminder-scheduler', entry: 'apps/reminder-scheduler/src/main.js', portVariable: 'REMINDER_PORT', defaultPort: 3004 },
+  { name: 'gateway', entry: 'apps/gateway/src/main.js', portVariable: 'GATEWAY_PORT', defaultPort: 3000 },
+];
+
+export interface RunningService {
+  spec: ServiceSpec;
+  port: number;
+  url: string;
+  process: ChildProcess;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  /** Pick free ports instead of the defaults (tests and benchmarks run beside a dev stack). */
+  freePorts?: boolean;
+  onLine?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
+  startTimeoutMs?: number;
+  only?: string[];
+}
+
+export class Stack {
+  constructor(readonly services: RunningService[]) {}
+
+  url(name: string): string {
+    const service = this.services.find((candidate) => candidate.spec.name === name);
+    if (!service) throw new Error(`service ${name} is not part of this stack`);
+    return service.url;
+  }
+
+  get gatewayUrl(): string {
+    return this.url('gateway');
+  }
+
+  /** Stops one service (SIGTERM, then SIGKILL after a grace period). */
+  async stopService(name: string): Promise<void> {
+    const service = this.services.find((candidate) => candidate.spec.name === name);
+    if (service) await stopProcess(service.process);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((service) => stopProcess(service.process)));
+  }
+}
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const specs = SERVICES.filter((spec) => !options.only || options.only.includes(spec.name));
+  const ports = new Map<string, number>();
+  for (const spec of specs) {
+    const configured = options.env?.[spec.portVariable] ?? process.env[spec.portVariable];
+    ports.set(spec.name, options.freePorts ? await freePort() : Number(configured ?? spec.defaultPort));
+  }
+  const gatewayPort = ports.get('gateway');
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...(gatewayPort ? { PUBLIC_BASE_URL: `http://localhost:${gatewayPort}` } : {}),
+    ...options.env,
+  };
+  for (const spec of specs) env[spec.portVariable] = String(ports.get(spec.name));
+  const running: RunningService[] = specs.map((spec) => {
+    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
+      env,
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    forwardLines(child, spec.name, options.onLine);
+    const port = ports.get(spec.name)!;
+    return { spec, port, url: `http://127.0.0.1:${port}`, process: child };
+  });
+  const stack = new Stack(running);
+  try {
+    await Promise.all(running.map((service) => waitHealthy(service, options.startTimeoutMs ?? 60_000)));
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
+
+/** Starts one more instance of a service (e.g. a second replica, or a restart). */
+export async function startService(name: string, options: StackOptions & { port?: number } = {}): Promise<RunningService> {
+  const spec = SERVICES.find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`unknown service ${name}`);
+  const port = options.port ?? (await freePort());
+  const env = { ...(process.env as Record<string, string>), ...options.env, [spec.portVariable]: String(port) };
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
+    env,
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  forwardLines(child, spec.name, options.onLine);
+  const service = { spec, port, url: `http://127.0.0.1:${port}`, process: child };
+  await waitHealthy(service, options.startTimeoutMs ?? 60_000);
+  return service;
+}
+
+function forwardLines(child: ChildProcess, name: string, onLine: StackOptions['onLine']) {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let buffer = '';
+    child[stream]!.setEncoding('utf8');
+    child[stream]!.on('data', (chunk: string) => {
+      buffer += chunk;
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        onLine?.(name, line, stream);
+      }
+    });
+  }
+}
+
+async function waitHealthy(service: RunningService, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (service.process.exitCode !== null) {
+      throw new Error(`${service.spec.name} exited with code ${service.process.exitCode} before it was healthy`);
+    }
+    try {
+      const response = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${service.spec.name} was not healthy within ${timeoutMs} ms (last: ${last})`);
+}
+
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: starts all five services with their logs prefixed, waits until each is
+ * healthy (migrations are applied by each service at start), prints the URLs and the
+ * login, and stops them all on Ctrl-C.
+ */
+import { SERVICES, startStack, Stack } from './stack';
+
+const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+const RESET = '\x1b[0m';
+const width = Math.max(...SERVICES.map((spec) => spec.name.length));
+const useColour = process.stdout.isTTY;
+
+function prefix(service: string): string {
+  const index = SERVICES.findIndex((spec) => spec.name === service);
+  const label = service.padEnd(width);
+  return useColour ? `${COLOURS[index % COLOURS.length]}${label}${RESET} |` : `${label} |`;
+}
+
+async function main() {
+  let stack: Stack | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping all services...\n');
+    await stack?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    stack = await startStack({
+      onLine: (service, line) => process.stdout.write(`${prefix(service)} ${line}\n`),
+    });
+  } catch (error) {
+    process.stderr.write(`\nCould not start the platform: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write('Are PostgreSQL, RabbitMQ and Redis running? See README.md, "Quick start".\n');
+    process.exit(1);
+  }
+  for (const service of stack.services) {
+    service.process.on('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`${prefix(service.spec.name)} exited with code ${code}; stopping the others\n`);
+        void stop(1);
+      }
+    });
+  }
+  const gateway = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
+  const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
+  const password = process.env.ADMIN_PASSWORD ? '(the ADMIN_PASSWORD you set)' : 'admin-password';
+  const lines = [
+    '',
+    'Appointments platform is up.',
+    '',
+    `  Staff API and OpenAPI   ${gateway}/api/docs`,
+    `  Gateway                 ${gateway}/`,
+    `  Provider webhooks       ${stack.url('inbound-response').replace('127.0.0.1', 'localhost')}/webhooks/...`,
+    `  Dev outbox              ${gateway}/api/dev/outbox (messages of the local delivery sink)`,
+    `  RabbitMQ management     http://localhost:15672 (when its management plugin is enabled)`,
+    '',
+    `  Health: ${stack.services.map((service) => `${service.spec.name} ${service.url}/health`).join(', ')}`,
+    '',
+    `  Log in: POST ${gateway}/api/auth/login {"email":"${email}","password":"${password}"}`,
+    '',
+    'Press Ctrl-C to stop everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+void main();
