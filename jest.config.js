@@ -39,14 +39,12 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
-      testTimeout: 60000,
     },
     {
       ...common,
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };

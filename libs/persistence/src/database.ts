@@ -13,6 +13,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: maintenance.toString() });
   await client.connect();
   try {
+    // Services start together: one creates the database while the others wait (two
+    // concurrent CREATE DATABASE fail with "template1 is being accessed by other users").
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`create-database:${database}`]);
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`).catch((error: { code?: string }) => {
@@ -20,7 +23,7 @@ export async function ensureDatabase(url: string): Promise<void> {
       });
     }
   } finally {
-    await client.end();
+    await client.end(); // ends the session, releasing the lock
   }
 }
 

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 
@@ -61,7 +62,16 @@ export class Stack {
   }
 }
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+/** The workspace root, whether this runs from source (tests) or from dist/ (npm start). */
+const ROOT = (() => {
+  let directory = __dirname;
+  while (!existsSync(path.join(directory, 'nx.json'))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('cannot find the workspace root (nx.json)');
+    directory = parent;
+  }
+  return directory;
+})();
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const specs = SERVICES.filter((spec) => !options.only || options.only.includes(spec.name));
@@ -114,7 +124,11 @@ export async function startService(name: string, options: StackOptions & { port?
   return service;
 }
 
+const recentLines = new WeakMap<ChildProcess, string[]>();
+
 function forwardLines(child: ChildProcess, name: string, onLine: StackOptions['onLine']) {
+  const recent: string[] = [];
+  recentLines.set(child, recent);
   for (const stream of ['stdout', 'stderr'] as const) {
     let buffer = '';
     child[stream]!.setEncoding('utf8');
@@ -124,6 +138,8 @@ function forwardLines(child: ChildProcess, name: string, onLine: StackOptions['o
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
+        recent.push(line);
+        if (recent.length > 20) recent.shift();
         onLine?.(name, line, stream);
       }
     });
@@ -135,7 +151,8 @@ async function waitHealthy(service: RunningService, timeoutMs: number): Promise<
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (service.process.exitCode !== null) {
-      throw new Error(`${service.spec.name} exited with code ${service.process.exitCode} before it was healthy`);
+      const tail = (recentLines.get(service.process) ?? []).slice(-5).join('\n');
+      throw new Error(`${service.spec.name} exited with code ${service.process.exitCode} before it was healthy. Its last lines:\n${tail}`);
     }
     try {
       const response = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(2000) });

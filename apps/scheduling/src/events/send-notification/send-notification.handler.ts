@@ -40,9 +40,12 @@ export class SendNotificationHandler {
     const { type, configKey, confirmationToken } = command.notification;
     return this.dataSource.transaction(async (manager) => {
       const { event, template, customer } = await this.loader.load(manager, command.eventId, { forUpdate: true });
-      const config = pickConfig(template, type, configKey);
-      const decision = decideTransition(event, triggerForNotification(type, config));
+      const found = findConfig(template, type, configKey);
+      // The state machine speaks first: "nothing to update" says more than "no update config".
+      const decision = decideTransition(event, triggerForNotification(type, found ?? { buttons: undefined }));
       if (!decision.allowed) throw decision.refusal;
+      if (!found) throw new InvalidInput(`type: the template "${template.name}" has no notification config for ${type}`);
+      const config = found;
       if (type === 'cancellation' && !confirmationToken) {
         throw new TransitionRefused('A cancellation must be confirmed: preview it first and send it with the confirmationToken it returns', {
           bookingStatus: event.bookingStatus,
@@ -142,14 +145,13 @@ export class SendNotificationHandler {
   }
 }
 
-function pickConfig(template: TemplateEntity, type: string, configKey?: string): NotificationConfig {
+/** The config named by `configKey`, or the template's first of that type (undefined when it has none). */
+function findConfig(template: TemplateEntity, type: string, configKey?: string): NotificationConfig | undefined {
   if (configKey) {
     const config = template.notificationConfigs.find((candidate) => candidate.key === configKey);
     if (!config) throw new InvalidInput(`configKey: the template has no notification config "${configKey}"`);
     if (config.type !== type) throw new InvalidInput(`configKey: "${configKey}" is a ${config.type} config, not ${type}`);
     return config;
   }
-  const config = template.notificationConfigs.find((candidate) => candidate.type === type);
-  if (!config) throw new InvalidInput(`type: the template "${template.name}" has no notification config for ${type}`);
-  return config;
+  return template.notificationConfigs.find((candidate) => candidate.type === type);
 }
