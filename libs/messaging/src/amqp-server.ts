@@ -116,9 +116,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         });
       }
       for (const pattern of eventPatterns) await channel.bindQueue(queue, names.exchange, pattern);
-      const { consumerTag } = await channel.consume(queue, (message) => message && this.track(this.onDomainEvent(channel, message)), {
-        noAck: false,
-      });
+      const { consumerTag } = await channel.consume(
+        queue,
+        (message) => message && this.track(this.onDomainEvent(channel, message)),
+        { noAck: false },
+      );
       this.consumerTags.set(channel, consumerTag);
     }
     const rpcPatterns = this.rpcPatterns();
@@ -126,9 +128,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const channel = await this.openChannel(connection, prefetch);
       const queue = names.rpcQueue(service);
       await channel.assertQueue(queue, { durable: false, autoDelete: true });
-      const { consumerTag } = await channel.consume(queue, (message) => message && this.track(this.onRequest(channel, message)), {
-        noAck: false,
-      });
+      const { consumerTag } = await channel.consume(
+        queue,
+        (message) => message && this.track(this.onRequest(channel, message)),
+        { noAck: false },
+      );
       this.consumerTags.set(channel, consumerTag);
     }
     this.options.logger.info({ eventPatterns, rpcPatterns }, 'consuming from RabbitMQ');
@@ -173,7 +177,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       try {
         channel.ack(message);
       } catch (error) {
-        logger.warn({ err: error, messageId: envelope.id }, 'could not acknowledge a handled message; it will be redelivered and skipped');
+        logger.warn(
+          { err: error, messageId: envelope.id },
+          'could not acknowledge a handled message; it will be redelivered and skipped',
+        );
       }
     });
   }

@@ -50,6 +50,7 @@ describe('failed messages: retries and the dead-letter queue', () => {
     const nextId = await publishEvent({ note: 'after the unreadable one' });
 
     const message = await deadLetter(poisonId);
+    expect(deadLetterQueue).toBe(`${probe.environment.amqpNamespace}probe.events.dead-letter`);
     expect(message.content.toString()).toBe('this is not json {');
     expect(message.properties.headers).toMatchObject({
       'x-dead-letter-reason': 'rejected',

@@ -37,6 +37,8 @@ export interface ProbeHappened {
   note: string;
   /** `transient`: throw an error no domain rule explains (retried); `invalid_input`: a permanent refusal. */
   fail?: 'transient' | 'invalid_input';
+  /** Hold the transaction open this long before committing the effect (keeps messages in flight). */
+  slowMs?: number;
 }
 
 export interface ProbeEcho {
@@ -81,6 +83,7 @@ export class ProbeController {
     this.runs.record(context.envelope.id);
     if (payload.fail === 'transient') throw new Error('the probe store is unavailable');
     if (payload.fail === 'invalid_input') throw new InvalidInput(`the probe refuses "${payload.note}"`);
+    if (payload.slowMs) await new Promise((resolve) => setTimeout(resolve, payload.slowMs));
     await context.manager.query(`INSERT INTO ${PROBE_SCHEMA}.effects (message_id, note) VALUES ($1, $2)`, [
       context.envelope.id,
       payload.note,
@@ -97,11 +100,11 @@ export class ProbeController {
 
 @Module({})
 export class ProbeAppModule {
-  static forEnvironment(env: Record<string, string | number>): DynamicModule {
+  static forEnvironment(env: Record<string, string>): DynamicModule {
     return {
       module: ProbeAppModule,
       imports: [
-        ConfigModule.forRoot(ServiceConfig, loadConfig(ServiceConfig, env as NodeJS.ProcessEnv)),
+        ConfigModule.forRoot(ServiceConfig, loadConfig(ServiceConfig, env)),
         LoggerModule.forRoot(createLogger('test', 'warn')),
         PersistenceModule.forRoot({ schema: PROBE_SCHEMA, entities: [], migrations: [ProbeSchema1700000000000] }),
         MessagingModule.forService({ service: PROBE_SERVICE, schema: PROBE_SCHEMA }),
@@ -121,17 +124,15 @@ export class ProbeService {
   private constructor(
     readonly app: NestFastifyApplication,
     readonly environment: IsolatedEnvironment,
-    readonly env: Record<string, string | number>,
+    readonly env: Record<string, string>,
   ) {}
 
-  static async start(label: string, overrides: Record<string, string | number> = {}): Promise<ProbeService> {
+  static async start(label: string, overrides: Record<string, string> = {}): Promise<ProbeService> {
     const environment = isolatedEnvironment(label);
     const env = {
       ...environment.env,
       MESSAGE_RETRY_DELAYS_MS: PROBE_RETRY_DELAYS_MS.join(','),
-      // A number, not '200': ServiceConfig's un-annotated numeric fields carry design:type
-      // Object, so loadConfig does not convert a string for them (reported to the lead).
-      OUTBOX_POLL_MS: 200,
+      OUTBOX_POLL_MS: '200',
       ...overrides,
     };
     const app = await NestFactory.create<NestFastifyApplication>(ProbeAppModule.forEnvironment(env), new FastifyAdapter(), {
@@ -139,9 +140,11 @@ export class ProbeService {
     });
     const probe = new ProbeService(app, environment, env);
     try {
-      app.useGlobalFilters(new OriginalErrorRpcFilter());
-      const microservice = app.connectMicroservice({ strategy: app.get(AmqpServer) });
-      microservice.useGlobalFilters(new OriginalErrorRpcFilter());
+      // Nest builds the handlers of a hybrid app's microservice inside connectMicroservice:
+      // filters must be registered before it and inherited (a later
+      // microservice.useGlobalFilters is ignored with a warning).
+      app.useGlobalFilters(new OriginalErrorRpcFilter(app.getHttpAdapter()));
+      app.connectMicroservice({ strategy: app.get(AmqpServer) }, { inheritAppConfig: true });
       await app.startAllMicroservices();
       await app.init();
       await app.get(AmqpConnection).waitUntilConnected(15_000);
@@ -201,6 +204,15 @@ export class ProbeService {
 
   async unpublishedCount(): Promise<number> {
     return this.relay.backlog();
+  }
+
+  /** Which of these outbox rows the relay has not published yet. */
+  async unpublished(ids: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ${PROBE_SCHEMA}.outbox WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
   }
 
   async stop(): Promise<void> {
