@@ -10,6 +10,7 @@ import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
 import { DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
 import { MessagingNames } from './naming';
+import { assertDomainEventsExchange } from './topology';
 import { DomainEventOutbox } from './outbox';
 
 export interface AmqpServerOptions {
@@ -98,7 +99,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const channel = await this.openChannel(connection, prefetch);
       const queue = names.eventQueue(service);
       const deadLetters = names.deadLetterQueue(service);
-      await channel.assertExchange(names.exchange, 'topic', { durable: true });
+      await assertDomainEventsExchange(channel, names);
       await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
       await channel.assertQueue(queue, {
         durable: true,

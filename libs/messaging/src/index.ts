@@ -1,4 +1,5 @@
 export * from './naming';
+export * from './topology';
 export * from './domain-event';
 export * from './amqp-connection';
 export * from './messaging-tables';

@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpServer } from './amqp-server';
 import { MessagingNames } from './naming';
+import { assertDomainEventsExchange } from './topology';
 import { DomainEventOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { RpcClient } from './rpc-client';
@@ -42,12 +43,22 @@ export class BrokerHealthIndicator implements HealthIndicator {
 class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly connection: AmqpConnection,
+    private readonly names: MessagingNames,
     // Explicit token: a union type is reflected as `Object` by some compilers (SWC), which
     // made Nest inject nothing here and the relay never started.
     @Optional() @Inject(OutboxRelay) private readonly relay: OutboxRelay | null,
   ) {}
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
+    // Declared on every (re)connect, before anything is published.
+    await this.connection.onConnected(async (connection) => {
+      const channel = await connection.createChannel();
+      try {
+        await assertDomainEventsExchange(channel, this.names);
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    });
     this.relay?.start();
   }
 

@@ -3,6 +3,8 @@
  * `AMQP_NAMESPACE`) keeps test runs and environments apart on one broker.
  *
  *   <ns>domain-events                     topic exchange, durable; routing key = event type
+ *   <ns>domain-events.unrouted            its alternate exchange and queue: events no queue
+ *                                         was bound for yet are kept here, never dropped
  *   <ns><service>.events                  the service's durable queue of domain events
  *   <ns><service>.events.retry.<n>        wait queues: TTL n, then back to <service>.events
  *   <ns><service>.events.dead-letter      parked messages, with their error, for ops
@@ -13,6 +15,10 @@ export class MessagingNames {
 
   get exchange(): string {
     return `${this.namespace}domain-events`;
+  }
+  /** Alternate exchange (fanout) and queue of the domain-events exchange. */
+  get unrouted(): string {
+    return `${this.exchange}.unrouted`;
   }
   eventQueue(service: string): string {
     return `${this.namespace}${service}.events`;

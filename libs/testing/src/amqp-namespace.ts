@@ -24,6 +24,8 @@ export async function deleteAmqpNamespace(
   try {
     for (const queue of queues) await deleteIgnoringAbsence(connection, (channel) => channel.deleteQueue(queue));
     await deleteIgnoringAbsence(connection, (channel) => channel.deleteExchange(names.exchange));
+    await deleteIgnoringAbsence(connection, (channel) => channel.deleteQueue(names.unrouted));
+    await deleteIgnoringAbsence(connection, (channel) => channel.deleteExchange(names.unrouted));
   } finally {
     await connection.close().catch(() => undefined);
   }
