@@ -135,6 +135,10 @@ export class OutboxRelay {
       `DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`,
       [hours],
     );
+    // Redeliveries come within minutes (or hours after an outage): a week of memory is ample.
+    await this.dataSource.query(
+      `DELETE FROM ${quoteIdentifier(this.options.schema)}.processed_messages WHERE processed_at < now() - interval '7 days'`,
+    );
   }
 
   private async listen(): Promise<void> {

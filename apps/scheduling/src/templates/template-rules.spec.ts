@@ -38,6 +38,8 @@ describe('findTemplateProblems', () => {
     ['unescaped output in a body', { notificationConfigs: [{ ...confirmation, emailBody: '{{{customerName}}}' }], reminderTriggers: [] }, 'notificationConfigs[0].emailBody'],
     ['a trigger naming a missing config', { reminderTriggers: [{ configKey: 'nope', offsetMinutes: 60 }] }, 'reminderTriggers[0].configKey: no notification config has the key "nope"'],
     ['a trigger naming a config that is not a reminder', { reminderTriggers: [{ configKey: 'confirmation', offsetMinutes: 60 }] }, 'reminderTriggers[0].configKey: "confirmation" is a confirmation config'],
+    ['a label for an unknown status', { statusLabels: { accepted: 'OK' } as never }, 'statusLabels.accepted: not a booking status'],
+    ['an empty label', { statusLabels: { confirmed: ' ' } }, 'statusLabels.confirmed: must be a text'],
     [
       'a reply code used twice (case-insensitive)',
       { notificationConfigs: [{ ...confirmation, replyCodes: { enabled: true, codes: [{ code: 'Y', action: 'accept' }, { code: 'y', action: 'decline' }] } }], reminderTriggers: [] },

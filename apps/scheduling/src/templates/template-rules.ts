@@ -1,5 +1,5 @@
 import type { CreateTemplateDto } from '@appointments/contracts';
-import { findUnknownTitlePlaceholders, TITLE_PLACEHOLDERS } from '@appointments/domain';
+import { BOOKING_STATUSES, findUnknownTitlePlaceholders, TITLE_PLACEHOLDERS } from '@appointments/domain';
 import { checkTemplateSyntax } from '@appointments/notification-content';
 
 /**
@@ -11,6 +11,13 @@ export function findTemplateProblems(template: CreateTemplateDto): string[] {
   const unknownTitle = findUnknownTitlePlaceholders(template.titlePattern);
   if (unknownTitle.length > 0) {
     problems.push(`titlePattern: unknown placeholder ${unknownTitle.join(', ')} (known: ${TITLE_PLACEHOLDERS.join(', ')})`);
+  }
+  for (const [status, label] of Object.entries(template.statusLabels ?? {})) {
+    if (!(BOOKING_STATUSES as readonly string[]).includes(status)) {
+      problems.push(`statusLabels.${status}: not a booking status (known: ${BOOKING_STATUSES.join(', ')})`);
+    } else if (typeof label !== 'string' || label.trim() === '' || label.length > 40) {
+      problems.push(`statusLabels.${status}: must be a text of 1 to 40 characters`);
+    }
   }
   const keys = new Map<string, string>();
   template.notificationConfigs.forEach((config, index) => {
