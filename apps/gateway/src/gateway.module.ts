@@ -1,14 +1,11 @@
+import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule } from '@appointments/config';
 import { SERVICE } from '@appointments/contracts';
-import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
-import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
 import type { Logger } from 'pino';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -33,13 +30,19 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        ConfigModule.forRoot(GatewayConfig, config),
-        LoggerModule.forRoot(createLogger(SERVICE.gateway, config.LOG_LEVEL)),
-        PersistenceModule.forRoot({ schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200] }),
+        ...servicePlatform({
+          service: SERVICE.gateway,
+          configClass: GatewayConfig,
+          config,
+          persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200] },
+          domainEvents: false,
+        }),
         TypeOrmModule.forFeature([StaffUserEntity]),
-        JwtModule.register({ secret: config.JWT_SECRET, signOptions: { expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
-        MessagingModule.forService({ service: SERVICE.gateway }),
-        HealthModule.forRoot(SERVICE.gateway, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
+        JwtModule.register({
+          secret: config.JWT_SECRET,
+          signOptions: { expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
       ],
       controllers: [
         HomeController,

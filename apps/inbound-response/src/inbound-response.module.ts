@@ -1,9 +1,6 @@
+import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@appointments/config';
 import { SERVICE } from '@appointments/contracts';
-import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
-import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
 import { InboundConfig } from './inbound.config';
 import { InitialInbound1763700000300 } from './persistence/migrations/1763700000300-initial-inbound';
 
@@ -19,13 +16,12 @@ export class InboundResponseModule {
   static register(config: InboundConfig): DynamicModule {
     return {
       module: InboundResponseModule,
-      imports: [
-        ConfigModule.forRoot(InboundConfig, config),
-        LoggerModule.forRoot(createLogger(SERVICE.inboundResponse, config.LOG_LEVEL)),
-        PersistenceModule.forRoot({ schema: SCHEMA, entities: [], migrations: [InitialInbound1763700000300] }),
-        MessagingModule.forService({ service: SERVICE.inboundResponse, schema: SCHEMA }),
-        HealthModule.forRoot(SERVICE.inboundResponse, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
-      ],
+      imports: servicePlatform({
+        service: SERVICE.inboundResponse,
+        configClass: InboundConfig,
+        config,
+        persistence: { schema: SCHEMA, entities: [], migrations: [InitialInbound1763700000300] },
+      }),
     };
   }
 }

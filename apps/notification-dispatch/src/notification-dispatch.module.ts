@@ -1,10 +1,7 @@
+import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule } from '@appointments/config';
 import { SERVICE } from '@appointments/contracts';
-import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
-import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
 import { Repository } from 'typeorm';
 import { NotificationsConsoleController } from './console/notifications-console.controller';
 import { EMAIL_PROVIDER } from './delivery/email/email-provider';
@@ -29,12 +26,13 @@ export class NotificationDispatchModule {
     return {
       module: NotificationDispatchModule,
       imports: [
-        ConfigModule.forRoot(DispatchConfig, config),
-        LoggerModule.forRoot(createLogger(SERVICE.notificationDispatch, config.LOG_LEVEL)),
-        PersistenceModule.forRoot({ schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100] }),
+        ...servicePlatform({
+          service: SERVICE.notificationDispatch,
+          configClass: DispatchConfig,
+          config,
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100] },
+        }),
         TypeOrmModule.forFeature(ENTITIES),
-        MessagingModule.forService({ service: SERVICE.notificationDispatch, schema: SCHEMA }),
-        HealthModule.forRoot(SERVICE.notificationDispatch, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
       ],
       controllers: [NotificationRequestedController, NotificationsConsoleController, DevOutboxController],
       providers: [

@@ -1,10 +1,7 @@
+import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule } from '@appointments/config';
 import { SERVICE } from '@appointments/contracts';
-import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
-import { DatabaseHealthIndicator, PersistenceModule } from '@appointments/persistence';
 import { ChatterLog } from './chatter/chatter-log';
 import { CustomersController } from './customers/customers.controller';
 import { CreateEventHandler } from './events/create-event/create-event.handler';
@@ -30,12 +27,13 @@ export class SchedulingModule {
     return {
       module: SchedulingModule,
       imports: [
-        ConfigModule.forRoot(SchedulingConfig, config),
-        LoggerModule.forRoot(createLogger(SERVICE.scheduling, config.LOG_LEVEL)),
-        PersistenceModule.forRoot({ schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000] }),
+        ...servicePlatform({
+          service: SERVICE.scheduling,
+          configClass: SchedulingConfig,
+          config,
+          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000] },
+        }),
         TypeOrmModule.forFeature(ENTITIES),
-        MessagingModule.forService({ service: SERVICE.scheduling, schema: 'scheduling' }),
-        HealthModule.forRoot(SERVICE.scheduling, [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator]),
       ],
       controllers: [CustomersController, TemplatesController, EventsController, NotificationOutcomeController],
       providers: [ChatterLog, EventLoader, CreateEventHandler, UpdateEventHandler, SendNotificationHandler],

@@ -86,7 +86,8 @@ export interface NotificationRequestedPayload {
   config: NotificationConfig;
 }
 
-export interface NotificationSentPayload {
+/** Which notification an outcome is about, and to whom it went. */
+export interface NotificationOutcome {
   notificationId: string;
   requestId: string;
   eventId: string;
@@ -94,19 +95,15 @@ export interface NotificationSentPayload {
   channel: Channel;
   to: string;
   recipientName: string;
+}
+
+export interface NotificationSentPayload extends NotificationOutcome {
   provider: string;
   providerMessageId: string | null;
   sentAt: string;
 }
 
-export interface NotificationFailedPayload {
-  notificationId: string;
-  requestId: string;
-  eventId: string;
-  type: NotificationType;
-  channel: Channel;
-  to: string;
-  recipientName: string;
+export interface NotificationFailedPayload extends NotificationOutcome {
   status: Extract<DeliveryStatus, 'failed' | 'skipped'>;
   reason: string;
 }

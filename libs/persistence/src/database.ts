@@ -6,12 +6,7 @@ import { Client } from 'pg';
  * another service creating it at the same moment.
  */
 export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const maintenance = new URL(url);
-  maintenance.pathname = '/postgres';
-  const client = new Client({ connectionString: maintenance.toString() });
-  await client.connect();
+  const { database, client } = await maintenanceSession(url);
   try {
     // Services start together: one creates the database while the others wait (two
     // concurrent CREATE DATABASE fail with "template1 is being accessed by other users").
@@ -28,17 +23,22 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 export async function dropDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const maintenance = new URL(url);
-  maintenance.pathname = '/postgres';
-  const client = new Client({ connectionString: maintenance.toString() });
-  await client.connect();
+  const { database, client } = await maintenanceSession(url);
   try {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`);
   } finally {
     await client.end();
   }
+}
+
+/** A session on the server's `postgres` database, and the name of the database `url` points at. */
+async function maintenanceSession(url: string): Promise<{ database: string; client: Client }> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  target.pathname = '/postgres';
+  const client = new Client({ connectionString: target.toString() });
+  await client.connect();
+  return { database, client };
 }
 
 export function quoteIdentifier(name: string): string {

@@ -1,1 +1,2 @@
 export * from './host-service';
+export * from './service-platform';

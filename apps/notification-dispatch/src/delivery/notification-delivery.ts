@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from '@appointments/contracts';
+import { DOMAIN_EVENT, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
@@ -93,13 +93,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       const sentAt = new Date();
       await manager.update(NotificationEntity, { id: row.id }, { status: 'sent', provider, providerMessageId, sentAt, error: null, attemptStartedAt: null });
       const payload: NotificationSentPayload = {
-        notificationId: row.id,
-        requestId: row.requestId ?? row.id,
-        eventId: row.eventId ?? '',
-        type: row.type,
-        channel: row.channel,
-        to: (row.channel === 'email' ? row.recipientEmail : row.recipientPhone) ?? '',
-        recipientName: row.recipientName,
+        ...outcomeOf(row),
         provider,
         providerMessageId,
         sentAt: sentAt.toISOString(),
@@ -130,13 +124,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     await this.dataSource.transaction(async (manager) => {
       await manager.update(NotificationEntity, { id: row.id }, { status: 'failed', error: reason, attemptStartedAt: null });
       const payload: NotificationFailedPayload = {
-        notificationId: row.id,
-        requestId: row.requestId ?? row.id,
-        eventId: row.eventId ?? '',
-        type: row.type,
-        channel: row.channel,
-        to: (row.channel === 'email' ? row.recipientEmail : row.recipientPhone) ?? '',
-        recipientName: row.recipientName,
+        ...outcomeOf(row),
         status: 'failed',
         reason,
       };
@@ -170,4 +158,16 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       this.sweeping = false;
     }
   }
+}
+
+function outcomeOf(row: NotificationEntity): NotificationOutcome {
+  return {
+    notificationId: row.id,
+    requestId: row.requestId ?? row.id,
+    eventId: row.eventId ?? '',
+    type: row.type,
+    channel: row.channel,
+    to: (row.channel === 'email' ? row.recipientEmail : row.recipientPhone) ?? '',
+    recipientName: row.recipientName,
+  };
 }

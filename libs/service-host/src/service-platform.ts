@@ -1,0 +1,35 @@
+import { DynamicModule } from '@nestjs/common';
+import { ConfigClass, ConfigModule, ServiceConfig } from '@appointments/config';
+import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
+import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
+import { DatabaseHealthIndicator, PersistenceModule, PersistenceOptions } from '@appointments/persistence';
+
+export interface ServicePlatformOptions<T extends ServiceConfig> {
+  service: string;
+  configClass: ConfigClass<T>;
+  config: T;
+  /** The service's PostgreSQL schema, entities and migrations. */
+  persistence: PersistenceOptions;
+  /** Whether the service publishes or consumes domain events (outbox and idempotency in its schema). */
+  domainEvents?: boolean;
+  /** More health indicators than database, broker and Redis, with the modules that provide them. */
+  health?: { indicators: unknown[]; imports?: DynamicModule['imports'] };
+}
+
+/**
+ * What every service module imports: its validated config, the structured logger,
+ * PostgreSQL with its own schema and migrations, RabbitMQ messaging, and `/health`.
+ */
+export function servicePlatform<T extends ServiceConfig>(options: ServicePlatformOptions<T>): NonNullable<DynamicModule['imports']> {
+  return [
+    ConfigModule.forRoot(options.configClass, options.config),
+    LoggerModule.forRoot(createLogger(options.service, options.config.LOG_LEVEL)),
+    PersistenceModule.forRoot(options.persistence),
+    MessagingModule.forService({ service: options.service, ...(options.domainEvents === false ? {} : { schema: options.persistence.schema }) }),
+    HealthModule.forRoot(
+      options.service,
+      [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator, ...(options.health?.indicators ?? [])],
+      { imports: options.health?.imports },
+    ),
+  ];
+}
