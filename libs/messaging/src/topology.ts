@@ -9,7 +9,10 @@ import { MessagingNames } from './naming';
  */
 export async function assertDomainEventsExchange(channel: Channel, names: MessagingNames): Promise<void> {
   await channel.assertExchange(names.unrouted, 'fanout', { durable: true });
-  await channel.assertQueue(names.unrouted, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.assertQueue(names.unrouted, {
+    durable: true,
+    arguments: { 'x-queue-type': 'quorum', 'x-max-length': 100_000, 'x-overflow': 'drop-head' },
+  });
   await channel.bindQueue(names.unrouted, names.unrouted, '');
   await channel.assertExchange(names.exchange, 'topic', { durable: true, alternateExchange: names.unrouted });
 }

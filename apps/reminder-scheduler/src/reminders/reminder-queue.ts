@@ -1,6 +1,7 @@
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicator } from '@appointments/observability';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { ReminderConfig } from '../reminder.config';
 
 export const REMINDER_QUEUE = 'reminders';
@@ -13,13 +14,13 @@ export const REMINDER_QUEUE = 'reminders';
 export class ReminderQueue implements HealthIndicator, OnApplicationShutdown {
   readonly name = 'reminder-queue';
   readonly queue: Queue;
+  private readonly connection: Redis;
 
   constructor(config: ReminderConfig) {
-    const url = new URL(config.REDIS_URL);
-    this.queue = new Queue(REMINDER_QUEUE, {
-      prefix: config.REDIS_PREFIX,
-      connection: { host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, maxRetriesPerRequest: null, enableOfflineQueue: false },
-    });
+    // The whole URL (user, password, database, rediss:// TLS) goes to ioredis as given.
+    this.connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: false });
+    this.connection.on('error', () => undefined); // reported through check()
+    this.queue = new Queue(REMINDER_QUEUE, { prefix: config.REDIS_PREFIX, connection: this.connection });
     this.queue.on('error', () => undefined); // reported through check()
   }
 
@@ -29,6 +30,7 @@ export class ReminderQueue implements HealthIndicator, OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await this.queue.close();
+    this.connection.disconnect();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CustomerNotificationType, StatusTrigger } from '@appointments/domain';
+import type { BookingStatus, CustomerNotificationType, StatusTrigger } from '@appointments/domain';
 import type { NotificationConfig } from '@appointments/contracts';
 import { DOMAIN_EVENT, DomainEventName } from '@appointments/contracts';
 
@@ -26,3 +26,11 @@ export const STATUS_EVENT_OF: Record<CustomerNotificationType, DomainEventName> 
   update: DOMAIN_EVENT.UpdateSent,
   cancellation: DOMAIN_EVENT.EventCancelled,
 };
+
+/**
+ * Whether the customer's calendar entry changes (iCalendar SEQUENCE goes up): an update,
+ * a cancellation, or booking again an event that was cancelled.
+ */
+export function raisesCalendarSequence(type: CustomerNotificationType, previous: BookingStatus): boolean {
+  return type === 'update' || type === 'cancellation' || (type === 'confirmation' && previous === 'cancelled');
+}

@@ -17,7 +17,7 @@ import { TemplateEntity } from '../../persistence/template.entity';
 import { eventView } from '../../persistence/views';
 import { EventLoader } from '../event-loader';
 import { titleOf } from '../event-title';
-import { STATUS_EVENT_OF, triggerForNotification } from './notification-trigger';
+import { raisesCalendarSequence, STATUS_EVENT_OF, triggerForNotification } from './notification-trigger';
 
 /**
  * An explicit send. In one transaction, with the event row locked: the state machine
@@ -46,12 +46,19 @@ export class SendNotificationHandler {
       if (!decision.allowed) throw decision.refusal;
       if (!found) throw new InvalidInput(`type: the template "${template.name}" has no notification config for ${type}`);
       const config = found;
-      if (type === 'cancellation' && !confirmationToken) {
-        throw new TransitionRefused('A cancellation must be confirmed: preview it first and send it with the confirmationToken it returns', {
-          bookingStatus: event.bookingStatus,
-          notificationState: event.notificationState,
-          trigger: 'cancellation_sent',
-        });
+      if (type === 'cancellation') {
+        // The confirm step: the preview issues the token (notifications issue). Until then no
+        // token can be valid, so a cancellation is refused rather than sent unconfirmed.
+        throw new TransitionRefused(
+          confirmationToken
+            ? 'The confirmationToken is not valid for this event; preview the cancellation again to get a new one'
+            : 'A cancellation must be confirmed: preview it first and send it with the confirmationToken it returns',
+          {
+            bookingStatus: event.bookingStatus,
+            notificationState: event.notificationState,
+            trigger: 'cancellation_sent',
+          },
+        );
       }
       const selection = selectChannels(config.channelMode, customer);
       if (selection.channels.length === 0) {
@@ -65,9 +72,7 @@ export class SendNotificationHandler {
       event.attendeeStatus = decision.next.attendeeStatus;
       event.notificationState = decision.next.notificationState;
       if (type === 'update') event.changedFields = [];
-      if (type === 'update' || type === 'cancellation' || (type === 'confirmation' && previousBookingStatus === 'cancelled')) {
-        event.calendarSequence += 1;
-      }
+      if (raisesCalendarSequence(type, previousBookingStatus)) event.calendarSequence += 1;
       event.title = titleOf(event, template, customer);
       const saved = await manager.save(event);
 
