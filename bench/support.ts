@@ -1,0 +1,289 @@
+/**
+ * Small helpers for the benchmarks: an HTTP client for the staff API, a bounded worker
+ * pool, percentiles, and readings of /proc (RSS and CPU time of processes, machine CPU).
+ *
+ * No `@appointments/*` imports here: `dist/bench/*.js` runs with plain `node`, without the
+ * path-alias hook of the services.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
+
+// ---------------------------------------------------------------- deadlines
+
+/** Thrown when the run's overall deadline has passed or the run was interrupted. */
+export class BenchAborted extends Error {}
+
+export class Deadline {
+  readonly controller = new AbortController();
+  constructor(readonly at: number) {}
+
+  get remainingMs(): number {
+    return this.at - Date.now();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Throws once the deadline has passed or the run was aborted. */
+  check(what: string): void {
+    if (this.controller.signal.aborted) throw new BenchAborted(`aborted during ${what}: ${String(this.controller.signal.reason)}`);
+    if (Date.now() > this.at) throw new BenchAborted(`the run's deadline passed during ${what}`);
+  }
+
+  abort(reason: string): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export interface ApiAnswer<T = unknown> {
+  /** HTTP status; 0 when no answer came (connection error, timeout). */
+  status: number;
+  body: T;
+  /** The error message when status is 0. */
+  error?: string;
+}
+
+export class ApiClient {
+  token: string | null = null;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly deadline: Deadline,
+    private readonly requestTimeoutMs = 30_000,
+  ) {}
+
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    try {
+      const response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.any([this.deadline.signal, AbortSignal.timeout(this.requestTimeoutMs)]),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed as T };
+    } catch (error) {
+      return { status: 0, body: null as T, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+  }
+
+  /** Like `call`, but throws unless the answer has the expected status. */
+  async expect<T>(status: number, method: string, path: string, body?: unknown): Promise<T> {
+    const answer = await this.call<T>(method, path, body);
+    if (answer.status !== status) {
+      throw new Error(`${method} ${path}: expected ${status}, got ${answer.status} ${answer.error ?? JSON.stringify(answer.body).slice(0, 500)}`);
+    }
+    return answer.body;
+  }
+}
+
+// ---------------------------------------------------------------- concurrency
+
+/**
+ * Runs `work` for each item with at most `concurrency` in flight. Stops taking new items
+ * once the deadline has passed (items not started are reported as not done).
+ */
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  deadline: Deadline,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<{ started: number }> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+    while (next < items.length) {
+      if (deadline.signal.aborted || Date.now() > deadline.at) return;
+      const index = next++;
+      await work(items[index], index);
+    }
+  });
+  await Promise.all(workers);
+  return { started: next };
+}
+
+// ---------------------------------------------------------------- statistics
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export interface Distribution {
+  count: number;
+  min: number | null;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export function distribution(values: readonly number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = sorted.length ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : null;
+  return {
+    count: sorted.length,
+    min: sorted[0] ?? null,
+    mean: mean === null ? null : Math.round(mean * 10) / 10,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- /proc readings
+
+/** Resident set size and its peak (VmHWM) of a process, in MiB; null when it is gone. */
+export function memoryOf(pid: number | undefined): { rssMiB: number; peakRssMiB: number } | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMiB: round1(kib('VmRSS') / 1024), peakRssMiB: round1(kib('VmHWM') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux this runs on (getconf CLK_TCK)
+
+/** CPU time (user + system) a process has used so far, in seconds; null when it is gone. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Machine-wide CPU counters (jiffies): busy and total, to compute utilisation over an interval. */
+export function machineCpu(): { busy: number; steal: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = values;
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    return { busy: total - idle - iowait, steal, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds used so far by all processes whose command name is one of `names`
+ * (e.g. postgres, beam.smp, redis-server): the infrastructure, which this machine shares
+ * with whatever else runs on it.
+ */
+export function cpuSecondsByCommand(names: readonly string[]): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return totals;
+  }
+  for (const entry of entries.slice(0, 5000)) {
+    try {
+      const command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      const name = names.find((candidate) => command === candidate || command.startsWith(`${candidate}`));
+      if (!name) continue;
+      totals[name] += cpuSecondsOf(Number(entry)) ?? 0;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return totals;
+}
+
+// ---------------------------------------------------------------- PostgreSQL counters
+
+export interface DatabaseCounters {
+  commits: number;
+  rollbacks: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  returned: number;
+  fetched: number;
+  /** Per table (`schema.table`): sequential scans and the rows they read, index scans. */
+  tables: Record<string, { seqScans: number; seqRowsRead: number; indexScans: number }>;
+}
+
+/** The cumulative counters of one database (pg_stat_database), read over its own short connection. */
+export async function databaseCounters(url: string): Promise<DatabaseCounters | null> {
+  const client = new Client({ connectionString: url, application_name: 'bench-stats', connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    // Counters are flushed by each backend at most once a second; let them settle.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query(
+      `SELECT xact_commit AS commits, xact_rollback AS rollbacks, tup_inserted AS inserted, tup_updated AS updated,
+              tup_deleted AS deleted, tup_returned AS returned, tup_fetched AS fetched
+         FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const tables = await client.query(
+      `SELECT schemaname || '.' || relname AS name, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables`,
+    );
+    return {
+      ...(Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)])) as Omit<DatabaseCounters, 'tables'>),
+      tables: Object.fromEntries(
+        tables.rows.map((table) => [
+          table.name,
+          { seqScans: Number(table.seq_scan), seqRowsRead: Number(table.seq_tup_read), indexScans: Number(table.idx_scan) },
+        ]),
+      ),
+    };
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+// ---------------------------------------------------------------- output
+
+/** A plain text table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: (string | number | null)[][]): string {
+  const cells = [header, ...rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))))];
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
