@@ -7,6 +7,7 @@ import type {
   NotificationState,
   NotificationType,
 } from '@appointments/domain';
+import type { EventSchedule } from './event.dto';
 import type { NotificationConfig } from './template.dto';
 
 /** Names of the domain events (routing keys on the domain-events exchange). */
@@ -70,16 +71,10 @@ export interface NotificationRequestedPayload {
   notifications: { notificationId: string; channel: Channel; address: string }[];
   skipped: { channel: Channel; reason: ChannelSkipReason; message: string }[];
   recipient: { customerId: string; name: string; email: string | null; phone: string | null };
-  event: {
+  event: EventSchedule & {
     id: string;
     title: string;
     customerTitle: string;
-    start: string;
-    end: string;
-    timeZone: string;
-    location: string | null;
-    videoUrl: string | null;
-    description: string | null;
     organizer: PersonRef;
     calendarSequence: number;
   };

@@ -56,18 +56,22 @@ export interface ChangedField {
   changedAt: string;
 }
 
-export interface EventView {
-  id: string;
-  title: string;
-  customerId: string;
-  templateId: string;
-  customerTitle: string;
+/** When and where an event takes place: the fields a customer is told about. */
+export interface EventSchedule {
   start: string;
   end: string;
   timeZone: string;
   location: string | null;
   videoUrl: string | null;
   description: string | null;
+}
+
+export interface EventView extends EventSchedule {
+  id: string;
+  title: string;
+  customerId: string;
+  templateId: string;
+  customerTitle: string;
   organizer: { id?: string; name: string; email?: string | null };
   bookingStatus: BookingStatus;
   attendeeStatus: AttendeeStatus;

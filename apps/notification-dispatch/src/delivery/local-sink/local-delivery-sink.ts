@@ -15,9 +15,7 @@ export class LocalSinkEmailProvider implements EmailProvider {
   constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
 
   async send(email: OutboundEmail): Promise<EmailSendResult> {
-    const id = randomUUID();
-    await this.outbox.insert({
-      id,
+    return store(this.outbox, {
       notificationId: email.notificationId,
       channel: 'email',
       to: email.to.email,
@@ -32,7 +30,6 @@ export class LocalSinkEmailProvider implements EmailProvider {
         content: attachment.content.toString('base64'),
       })),
     });
-    return { providerMessageId: id };
   }
 }
 
@@ -41,9 +38,7 @@ export class LocalSinkSmsProvider implements SmsProvider {
   constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
 
   async send(sms: OutboundSms): Promise<SmsSendResult> {
-    const id = randomUUID();
-    await this.outbox.insert({
-      id,
+    return store(this.outbox, {
       notificationId: sms.notificationId,
       channel: 'sms',
       to: sms.to,
@@ -54,6 +49,11 @@ export class LocalSinkSmsProvider implements SmsProvider {
       body: sms.body,
       attachments: [],
     });
-    return { providerMessageId: id };
   }
+}
+
+async function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutboxMessageEntity, 'id' | 'sentAt'>) {
+  const id = randomUUID();
+  await outbox.insert({ id, ...message });
+  return { providerMessageId: id };
 }

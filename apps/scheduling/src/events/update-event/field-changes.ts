@@ -1,13 +1,7 @@
-import type { ChangedField } from '@appointments/contracts';
+import type { ChangedField, EventSchedule } from '@appointments/contracts';
 
-export interface FieldValues {
-  start: string;
-  end: string;
-  timeZone: string;
-  location: string | null;
-  videoUrl: string | null;
-  description: string | null;
-}
+/** The editable fields of an event, as compared before and after a change. */
+export type FieldValues = EventSchedule;
 
 /**
  * Merges new changes into the fields already waiting for an update: a field keeps the
