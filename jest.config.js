@@ -8,23 +8,13 @@
  */
 const { pathsToModuleNameMapper } = require('./tools/jest/paths');
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+// ts-jest transpiles each file on its own (no type check; `npm run typecheck` and the build
+// do that), keeping the decorator metadata Nest and class-validator rely on.
+const typescript = ['ts-jest', { tsconfig: '<rootDir>/tools/jest/tsconfig.json', diagnostics: false }];
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': typescript },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(),
   setupFiles: ['reflect-metadata'],
