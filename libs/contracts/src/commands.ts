@@ -47,8 +47,3 @@ export class SendNotificationCommand extends ActorCommand {
 }
 
 export class ListNotificationsQuery extends NotificationQueryDto {}
-
-export class ListQuery {
-  @IsOptional() @Type(() => Number) page?: number;
-  @IsOptional() @Type(() => Number) pageSize?: number;
-}

@@ -39,6 +39,12 @@ export class AmqpConnection extends EventEmitter {
     return this.connection !== null;
   }
 
+  /** A new channel on the current connection (for a client's own consumers, e.g. RPC replies). */
+  async createChannel(): Promise<amqp.Channel> {
+    if (!this.connection) throw new BrokerUnavailable('not connected to RabbitMQ');
+    return this.connection.createChannel();
+  }
+
   /**
    * Runs `setup` now if connected, and after every reconnect. Registered while a
    * connection is being set up, it runs once, as part of that setup.

@@ -78,6 +78,8 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 export class MessagingModule {
   static forService(options: MessagingOptions): DynamicModule {
     const withSchema = options.schema !== undefined;
+    // One outbox for the service: handlers inject it, the transport hands it to event contexts.
+    const outbox = withSchema ? new DomainEventOutbox(options.schema!, options.service) : undefined;
     return {
       module: MessagingModule,
       global: true,
@@ -105,7 +107,7 @@ export class MessagingModule {
         },
         ...(withSchema
           ? [
-              { provide: DomainEventOutbox, useValue: new DomainEventOutbox(options.schema!, options.service) },
+              { provide: DomainEventOutbox, useValue: outbox },
               {
                 provide: OutboxRelay,
                 inject: [getDataSourceToken(), AmqpConnection, MessagingNames, ServiceConfig, LOGGER],
@@ -149,7 +151,7 @@ export class MessagingModule {
               retryDelaysMs: config.MESSAGE_RETRY_DELAYS_MS,
               dataSource: withSchema ? dataSource : undefined,
               schema: options.schema,
-              outbox: withSchema ? new DomainEventOutbox(options.schema!, options.service) : undefined,
+              outbox,
             }),
         },
         BrokerHealthIndicator,

@@ -81,10 +81,8 @@ export class RpcClient {
 
   private getChannel(): Promise<Channel> {
     if (this.channel) return this.channel;
-    const connection = (this.connection as unknown as { connection: import('amqplib').ChannelModel | null }).connection;
-    if (!connection) return Promise.reject(new Error('not connected to RabbitMQ'));
     const created = (async () => {
-      const channel = await connection.createChannel();
+      const channel = await this.connection.createChannel();
       channel.on('error', (error) => this.logger.warn({ err: error }, 'RPC channel error'));
       channel.on('close', () => {
         if (this.channel === created) this.channel = null;

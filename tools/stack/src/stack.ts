@@ -86,17 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(gatewayPort ? { PUBLIC_BASE_URL: `http://localhost:${gatewayPort}` } : {}),
     ...options.env,
   };
-  for (const spec of specs) env[spec.portVariable] = String(ports.get(spec.name));
-  const running: RunningService[] = specs.map((spec) => {
-    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
-      env,
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    forwardLines(child, spec.name, options.onLine);
-    const port = ports.get(spec.name)!;
-    return { spec, port, url: `http://127.0.0.1:${port}`, process: child };
-  });
+  const running = specs.map((spec) => spawnService(spec, ports.get(spec.name)!, env, options.onLine));
   const stack = new Stack(running);
   try {
     await Promise.all(running.map((service) => waitHealthy(service, options.startTimeoutMs ?? 60_000)));
@@ -107,21 +97,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return stack;
 }
 
-/** Starts one more instance of a service (e.g. a second replica, or a restart). */
-export async function startService(name: string, options: StackOptions & { port?: number } = {}): Promise<RunningService> {
-  const spec = SERVICES.find((candidate) => candidate.name === name);
-  if (!spec) throw new Error(`unknown service ${name}`);
-  const port = options.port ?? (await freePort());
-  const env = { ...(process.env as Record<string, string>), ...options.env, [spec.portVariable]: String(port) };
+/** Runs a service's built entry point with the workspace aliases resolved to dist/. */
+function spawnService(spec: ServiceSpec, port: number, env: Record<string, string>, onLine: StackOptions['onLine']): RunningService {
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
-    env,
+    env: { ...env, [spec.portVariable]: String(port) },
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  forwardLines(child, spec.name, options.onLine);
-  const service = { spec, port, url: `http://127.0.0.1:${port}`, process: child };
-  await waitHealthy(service, options.startTimeoutMs ?? 60_000);
-  return service;
+  forwardLines(child, spec.name, onLine);
+  return { spec, port, url: `http://127.0.0.1:${port}`, process: child };
 }
 
 const recentLines = new WeakMap<ChildProcess, string[]>();

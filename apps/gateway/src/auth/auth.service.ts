@@ -32,8 +32,7 @@ export class AuthService implements OnApplicationBootstrap {
   /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when no user has that email. */
   async onApplicationBootstrap() {
     const email = this.config.ADMIN_EMAIL.toLowerCase();
-    const existing = await this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email }).getOne();
-    if (existing) return;
+    if (await this.findByEmail(email)) return;
     await this.users
       .createQueryBuilder()
       .insert()
@@ -50,7 +49,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
-    const user = await this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getOne();
+    const user = await this.findByEmail(email);
     const matches = await bcrypt.compare(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!user || !matches) {
       this.logger.warn({ email }, 'failed staff login');
@@ -58,6 +57,11 @@ export class AuthService implements OnApplicationBootstrap {
     }
     const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, name: user.name, role: user.role });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /** Emails are unique whatever their case (index on lower(email)). */
+  private findByEmail(email: string): Promise<StaffUserEntity | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getOne();
   }
 
   async verify(token: string): Promise<StaffPrincipal> {

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationRequestedPayload } from '@appointments/contracts';
 import { DomainEventContext } from '@appointments/messaging';
@@ -64,12 +65,7 @@ export class NotificationRequestedController {
       pending.push(notification.notificationId);
     }
     for (const skipped of request.skipped) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(NotificationEntity)
-        .values({ ...base, id: () => 'gen_random_uuid()', channel: skipped.channel, status: 'skipped', error: skipped.message, subject: null, text: null, html: null, smsBody: null })
-        .execute();
+      await manager.insert(NotificationEntity, { ...base, id: randomUUID(), channel: skipped.channel, status: 'skipped', error: skipped.message, subject: null, text: null, html: null, smsBody: null });
     }
     context.afterCommit(() => this.delivery.deliverNow(pending));
   }

@@ -11,7 +11,8 @@ import {
   SendNotificationResult,
   UpdateEventCommand,
 } from '@appointments/contracts';
-import { DataSource } from 'typeorm';
+import { NotFound } from '@appointments/domain';
+import { DataSource, In } from 'typeorm';
 import { ChatterEntryEntity } from '../persistence/chatter-entry.entity';
 import { EventEntity } from '../persistence/event.entity';
 import { TemplateEntity } from '../persistence/template.entity';
@@ -56,15 +57,18 @@ export class EventsController {
   @MessagePattern(SCHEDULING_REQUEST.listEvents)
   async list(): Promise<EventView[]> {
     const rows = await this.dataSource.manager.find(EventEntity, { order: { start: 'DESC' }, take: 500 });
-    const templates = new Map(
-      (await this.dataSource.manager.find(TemplateEntity)).map((template) => [template.id, template.customerTitle]),
-    );
+    const templateIds = [...new Set(rows.map((row) => row.templateId))];
+    const titles = await this.dataSource.manager.find(TemplateEntity, {
+      select: { id: true, customerTitle: true },
+      where: { id: In(templateIds) },
+    });
+    const templates = new Map(titles.map((template) => [template.id, template.customerTitle]));
     return rows.map((row) => eventView(row, templates.get(row.templateId) ?? ''));
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getChatter)
   async chatter(@Payload() query: ByIdQuery): Promise<ChatterEntryView[]> {
-    await this.loader.load(this.dataSource.manager, query.id);
+    if (!(await this.dataSource.manager.existsBy(EventEntity, { id: query.id }))) throw new NotFound('event', query.id);
     const rows = await this.dataSource.manager.find(ChatterEntryEntity, {
       where: { eventId: query.id },
       order: { createdAt: 'ASC' },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ChangedField, DOMAIN_EVENT, EventView, FieldsChangedPayload, UpdateEventCommand } from '@appointments/contracts';
+import { DOMAIN_EVENT, EventView, FieldsChangedPayload, UpdateEventCommand } from '@appointments/contracts';
 import { applyTransition, InvalidInput } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
@@ -106,4 +106,3 @@ function show(value: unknown): string {
   return value === null || value === undefined ? '(none)' : `"${String(value)}"`;
 }
 
-export type { ChangedField };
