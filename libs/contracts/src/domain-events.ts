@@ -102,3 +102,40 @@ export interface NotificationFailedPayload extends NotificationOutcome {
   status: Extract<DeliveryStatus, 'failed' | 'skipped'>;
   reason: string;
 }
+
+/**
+ * A provider told us how a message fared (Twilio status callback, SendGrid event webhook).
+ * Published by inbound-response; notification-dispatch moves the console row forward
+ * (never backwards: a late `sent` after `delivered` is ignored).
+ */
+export interface DeliveryStatusChangedPayload {
+  /** Our notification id, carried by the provider (statusCallback query, SendGrid customArgs); null when it did not come back. */
+  notificationId: string | null;
+  provider: 'twilio' | 'sendgrid';
+  providerMessageId: string | null;
+  /** The provider's status mapped to ours. */
+  status: DeliveryStatus;
+  /** The provider's own word for it (`delivered`, `bounce`, `undelivered`...). */
+  providerStatus: string;
+  /** Twilio `ErrorCode`, SendGrid bounce type/status; null when none. */
+  errorCode: string | null;
+  /** A human-readable reason for a failure, when the provider gave one. */
+  reason: string | null;
+  /** When the provider says it happened (SendGrid `timestamp`), else when we heard of it. */
+  occurredAt: string;
+}
+
+export type OptOutSource = 'staff' | 'sms_keyword' | 'email_keyword' | 'provider';
+
+/** An address went on (optedOut true) or came off the stop list. Published by inbound-response. */
+export interface OptOutChangedPayload {
+  channel: Channel;
+  /** E.164 phone for sms, lower-cased email for email. */
+  address: string;
+  optedOut: boolean;
+  source: OptOutSource;
+  /** The keyword the customer sent (`STOP`, `START`...), when it came from one. */
+  keyword: string | null;
+  changedBy: PersonRef | null;
+  changedAt: string;
+}

@@ -6,3 +6,4 @@ export * from './template.dto';
 export * from './event.dto';
 export * from './notification.dto';
 export * from './commands';
+export * from './stop-list.dto';

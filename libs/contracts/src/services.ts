@@ -28,3 +28,9 @@ export const DISPATCH_REQUEST = {
   listNotifications: 'notifications.list',
   listDevOutbox: 'dev-outbox.list',
 } as const;
+
+export const INBOUND_REQUEST = {
+  listStopList: 'stop-list.list',
+  addToStopList: 'stop-list.add',
+  removeFromStopList: 'stop-list.remove',
+} as const;
