@@ -1,7 +1,8 @@
 import { ServiceConfig, StringList } from '@appointments/config';
-import { ArrayMinSize, IsIn, IsInt, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsEmail, IsIn, IsInt, IsNotIn, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export const TRACKABLE_FIELDS = ['start', 'end', 'timeZone', 'location', 'videoUrl', 'description'] as const;
+export const DEVELOPMENT_CANCELLATION_SECRET = 'development-only-cancellation-secret';
 
 export class SchedulingConfig extends ServiceConfig {
   /** Port of `/health` (scheduling has no public HTTP API; the gateway talks to it over AMQP). */
@@ -12,4 +13,33 @@ export class SchedulingConfig extends ServiceConfig {
   @ArrayMinSize(1)
   @IsIn(TRACKABLE_FIELDS, { each: true })
   SIGNIFICANT_FIELDS: string[] = ['start', 'end', 'timeZone', 'location', 'videoUrl'];
+
+  /**
+   * Signs the `confirmationToken` a cancellation preview returns (HMAC-SHA256). Every
+   * scheduling replica needs the same value; must be your own in production.
+   */
+  @IsString()
+  @MinLength(16)
+  @ValidateIf((config: SchedulingConfig) => config.NODE_ENV === 'production')
+  @IsNotIn([DEVELOPMENT_CANCELLATION_SECRET], { message: 'CANCELLATION_TOKEN_SECRET must be set to a secret of your own in production' })
+  CANCELLATION_TOKEN_SECRET = DEVELOPMENT_CANCELLATION_SECRET;
+
+  /** How long a cancellation preview's confirmationToken stays valid. */
+  @IsInt() @Min(30) @Max(24 * 3600) CANCELLATION_TOKEN_TTL_SECONDS = 900;
+
+  /**
+   * Domains verified with the email provider (SPF/DKIM). An email whose sender address is
+   * on another domain is refused (422), and so is saving such a sender in the settings.
+   */
+  @StringList()
+  @ArrayMinSize(1)
+  @Matches(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i, { each: true, message: 'each verified domain must be a domain name such as example.com' })
+  VERIFIED_SENDER_DOMAINS: string[] = ['example.com'];
+
+  /** The sender until staff change it in the settings (`PUT /api/settings/sender`). */
+  @IsEmail({}, { message: 'must be an email address' }) MAIL_FROM_EMAIL = 'appointments@example.com';
+  @IsString() @MaxLength(100) MAIL_FROM_NAME = 'Appointments';
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true }, { message: 'MAIL_FROM_IMAGE_URL must be an http(s) URL' })
+  MAIL_FROM_IMAGE_URL: string | undefined = undefined;
 }

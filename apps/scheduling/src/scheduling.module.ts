@@ -8,17 +8,26 @@ import { CreateEventHandler } from './events/create-event/create-event.handler';
 import { EventLoader } from './events/event-loader';
 import { EventsController } from './events/events.controller';
 import { NotificationOutcomeController } from './events/notification-outcome/notification-outcome.controller';
+import { NotificationPlanner } from './events/notification-plan';
+import { PreviewNotificationHandler } from './events/preview-notification/preview-notification.handler';
+import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
 import { UpdateEventHandler } from './events/update-event/update-event.handler';
 import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
 import { CustomerEntity } from './persistence/customer.entity';
 import { EventEntity } from './persistence/event.entity';
 import { InitialScheduling1763700000000 } from './persistence/migrations/1763700000000-initial-scheduling';
+import { SenderAndStopList1763800000000 } from './persistence/migrations/1763800000000-sender-and-stop-list';
+import { OptedOutAddressEntity } from './persistence/opted-out-address.entity';
+import { SenderSettingsEntity } from './persistence/sender-settings.entity';
 import { TemplateEntity } from './persistence/template.entity';
 import { SchedulingConfig } from './scheduling.config';
+import { SenderSettings } from './settings/sender-settings';
+import { SenderSettingsController } from './settings/sender-settings.controller';
+import { OptOutChangedController, StopListCopy } from './stop-list/stop-list-copy';
 import { TemplatesController } from './templates/templates.controller';
 
-const ENTITIES = [CustomerEntity, TemplateEntity, EventEntity, ChatterEntryEntity];
+const ENTITIES = [CustomerEntity, TemplateEntity, EventEntity, ChatterEntryEntity, SenderSettingsEntity, OptedOutAddressEntity];
 
 /** Owns events, customers, templates and chatter, and applies the state machine's decisions. */
 @Module({})
@@ -31,12 +40,33 @@ export class SchedulingModule {
           service: SERVICE.scheduling,
           configClass: SchedulingConfig,
           config,
-          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000] },
+          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000, SenderAndStopList1763800000000] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [CustomersController, TemplatesController, EventsController, NotificationOutcomeController],
-      providers: [ChatterLog, EventLoader, CreateEventHandler, UpdateEventHandler, SendNotificationHandler],
+      controllers: [
+        CustomersController,
+        TemplatesController,
+        EventsController,
+        NotificationOutcomeController,
+        SenderSettingsController,
+        OptOutChangedController,
+      ],
+      providers: [
+        ChatterLog,
+        EventLoader,
+        StopListCopy,
+        SenderSettings,
+        NotificationPlanner,
+        {
+          provide: CancellationConfirmation,
+          useFactory: () => new CancellationConfirmation(config.CANCELLATION_TOKEN_SECRET, config.CANCELLATION_TOKEN_TTL_SECONDS),
+        },
+        CreateEventHandler,
+        UpdateEventHandler,
+        SendNotificationHandler,
+        PreviewNotificationHandler,
+      ],
     };
   }
 }

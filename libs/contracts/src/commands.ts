@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { CreateCustomerDto } from './customer.dto';
-import { CreateEventDto, SendNotificationDto, UpdateEventDto } from './event.dto';
+import { CreateEventDto, PreviewNotificationDto, SendNotificationDto, UpdateEventDto } from './event.dto';
 import { NotificationQueryDto } from './notification.dto';
 import { CreateTemplateDto } from './template.dto';
 
@@ -44,6 +44,16 @@ export class UpdateEventCommand extends ActorCommand {
 export class SendNotificationCommand extends ActorCommand {
   @IsUUID('all', { message: 'id must be a UUID' }) eventId: string;
   @ValidateNested() @Type(() => SendNotificationDto) notification: SendNotificationDto;
+}
+
+export class PreviewNotificationCommand extends ActorCommand {
+  @IsUUID('all', { message: 'id must be a UUID' }) eventId: string;
+  @ValidateNested() @Type(() => PreviewNotificationDto) notification: PreviewNotificationDto;
+}
+
+export class UpdateTemplateCommand extends ActorCommand {
+  @IsUUID('all', { message: 'id must be a UUID' }) id: string;
+  @ValidateNested() @Type(() => CreateTemplateDto) template: CreateTemplateDto;
 }
 
 export class ListNotificationsQuery extends NotificationQueryDto {}

@@ -8,6 +8,7 @@ import type {
   NotificationType,
 } from '@appointments/domain';
 import type { EventSchedule } from './event.dto';
+import type { Sender } from './settings.dto';
 import type { NotificationConfig } from './template.dto';
 
 /** Names of the domain events (routing keys on the domain-events exchange). */
@@ -76,9 +77,12 @@ export interface NotificationRequestedPayload {
     title: string;
     customerTitle: string;
     organizer: PersonRef;
+    /** iCalendar SEQUENCE of the customer's calendar entry (UID is derived from the event id). */
     calendarSequence: number;
   };
   config: NotificationConfig;
+  /** From system settings; the address was checked against the verified domains when the send was accepted. */
+  sender: Sender;
 }
 
 /** Which notification an outcome is about, and to whom it went. */

@@ -101,3 +101,42 @@ export interface SendNotificationResult {
   skipped: { channel: string; reason: string; message: string }[];
   event: EventView;
 }
+
+export class PreviewNotificationDto {
+  @ApiProperty({ enum: CUSTOMER_NOTIFICATION_TYPES })
+  @IsIn(CUSTOMER_NOTIFICATION_TYPES)
+  type: CustomerNotificationType;
+
+  @ApiPropertyOptional({ description: "The template's notification config to use; the first of that type when omitted" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  configKey?: string;
+}
+
+/** What a send would do, rendered exactly as it would go out; nothing is changed or sent. */
+export interface RenderedNotificationPreview {
+  /** Email, when an email would be sent. */
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  /** The calendar file(s) the email would carry. */
+  attachments: { filename: string; contentType: string; content: string }[];
+  /** SMS text, when an SMS would be sent, with its GSM-7/UCS-2 segment count. */
+  sms: string | null;
+  smsSegments: { encoding: 'GSM-7' | 'UCS-2'; segments: number; characters: number } | null;
+}
+
+export interface NotificationPreview extends RenderedNotificationPreview {
+  type: CustomerNotificationType;
+  configKey: string;
+  recipient: { name: string; email: string | null; phone: string | null };
+  channels: { channel: string; address: string }[];
+  skipped: { channel: string; reason: string; message: string }[];
+  sender: { name: string; email: string; imageUrl: string | null };
+  /** The event as it would be after the send (statuses and internal title). */
+  effect: { bookingStatus: BookingStatus; attendeeStatus: AttendeeStatus; notificationState: NotificationState; title: string };
+  /** Cancellation only: send it back with the cancellation to confirm it. */
+  confirmationToken?: string;
+  confirmationTokenExpiresAt?: string;
+}

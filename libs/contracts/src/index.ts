@@ -7,3 +7,4 @@ export * from './event.dto';
 export * from './notification.dto';
 export * from './commands';
 export * from './stop-list.dto';
+export * from './settings.dto';

@@ -22,11 +22,17 @@ export const SCHEDULING_REQUEST = {
   updateEvent: 'events.update',
   getChatter: 'events.chatter',
   sendNotification: 'events.notifications.send',
+  previewNotification: 'events.notifications.preview',
+  updateTemplate: 'templates.update',
+  deleteTemplate: 'templates.delete',
+  getSenderSettings: 'settings.sender.get',
+  updateSenderSettings: 'settings.sender.update',
 } as const;
 
 export const DISPATCH_REQUEST = {
   listNotifications: 'notifications.list',
   listDevOutbox: 'dev-outbox.list',
+  renderPreview: 'notifications.render-preview',
 } as const;
 
 export const INBOUND_REQUEST = {

@@ -7,6 +7,7 @@ import {
   isDomainErrorShape,
   NoChannelAvailable,
   NotFound,
+  SenderNotVerified,
   TransitionRefused,
 } from './errors';
 
@@ -20,6 +21,7 @@ describe('domain errors', () => {
     [new InvalidInput('The title pattern uses {foo}'), 'InvalidInput', 'invalid_input', 400],
     [new NoChannelAvailable('Jane has no email address'), 'NoChannelAvailable', 'no_channel_available', 422],
     [new Conflict('The event was changed by someone else'), 'Conflict', 'conflict', 409],
+    [new SenderNotVerified('me@unverified.test', ['example.com']), 'SenderNotVerified', 'sender_not_verified', 422],
   ] as const)('%s is a %s with code %s, answered with HTTP %s', (error, name, code, httpStatus) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toBeInstanceOf(Error);

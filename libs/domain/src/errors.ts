@@ -13,6 +13,7 @@ export const DOMAIN_ERROR_CODES = [
   'invalid_input',
   'no_channel_available',
   'conflict',
+  'sender_not_verified',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -101,12 +102,31 @@ export class Conflict extends DomainError {
   }
 }
 
+/**
+ * The sender address of an email is not on a domain the operator verified with the email
+ * provider (HTTP 422): sending would fail SPF/DKIM or be refused, so nothing is sent.
+ */
+export class SenderNotVerified extends DomainError {
+  override readonly name = 'SenderNotVerified';
+  readonly code = 'sender_not_verified';
+  declare readonly details: { senderEmail: string; verifiedDomains: string[] };
+
+  constructor(senderEmail: string, verifiedDomains: readonly string[]) {
+    super(
+      `The sender address ${senderEmail} is not on a verified sending domain (verified: ${verifiedDomains.join(', ') || 'none'}); ` +
+        'change the sender in the settings or verify the domain with the email provider, then send again',
+      { senderEmail, verifiedDomains: [...verifiedDomains] },
+    );
+  }
+}
+
 export const DOMAIN_ERROR_HTTP_STATUS: Record<string, number> = {
   transition_refused: 409,
   not_found: 404,
   invalid_input: 400,
   no_channel_available: 422,
   conflict: 409,
+  sender_not_verified: 422,
 } satisfies Record<DomainErrorCode, number>;
 
 /**

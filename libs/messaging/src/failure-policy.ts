@@ -1,8 +1,9 @@
 import { HttpException } from '@nestjs/common';
+import { DOMAIN_ERROR_CODES } from '@appointments/domain';
 import { PoisonMessage } from './domain-event';
 
-/** Error codes (see libs/domain errors) that no retry can fix. */
-const PERMANENT_CODES = new Set(['invalid_input', 'not_found', 'transition_refused', 'no_channel_available', 'conflict']);
+/** Domain errors are refusals that no retry can fix. */
+const PERMANENT_CODES = new Set<string>(DOMAIN_ERROR_CODES);
 
 export interface ErrorShape {
   code: string;

@@ -6,6 +6,8 @@ import {
   ChatterEntryView,
   CreateEventCommand,
   EventView,
+  NotificationPreview,
+  PreviewNotificationCommand,
   SCHEDULING_REQUEST,
   SendNotificationCommand,
   SendNotificationResult,
@@ -19,6 +21,7 @@ import { TemplateEntity } from '../persistence/template.entity';
 import { chatterView, eventView } from '../persistence/views';
 import { CreateEventHandler } from './create-event/create-event.handler';
 import { EventLoader } from './event-loader';
+import { PreviewNotificationHandler } from './preview-notification/preview-notification.handler';
 import { SendNotificationHandler } from './send-notification/send-notification.handler';
 import { UpdateEventHandler } from './update-event/update-event.handler';
 
@@ -31,6 +34,7 @@ export class EventsController {
     private readonly createEvent: CreateEventHandler,
     private readonly updateEvent: UpdateEventHandler,
     private readonly sendNotification: SendNotificationHandler,
+    private readonly previewNotification: PreviewNotificationHandler,
   ) {}
 
   @MessagePattern(SCHEDULING_REQUEST.createEvent)
@@ -46,6 +50,11 @@ export class EventsController {
   @MessagePattern(SCHEDULING_REQUEST.sendNotification)
   send(@Payload() command: SendNotificationCommand): Promise<SendNotificationResult> {
     return this.sendNotification.execute(command);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.previewNotification)
+  preview(@Payload() command: PreviewNotificationCommand): Promise<NotificationPreview> {
+    return this.previewNotification.execute(command);
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getEvent)

@@ -1,37 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  DOMAIN_EVENT,
-  EventStatusChangedPayload,
-  NotificationConfig,
-  NotificationRequestedPayload,
-  SendNotificationCommand,
-  SendNotificationResult,
-} from '@appointments/contracts';
-import { decideTransition, InvalidInput, NoChannelAvailable, selectChannels, TransitionRefused } from '@appointments/domain';
+import { DOMAIN_EVENT, EventStatusChangedPayload, SendNotificationCommand, SendNotificationResult } from '@appointments/contracts';
+import { TransitionRefused } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChatterLog, NOTIFICATION_TYPE_LABEL, CHANNEL_LABEL } from '../../chatter/chatter-log';
-import { TemplateEntity } from '../../persistence/template.entity';
+import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
 import { EventLoader } from '../event-loader';
-import { titleOf } from '../event-title';
-import { raisesCalendarSequence, STATUS_EVENT_OF, triggerForNotification } from './notification-trigger';
+import { applyPlan, NotificationPlanner, notificationRequest } from '../notification-plan';
+import { CancellationConfirmation } from './cancellation-confirmation';
+import { STATUS_EVENT_OF } from './notification-trigger';
 
 /**
- * An explicit send. In one transaction, with the event row locked: the state machine
- * decides (a refusal is a 409 and nothing changes), the channels are chosen (none left is
- * a 422), the status and title change, chatter records it, and `NotificationRequested`
- * plus the status event (`EventBooked`, `RsvpRequested`...) go to the outbox.
- * notification-dispatch renders and delivers; its outcome comes back as
- * `NotificationSent`/`NotificationFailed` and lands in chatter.
+ * An explicit send. In one transaction, with the event row locked: the plan (state machine,
+ * config, channels, sender; any refusal is an error and nothing changes), the cancellation's
+ * confirm step, the status and title, chatter, and `NotificationRequested` plus the status
+ * event (`EventBooked`, `RsvpRequested`...) in the outbox. notification-dispatch renders and
+ * delivers; its outcome comes back as `NotificationSent`/`NotificationFailed` for chatter.
  */
 @Injectable()
 export class SendNotificationHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
+    private readonly planner: NotificationPlanner,
+    private readonly cancellation: CancellationConfirmation,
     private readonly chatter: ChatterLog,
     private readonly outbox: DomainEventOutbox,
   ) {}
@@ -39,55 +33,36 @@ export class SendNotificationHandler {
   async execute(command: SendNotificationCommand): Promise<SendNotificationResult> {
     const { type, configKey, confirmationToken } = command.notification;
     return this.dataSource.transaction(async (manager) => {
-      const { event, template, customer } = await this.loader.load(manager, command.eventId, { forUpdate: true });
-      const found = findConfig(template, type, configKey);
-      // The state machine speaks first: "nothing to update" says more than "no update config".
-      const decision = decideTransition(event, triggerForNotification(type, found ?? { buttons: undefined }));
-      if (!decision.allowed) throw decision.refusal;
-      if (!found) throw new InvalidInput(`type: the template "${template.name}" has no notification config for ${type}`);
-      const config = found;
+      const loaded = await this.loader.load(manager, command.eventId, { forUpdate: true });
+      const { event, customer } = loaded;
+      const plan = await this.planner.plan(manager, loaded, type, configKey);
       if (type === 'cancellation') {
-        // The confirm step: the preview issues the token (notifications issue). Until then no
-        // token can be valid, so a cancellation is refused rather than sent unconfirmed.
-        throw new TransitionRefused(
-          confirmationToken
-            ? 'The confirmationToken is not valid for this event; preview the cancellation again to get a new one'
-            : 'A cancellation must be confirmed: preview it first and send it with the confirmationToken it returns',
-          {
+        const problem = this.cancellation.problemWith(confirmationToken, event);
+        if (problem) {
+          throw new TransitionRefused(problem, {
             bookingStatus: event.bookingStatus,
             notificationState: event.notificationState,
             trigger: 'cancellation_sent',
-          },
-        );
-      }
-      const selection = selectChannels(config.channelMode, customer);
-      if (selection.channels.length === 0) {
-        throw new NoChannelAvailable(`Nothing was sent: ${selection.skipped.map((skip) => skip.message).join('; ')}`, {
-          skipped: selection.skipped,
-        });
+          });
+        }
       }
 
-      const previousBookingStatus = event.bookingStatus;
-      event.bookingStatus = decision.next.bookingStatus;
-      event.attendeeStatus = decision.next.attendeeStatus;
-      event.notificationState = decision.next.notificationState;
-      if (type === 'update') event.changedFields = [];
-      if (raisesCalendarSequence(type, previousBookingStatus)) event.calendarSequence += 1;
-      event.title = titleOf(event, template, customer);
+      const { previousBookingStatus } = applyPlan(loaded, plan);
       const saved = await manager.save(event);
 
       const requestId = randomUUID();
-      const notifications = selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel }));
+      const notifications = plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel }));
       const actor = { id: command.actor.id, name: command.actor.name };
-      const label = NOTIFICATION_TYPE_LABEL[type];
+      const skipped = plan.selection.skipped;
       const channels = notifications.map((n) => `${CHANNEL_LABEL[n.channel]} (${n.address})`).join(' and ');
       await this.chatter.add(manager, {
         eventId: event.id,
         kind: 'notification_requested',
-        body: `${command.actor.name} sent the ${label.toLowerCase()} to ${customer.name} by ${channels}` +
-          (selection.skipped.length ? `; skipped: ${selection.skipped.map((s) => s.message).join('; ')}` : ''),
+        body:
+          `${command.actor.name} sent the ${NOTIFICATION_TYPE_LABEL[type].toLowerCase()} to ${customer.name} by ${channels}` +
+          (skipped.length ? `; skipped: ${skipped.map((s) => s.message).join('; ')}` : ''),
         author: actor,
-        data: { requestId, type, configKey: config.key, notificationIds: notifications.map((n) => n.notificationId), skipped: selection.skipped },
+        data: { requestId, type, configKey: plan.config.key, notificationIds: notifications.map((n) => n.notificationId), skipped },
       });
       if (previousBookingStatus !== saved.bookingStatus) {
         await this.chatter.add(manager, {
@@ -99,29 +74,13 @@ export class SendNotificationHandler {
         });
       }
 
-      const requested: NotificationRequestedPayload = {
+      const requested = notificationRequest({
         requestId,
-        type,
-        configKey: config.key,
+        plan,
+        loaded,
         requestedBy: { id: command.actor.id, name: command.actor.name, email: command.actor.email ?? null },
         notifications,
-        skipped: selection.skipped,
-        recipient: { customerId: customer.id, name: customer.name, email: customer.email, phone: customer.phone },
-        event: {
-          id: saved.id,
-          title: saved.title,
-          customerTitle: template.customerTitle,
-          start: saved.start.toISOString(),
-          end: saved.end.toISOString(),
-          timeZone: saved.timeZone,
-          location: saved.location,
-          videoUrl: saved.videoUrl,
-          description: saved.description,
-          organizer: saved.organizer,
-          calendarSequence: saved.calendarSequence,
-        },
-        config,
-      };
+      });
       const status: EventStatusChangedPayload = {
         eventId: saved.id,
         bookingStatus: saved.bookingStatus,
@@ -143,20 +102,9 @@ export class SendNotificationHandler {
         requestId,
         notificationIds: notifications.map((n) => n.notificationId),
         channels: notifications.map((n) => ({ channel: n.channel, address: n.address, notificationId: n.notificationId })),
-        skipped: selection.skipped,
-        event: eventView(saved, template.customerTitle),
+        skipped,
+        event: eventView(saved, loaded.template.customerTitle),
       };
     });
   }
-}
-
-/** The config named by `configKey`, or the template's first of that type (undefined when it has none). */
-function findConfig(template: TemplateEntity, type: string, configKey?: string): NotificationConfig | undefined {
-  if (configKey) {
-    const config = template.notificationConfigs.find((candidate) => candidate.key === configKey);
-    if (!config) throw new InvalidInput(`configKey: the template has no notification config "${configKey}"`);
-    if (config.type !== type) throw new InvalidInput(`configKey: "${configKey}" is a ${config.type} config, not ${type}`);
-    return config;
-  }
-  return template.notificationConfigs.find((candidate) => candidate.type === type);
 }

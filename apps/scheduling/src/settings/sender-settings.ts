@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Sender, SenderSettingsView, UpdateSenderSettingsCommand } from '@appointments/contracts';
+import { assertSenderVerified, isSenderVerified } from '@appointments/domain';
+import { EntityManager } from 'typeorm';
+import { SenderSettingsEntity } from '../persistence/sender-settings.entity';
+import { SchedulingConfig } from '../scheduling.config';
+
+const SETTINGS_ROW = 1;
+
+/**
+ * The email sender (name, address, image) from system settings. Until staff save one, the
+ * configured `MAIL_FROM_*` values apply. The address must be on a verified domain: saving
+ * another is refused, and so is sending while the configured list no longer covers it.
+ */
+@Injectable()
+export class SenderSettings {
+  constructor(private readonly config: SchedulingConfig) {}
+
+  async current(manager: EntityManager): Promise<Sender> {
+    const row = await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW });
+    return row
+      ? { name: row.name, email: row.email, imageUrl: row.imageUrl }
+      : { name: this.config.MAIL_FROM_NAME, email: this.config.MAIL_FROM_EMAIL, imageUrl: this.config.MAIL_FROM_IMAGE_URL ?? null };
+  }
+
+  /** The sender for an email about to go out; throws `SenderNotVerified` (422) when its domain is not verified. */
+  async forSending(manager: EntityManager): Promise<Sender> {
+    const sender = await this.current(manager);
+    assertSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS);
+    return sender;
+  }
+
+  async view(manager: EntityManager): Promise<SenderSettingsView> {
+    const row = await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW });
+    const sender = await this.current(manager);
+    return {
+      ...sender,
+      verifiedDomains: this.config.VERIFIED_SENDER_DOMAINS,
+      verified: isSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS),
+      changedBy: row?.changedBy ?? null,
+      updatedAt: row?.updatedAt.toISOString() ?? null,
+    };
+  }
+
+  async change(manager: EntityManager, command: UpdateSenderSettingsCommand): Promise<SenderSettingsView> {
+    assertSenderVerified(command.sender.email, this.config.VERIFIED_SENDER_DOMAINS);
+    await manager.upsert(
+      SenderSettingsEntity,
+      {
+        id: SETTINGS_ROW,
+        name: command.sender.name,
+        email: command.sender.email,
+        imageUrl: command.sender.imageUrl ?? null,
+        changedBy: { id: command.actor.id, name: command.actor.name },
+        updatedAt: new Date(),
+      },
+      ['id'],
+    );
+    return this.view(manager);
+  }
+}
