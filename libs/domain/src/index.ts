@@ -3,3 +3,4 @@ export * from './errors';
 export * from './event-status';
 export * from './event-title';
 export * from './channel-selection';
+export * from './delivery-status';
