@@ -20,6 +20,8 @@ import {
   DevOutboxApiController,
   EventsApiController,
   NotificationsApiController,
+  SenderSettingsApiController,
+  StopListApiController,
   TemplatesApiController,
 } from './staff-api/staff-api.controllers';
 
@@ -52,6 +54,8 @@ export class GatewayModule {
         EventsApiController,
         NotificationsApiController,
         DevOutboxApiController,
+        SenderSettingsApiController,
+        StopListApiController,
       ],
       providers: [AuthService, { provide: APP_GUARD, useClass: StaffAuthGuard }],
     };

@@ -1,5 +1,8 @@
 import { ServiceConfig } from '@appointments/config';
-import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+const TWILIO_TOGETHER = 'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (Twilio), or none of them (local sink)';
+const anyTwilioSetting = (config: DispatchConfig) => Boolean(config.TWILIO_ACCOUNT_SID || config.TWILIO_AUTH_TOKEN || config.TWILIO_FROM);
 
 export class DispatchConfig extends ServiceConfig {
   /** Port of `/health`; the service's work arrives over AMQP. */
@@ -8,15 +11,45 @@ export class DispatchConfig extends ServiceConfig {
   /** When set, email goes through SendGrid; otherwise to the local delivery sink (GET /api/dev/outbox). */
   @IsOptional() @IsString() SENDGRID_API_KEY: string | undefined = undefined;
 
-  @IsEmail({}, { message: 'must be an email address' }) MAIL_FROM_EMAIL = 'appointments@example.com';
-  @IsString() @MaxLength(100) MAIL_FROM_NAME = 'Appointments';
+  /**
+   * When all three are set, SMS goes through Twilio; otherwise to the local delivery sink.
+   * `TWILIO_FROM` is an E.164 number or a Messaging Service SID (`MG…`).
+   */
+  @ValidateIf(anyTwilioSetting)
+  @IsNotEmpty({ message: TWILIO_TOGETHER })
+  @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
+  TWILIO_ACCOUNT_SID: string | undefined = undefined;
+  @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined = undefined;
+  @ValidateIf(anyTwilioSetting)
+  @IsNotEmpty({ message: TWILIO_TOGETHER })
+  @Matches(/^(?:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)' })
+  TWILIO_FROM: string | undefined = undefined;
+  /** Provider calls that take longer are abandoned (and retried, for a transient failure). */
+  @IsInt() @Min(1000) @Max(120_000) PROVIDER_TIMEOUT_MS = 10_000;
 
   /** Public URL of the gateway, for links in messages (landing pages). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_BASE_URL = 'http://localhost:3000';
+  /** Public URL of inbound-response as providers reach it: Twilio's statusCallback points there. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_WEBHOOK_BASE_URL = 'http://localhost:3001';
+
+  /** A landing link keeps working this many days after the event ends. */
+  @IsInt() @Min(0) @Max(365) LANDING_TOKEN_DAYS_AFTER_END = 7;
 
   /** Provider calls that fail transiently are retried this many times, with backoff and jitter. */
   @IsInt() @Min(0) @Max(20) DELIVERY_MAX_ATTEMPTS = 5;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS = 2000;
   /** How often pending deliveries are looked for (retries, and work a stopped process left behind). */
   @IsInt() @Min(50) DELIVERY_SWEEP_MS = 1000;
+  /**
+   * A provider call that started this long ago without an outcome was interrupted (the
+   * process stopped). It is reconciled with the provider where possible, never resent blindly.
+   */
+  @IsInt() @Min(10_000) DELIVERY_INTERRUPTED_AFTER_MS = 5 * 60_000;
+  /** How long an interrupted call waits for the provider's own report before it is marked failed. */
+  @IsInt() @Min(0) DELIVERY_OUTCOME_WAIT_MS = 60 * 60_000;
+
+  /** Whether Twilio is fully configured. */
+  get twilioConfigured(): boolean {
+    return Boolean(this.TWILIO_ACCOUNT_SID && this.TWILIO_AUTH_TOKEN && this.TWILIO_FROM);
+  }
 }

@@ -9,6 +9,11 @@ import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider'
 import { LocalSinkEmailProvider, LocalSinkSmsProvider } from './delivery/local-sink/local-delivery-sink';
 import { NotificationDelivery } from './delivery/notification-delivery';
 import { SMS_PROVIDER } from './delivery/sms/sms-provider';
+import { TwilioSmsProvider } from './delivery/sms/twilio-sms.provider';
+import { DeliveryStatusChangedController } from './delivery-status/delivery-status-changed.controller';
+import { LandingTokens } from './landing/landing-tokens';
+import { LandingTokenEntity } from './persistence/landing-token.entity';
+import { LandingTokensAndDelivery1763800000100 } from './persistence/migrations/1763800000100-landing-tokens-and-delivery';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
@@ -16,7 +21,7 @@ import { InitialDispatch1763700000100 } from './persistence/migrations/176370000
 import { NotificationEntity } from './persistence/notification.entity';
 import { NotificationRequestedController } from './requests/notification-requested.controller';
 
-const ENTITIES = [NotificationEntity, DevOutboxMessageEntity];
+const ENTITIES = [NotificationEntity, DevOutboxMessageEntity, LandingTokenEntity];
 const SCHEMA = 'notification_dispatch';
 
 /** Renders and delivers notifications, keeps the notifications console and the local delivery sink. */
@@ -30,23 +35,36 @@ export class NotificationDispatchModule {
           service: SERVICE.notificationDispatch,
           configClass: DispatchConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [NotificationRequestedController, NotificationsConsoleController, DevOutboxController],
+      controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController],
       providers: [
         NotificationDelivery,
+        LandingTokens,
         {
           provide: EMAIL_PROVIDER,
           inject: [getRepositoryToken(DevOutboxMessageEntity)],
           useFactory: (outbox: Repository<DevOutboxMessageEntity>) =>
-            config.SENDGRID_API_KEY ? new SendGridEmailProvider(config.SENDGRID_API_KEY) : new LocalSinkEmailProvider(outbox),
+            config.SENDGRID_API_KEY
+              ? new SendGridEmailProvider(config.SENDGRID_API_KEY, { timeoutMs: config.PROVIDER_TIMEOUT_MS })
+              : new LocalSinkEmailProvider(outbox),
         },
         {
           provide: SMS_PROVIDER,
           inject: [getRepositoryToken(DevOutboxMessageEntity)],
-          useFactory: (outbox: Repository<DevOutboxMessageEntity>) => new LocalSinkSmsProvider(outbox),
+          useFactory: (outbox: Repository<DevOutboxMessageEntity>) =>
+            config.twilioConfigured
+              ? new TwilioSmsProvider({
+                  accountSid: config.TWILIO_ACCOUNT_SID!,
+                  authToken: config.TWILIO_AUTH_TOKEN!,
+                  from: config.TWILIO_FROM!,
+                  timeoutMs: config.PROVIDER_TIMEOUT_MS,
+                  statusCallbackUrl: (notificationId) =>
+                    `${config.PUBLIC_WEBHOOK_BASE_URL.replace(/\/+$/, '')}/webhooks/twilio/status?notificationId=${encodeURIComponent(notificationId)}`,
+                })
+              : new LocalSinkSmsProvider(outbox),
         },
       ],
     };

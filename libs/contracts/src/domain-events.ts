@@ -103,7 +103,7 @@ export interface NotificationSentPayload extends NotificationOutcome {
 }
 
 export interface NotificationFailedPayload extends NotificationOutcome {
-  status: Extract<DeliveryStatus, 'failed' | 'skipped'>;
+  status: Extract<DeliveryStatus, 'failed' | 'skipped' | 'undelivered' | 'bounced'>;
   reason: string;
 }
 

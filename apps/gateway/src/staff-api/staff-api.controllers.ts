@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ChatterEntryView,
@@ -10,13 +10,21 @@ import {
   DevOutboxQueryDto,
   DISPATCH_REQUEST,
   EventView,
+  INBOUND_REQUEST,
+  NotificationPreview,
   NotificationQueryDto,
   NotificationView,
   Page,
+  PreviewNotificationDto,
   SCHEDULING_REQUEST,
+  SenderSettingsDto,
+  SenderSettingsView,
   SendNotificationDto,
   SendNotificationResult,
   SERVICE,
+  StopListChangeDto,
+  StopListEntryView,
+  StopListQueryDto,
   TemplateView,
   UpdateEventDto,
 } from '@appointments/contracts';
@@ -73,6 +81,18 @@ export class TemplatesApiController {
   get(@Param('id', uuid) id: string): Promise<TemplateView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getTemplate, { id });
   }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace a template (same body as create); events using it follow it from their next send' })
+  update(@Param('id', uuid) id: string, @Body() template: CreateTemplateDto, @Staff() staff: StaffPrincipal): Promise<TemplateView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.updateTemplate, { actor: actorOf(staff), id, template });
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a template no event uses (409 otherwise)' })
+  delete(@Param('id', uuid) id: string): Promise<{ id: string; deleted: true }> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.deleteTemplate, { id });
+  }
 }
 
 @ApiTags('events')
@@ -109,6 +129,16 @@ export class EventsApiController {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getChatter, { id });
   }
 
+  @Post(':id/notifications/preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Preview a send: recipient, channels (and skipped ones, with why), rendered email and SMS; nothing changes',
+    description: 'Refused exactly like the send would be (409, 422). A cancellation preview also returns the confirmationToken its send needs.',
+  })
+  preview(@Param('id', uuid) eventId: string, @Body() notification: PreviewNotificationDto, @Staff() staff: StaffPrincipal): Promise<NotificationPreview> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.previewNotification, { actor: actorOf(staff), eventId, notification });
+  }
+
   @Post(':id/notifications')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a notification; 409 when the state machine refuses, 422 when no channel is left' })
@@ -140,5 +170,49 @@ export class DevOutboxApiController {
   @ApiOperation({ summary: 'Messages taken by the local delivery sinks (only while they are active)' })
   list(@Query() query: DevOutboxQueryDto): Promise<DevOutboxMessageView[]> {
     return this.rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.listDevOutbox, query);
+  }
+}
+
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('api/settings/sender')
+export class SenderSettingsApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Who customers see emails come from, and the verified sending domains' })
+  get(): Promise<SenderSettingsView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getSenderSettings, {});
+  }
+
+  @Put()
+  @ApiOperation({ summary: 'Change the sender; 422 when the address is not on a verified domain' })
+  update(@Body() sender: SenderSettingsDto, @Staff() staff: StaffPrincipal): Promise<SenderSettingsView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.updateSenderSettings, { actor: actorOf(staff), sender });
+  }
+}
+
+@ApiTags('stop list')
+@ApiBearerAuth()
+@Controller('api/stop-list')
+export class StopListApiController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Addresses that opted out; nothing is sent to them on that channel' })
+  list(@Query() query: StopListQueryDto): Promise<StopListEntryView[]> {
+    return this.rpc.request(SERVICE.inboundResponse, INBOUND_REQUEST.listStopList, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Put an address on the stop list by hand (idempotent)' })
+  add(@Body() entry: StopListChangeDto, @Staff() staff: StaffPrincipal): Promise<StopListEntryView> {
+    return this.rpc.request(SERVICE.inboundResponse, INBOUND_REQUEST.addToStopList, { actor: actorOf(staff), entry });
+  }
+
+  @Delete(':channel/:address')
+  @ApiOperation({ summary: 'Take an address off the stop list (URL-encode it: %2B for the + of a phone number)' })
+  remove(@Param() entry: StopListChangeDto, @Staff() staff: StaffPrincipal): Promise<unknown> {
+    return this.rpc.request(SERVICE.inboundResponse, INBOUND_REQUEST.removeFromStopList, { actor: actorOf(staff), entry });
   }
 }

@@ -11,8 +11,6 @@ import { EMAIL_PROVIDER, EmailProvider, ProviderSendError } from './email/email-
 import { SMS_PROVIDER, SmsProvider } from './sms/sms-provider';
 
 const TABLE = 'notification_dispatch.notifications';
-/** A provider call still unfinished after this long was interrupted (the process stopped). */
-const INTERRUPTED_AFTER_MS = 5 * 60_000;
 
 /**
  * Hands pending notifications to the providers. Every attempt is recorded before the
@@ -64,34 +62,50 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     );
     const claimed = claimedRows.length > 0 ? await this.dataSource.manager.findOneByOrFail(NotificationEntity, { id }) : null;
     if (!claimed) return;
+    const provider = this.providerFor(claimed);
     try {
-      const result =
-        claimed.channel === 'email'
-          ? await this.email.send({
-              notificationId: claimed.id,
-              to: { email: claimed.recipientEmail!, name: claimed.recipientName },
-              from: { email: this.config.MAIL_FROM_EMAIL, name: this.config.MAIL_FROM_NAME },
-              subject: claimed.subject ?? '',
-              text: claimed.text ?? '',
-              html: claimed.html ?? '',
-              attachments: claimed.attachments.map((attachment) => ({
-                filename: attachment.filename,
-                contentType: attachment.contentType,
-                content: Buffer.from(attachment.content, 'base64'),
-              })),
-            })
-          : await this.sms.send({ notificationId: claimed.id, to: claimed.recipientPhone!, body: claimed.smsBody ?? '' });
-      const provider = claimed.channel === 'email' ? this.email.name : this.sms.name;
-      await this.recordSent(claimed, provider, result.providerMessageId);
+      const result = await this.callProvider(claimed);
+      await this.recordSent(claimed, provider.name, result.providerMessageId);
     } catch (error) {
       await this.recordFailure(claimed, error);
     }
   }
 
+  private providerFor(row: NotificationEntity): EmailProvider | SmsProvider {
+    return row.channel === 'email' ? this.email : this.sms;
+  }
+
+  private callProvider(row: NotificationEntity) {
+    const content = row.deliveryContent;
+    if (!content) throw new ProviderSendError('the message to send was not kept (it was already delivered or failed)', false);
+    if (row.channel === 'sms') return this.sms.send({ notificationId: row.id, to: row.recipientPhone!, body: content.smsBody ?? '' });
+    if (!content.from) throw new ProviderSendError('the email has no sender', false);
+    return this.email.send({
+      notificationId: row.id,
+      to: { email: row.recipientEmail!, name: row.recipientName },
+      from: content.from,
+      subject: content.subject ?? '',
+      text: content.text ?? '',
+      html: content.html ?? '',
+      attachments: content.attachments.map((attachment) => ({
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        content: Buffer.from(attachment.content, 'base64'),
+      })),
+    });
+  }
+
   private async recordSent(row: NotificationEntity, provider: string, providerMessageId: string | null) {
     await this.dataSource.transaction(async (manager) => {
       const sentAt = new Date();
-      await manager.update(NotificationEntity, { id: row.id }, { status: 'sent', provider, providerMessageId, sentAt, error: null, attemptStartedAt: null });
+      // A provider report may have come first (Twilio calls back fast): never move it back.
+      await manager.query(
+        `UPDATE ${TABLE} SET status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,
+            provider = $2, provider_message_id = COALESCE(provider_message_id, $3), sent_at = $4, error = NULL,
+            attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(status_changed_at, $4), updated_at = now()
+          WHERE id = $1`,
+        [row.id, provider, providerMessageId, sentAt],
+      );
       const payload: NotificationSentPayload = {
         ...outcomeOf(row),
         provider,
@@ -122,7 +136,11 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   private async markFailed(row: NotificationEntity, reason: string) {
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(NotificationEntity, { id: row.id }, { status: 'failed', error: reason, attemptStartedAt: null });
+      await manager.update(
+        NotificationEntity,
+        { id: row.id },
+        { status: 'failed', error: reason, attemptStartedAt: null, deliveryContent: null, statusChangedAt: new Date() },
+      );
       const payload: NotificationFailedPayload = {
         ...outcomeOf(row),
         status: 'failed',
@@ -131,6 +149,30 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       await this.outbox.add(manager, [{ type: DOMAIN_EVENT.NotificationFailed, eventId: row.eventId, payload }]);
     });
     this.logger.error({ notificationId: row.id, reason }, 'notification failed');
+  }
+
+  /**
+   * A provider call that never recorded its outcome (the process stopped mid-call). Resending
+   * blindly could send it twice, so: a provider that can tell settles it (found: sent; not
+   * found: safe to send again); otherwise the provider's own delivery report settles it when
+   * it comes, and after DELIVERY_OUTCOME_WAIT_MS without one it is marked failed.
+   */
+  private async reconcile(row: NotificationEntity): Promise<void> {
+    const provider = this.providerFor(row);
+    if (provider.lookup) {
+      const found = await provider.lookup(row.id);
+      if (found) {
+        await this.recordSent(row, provider.name, found.providerMessageId);
+      } else {
+        await this.dataSource.manager.update(NotificationEntity, { id: row.id, status: 'pending' }, { attemptStartedAt: null, nextAttemptAt: new Date() });
+        this.logger.warn({ notificationId: row.id }, 'interrupted provider call: the provider never took it; sending again');
+      }
+      return;
+    }
+    const waited = Date.now() - (row.attemptStartedAt?.getTime() ?? 0);
+    if (waited >= this.config.DELIVERY_INTERRUPTED_AFTER_MS + this.config.DELIVERY_OUTCOME_WAIT_MS) {
+      await this.markFailed(row, 'delivery outcome unknown: the process stopped during the provider call and the provider never reported on it; not resent to avoid a duplicate');
+    }
   }
 
   /** Picks up retries that are due, work a stopped process left pending, and interrupted calls. */
@@ -145,13 +187,10 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       await Promise.all(due.map(({ id }) => this.track(this.deliver(id))));
       const interrupted: NotificationEntity[] = await this.dataSource.manager
         .createQueryBuilder(NotificationEntity, 'n')
-        .where("n.status = 'pending' AND n.attempt_started_at < :before", { before: new Date(Date.now() - INTERRUPTED_AFTER_MS) })
+        .where("n.status = 'pending' AND n.attempt_started_at < :before", { before: new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS) })
         .limit(100)
         .getMany();
-      for (const row of interrupted) {
-        // The provider may or may not have taken it: resending blindly could send it twice.
-        await this.markFailed(row, 'delivery outcome unknown: the process stopped during the provider call; not resent to avoid a duplicate');
-      }
+      for (const row of interrupted) await this.reconcile(row);
     } catch (error) {
       this.logger.warn({ err: error }, 'delivery sweep failed');
     } finally {

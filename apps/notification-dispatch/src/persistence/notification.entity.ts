@@ -1,6 +1,23 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { Channel, DeliveryStatus, Direction, NotificationType, ResponseType } from '@appointments/domain';
 
+export interface NotificationAttachment {
+  filename: string;
+  contentType: string;
+  /** base64 */
+  content: string;
+}
+
+export interface DeliveryContent {
+  /** Email only: the sender from system settings at the time of the send. */
+  from?: { email: string; name: string } | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  smsBody: string | null;
+  attachments: NotificationAttachment[];
+}
+
 /** One row of the notifications console: an outbound notification (or, later, an inbound response). */
 @Entity({ name: 'notifications' })
 export class NotificationEntity {
@@ -18,10 +35,21 @@ export class NotificationEntity {
   @Column('text', { name: 'body_text', nullable: true }) text: string | null;
   @Column('text', { name: 'body_html', nullable: true }) html: string | null;
   @Column('text', { name: 'sms_body', nullable: true }) smsBody: string | null;
-  @Column('jsonb', { default: [] }) attachments: { filename: string; contentType: string; content: string }[];
+  @Column('jsonb', { default: [] }) attachments: NotificationAttachment[];
+  /**
+   * The exact message for the provider, landing link included, held only while the
+   * notification is pending; the columns above keep the console's copy, whose landing
+   * token is redacted (tokens are stored only as hashes).
+   */
+  @Column('jsonb', { name: 'delivery_content', nullable: true }) deliveryContent: DeliveryContent | null;
+  @Column('int', { name: 'sms_segments', nullable: true }) smsSegments: number | null;
+  @Column('text', { name: 'sms_encoding', nullable: true }) smsEncoding: 'GSM-7' | 'UCS-2' | null;
   @Column('text') status: DeliveryStatus;
   @Column('text', { nullable: true }) provider: string | null;
   @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId: string | null;
+  /** The provider's own word for the last status it reported (`delivered`, `bounce`, `undelivered`...). */
+  @Column('text', { name: 'provider_status', nullable: true }) providerStatus: string | null;
+  @Column('timestamptz', { name: 'status_changed_at', nullable: true }) statusChangedAt: Date | null;
   @Column('text', { nullable: true }) error: string | null;
   @Column('text', { name: 'response_type', nullable: true }) responseType: ResponseType | null;
   @Column('timestamptz', { name: 'event_start', nullable: true }) eventStart: Date | null;

@@ -1,11 +1,24 @@
 import type { NotificationRequestedPayload } from '@appointments/contracts';
-import { NotificationContext, renderEmail, renderSms } from '@appointments/notification-content';
+import {
+  actionButtons,
+  buildCalendarInvite,
+  countSmsSegments,
+  composeSms,
+  DEFAULT_REPLY_CODES,
+  NotificationContext,
+  renderEmail,
+} from '@appointments/notification-content';
+import type { Channel } from '@appointments/domain';
+import type { DeliveryContent } from '../persistence/notification.entity';
 
-export interface RenderedNotification {
-  subject: string | null;
-  html: string | null;
-  text: string | null;
-  smsBody: string | null;
+/** One channel's message, exactly as the provider gets it. */
+export interface ComposedNotification extends DeliveryContent {
+  smsSegments: { encoding: 'GSM-7' | 'UCS-2'; segments: number; characters: number } | null;
+}
+
+/** iCalendar UID of an event's entry in the customer's calendar: stable for the event's life. */
+export function calendarUid(eventId: string): string {
+  return `${eventId}@appointments`;
 }
 
 export function notificationContext(request: NotificationRequestedPayload, landingUrl: string | null): NotificationContext {
@@ -25,16 +38,62 @@ export function notificationContext(request: NotificationRequestedPayload, landi
   };
 }
 
-/** Renders one channel's content from the config snapshot carried by the request. */
-export function renderForChannel(request: NotificationRequestedPayload, channel: 'email' | 'sms'): RenderedNotification {
-  const context = notificationContext(request, null);
-  if (channel === 'email') {
-    const email = renderEmail(
-      { emailSubject: request.config.emailSubject ?? request.event.customerTitle, emailBody: request.config.emailBody ?? '' },
-      context,
-      { buttonColor: request.config.buttonColor },
-    );
-    return { subject: email.subject, html: email.html, text: email.text, smsBody: null };
+/**
+ * Builds one channel's message from the snapshot the request carries. Email: the config's
+ * subject and body (every value HTML-escaped), the action buttons its toggles enable (never
+ * from the body), the calendar block, the sender's header, and the `.ics` (REQUEST, or
+ * CANCEL for a cancellation). SMS: the text, the landing link and the reply-code hint.
+ * `landingUrl` is null when the config has neither buttons nor reply codes.
+ * Throws `TemplateRenderError` when the content cannot be rendered.
+ */
+export function composeNotification(request: NotificationRequestedPayload, channel: Channel, landingUrl: string | null): ComposedNotification {
+  const context = notificationContext(request, landingUrl);
+  const { config } = request;
+  if (channel === 'sms') {
+    const replyCodes = config.replyCodes?.enabled ? (config.replyCodes.codes?.length ? config.replyCodes.codes : DEFAULT_REPLY_CODES) : null;
+    const smsBody = composeSms(config.smsBody ?? '', context, { landingUrl, replyCodes });
+    return { from: null, subject: null, html: null, text: null, smsBody, attachments: [], smsSegments: countSmsSegments(smsBody) };
   }
-  return { subject: null, html: null, text: null, smsBody: renderSms(request.config.smsBody ?? '', context) };
+  const email = renderEmail({ emailSubject: config.emailSubject ?? request.event.customerTitle, emailBody: config.emailBody ?? '' }, context, {
+    buttons: landingUrl ? actionButtons(config.buttons, { landingUrl, labels: config.landing?.buttonLabels }) : [],
+    buttonColor: config.buttonColor,
+    calendarColor: config.calendarColor,
+    sender: { name: request.sender.name, imageUrl: request.sender.imageUrl },
+  });
+  const invite = buildCalendarInvite({
+    method: request.type === 'cancellation' ? 'CANCEL' : 'REQUEST',
+    uid: calendarUid(request.event.id),
+    sequence: request.event.calendarSequence,
+    start: request.event.start,
+    end: request.event.end,
+    title: request.event.customerTitle,
+    description: request.event.description,
+    location: request.event.location ?? request.event.videoUrl,
+    // No landing link in the calendar file: it would keep the token in the console's copy.
+    url: request.event.videoUrl,
+    organizer: { name: request.sender.name, email: request.sender.email },
+    attendee: { name: request.recipient.name, email: request.recipient.email },
+  });
+  return {
+    from: { email: request.sender.email, name: request.sender.name },
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    smsBody: null,
+    attachments: [{ filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content, 'utf8').toString('base64') }],
+    smsSegments: null,
+  };
+}
+
+/** The same message with the landing token replaced, for showing rather than sending (the .ics has no token). */
+export function redacted<T extends DeliveryContent>(content: T, token: string | null, replacement: string): T {
+  if (!token) return content;
+  const hide = (value: string | null) => (value === null ? null : value.split(token).join(replacement));
+  return {
+    ...content,
+    subject: hide(content.subject),
+    html: hide(content.html),
+    text: hide(content.text),
+    smsBody: hide(content.smsBody),
+  };
 }

@@ -17,10 +17,20 @@ export interface EmailSendResult {
 }
 
 /** One class per vendor (SendGrid, the local sink) behind this interface. */
-export interface EmailProvider {
+export interface EmailProvider extends ReconcilingProvider {
   readonly name: string;
   /** Resolves once the provider accepted the email; rejects with `ProviderSendError`. */
   send(email: OutboundEmail): Promise<EmailSendResult>;
+}
+
+/**
+ * A provider that can say for certain whether it took a message, by our notification id.
+ * Used after a crash between the provider call and recording its outcome: found means it
+ * was sent, null means it certainly was not (safe to send). Providers that cannot tell
+ * (SendGrid, Twilio) leave it out, and their own delivery reports settle the outcome.
+ */
+export interface ReconcilingProvider {
+  lookup?(notificationId: string): Promise<{ providerMessageId: string | null } | null>;
 }
 
 export const EMAIL_PROVIDER = Symbol('EMAIL_PROVIDER');

@@ -14,6 +14,10 @@ export class LocalSinkEmailProvider implements EmailProvider {
   readonly name = 'local-sink';
   constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
 
+  lookup(notificationId: string) {
+    return lookup(this.outbox, notificationId);
+  }
+
   async send(email: OutboundEmail): Promise<EmailSendResult> {
     return store(this.outbox, {
       notificationId: email.notificationId,
@@ -37,6 +41,10 @@ export class LocalSinkSmsProvider implements SmsProvider {
   readonly name = 'local-sink';
   constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
 
+  lookup(notificationId: string) {
+    return lookup(this.outbox, notificationId);
+  }
+
   async send(sms: OutboundSms): Promise<SmsSendResult> {
     return store(this.outbox, {
       notificationId: sms.notificationId,
@@ -50,6 +58,12 @@ export class LocalSinkSmsProvider implements SmsProvider {
       attachments: [],
     });
   }
+}
+
+/** The sink's store is the delivery itself, so it knows for certain whether a notification went out. */
+async function lookup(outbox: Repository<DevOutboxMessageEntity>, notificationId: string) {
+  const row = await outbox.findOne({ where: { notificationId }, select: { id: true } });
+  return row ? { providerMessageId: row.id } : null;
 }
 
 async function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutboxMessageEntity, 'id' | 'sentAt'>) {

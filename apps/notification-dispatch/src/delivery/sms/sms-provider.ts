@@ -1,3 +1,5 @@
+import type { ReconcilingProvider } from '../email/email-provider';
+
 export interface OutboundSms {
   notificationId: string;
   to: string;
@@ -9,7 +11,7 @@ export interface SmsSendResult {
 }
 
 /** One SMS vendor (Twilio next) or the local sink; chosen by config in DeliveryModule. */
-export interface SmsProvider {
+export interface SmsProvider extends ReconcilingProvider {
   readonly name: string;
   send(sms: OutboundSms): Promise<SmsSendResult>;
 }

@@ -5,6 +5,13 @@ import { DomainEventContext } from '@appointments/messaging';
 import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
 import { EventEntity } from '../../persistence/event.entity';
 
+const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
+  failed: 'failed',
+  skipped: 'was skipped',
+  undelivered: 'was not delivered',
+  bounced: 'bounced',
+};
+
 /** What happened to a notification, told back by notification-dispatch, goes into the event's chatter. */
 @Controller()
 export class NotificationOutcomeController {
@@ -29,7 +36,7 @@ export class NotificationOutcomeController {
     await this.chatter.add(context.manager, {
       eventId: failed.eventId,
       kind: 'notification_failed',
-      body: `${NOTIFICATION_TYPE_LABEL[failed.type] ?? failed.type} by ${CHANNEL_LABEL[failed.channel]} to ${failed.recipientName} (${failed.to}) ${failed.status === 'skipped' ? 'was skipped' : 'failed'}: ${failed.reason}`,
+      body: `${NOTIFICATION_TYPE_LABEL[failed.type] ?? failed.type} by ${CHANNEL_LABEL[failed.channel]} to ${failed.recipientName} (${failed.to}) ${FAILURE_WORDS[failed.status]}: ${failed.reason}`,
       channel: failed.channel,
       data: { notificationId: failed.notificationId, status: failed.status, reason: failed.reason },
       sourceId: `failed:${failed.notificationId}`,
