@@ -45,7 +45,13 @@ export interface NotificationView {
   text: string | null;
   html: string | null;
   smsBody: string | null;
+  /** SMS only: how many segments the text costs, and in which encoding. */
+  smsSegments: number | null;
+  smsEncoding: 'GSM-7' | 'UCS-2' | null;
   status: DeliveryStatus;
+  /** The provider's own word for the last status it reported, and when the status last changed. */
+  providerStatus: string | null;
+  statusChangedAt: string | null;
   provider: string | null;
   providerMessageId: string | null;
   error: string | null;
