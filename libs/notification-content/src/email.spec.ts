@@ -246,3 +246,143 @@ describe('renderEmail', () => {
     });
   });
 });
+
+describe('renderEmail: calendar block', () => {
+  const withBlock = (change: Partial<NotificationContext> = {}, options: Parameters<typeof renderEmail>[2] = {}) =>
+    renderEmail(plainConfig, { ...ctx, ...change }, { calendarBlock: true, ...options });
+
+  it('shows date, time with its zone, duration and location as a tile between the body and the buttons', () => {
+    const { html } = withBlock({}, { buttons: [accept] });
+    const rows = ['Date', 'Thursday, January 15, 2026', 'Time', '2:00 PM (America/New_York)', 'Duration', '1 hour 30 minutes', 'Location', '1 Main St'];
+    let position = html.indexOf('Hello Ann Lee');
+    for (const text of rows) {
+      const next = html.indexOf(`>${text}</td>`, position);
+      expect([text, next]).toEqual([text, expect.any(Number)]);
+      expect(next).toBeGreaterThan(position);
+      position = next;
+    }
+    expect(position).toBeLessThan(html.indexOf('>Accept</a>'));
+  });
+
+  test.each([
+    { case: 'the default colour', options: {}, color: '#0f766e' },
+    { case: 'calendarColor', options: { calendarColor: '#7C3AED' }, color: '#7c3aed' },
+    { case: 'a #rgb calendarColor', options: { calendarColor: '#f00' }, color: '#f00' },
+  ])('draws its accent bar in $case', ({ options, color }) => {
+    expect(withBlock({}, options).html).toContain(`<td width="4" bgcolor="${color}" style="width:4px;background-color:${color};`);
+  });
+
+  test.each(['teal', '#12345', 'url(x)', '#fff;position:fixed', ''])('refuses calendarColor %j', (calendarColor) => {
+    const error = renderError(() => withBlock({}, { calendarColor }));
+    expect(error.problems).toEqual([expect.stringMatching(/^calendarColor: .*#rgb or #rrggbb/)]);
+  });
+
+  it('reports a bad calendarColor together with a bad buttonColor', () => {
+    const error = renderError(() => withBlock({}, { buttonColor: 'blue', calendarColor: 'green' }));
+    expect(error.problems).toEqual([expect.stringMatching(/^buttonColor: /), expect.stringMatching(/^calendarColor: /)]);
+  });
+
+  it('shows the video link as the location when there is no location, and no location row when there is neither', () => {
+    expect(withBlock({ location: null, videoUrl: 'https://meet.example.com/abc' }).html).toContain('>https://meet.example.com/abc</td>');
+    const { html, text } = withBlock({ location: null, videoUrl: null });
+    expect(html).not.toContain('>Location</td>');
+    expect(text).not.toContain('Location:');
+  });
+
+  it('uses the given row labels, and the defaults for blank ones', () => {
+    const { html, text } = renderEmail(plainConfig, { ...ctx, locale: 'de-DE' }, { calendarBlock: true, calendarBlockLabels: { date: 'Datum', time: 'Uhrzeit', duration: ' ', location: 'Ort' } });
+    expect(text).toContain('Datum: Donnerstag, 15. Januar 2026\nUhrzeit: 14:00 (America/New_York)\nDuration: 1 Stunde 30 Minuten\nOrt: 1 Main St');
+    expect(html).toContain('>Uhrzeit</td>');
+  });
+
+  test.each([
+    { case: 'a script tag in the location', change: { location: '<script>alert(1)</script>' }, escaped: '>&lt;script&gt;alert(1)&lt;/script&gt;</td>' },
+    { case: 'markup in the location', change: { location: '<img src=x onerror=alert(1)>' }, escaped: '>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</td>' },
+    { case: 'an attribute break-out in the video link', change: { location: null, videoUrl: 'https://x.example/"><script>alert(1)</script>' }, escaped: '>https://x.example/&quot;&gt;&lt;script&gt;' },
+  ])('escapes $case', ({ change, escaped }) => {
+    const { html } = withBlock(change);
+    expect(html).toContain(escaped);
+    expect(html).not.toMatch(/<script|<img/);
+  });
+
+  it('escapes hostile row labels', () => {
+    const { html } = withBlock({}, { calendarBlockLabels: { date: '<b onclick="x">When</b>' } });
+    expect(html).toContain('>&lt;b onclick&#x3D;&quot;x&quot;&gt;When&lt;/b&gt;</td>');
+  });
+
+  it('adds the block to the text part between the body and the button links', () => {
+    expect(withBlock({}, { buttons: [accept] }).text).toBe(
+      [
+        'Hello Ann Lee',
+        '',
+        'Date: Thursday, January 15, 2026',
+        'Time: 2:00 PM (America/New_York)',
+        'Duration: 1 hour 30 minutes',
+        'Location: 1 Main St',
+        '',
+        'Accept: https://app.example.com/m/tok123/accept',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is left out unless asked for', () => {
+    for (const options of [{}, { calendarBlock: false }, { calendarColor: '#0f766e' }]) {
+      const { html, text } = renderEmail(plainConfig, ctx, options);
+      expect(html).not.toContain('>Duration</td>');
+      expect(text).toBe('Hello Ann Lee\n');
+    }
+  });
+
+  it('adds no button, even with a button-like link in the body', () => {
+    const body = '<p>Hi</p><table><tr><td bgcolor="#16a34a"><a href="https://app.example.com/m/tok123/accept">Accept</a></td></tr></table>';
+    const { html, text } = renderEmail({ emailSubject: 'S', emailBody: body }, ctx, { calendarBlock: true, buttonColor: '#2563eb' });
+    expect(html).toContain('<a href="https://app.example.com/m/tok123/accept">Accept</a>');
+    expect(html).not.toContain('bgcolor="#2563eb"');
+    expect(html).not.toContain('target="_blank"');
+    expect(text).not.toMatch(/^Accept: /m);
+  });
+});
+
+describe('renderEmail: sender header', () => {
+  it('shows the image (at most 48px high, the name as alt text) and the name above the body', () => {
+    const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme Dental', imageUrl: 'https://cdn.example.com/logo.png?v=1&size=2' } });
+    expect(html).toContain(
+      '<img src="https://cdn.example.com/logo.png?v=1&amp;size=2" alt="Acme Dental" style="display:block;max-height:48px;width:auto;border:0;outline:none;text-decoration:none;">',
+    );
+    expect(html).toMatch(/font-weight:bold;[^>]*>Acme Dental<\/td>/);
+    expect(html.indexOf('>Acme Dental</td>')).toBeLessThan(html.indexOf('Hello Ann Lee'));
+  });
+
+  test.each([{ imageUrl: undefined }, { imageUrl: null }, { imageUrl: '  ' }])('shows only the name without an image ($imageUrl)', ({ imageUrl }) => {
+    const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme Dental', imageUrl } });
+    expect(html).toContain('>Acme Dental</td>');
+    expect(html).not.toContain('<img');
+  });
+
+  it('escapes the name in the text and in the alt attribute', () => {
+    const { html } = renderEmail(plainConfig, ctx, { sender: { name: '"><script>alert(1)</script>', imageUrl: 'https://cdn.example.com/logo.png' } });
+    expect(html).toContain('alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(html).toContain('>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(html).not.toContain('<script');
+  });
+
+  it('escapes quotes in the image URL attribute', () => {
+    const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme', imageUrl: 'https://cdn.example.com/a"b\'c.png' } });
+    expect(html).toContain('<img src="https://cdn.example.com/a%22b&#39;c.png"');
+  });
+
+  test.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', '//cdn.example.com/logo.png', 'logo.png'])('refuses the image URL %j', (imageUrl) => {
+    const error = renderError(() => renderEmail(plainConfig, ctx, { sender: { name: 'Acme', imageUrl } }));
+    expect(error.problems).toEqual([expect.stringMatching(/^sender\.imageUrl: .* is not an http or https URL$/)]);
+  });
+
+  it('refuses an empty name', () => {
+    const error = renderError(() => renderEmail(plainConfig, ctx, { sender: { name: ' \n ' } }));
+    expect(error.problems).toEqual(['sender.name: is empty']);
+  });
+
+  it('is left out without a sender', () => {
+    expect(renderEmail(plainConfig, ctx, { sender: null }).html).toBe(renderEmail(plainConfig, ctx).html);
+  });
+});

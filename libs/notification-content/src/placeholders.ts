@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { readIsoInstant } from './event-instant';
 import { TemplateRenderError } from './template-render-error';
 
 /** The event's data at send time, as the renderer needs it. */
@@ -48,8 +49,6 @@ export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 
 export const DEFAULT_LOCALE = 'en-US';
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
-
 /**
  * The value of every placeholder for one event, as plain (unescaped) text. Dates and times
  * are those of `ctx.timeZone` in `ctx.locale`; the duration is measured between the two
@@ -64,8 +63,8 @@ export function placeholderValues(ctx: NotificationContext): Record<TemplatePlac
   if (typeof ctx.timeZone !== 'string' || !IANAZone.isValidZone(ctx.timeZone)) {
     problems.push(`timeZone: "${String(ctx.timeZone)}" is not an IANA time zone`);
   }
-  const start = readInstant('start', ctx.start, problems);
-  const end = readInstant('end', ctx.end, problems);
+  const start = readIsoInstant('start', ctx.start, problems);
+  const end = readIsoInstant('end', ctx.end, problems);
   if (start && end && end < start) problems.push('end: the meeting ends before it starts');
   if (problems.length > 0 || !start || !end) throw new TemplateRenderError(problems);
 
@@ -105,15 +104,6 @@ function canonicalLocale(locale: string, problems: string[]): string {
   }
   problems.push(`locale: "${String(locale)}" is not a BCP 47 locale`);
   return DEFAULT_LOCALE;
-}
-
-function readInstant(field: string, value: string, problems: string[]): DateTime | null {
-  const parsed = typeof value === 'string' && ISO_WITH_OFFSET.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-  if (!parsed || !parsed.isValid) {
-    problems.push(`${field}: "${String(value)}" is not an ISO-8601 instant with an offset`);
-    return null;
-  }
-  return parsed;
 }
 
 /**

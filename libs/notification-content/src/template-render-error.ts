@@ -15,3 +15,20 @@ export class TemplateRenderError extends Error {
     this.name = 'TemplateRenderError';
   }
 }
+
+/**
+ * Runs `run` and returns its result; when it throws a `TemplateRenderError`, adds that
+ * error's problems to `problems` and returns null instead, so a caller can report every
+ * problem of a notification at once. Any other error is rethrown.
+ */
+export function collectProblems<T>(run: () => T, problems: string[]): T | null {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof TemplateRenderError) {
+      problems.push(...error.problems);
+      return null;
+    }
+    throw error;
+  }
+}
