@@ -33,6 +33,25 @@ const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
 const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 /** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
 const DELIVERY_LIMIT = 10;
+/** Batches of domain events handled at once (each its own transaction). */
+const MAX_CONCURRENT_BATCHES = 2;
+
+interface PendingMessage {
+  channel: Channel;
+  message: ConsumeMessage;
+  done: () => void;
+}
+
+interface BatchItem {
+  channel: Channel;
+  message: ConsumeMessage;
+  envelope: DomainEventEnvelope;
+  outcome: 'applied' | 'duplicate' | { failed: unknown } | null;
+}
+
+function correlationOf(message: ConsumeMessage) {
+  return sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
+}
 
 /**
  * A Nest custom transport over RabbitMQ, so services keep `@EventPattern` and
@@ -159,54 +178,123 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     this.inFlight.add(tracked);
   }
 
-  private async onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const correlationId = sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
-    await runWithCorrelation(correlationId, async () => {
-      const { logger } = this.options;
-      let envelope: DomainEventEnvelope | undefined;
-      try {
-        envelope = parseDomainEvent(message.content);
-        const outcome = await this.applyOnce(envelope, message);
-        logger.debug({ eventType: envelope.type, messageId: envelope.id, outcome }, 'domain event handled');
-      } catch (error) {
-        await this.settleFailure(channel, message, envelope, error);
-        return;
-      }
-      // Outside the try: a failed ack (channel closed by a broker restart) must not send a
-      // message whose effect has committed to the retry queue. The broker redelivers it and
-      // the idempotency record turns the redelivery into a no-op.
-      try {
-        channel.ack(message);
-      } catch (error) {
-        logger.warn(
-          { err: error, messageId: envelope.id },
-          'could not acknowledge a handled message; it will be redelivered and skipped',
-        );
-      }
+  /**
+   * Domain events are handled in batches: whatever has arrived (up to the prefetch) goes
+   * into one transaction, each message inside its own savepoint with its idempotency
+   * record. One commit then covers many messages, which is where a consumer's time goes
+   * (the commit waits for the WAL to reach the disk). A failing message rolls back to its
+   * savepoint alone and is retried or dead-lettered as usual; the others commit.
+   */
+  private onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.batch.push({ channel, message, done: resolve });
+      this.scheduleBatch();
     });
   }
 
-  /** Runs the handler and records the message id in one transaction; a known id is skipped. */
-  private async applyOnce(envelope: DomainEventEnvelope, message: ConsumeMessage): Promise<'applied' | 'duplicate'> {
-    const { dataSource, schema, service, outbox } = this.options;
-    const handler = this.getHandlerByPattern(envelope.type);
-    if (!handler) return 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
-    const afterCommit: (() => Promise<void>)[] = [];
-    const outcome = await dataSource!.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO ${quoteIdentifier(schema!)}.processed_messages (consumer, message_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [service, envelope.id],
-      );
-      if (inserted.length === 0) return 'duplicate' as const;
-      const context = new DomainEventContext([envelope, manager, message, outbox ?? null, afterCommit]);
-      await this.invoke(handler, envelope.payload, context);
-      return 'applied' as const;
+  private batch: PendingMessage[] = [];
+  private batchesRunning = 0;
+  private batchScheduled = false;
+
+  private scheduleBatch() {
+    if (this.batchScheduled || this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
+    this.batchScheduled = true;
+    // Let the messages already in the socket's buffer join this batch.
+    setImmediate(() => {
+      this.batchScheduled = false;
+      if (this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
+      const taken = this.batch.splice(0, this.options.prefetch);
+      this.batchesRunning += 1;
+      void this.handleBatch(taken).finally(() => {
+        this.batchesRunning -= 1;
+        for (const pending of taken) pending.done();
+        this.scheduleBatch();
+      });
     });
-    for (const work of afterCommit) {
-      await work().catch((error) => this.options.logger.error({ err: error }, 'after-commit work failed'));
+  }
+
+  private async handleBatch(taken: PendingMessage[]): Promise<void> {
+    const { logger } = this.options;
+    const items: BatchItem[] = [];
+    for (const { channel, message } of taken) {
+      try {
+        items.push({ channel, message, envelope: parseDomainEvent(message.content), outcome: null });
+      } catch (error) {
+        await this.settleFailure(channel, message, undefined, error);
+      }
     }
-    return outcome;
+    if (items.length === 0) return;
+    const afterCommit: (() => Promise<void>)[] = [];
+    try {
+      await this.applyBatch(items, afterCommit);
+    } catch (error) {
+      // The transaction itself failed (commit, connection): nothing of the batch is applied.
+      if (items.length > 1) {
+        logger.warn({ err: error, messages: items.length }, 'batch transaction failed; handling its messages one by one');
+        for (const item of items) await this.handleBatch([{ channel: item.channel, message: item.message, done: () => undefined }]);
+        return;
+      }
+      items[0].outcome = { failed: error };
+      afterCommit.length = 0;
+    }
+    // After-commit work (a provider call, say) runs without holding the messages: their
+    // effects are committed and durable, so acknowledging them now loses nothing.
+    for (const work of afterCommit) {
+      this.track(work().catch((error) => logger.error({ err: error }, 'after-commit work failed')));
+    }
+    for (const item of items) {
+      const outcome = item.outcome!;
+      if (outcome !== 'applied' && outcome !== 'duplicate') {
+        await runWithCorrelation(correlationOf(item.message), () => this.settleFailure(item.channel, item.message, item.envelope, outcome.failed));
+        continue;
+      }
+      logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled');
+      // A failed ack (channel closed by a broker restart) must not send a message whose
+      // effect has committed to the retry queue: the broker redelivers it and the
+      // idempotency record turns the redelivery into a no-op.
+      try {
+        item.channel.ack(item.message);
+      } catch (error) {
+        logger.warn({ err: error, messageId: item.envelope.id }, 'could not acknowledge a handled message; it will be redelivered and skipped');
+      }
+    }
+  }
+
+  /** Runs each handler in its own savepoint, with its message id recorded; a known id is skipped. */
+  private async applyBatch(items: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<void> {
+    const { dataSource, schema, service, outbox } = this.options;
+    await dataSource!.transaction(async (manager) => {
+      for (const item of items) {
+        const handler = this.getHandlerByPattern(item.envelope.type);
+        if (!handler) {
+          item.outcome = 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
+          continue;
+        }
+        const own: (() => Promise<void>)[] = [];
+        await manager.query('SAVEPOINT domain_event');
+        try {
+          await runWithCorrelation(correlationOf(item.message), async () => {
+            const inserted: unknown[] = await manager.query(
+              `INSERT INTO ${quoteIdentifier(schema!)}.processed_messages (consumer, message_id) VALUES ($1, $2)
+               ON CONFLICT DO NOTHING RETURNING 1`,
+              [service, item.envelope.id],
+            );
+            if (inserted.length === 0) {
+              item.outcome = 'duplicate';
+              return;
+            }
+            const context = new DomainEventContext([item.envelope, manager, item.message, outbox ?? null, own]);
+            await this.invoke(handler, item.envelope.payload, context);
+            item.outcome = 'applied';
+          });
+          await manager.query('RELEASE SAVEPOINT domain_event');
+          afterCommit.push(...own);
+        } catch (error) {
+          await manager.query('ROLLBACK TO SAVEPOINT domain_event');
+          item.outcome = { failed: error };
+        }
+      }
+    });
   }
 
   private async settleFailure(channel: Channel, message: ConsumeMessage, envelope: DomainEventEnvelope | undefined, error: unknown) {

@@ -57,6 +57,7 @@ export function composeNotification(request: NotificationRequestedPayload, chann
   const email = renderEmail({ emailSubject: config.emailSubject ?? request.event.customerTitle, emailBody: config.emailBody ?? '' }, context, {
     buttons: landingUrl ? actionButtons(config.buttons, { landingUrl, labels: config.landing?.buttonLabels }) : [],
     buttonColor: config.buttonColor,
+    calendarBlock: true,
     calendarColor: config.calendarColor,
     sender: { name: request.sender.name, imageUrl: request.sender.imageUrl },
   });

@@ -45,6 +45,11 @@ describe('findTemplateProblems', () => {
       { notificationConfigs: [{ ...confirmation, replyCodes: { enabled: true, codes: [{ code: 'Y', action: 'accept' }, { code: 'y', action: 'decline' }] } }], reminderTriggers: [] },
       'notificationConfigs[0].replyCodes.codes[1].code: "y" is used twice',
     ],
+    ...['STOP', 'cancel', 'Yes', 'HELP', 'start'].map((keyword): [string, Partial<CreateTemplateDto>, string] => [
+      `a carrier keyword (${keyword}) as a reply code`,
+      { notificationConfigs: [{ ...confirmation, replyCodes: { enabled: true, codes: [{ code: keyword, action: 'decline' }] } }], reminderTriggers: [] },
+      `notificationConfigs[0].replyCodes.codes[0].code: "${keyword}" is a carrier keyword`,
+    ]),
   ])('names the field of %s', (_name, overrides, expected) => {
     const problems = findTemplateProblems(template(overrides));
     expect(problems.some((problem) => problem.startsWith(expected) || problem.includes(expected))).toBe(true);
