@@ -248,7 +248,9 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         await runWithCorrelation(correlationOf(item.message), () => this.settleFailure(item.channel, item.message, item.envelope, outcome.failed));
         continue;
       }
-      logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled');
+      runWithCorrelation(correlationOf(item.message), () =>
+        logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled'),
+      );
       // A failed ack (channel closed by a broker restart) must not send a message whose
       // effect has committed to the retry queue: the broker redelivers it and the
       // idempotency record turns the redelivery into a no-op.
@@ -288,7 +290,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
             item.outcome = 'applied';
           });
           await manager.query('RELEASE SAVEPOINT domain_event');
-          afterCommit.push(...own);
+          const correlationId = correlationOf(item.message);
+          afterCommit.push(...own.map((work) => () => runWithCorrelation(correlationId, work)));
         } catch (error) {
           await manager.query('ROLLBACK TO SAVEPOINT domain_event');
           item.outcome = { failed: error };

@@ -22,6 +22,8 @@ export interface NewDomainEvent<P = unknown> {
   version?: number;
   /** Set to make the id deterministic (e.g. derived from an inbound message id); random otherwise. */
   id?: string;
+  /** The correlation id to carry; the current one (AsyncLocalStorage) when not given. */
+  correlationId?: string;
 }
 
 export function stampDomainEvent<P>(event: NewDomainEvent<P>, producer: string, now = new Date()): DomainEventEnvelope<P> {

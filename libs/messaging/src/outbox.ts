@@ -21,10 +21,11 @@ export class DomainEventOutbox {
     }
     if (events.length === 0) return [];
     const envelopes = events.map((event) => stampDomainEvent(event, this.producer));
-    const correlationId = currentCorrelationId();
-    const headers = correlationId ? { [CORRELATION_HEADER]: correlationId } : {};
+    const current = currentCorrelationId();
     const values: unknown[] = [];
     const rows = envelopes.map((envelope, index) => {
+      const correlationId = events[index].correlationId ?? current;
+      const headers = correlationId ? { [CORRELATION_HEADER]: correlationId } : {};
       values.push(envelope.id, envelope.type, JSON.stringify(envelope), JSON.stringify(headers));
       const base = index * 4;
       return `($${base + 1}, $${base + 2}, $${base + 3}::jsonb, $${base + 4}::jsonb)`;

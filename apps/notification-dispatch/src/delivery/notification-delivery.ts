@@ -2,15 +2,23 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
-import { LOGGER } from '@appointments/observability';
+import { currentCorrelationId, LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { EMAIL_PROVIDER, EmailProvider, ProviderSendError } from './email/email-provider';
 import { SMS_PROVIDER, SmsProvider } from './sms/sms-provider';
 
 const TABLE = 'notification_dispatch.notifications';
+/** Notifications claimed (and recorded) together at most. */
+const CLAIM_BATCH = 200;
+
+interface Sent {
+  row: NotificationEntity;
+  provider: string;
+  providerMessageId: string | null;
+}
 
 /**
  * Hands pending notifications to the providers. Every attempt is recorded before the
@@ -43,31 +51,62 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     await Promise.allSettled([...this.active]);
   }
 
-  /** Delivers the given notifications now (called right after they are committed). */
-  async deliverNow(ids: string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.track(this.deliver(id))));
+  /**
+   * Delivers the given notifications now (called right after they are committed). Ids that
+   * arrive together are claimed, and their outcomes recorded, in one statement each.
+   */
+  deliverNow(ids: string[]): Promise<void> {
+    // Batches mix requests: each notification keeps the correlation id of the one that asked for it.
+    const correlationId = currentCorrelationId();
+    for (const id of ids) this.queued.set(id, correlationId);
+    return this.scheduleFlush();
   }
+
+  private scheduleFlush(): Promise<void> {
+    if (!this.flush && this.queued.size > 0) {
+      this.flush = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.flush = null;
+        const batch = [...this.queued.keys()].slice(0, CLAIM_BATCH);
+        const correlations = new Map(batch.map((id) => [id, this.queued.get(id)]));
+        for (const id of batch) this.queued.delete(id);
+        void this.scheduleFlush();
+        return this.track(this.deliver(batch, correlations));
+      });
+    }
+    return this.flush ?? Promise.resolve();
+  }
+
+  private readonly queued = new Map<string, string | undefined>();
+  private flush: Promise<void> | null = null;
 
   private track(work: Promise<void>): Promise<void> {
     this.active.add(work);
     return work.finally(() => this.active.delete(work));
   }
 
-  private async deliver(id: string): Promise<void> {
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+  private async deliver(ids: string[], correlations = new Map<string, string | undefined>()): Promise<void> {
+    // Claimed first, recorded as an attempt: two workers never send one notification.
     const [claimedRows]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE ${TABLE} SET attempt_started_at = now(), attempts = attempts + 1, updated_at = now()
-        WHERE id = $1 AND status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now() RETURNING id`,
-      [id],
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now() RETURNING id`,
+      [ids],
     );
-    const claimed = claimedRows.length > 0 ? await this.dataSource.manager.findOneByOrFail(NotificationEntity, { id }) : null;
-    if (!claimed) return;
-    const provider = this.providerFor(claimed);
-    try {
-      const result = await this.callProvider(claimed);
-      await this.recordSent(claimed, provider.name, result.providerMessageId);
-    } catch (error) {
-      await this.recordFailure(claimed, error);
+    if (claimedRows.length === 0) return;
+    const claimed = await this.dataSource.manager.findBy(NotificationEntity, { id: In(claimedRows.map((row) => row.id)) });
+    const outcomes = await Promise.all(
+      claimed.map(async (row) => {
+        try {
+          const result = await this.callProvider(row);
+          return { row, provider: this.providerFor(row).name, providerMessageId: result.providerMessageId };
+        } catch (error) {
+          return { row, error };
+        }
+      }),
+    );
+    const sent = outcomes.filter((outcome): outcome is Sent => !('error' in outcome));
+    if (sent.length > 0) await this.recordSent(sent, correlations);
+    for (const outcome of outcomes) {
+      if ('error' in outcome) await runWithCorrelation(correlations.get(outcome.row.id), () => this.recordFailure(outcome.row, outcome.error));
     }
   }
 
@@ -95,26 +134,29 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     });
   }
 
-  private async recordSent(row: NotificationEntity, provider: string, providerMessageId: string | null) {
+  private async recordSent(sent: Sent[], correlations = new Map<string, string | undefined>()) {
+    const sentAt = new Date();
     await this.dataSource.transaction(async (manager) => {
-      const sentAt = new Date();
       // A provider report may have come first (Twilio calls back fast): never move it back.
       await manager.query(
-        `UPDATE ${TABLE} SET status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,
-            provider = $2, provider_message_id = COALESCE(provider_message_id, $3), sent_at = $4, error = NULL,
-            attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(status_changed_at, $4), updated_at = now()
-          WHERE id = $1`,
-        [row.id, provider, providerMessageId, sentAt],
+        `UPDATE ${TABLE} n SET status = CASE WHEN n.status = 'pending' THEN 'sent' ELSE n.status END,
+            provider = s.provider, provider_message_id = COALESCE(n.provider_message_id, s.provider_message_id), sent_at = $4,
+            error = NULL, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(n.status_changed_at, $4), updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, provider, provider_message_id)
+          WHERE n.id = s.id`,
+        [sent.map((s) => s.row.id), sent.map((s) => s.provider), sent.map((s) => s.providerMessageId), sentAt],
       );
-      const payload: NotificationSentPayload = {
-        ...outcomeOf(row),
-        provider,
-        providerMessageId,
-        sentAt: sentAt.toISOString(),
-      };
-      await this.outbox.add(manager, [{ type: DOMAIN_EVENT.NotificationSent, eventId: row.eventId, payload }]);
+      await this.outbox.add(
+        manager,
+        sent.map(({ row, provider, providerMessageId }) => {
+          const payload: NotificationSentPayload = { ...outcomeOf(row), provider, providerMessageId, sentAt: sentAt.toISOString() };
+          return { type: DOMAIN_EVENT.NotificationSent, eventId: row.eventId, payload, correlationId: correlations.get(row.id) };
+        }),
+      );
     });
-    this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent');
+    for (const { row, provider } of sent) {
+      runWithCorrelation(correlations.get(row.id), () => this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'));
+    }
   }
 
   private async recordFailure(row: NotificationEntity, error: unknown) {
@@ -162,7 +204,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (provider.lookup) {
       const found = await provider.lookup(row.id);
       if (found) {
-        await this.recordSent(row, provider.name, found.providerMessageId);
+        await this.recordSent([{ row, provider: provider.name, providerMessageId: found.providerMessageId }]);
       } else {
         await this.dataSource.manager.update(NotificationEntity, { id: row.id, status: 'pending' }, { attemptStartedAt: null, nextAttemptAt: new Date() });
         this.logger.warn({ notificationId: row.id }, 'interrupted provider call: the provider never took it; sending again');
@@ -184,7 +226,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         `SELECT id FROM ${TABLE} WHERE status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now()
            AND created_at < now() - interval '2 seconds' ORDER BY next_attempt_at LIMIT 200`,
       );
-      await Promise.all(due.map(({ id }) => this.track(this.deliver(id))));
+      if (due.length > 0) await this.track(this.deliver(due.map(({ id }) => id)));
       const interrupted: NotificationEntity[] = await this.dataSource.manager
         .createQueryBuilder(NotificationEntity, 'n')
         .where("n.status = 'pending' AND n.attempt_started_at < :before", { before: new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS) })
