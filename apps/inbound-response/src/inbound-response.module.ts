@@ -1,27 +1,68 @@
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
+import { LOGGER } from '@appointments/observability';
+import type { Logger } from 'pino';
+import { ProviderCallbackRetention } from './delivery-status/provider-callback-retention';
+import { RecordDeliveryReports } from './delivery-status/record-delivery-reports.handler';
+import { SendGridEventsController } from './delivery-status/sendgrid/sendgrid-events.controller';
+import { TwilioStatusController } from './delivery-status/twilio/twilio-status.controller';
 import { InboundConfig } from './inbound.config';
 import { InitialInbound1763700000300 } from './persistence/migrations/1763700000300-initial-inbound';
+import { WebhooksAndStopList1763800000300 } from './persistence/migrations/1763800000300-webhooks-and-stop-list';
+import { ProviderCallbackEntity } from './persistence/provider-callback.entity';
+import { StopListEntryEntity } from './persistence/stop-list-entry.entity';
+import { StopList } from './stop-list/stop-list';
+import { StopListController } from './stop-list/stop-list.controller';
+import { SendGridSignature } from './webhooks/sendgrid-signature';
+import { TwilioSignature } from './webhooks/twilio-signature';
 
 const SCHEMA = 'inbound_response';
+const ENTITIES = [ProviderCallbackEntity, StopListEntryEntity];
 
 /**
- * Provider webhooks (inbound SMS, delivery status), reply-code parsing and the stop list.
- * This issue brings the service up, healthy and wired; the webhooks come with the
- * notifications and responses issues.
+ * Provider webhooks (delivery status from Twilio and SendGrid) and the stop list. Publishes
+ * `DeliveryStatusChanged` and `OptOutChanged` through its outbox.
  */
 @Module({})
 export class InboundResponseModule {
   static register(config: InboundConfig): DynamicModule {
     return {
       module: InboundResponseModule,
-      imports: servicePlatform({
-        service: SERVICE.inboundResponse,
-        configClass: InboundConfig,
-        config,
-        persistence: { schema: SCHEMA, entities: [], migrations: [InitialInbound1763700000300] },
-      }),
+      imports: [
+        ...servicePlatform({
+          service: SERVICE.inboundResponse,
+          configClass: InboundConfig,
+          config,
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300] },
+        }),
+        TypeOrmModule.forFeature(ENTITIES),
+      ],
+      controllers: [TwilioStatusController, SendGridEventsController, StopListController],
+      providers: [
+        RecordDeliveryReports,
+        ProviderCallbackRetention,
+        StopList,
+        {
+          provide: TwilioSignature,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) => {
+            const signature = new TwilioSignature(config.TWILIO_AUTH_TOKEN, config.PUBLIC_WEBHOOK_BASE_URL);
+            if (!signature.configured) logger.warn('TWILIO_AUTH_TOKEN is not configured: every Twilio webhook will be refused with 403');
+            return signature;
+          },
+        },
+        {
+          provide: SendGridSignature,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) => {
+            const signature = new SendGridSignature(config.SENDGRID_WEBHOOK_VERIFICATION_KEY);
+            if (!signature.required) logger.warn('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: SendGrid event webhooks are accepted without a signature');
+            return signature;
+          },
+        },
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import { SERVICE } from '@appointments/contracts';
 import { hostService, loadConfigOrExit } from '@appointments/service-host';
 import { InboundConfig } from './inbound.config';
 import { InboundResponseModule } from './inbound-response.module';
+import { configureWebhookBodies } from './webhooks/webhook-bodies';
 
 const config = loadConfigOrExit(InboundConfig);
 void hostService({
@@ -9,5 +10,6 @@ void hostService({
   module: InboundResponseModule.register(config),
   config,
   port: config.INBOUND_PORT,
-  messaging: false,
+  messaging: true,
+  configure: configureWebhookBodies,
 });

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DOMAIN_EVENT } from '@appointments/contracts';
+import { DomainEventOutbox } from '@appointments/messaging';
+import { DataSource } from 'typeorm';
+import { DeliveryReport } from './delivery-report';
+
+export interface RecordedReports {
+  /** Reports seen for the first time: each published one `DeliveryStatusChanged`. */
+  recorded: number;
+  /** Reports seen before (a provider retry or duplicate): nothing published. */
+  duplicates: number;
+}
+
+/**
+ * Publishes `DeliveryStatusChanged` once per provider report. In one transaction, each
+ * report's key goes into `provider_callbacks`; only the reports whose key was new are
+ * published (outbox). A retried or duplicated callback, even one arriving at the same
+ * moment on another instance, finds its key taken and publishes nothing.
+ */
+@Injectable()
+export class RecordDeliveryReports {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: DomainEventOutbox,
+  ) {}
+
+  async execute(reports: DeliveryReport[]): Promise<RecordedReports> {
+    const distinct = [...new Map(reports.map((report) => [keyOf(report.change.provider, report.callbackKey), report])).values()];
+    if (distinct.length === 0) return { recorded: 0, duplicates: 0 };
+    const published = await this.dataSource.transaction(async (manager) => {
+      const inserted: { provider: string; callback_key: string }[] = await manager.query(
+        `INSERT INTO inbound_response.provider_callbacks (provider, callback_key)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT DO NOTHING
+         RETURNING provider, callback_key`,
+        [distinct.map((report) => report.change.provider), distinct.map((report) => report.callbackKey)],
+      );
+      const fresh = new Set(inserted.map((row) => keyOf(row.provider, row.callback_key)));
+      const news = distinct.filter((report) => fresh.has(keyOf(report.change.provider, report.callbackKey)));
+      await this.outbox.add(
+        manager,
+        news.map((report) => ({ type: DOMAIN_EVENT.DeliveryStatusChanged, payload: report.change })),
+      );
+      return news.length;
+    });
+    return { recorded: published, duplicates: reports.length - published };
+  }
+}
+
+function keyOf(provider: string, callbackKey: string): string {
+  return `${provider} ${callbackKey}`;
+}

@@ -1,0 +1,26 @@
+import { deliveryStatusFromTwilio } from '@appointments/domain';
+import { DeliveryReport } from '../delivery-report';
+import { TwilioStatusCallbackDto } from './twilio-status-callback.dto';
+
+/**
+ * Twilio's status callback as a delivery report, or null when its status changes nothing
+ * (`queued`, `sending`, an unknown status...). One report per message and status: Twilio's
+ * retry of the same callback has the same key.
+ */
+export function twilioStatusReport(callback: TwilioStatusCallbackDto, notificationId: string | null, receivedAt: Date): DeliveryReport | null {
+  const status = deliveryStatusFromTwilio(callback.MessageStatus);
+  if (!status) return null;
+  return {
+    callbackKey: `${callback.MessageSid}:${callback.MessageStatus}`,
+    change: {
+      notificationId,
+      provider: 'twilio',
+      providerMessageId: callback.MessageSid,
+      status,
+      providerStatus: callback.MessageStatus,
+      errorCode: callback.ErrorCode ?? null,
+      reason: null,
+      occurredAt: receivedAt.toISOString(),
+    },
+  };
+}

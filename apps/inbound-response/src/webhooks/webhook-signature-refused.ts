@@ -1,0 +1,11 @@
+/** A webhook request that cannot be shown to come from the provider; answered 403, nothing applied. */
+export class WebhookSignatureRefused extends Error {
+  override readonly name = 'WebhookSignatureRefused';
+
+  constructor(
+    readonly provider: 'twilio' | 'sendgrid',
+    readonly reason: 'missing' | 'invalid' | 'unconfigured',
+  ) {
+    super(`${provider} webhook refused: signature ${reason}`);
+  }
+}
