@@ -29,7 +29,8 @@ export async function configureWebhookBodies(app: NestFastifyApplication): Promi
     if (config?.rawBody) route.bodyLimit = config.rawBodyLimit;
   });
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  // Registered through Nest so that Nest does not add its own JSON and form parsers at init.
+  // Through Nest, not Fastify: Nest then leaves body parsing to us at init instead of adding
+  // its own form parser, which Fastify would refuse next to @fastify/formbody's.
   app.useBodyParser<RawServerDefault>('application/json', undefined, (request, body, done) => {
     if ((request.routeOptions.config as RawBodyRouteConfig).rawBody) done(null, body);
     else parseJson(request, body as unknown as string, done);
