@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
-import { EMAIL_PROVIDER, EmailProvider, ProviderSendError } from './email/email-provider';
+import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
+import { ProviderSendError } from './provider-failure';
 import { SMS_PROVIDER, SmsProvider } from './sms/sms-provider';
 
 const TABLE = 'notification_dispatch.notifications';
@@ -162,6 +163,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async recordFailure(row: NotificationEntity, error: unknown) {
     const transient = error instanceof ProviderSendError ? error.transient : true;
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof ProviderSendError && error.outcomeUnknown && !this.providerFor(row).lookup) {
+      // The provider may have taken it: the attempt stays open, and the provider's delivery
+      // report (or, without one, the sweep after DELIVERY_OUTCOME_WAIT_MS) settles it.
+      await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { error: `${reason}; waiting for the provider's report before deciding` });
+      this.logger.warn({ notificationId: row.id, reason }, 'provider call outcome unknown; not resent');
+      return;
+    }
     if (transient && row.attempts < this.config.DELIVERY_MAX_ATTEMPTS) {
       const backoff = this.config.DELIVERY_RETRY_BASE_MS * 2 ** (row.attempts - 1);
       const delay = Math.round(backoff / 2 + Math.random() * backoff); // "equal jitter"

@@ -1,3 +1,5 @@
+export { ProviderSendError } from '../provider-failure';
+
 /** One email ready to hand to a provider: content already rendered, addresses resolved. */
 export interface OutboundEmail {
   /** Our notification id; providers echo it back in delivery events. */
@@ -34,20 +36,3 @@ export interface ReconcilingProvider {
 }
 
 export const EMAIL_PROVIDER = Symbol('EMAIL_PROVIDER');
-
-/**
- * A provider refused or could not take an email. `transient` tells the caller whether a
- * retry may succeed (rate limit, provider outage, network, timeout) or not (bad address,
- * bad request, bad credentials).
- */
-export class ProviderSendError extends Error {
-  constructor(
-    message: string,
-    readonly transient: boolean,
-    readonly providerCode?: string | number,
-    readonly httpStatus?: number,
-  ) {
-    super(message);
-    this.name = 'ProviderSendError';
-  }
-}

@@ -34,9 +34,19 @@ async function sendError(provider: SendGridEmailProvider, outbound: OutboundEmai
 }
 
 describe('SendGridEmailProvider', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
+  // Each spec file loads its own nock: unpatch http so the next file's nock is the only one.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('is named sendgrid', () => {
     expect(new SendGridEmailProvider(API_KEY).name).toBe('sendgrid');
@@ -144,6 +154,14 @@ describe('SendGridEmailProvider', () => {
     expect(error.message).toContain('socket hang up');
   });
 
+  it('never puts the API key in the error', async () => {
+    nock(API).post('/v3/mail/send').replyWithError(socketError('ECONNRESET', 'socket hang up'));
+
+    const error = await sendError(new SendGridEmailProvider(API_KEY));
+
+    expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(API_KEY);
+    expect(error.cause).toBeUndefined();
+  });
   it('treats a timeout as transient', async () => {
     nock(API).post('/v3/mail/send').delay(1_000).reply(202, '');
 
@@ -151,14 +169,5 @@ describe('SendGridEmailProvider', () => {
 
     expect(error.transient).toBe(true);
     expect(error.httpStatus).toBeUndefined();
-  });
-
-  it('never puts the API key in the error', async () => {
-    nock(API).post('/v3/mail/send').replyWithError(socketError('ECONNREFUSED', 'connect ECONNREFUSED'));
-
-    const error = await sendError(new SendGridEmailProvider(API_KEY));
-
-    expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(API_KEY);
-    expect(error.cause).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { MailDataRequired, MailService } from '@sendgrid/mail';
-import { EmailProvider, EmailSendResult, OutboundEmail, ProviderSendError } from './email-provider';
+import { isAxiosError, networkFailure, ProviderSendError, stringProperty } from '../provider-failure';
+import { EmailProvider, EmailSendResult, OutboundEmail } from './email-provider';
 
 export interface SendGridEmailProviderOptions {
   /** Time allowed for one API call; default 10 s. A timeout is a transient failure. */
@@ -75,21 +76,6 @@ function address(value: { email: string; name?: string }): { email: string; name
   return value.name ? { email: value.email, name: value.name } : { email: value.email };
 }
 
-/** Node/axios error codes for a connection that failed or took too long. */
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNABORTED',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_NETWORK',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
 
 /**
  * Maps what `@sendgrid/mail` rejects with. Only our own message is kept: the SDK's errors
@@ -103,11 +89,10 @@ function toProviderSendError(error: unknown): ProviderSendError {
     const message = `SendGrid answered HTTP ${httpStatus}${details.length > 0 ? `: ${details.join('; ')}` : ''}`;
     return new ProviderSendError(message, transient, undefined, httpStatus);
   }
+  const unreachable = networkFailure('SendGrid', error);
+  if (unreachable) return unreachable;
   const code = stringProperty(error, 'code');
   const message = stringProperty(error, 'message') ?? String(error);
-  if (isAxiosError(error) || (code !== undefined && NETWORK_ERROR_CODES.has(code))) {
-    return new ProviderSendError(`SendGrid could not be reached: ${message}`, true, code);
-  }
   // Thrown before any request, by the SDK checking the mail it was given: retrying won't help.
   return new ProviderSendError(`SendGrid refused to build the request: ${message}`, false, code);
 }
@@ -136,15 +121,7 @@ function sendGridMessages(body: unknown): string[] {
   return [];
 }
 
-function isAxiosError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
-}
 
-function stringProperty(value: unknown, key: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const property = (value as Record<string, unknown>)[key];
-  return typeof property === 'string' && property !== '' ? property : undefined;
-}
 
 function headerValue(headers: unknown, name: string): string | null {
   if (typeof headers !== 'object' || headers === null) return null;

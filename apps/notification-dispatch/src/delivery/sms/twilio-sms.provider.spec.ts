@@ -81,9 +81,19 @@ async function sendError(twilioSms: TwilioSmsProvider, outbound: OutboundSms = s
 }
 
 describe('TwilioSmsProvider', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
+  // Each spec file loads its own nock: unpatch http so the next file's nock is the only one.
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 
   it('is named twilio', () => {
     expect(provider().name).toBe('twilio');

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
-import { ProviderSendError } from '../email/email-provider';
+import { isAxiosError, networkFailure, numberProperty, ProviderSendError, stringProperty } from '../provider-failure';
 import { OutboundSms, SmsProvider, SmsSendResult } from './sms-provider';
 
 export interface TwilioSmsProviderOptions {
@@ -101,23 +101,6 @@ const KNOWN_REFUSALS: Record<number, string> = {
 /** 400s that clear by themselves, so a later attempt can succeed. */
 const TRANSIENT_TWILIO_CODES = new Set([21611]);
 
-/** Node/axios error codes for a connection that failed or took too long. */
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNABORTED',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_NETWORK',
-  'ERR_CANCELED',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-const NETWORK_ERROR_MESSAGE = /socket hang up|aborted|timeout|timed out/i;
 
 /** The SDK prefixes some messages with `[HTTP 400] ` and says this when the body was not JSON. */
 const SDK_PREFIX = /^\[HTTP \d+\]\s*/;
@@ -137,11 +120,10 @@ function toProviderSendError(error: unknown): ProviderSendError {
     const transient = httpStatus === 408 || httpStatus === 429 || httpStatus >= 500 || (code !== undefined && TRANSIENT_TWILIO_CODES.has(code));
     return new ProviderSendError(describeRefusal(httpStatus, code, twilioText(error)), transient, code, httpStatus);
   }
+  const unreachable = networkFailure('Twilio', error);
+  if (unreachable) return unreachable;
   const code = stringProperty(error, 'code');
   const message = stringProperty(error, 'message') ?? String(error);
-  if (isAxiosError(error) || (code !== undefined && NETWORK_ERROR_CODES.has(code)) || NETWORK_ERROR_MESSAGE.test(message)) {
-    return new ProviderSendError(`Twilio could not be reached: ${message}`, true, code);
-  }
   // Thrown before any request, by the SDK checking its parameters: retrying won't help.
   return new ProviderSendError(`Twilio refused to build the request: ${message}`, false, code);
 }
@@ -161,18 +143,5 @@ function twilioText(error: unknown): string | undefined {
   return parts.length > 0 ? parts.join(': ').slice(0, 500) : undefined;
 }
 
-function isAxiosError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
-}
 
-function numberProperty(value: unknown, key: string): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const property = (value as Record<string, unknown>)[key];
-  return typeof property === 'number' && Number.isFinite(property) ? property : undefined;
-}
 
-function stringProperty(value: unknown, key: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const property = (value as Record<string, unknown>)[key];
-  return typeof property === 'string' && property !== '' ? property : undefined;
-}
