@@ -38,6 +38,12 @@ import {
 
 // ---------------------------------------------------------------- knobs
 
+function channelModeFromEnv(): 'email' | 'sms' | 'both' {
+  const value = process.env.BENCH_CHANNEL_MODE ?? 'both';
+  if (value !== 'email' && value !== 'sms' && value !== 'both') throw new Error(`BENCH_CHANNEL_MODE must be email, sms or both, not ${value}`);
+  return value;
+}
+
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -49,7 +55,7 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
 }
 
 const KNOBS = {
-  events: intFromEnv('BENCH_EVENTS', 2000, 1, 100_000),
+  events: intFromEnv('BENCH_EVENTS', 5000, 1, 100_000),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 64, 1, 1024),
   setupConcurrency: intFromEnv('BENCH_SETUP_CONCURRENCY', 32, 1, 256),
   warmup: intFromEnv('BENCH_WARMUP', 20, 0, 1000),
@@ -58,6 +64,8 @@ const KNOBS = {
   /** Give up waiting for the last sends after this long without progress. */
   stallSeconds: intFromEnv('BENCH_STALL_SECONDS', 30, 5, 600),
   verbose: process.env.BENCH_VERBOSE === '1',
+  /** `both` (the default): every confirmation is an email and an SMS, two notifications. */
+  channelMode: channelModeFromEnv(),
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -202,6 +210,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
     name: 'Bench Customer',
     email: 'bench.customer@example.com',
+    phone: '+14155550100',
     preferredConfirmationMethod: 'email',
   });
   const template = await api.expect<{ id: string }>(201, 'POST', '/api/templates', {
@@ -212,12 +221,15 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       {
         key: CONFIG_KEY,
         type: 'confirmation',
-        channelMode: 'email',
+        channelMode: KNOBS.channelMode,
         emailSubject: 'Confirmed: {{customerTitle}} on {{date}} at {{time}}',
         emailBody:
           '<p>Hello {{customerName}},</p><p>your appointment is confirmed for {{date}} at {{time}} ({{timeZone}}), ' +
-          '{{duration}}, at {{location}}.</p><p>{{organizerName}}</p><p><a href="{{landingUrl}}">Details</a></p>',
-        buttons: { accept: false, decline: false, reschedule: false, viewDetails: false, addToCalendar: false },
+          '{{duration}}, at {{location}}.</p><p>{{organizerName}}</p>',
+        smsBody: 'Hi {{customerName}}, your appointment is confirmed for {{date}} at {{time}} at {{location}}.',
+        // As a real confirmation: answer buttons (so a landing token each), reply codes, the .ics.
+        buttons: { accept: true, decline: true, reschedule: true, viewDetails: true, addToCalendar: true },
+        replyCodes: { enabled: true },
       },
     ],
   });
@@ -311,13 +323,19 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const statusOfMissing: Record<string, number> = {};
   let lastSentAt = 0;
   let completed = 0;
+  let notificationsCompleted = 0;
+  const notificationLatencies: number[] = [];
   for (const confirmation of accepted) {
     const sentTimes: number[] = [];
     const createdTimes: number[] = [];
     for (const id of confirmation.notificationIds) {
       const row = rows.get(id);
       if (row) createdTimes.push(Date.parse(row.createdAt));
-      if (row?.status === 'sent' && row.sentAt) sentTimes.push(Date.parse(row.sentAt));
+      if (row?.status === 'sent' && row.sentAt) {
+        sentTimes.push(Date.parse(row.sentAt));
+        notificationsCompleted += 1;
+        notificationLatencies.push(Date.parse(row.sentAt) - confirmation.startedAt);
+      }
       else statusOfMissing[row?.status ?? 'not in console'] = (statusOfMissing[row?.status ?? 'not in console'] ?? 0) + 1;
     }
     if (sentTimes.length === confirmation.notificationIds.length && sentTimes.length > 0) {
@@ -374,7 +392,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const perConfirmation = (seconds: number) => (completed ? round1((seconds * 1000) / completed) : null);
 
   const result = {
-    benchmark: 'confirmations',
+    benchmark: 'notifications',
     date: new Date(runStartedAt).toISOString(),
     machine: {
       hostname: os.hostname(),
@@ -405,6 +423,10 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     wallSeconds: endToEndSeconds === null ? null : Math.round(endToEndSeconds * 100) / 100,
     firingSeconds: round1((firingEndedAt - firingStartedAt) / 1000),
     confirmationsPerSecond: endToEndSeconds ? round1(completed / endToEndSeconds) : null,
+    channelMode: KNOBS.channelMode,
+    notificationsCompleted,
+    notificationsPerSecond: endToEndSeconds ? round1(notificationsCompleted / endToEndSeconds) : null,
+    notificationLatencyMs: distribution(notificationLatencies),
     acceptsPerSecond: acceptSeconds ? round1(accepted.length / acceptSeconds) : null,
     latencyMs: distribution(latencies),
     acceptLatencyMs: distribution(acceptLatencies),
@@ -439,7 +461,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   report(result);
   const directory = path.join(ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
-  const file = path.join(directory, `confirmations-${new Date(runStartedAt).toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.join(directory, `notifications-${new Date(runStartedAt).toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   say(`results written to ${path.relative(ROOT, file)}`);
   return result;
@@ -590,6 +612,10 @@ function report(result: {
   wallSeconds: number | null;
   firingSeconds: number;
   confirmationsPerSecond: number | null;
+  channelMode: string;
+  notificationsCompleted: number;
+  notificationsPerSecond: number | null;
+  notificationLatencyMs: Distribution;
   acceptsPerSecond: number | null;
   latencyMs: Distribution;
   acceptLatencyMs: Distribution;
@@ -617,16 +643,18 @@ function report(result: {
 }) {
   const lines = [
     '',
-    `Confirmations end to end (${result.date}, ${result.machine.cpus} × ${result.machine.cpuModel}, node ${result.machine.node})`,
+    `Notifications end to end (${result.date}, ${result.machine.cpus} × ${result.machine.cpuModel}, node ${result.machine.node})`,
     '',
     table(
       ['figure', 'value'],
       [
-        ['events', result.measuredEvents],
+        ['events (confirmations sent by ' + result.channelMode + ')', result.measuredEvents],
         ['concurrency', result.knobs.concurrency],
         ['accepted (202)', result.accepted],
         ['completed (console row sent)', result.completed],
         ['wall time, first request → last sentAt (s)', result.wallSeconds],
+        ['notifications completed (console row sent)', result.notificationsCompleted],
+        ['notifications/s (end to end)', result.notificationsPerSecond],
         ['confirmations/s (end to end)', result.confirmationsPerSecond],
         ['HTTP accepts/s (202)', result.acceptsPerSecond],
         ['errors (HTTP / not sent / not fired)', `${result.errors.total} (${result.errors.http} / ${result.errors.notSent} / ${result.errors.notFired})`],
@@ -636,7 +664,8 @@ function report(result: {
     table(
       ['latency (ms)', 'min', 'mean', 'p50', 'p90', 'p99', 'max', 'n'],
       [
-        latencyRow('request → console row sent', result.latencyMs),
+        latencyRow('request → notification row sent', result.notificationLatencyMs),
+        latencyRow('request → last row of the confirmation sent', result.latencyMs),
         latencyRow('  of which request → 202', result.acceptLatencyMs),
         latencyRow('  of which 202 → dispatch row', result.stageLatencyMs.acceptToDispatchRow),
         latencyRow('  of which dispatch row → sent', result.stageLatencyMs.dispatchRowToSent),
