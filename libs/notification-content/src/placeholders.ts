@@ -60,7 +60,7 @@ export const DEFAULT_LOCALE = 'en-US';
 export function placeholderValues(ctx: NotificationContext): Record<TemplatePlaceholder, string> {
   const problems: string[] = [];
   const locale = canonicalLocale(ctx.locale ?? DEFAULT_LOCALE, problems);
-  if (typeof ctx.timeZone !== 'string' || !IANAZone.isValidZone(ctx.timeZone)) {
+  if (typeof ctx.timeZone !== 'string' || !isKnownZone(ctx.timeZone)) {
     problems.push(`timeZone: "${String(ctx.timeZone)}" is not an IANA time zone`);
   }
   const start = readIsoInstant('start', ctx.start, problems);
@@ -95,15 +95,43 @@ function text(value: string | null | undefined): string {
   return value == null ? '' : String(value);
 }
 
+/*
+ * Building an Intl formatter costs far more than using one (luxon's zone check builds one
+ * too), and every notification asks the same few questions: the answers are kept.
+ */
+const knownZones = new Map<string, boolean>();
+const unitFormats = new Map<string, Intl.NumberFormat>();
+const canonicalLocales = new Map<string, string | null>();
+const FORMATTER_CACHE_LIMIT = 1000;
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= FORMATTER_CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function isKnownZone(zone: string): boolean {
+  return knownZones.get(zone) ?? remember(knownZones, zone, IANAZone.isValidZone(zone));
+}
+
+function unitFormat(locale: string, unit: 'day' | 'hour' | 'minute'): Intl.NumberFormat {
+  const key = `${locale}|${unit}`;
+  return unitFormats.get(key) ?? remember(unitFormats, key, new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }));
+}
+
 function canonicalLocale(locale: string, problems: string[]): string {
-  try {
-    const [canonical] = Intl.getCanonicalLocales(locale);
-    if (canonical) return canonical;
-  } catch {
-    // reported below
-  }
+  const canonical = canonicalLocales.has(locale) ? canonicalLocales.get(locale) : remember(canonicalLocales, locale, canonicalise(locale));
+  if (canonical) return canonical;
   problems.push(`locale: "${String(locale)}" is not a BCP 47 locale`);
   return DEFAULT_LOCALE;
+}
+
+function canonicalise(locale: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(locale)[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -127,8 +155,7 @@ function formatDuration(totalMinutes: number, locale: string): string {
   const days = Math.floor(totalMinutes / (24 * 60));
   const hours = Math.floor((totalMinutes % (24 * 60)) / 60);
   const minutes = totalMinutes % 60;
-  const unit = (value: number, name: 'day' | 'hour' | 'minute') =>
-    plainSpaces(new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value));
+  const unit = (value: number, name: 'day' | 'hour' | 'minute') => plainSpaces(unitFormat(locale, name).format(value));
   const parts: string[] = [];
   if (days > 0) parts.push(unit(days, 'day'));
   if (hours > 0) parts.push(unit(hours, 'hour'));
