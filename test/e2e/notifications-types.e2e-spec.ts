@@ -156,8 +156,7 @@ describe('notification types, their effects and refusals', () => {
     expect(reverted.status).toBe(200);
     const after = await getEvent(api(), event.id);
     expect(after.changedFields).toEqual([]);
-    // APP BUG (scheduling, update-event.handler.ts): with nothing left to tell the customer the
-    // event stays update_due, so staff are asked to send an update that says nothing.
+    // Nothing is left to tell the customer: no update is due.
     expect({ notificationState: after.notificationState, changedFields: after.changedFields }).toEqual({ notificationState: 'in_sync', changedFields: [] });
   });
 
@@ -227,10 +226,8 @@ describe('notification types, their effects and refusals', () => {
     const update = await send(api(), event.id, { type: 'update' });
     if (update.status === 202) await settledRows(api(), event.id, 3);
     const methods = (await outbox(api(), customer.email)).map((message) => readInvite(message).method);
-    // APP BUG (libs/domain event-status.ts): cancellation_sent leaves notificationState
-    // update_due and update_sent does not look at the booking status, so the update is
-    // accepted (202) for a cancelled event and its email carries METHOD:REQUEST with a higher
-    // SEQUENCE than the CANCEL: calendar clients put the cancelled meeting back.
+    // An update of a cancelled event would carry METHOD:REQUEST with a higher SEQUENCE than
+    // the CANCEL, and calendar clients would put the cancelled meeting back: it is refused.
     expect({ updateStatus: update.status, methodsNewestFirst: methods }).toEqual({ updateStatus: 409, methodsNewestFirst: ['CANCEL', 'REQUEST'] });
   });
 

@@ -143,13 +143,16 @@ export function decideTransition(current: EventStatus, trigger: StatusTrigger): 
       return allow({});
 
     case 'update_sent':
+      // A cancelled event's calendar entry is gone: an update would put it back.
+      if (bookingStatus === 'cancelled') return refuse('The event is cancelled: there is nothing to update (a confirmation books it again)');
       if (notificationState === 'update_due') return allow({ notificationState: 'in_sync' });
       if (notificationState === 'none') return refuse('Nothing to update: no notification has been sent yet');
       return refuse("Nothing to update: the customer's notifications are in sync with the event");
 
     case 'cancellation_sent':
       if (bookingStatus === 'cancelled') return refuse('The event is already cancelled');
-      return allow({ bookingStatus: 'cancelled' });
+      // The cancellation is the last word the customer has: nothing is left to update.
+      return allow({ bookingStatus: 'cancelled', notificationState: 'in_sync' });
 
     default:
       return unknownTriggerValue('status trigger', trigger);

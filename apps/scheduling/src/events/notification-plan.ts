@@ -72,7 +72,7 @@ export function applyPlan(loaded: LoadedEvent, plan: NotificationPlan): { previo
   event.bookingStatus = plan.next.bookingStatus;
   event.attendeeStatus = plan.next.attendeeStatus;
   event.notificationState = plan.next.notificationState;
-  if (plan.type === 'update') event.changedFields = [];
+  if (plan.type === 'update' || plan.type === 'cancellation') event.changedFields = [];
   if (raisesCalendarSequence(plan.type, previousBookingStatus)) event.calendarSequence += 1;
   event.title = titleOf(event, template, customer);
   return { previousBookingStatus };

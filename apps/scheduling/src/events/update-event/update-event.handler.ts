@@ -63,6 +63,8 @@ export class UpdateEventHandler {
             newValue: after[field as keyof FieldValues],
             changedAt: now,
           })));
+          // Changed back to what the customer was told: nothing is due any more.
+          if (event.changedFields.length === 0) event.notificationState = 'in_sync';
         }
       }
       const saved = await manager.save(event);
