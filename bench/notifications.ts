@@ -9,7 +9,7 @@
  * moment its request was sent. Throughput = confirmations sent / (last sentAt − first
  * request start). See bench/README.md for the knobs and how to read the figures.
  *
- * Run: `npm run bench` (builds, then runs `dist/bench/confirmations.js`; no `@appointments/*` imports,
+ * Run: `npm run bench` (builds, then runs `dist/bench/notifications.js`; no `@appointments/*` imports,
  * so it runs with or without the path-alias hook).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -271,8 +271,9 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     deadline.check('warm-up');
     const accepted = warm.filter((c) => c.status === 202).length;
     if (accepted < warmupIds.length) throw new Error(`warm-up: only ${accepted}/${warmupIds.length} confirmations accepted: ${summariseErrors(warm)}`);
-    await waitForSent(api, deadline, accepted, 'warm-up', false);
-    say(`warm-up: ${accepted} confirmations sent`);
+    const warmNotifications = warm.reduce((sum, c) => sum + c.notificationIds.length, 0);
+    await waitForSent(api, deadline, warmNotifications, 'warm-up', false);
+    say(`warm-up: ${accepted} confirmations (${warmNotifications} notifications) sent`);
   }
   const sentBefore = (await counts(api)).sent;
 

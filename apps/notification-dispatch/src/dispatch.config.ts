@@ -24,7 +24,10 @@ export class DispatchConfig extends ServiceConfig {
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^(?:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)' })
   TWILIO_FROM: string | undefined = undefined;
-  /** Provider calls that take longer are abandoned (and retried, for a transient failure). */
+  /**
+   * Provider calls that take longer are abandoned. A timeout is not resent (the provider may
+   * have the message): the provider's report settles it, see DELIVERY_OUTCOME_WAIT_MS.
+   */
   @IsInt() @Min(1000) @Max(120_000) PROVIDER_TIMEOUT_MS = 10_000;
 
   /** Public URL of the gateway, for links in messages (landing pages). */

@@ -88,6 +88,21 @@ describe('failed messages: retries and the dead-letter queue', () => {
     expect(probe.handlerRuns.of(refusedId)).toBe(1);
   });
 
+  it('in a batch, rolls back only the failing message (its own savepoint) and commits the others', async () => {
+    const good = (label: number) => ({ note: `batch ${label}` });
+    const ids: string[] = [];
+    // Published back to back, so they reach the consumer together and share a transaction.
+    for (let index = 0; index < 12; index++) ids.push(await publishEvent(good(index)));
+    const failingId = await publishEvent({ note: 'batch refuses after writing', fail: 'after_effect' });
+    for (let index = 12; index < 24; index++) ids.push(await publishEvent(good(index)));
+
+    const message = await deadLetter(failingId);
+    expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-code': 'invalid_input' });
+    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the 24 good events handled' });
+    expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
+    expect(counts.get(failingId)).toBeUndefined();
+  });
+
   it('retries a transiently failing message once per configured delay, then dead-letters it as retries-exhausted', async () => {
     const failingId = await publishEvent({ note: 'always fails', fail: 'transient' });
 

@@ -36,7 +36,7 @@ export const PROBE_RETRY_DELAYS_MS = [100, 200];
 export interface ProbeHappened {
   note: string;
   /** `transient`: throw an error no domain rule explains (retried); `invalid_input`: a permanent refusal. */
-  fail?: 'transient' | 'invalid_input';
+  fail?: 'transient' | 'invalid_input' | 'after_effect';
   /** Hold the transaction open this long before committing the effect (keeps messages in flight). */
   slowMs?: number;
 }
@@ -88,6 +88,8 @@ export class ProbeController {
       context.envelope.id,
       payload.note,
     ]);
+    // Fails after writing its effect: only a rollback of this message's own work removes it.
+    if (payload.fail === 'after_effect') throw new InvalidInput(`the probe wrote, then refused "${payload.note}"`);
   }
 
   @MessagePattern('probe.echo')
