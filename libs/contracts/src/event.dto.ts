@@ -32,7 +32,7 @@ export class UpdateEventDto {
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(5000) description?: string | null;
 }
 
-export class SendNotificationDto {
+export class PreviewNotificationDto {
   @ApiProperty({ enum: CUSTOMER_NOTIFICATION_TYPES })
   @IsIn(CUSTOMER_NOTIFICATION_TYPES)
   type: CustomerNotificationType;
@@ -42,7 +42,9 @@ export class SendNotificationDto {
   @IsString()
   @IsNotEmpty()
   configKey?: string;
+}
 
+export class SendNotificationDto extends PreviewNotificationDto {
   @ApiPropertyOptional({ description: 'Required for cancellation: the token returned by the preview' })
   @IsOptional()
   @IsString()
@@ -100,18 +102,6 @@ export interface SendNotificationResult {
   channels: { channel: string; address: string; notificationId: string }[];
   skipped: { channel: string; reason: string; message: string }[];
   event: EventView;
-}
-
-export class PreviewNotificationDto {
-  @ApiProperty({ enum: CUSTOMER_NOTIFICATION_TYPES })
-  @IsIn(CUSTOMER_NOTIFICATION_TYPES)
-  type: CustomerNotificationType;
-
-  @ApiPropertyOptional({ description: "The template's notification config to use; the first of that type when omitted" })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  configKey?: string;
 }
 
 /** What a send would do, rendered exactly as it would go out; nothing is changed or sent. */

@@ -5,6 +5,7 @@ import { advanceDeliveryStatus } from '@appointments/domain';
 import { DomainEventContext } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
+import { outcomeOf } from '../delivery/notification-delivery';
 import { NotificationEntity } from '../persistence/notification.entity';
 
 /**
@@ -52,13 +53,7 @@ export class DeliveryStatusChangedController {
     if (failed) {
       // The event's chatter tells staff that the customer did not get it.
       const payload: NotificationFailedPayload = {
-        notificationId: row.id,
-        requestId: row.requestId ?? row.id,
-        eventId: row.eventId ?? '',
-        type: row.type,
-        channel: row.channel,
-        to: (row.channel === 'email' ? row.recipientEmail : row.recipientPhone) ?? '',
-        recipientName: row.recipientName,
+        ...outcomeOf(row),
         status: next,
         reason: `${report.provider} reported ${report.providerStatus}: ${reason}`,
       };

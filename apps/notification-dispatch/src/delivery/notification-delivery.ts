@@ -249,7 +249,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 }
 
-function outcomeOf(row: NotificationEntity): NotificationOutcome {
+/** Which notification an outcome event is about, and to whom it went. */
+export function outcomeOf(row: NotificationEntity): NotificationOutcome {
   return {
     notificationId: row.id,
     requestId: row.requestId ?? row.id,
