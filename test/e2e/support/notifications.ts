@@ -1,11 +1,9 @@
-import { MessagingNames } from '@appointments/messaging';
-import { dropDatabase } from '@appointments/persistence';
-import { deleteAmqpNamespace, eventually, isolatedEnvironment } from '@appointments/testing';
+import { eventually, isolatedEnvironment } from '@appointments/testing';
 import { randomBytes, randomInt } from 'node:crypto';
 import ICAL from 'ical.js';
 import twilio from 'twilio';
 import { freePort, Stack, startStack } from '../../../tools/stack/src/stack';
-import { ApiResponse, LogLine, NO_BUTTONS, Platform, StaffApi } from './platform';
+import { ApiResponse, LogLine, logCollector, NO_BUTTONS, Platform, platformEnv, removeEnvironment, SERVICES, StaffApi } from './platform';
 
 /**
  * Helpers for the notification end-to-end tests: building templates with one notification
@@ -268,8 +266,7 @@ export async function postSendGridEvents(platform: Platform, events: Record<stri
   return { status: response.status, text: await response.text() };
 }
 
-const OTHER_SERVICES = ['scheduling', 'notification-dispatch', 'reminder-scheduler', 'gateway'];
-const ALL_SERVICES = ['inbound-response', ...OTHER_SERVICES];
+const OTHER_SERVICES = SERVICES.filter((service) => service !== 'inbound-response');
 
 /**
  * Like `startPlatform`, but with settings only inbound-response gets. Needed for
@@ -284,23 +281,11 @@ export async function startPlatformWithInboundEnv(
 ): Promise<Platform & { inboundPublicUrl: string }> {
   const environment = isolatedEnvironment(label);
   const logs: LogLine[] = [];
-  const onLine = (service: string, line: string) => {
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      /* not a JSON line */
-    }
-    logs.push({ service, line, json });
-    if (process.env.E2E_VERBOSE) process.stdout.write(`${service} | ${line}\n`);
-  };
-  const env = { ...environment.env, LOG_LEVEL: 'debug', MESSAGE_RETRY_DELAYS_MS: '200,500', DELIVERY_RETRY_BASE_MS: '100' };
+  const onLine = logCollector(logs);
+  const env = platformEnv(environment);
   const inboundPort = await freePort();
   const inboundPublicUrl = `http://127.0.0.1:${inboundPort}`;
-  const cleanUp = async () => {
-    await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), ALL_SERVICES, 3).catch(() => undefined);
-    await dropDatabase(environment.databaseUrl).catch(() => undefined);
-  };
+  const cleanUp = () => removeEnvironment(environment);
   const inbound = await startStack({ only: ['inbound-response'], env: { ...env, INBOUND_PORT: String(inboundPort), ...inboundEnv(inboundPublicUrl) }, onLine });
   let others: Stack;
   try {

@@ -17,7 +17,32 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['scheduling', 'notification-dispatch', 'inbound-response', 'reminder-scheduler', 'gateway'];
+export const SERVICES = ['scheduling', 'notification-dispatch', 'inbound-response', 'reminder-scheduler', 'gateway'];
+
+/** What every test platform runs with: its isolation, debug logs, short retry delays. */
+export function platformEnv(environment: IsolatedEnvironment, env: Record<string, string> = {}): Record<string, string> {
+  return { ...environment.env, LOG_LEVEL: 'debug', MESSAGE_RETRY_DELAYS_MS: '200,500', DELIVERY_RETRY_BASE_MS: '100', ...env };
+}
+
+/** Keeps each service's log lines (parsed when JSON) for the test to read. */
+export function logCollector(logs: LogLine[]) {
+  return (service: string, line: string) => {
+    let json: Record<string, unknown> | null = null;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      /* not a JSON line */
+    }
+    logs.push({ service, line, json });
+    if (process.env.E2E_VERBOSE) process.stdout.write(`${service} | ${line}\n`);
+  };
+}
+
+/** Removes the platform's AMQP namespace and database. */
+export async function removeEnvironment(environment: IsolatedEnvironment): Promise<void> {
+  await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), SERVICES, 3).catch(() => undefined);
+  await dropDatabase(environment.databaseUrl).catch(() => undefined);
+}
 
 /**
  * Starts the five services as real processes (built code in dist/) in their own database,
@@ -26,20 +51,7 @@ const SERVICES = ['scheduling', 'notification-dispatch', 'inbound-response', 're
 export async function startPlatform(label: string, env: Record<string, string> = {}): Promise<Platform> {
   const environment = isolatedEnvironment(label);
   const logs: LogLine[] = [];
-  const stack = await startStack({
-    freePorts: true,
-    env: { ...environment.env, LOG_LEVEL: 'debug', MESSAGE_RETRY_DELAYS_MS: '200,500', DELIVERY_RETRY_BASE_MS: '100', ...env },
-    onLine: (service, line) => {
-      let json: Record<string, unknown> | null = null;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        /* not a JSON line */
-      }
-      logs.push({ service, line, json });
-      if (process.env.E2E_VERBOSE) process.stdout.write(`${service} | ${line}\n`);
-    },
-  });
+  const stack = await startStack({ freePorts: true, env: platformEnv(environment, env), onLine: logCollector(logs) });
   const api = new StaffApi(stack.gatewayUrl);
   await api.login('admin@example.com', 'admin-password');
   return {
@@ -49,8 +61,7 @@ export async function startPlatform(label: string, env: Record<string, string> =
     api,
     async stop() {
       await stack.stop();
-      await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), SERVICES, 3).catch(() => undefined);
-      await dropDatabase(environment.databaseUrl).catch(() => undefined);
+      await removeEnvironment(environment);
     },
   };
 }

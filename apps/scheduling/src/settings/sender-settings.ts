@@ -17,7 +17,10 @@ export class SenderSettings {
   constructor(private readonly config: SchedulingConfig) {}
 
   async current(manager: EntityManager): Promise<Sender> {
-    const row = await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW });
+    return this.senderOf(await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW }));
+  }
+
+  private senderOf(row: SenderSettingsEntity | null): Sender {
     return row
       ? { name: row.name, email: row.email, imageUrl: row.imageUrl }
       : { name: this.config.MAIL_FROM_NAME, email: this.config.MAIL_FROM_EMAIL, imageUrl: this.config.MAIL_FROM_IMAGE_URL ?? null };
@@ -32,7 +35,7 @@ export class SenderSettings {
 
   async view(manager: EntityManager): Promise<SenderSettingsView> {
     const row = await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW });
-    const sender = await this.current(manager);
+    const sender = this.senderOf(row);
     return {
       ...sender,
       verifiedDomains: this.config.VERIFIED_SENDER_DOMAINS,

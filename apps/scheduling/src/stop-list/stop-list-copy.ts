@@ -11,14 +11,15 @@ import { OptedOutAddressEntity } from '../persistence/opted-out-address.entity';
 export class StopListCopy {
   /** Whether each of the addresses is on the stop list for its channel. */
   async optedOut(manager: EntityManager, addresses: { channel: Channel; address: string }[]): Promise<(channel: Channel, address: string) => boolean> {
-    const keys = addresses.map((entry) => `${entry.channel}:${normalise(entry.channel, entry.address)}`);
-    if (keys.length === 0) return () => false;
-    const rows: { key: string }[] = await manager.query(
-      `SELECT channel || ':' || address AS key FROM scheduling.opted_out_addresses
-        WHERE opted_out AND channel || ':' || address = ANY($1::text[])`,
-      [keys],
+    if (addresses.length === 0) return () => false;
+    // Looked up by the primary key (channel, address): one index probe per address.
+    const rows: { channel: Channel; address: string }[] = await manager.query(
+      `SELECT s.channel, s.address FROM scheduling.opted_out_addresses s
+         JOIN unnest($1::text[], $2::text[]) AS wanted(channel, address) USING (channel, address)
+        WHERE s.opted_out`,
+      [addresses.map((entry) => entry.channel), addresses.map((entry) => normalise(entry.channel, entry.address))],
     );
-    const stopped = new Set(rows.map((row) => row.key));
+    const stopped = new Set(rows.map((row) => `${row.channel}:${row.address}`));
     return (channel, address) => stopped.has(`${channel}:${normalise(channel, address)}`);
   }
 }
