@@ -57,6 +57,8 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
 const KNOBS = {
   events: intFromEnv('BENCH_EVENTS', 5000, 1, 100_000),
   concurrency: intFromEnv('BENCH_CONCURRENCY', 64, 1, 1024),
+  /** Confirmations per request: 1 uses `POST /api/events/:id/notifications`, more `POST /api/notifications/batch`. */
+  batch: intFromEnv('BENCH_BATCH', 1, 1, 500),
   setupConcurrency: intFromEnv('BENCH_SETUP_CONCURRENCY', 32, 1, 256),
   warmup: intFromEnv('BENCH_WARMUP', 20, 0, 1000),
   /** Whole run, setup included; cleanup gets up to ~45 s more. */
@@ -149,7 +151,7 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   try {
-    say(`events=${KNOBS.events} concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup} run id ${environment.runId}`);
+    say(`events=${KNOBS.events} batch=${KNOBS.batch} concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup} run id ${environment.runId}`);
     const stackStartedAt = Date.now();
     stack = await startStack({
       freePorts: true,
@@ -294,8 +296,8 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     }
   })();
   const firingStartedAt = Date.now();
-  await pool(measuredIds, KNOBS.concurrency, deadline, async (eventId) => {
-    confirmations.push(await confirm(api, eventId));
+  await pool(chunks(measuredIds, KNOBS.batch), KNOBS.concurrency, deadline, async (eventIds) => {
+    confirmations.push(...(await confirmAll(api, eventIds)));
   });
   const firingEndedAt = Date.now();
   progressDone = true;
@@ -406,6 +408,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     knobs: {
       events: KNOBS.events,
       concurrency: KNOBS.concurrency,
+      batch: KNOBS.batch,
       warmup: KNOBS.warmup,
       setupConcurrency: KNOBS.setupConcurrency,
       logLevel: process.env.LOG_LEVEL ?? 'warn',
@@ -466,6 +469,37 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   say(`results written to ${path.relative(ROOT, file)}`);
   return result;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/** One request: a single send, or a batch of them (`BENCH_BATCH` > 1). */
+async function confirmAll(api: ApiClient, eventIds: string[]): Promise<Confirmation[]> {
+  if (eventIds.length === 1 && KNOBS.batch === 1) return [await confirm(api, eventIds[0])];
+  const startedAt = Date.now();
+  const answer = await api.call<{ results?: { eventId: string; status: number; notificationIds?: string[]; message?: string }[] }>(
+    'POST',
+    '/api/notifications/batch',
+    { sends: eventIds.map((eventId) => ({ eventId, type: 'confirmation', configKey: CONFIG_KEY })) },
+  );
+  const answeredAt = Date.now();
+  const results = answer.status === 200 && Array.isArray(answer.body?.results) ? answer.body.results : null;
+  return eventIds.map((eventId, index) => {
+    const result = results?.[index];
+    const ok = result?.eventId === eventId && result.status === 202 && Array.isArray(result.notificationIds) && result.notificationIds.length > 0;
+    return {
+      eventId,
+      startedAt,
+      answeredAt,
+      status: ok ? 202 : result?.status ?? answer.status,
+      notificationIds: ok ? result!.notificationIds! : [],
+      error: ok ? undefined : result?.message ?? answer.error ?? JSON.stringify(answer.body).slice(0, 300),
+    };
+  });
 }
 
 async function confirm(api: ApiClient, eventId: string): Promise<Confirmation> {
@@ -606,7 +640,7 @@ function latencyRow(label: string, d: Distribution): (string | number)[] {
 function report(result: {
   date: string;
   machine: { cpus: number; cpuModel: string | null; node: string };
-  knobs: { events: number; concurrency: number };
+  knobs: { events: number; concurrency: number; batch: number };
   measuredEvents: number;
   accepted: number;
   completed: number;
@@ -650,7 +684,8 @@ function report(result: {
       ['figure', 'value'],
       [
         ['events (confirmations sent by ' + result.channelMode + ')', result.measuredEvents],
-        ['concurrency', result.knobs.concurrency],
+        ['concurrency (requests in flight)', result.knobs.concurrency],
+        ['confirmations per request', result.knobs.batch],
         ['accepted (202)', result.accepted],
         ['completed (console row sent)', result.completed],
         ['wall time, first request → last sentAt (s)', result.wallSeconds],

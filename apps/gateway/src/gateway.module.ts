@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -41,7 +42,9 @@ export class GatewayModule {
         }),
         TypeOrmModule.forFeature([StaffUserEntity]),
         JwtModule.register({
-          secret: config.JWT_SECRET,
+          // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a
+          // public key on every verify, which cost more CPU than the rest of a request.
+          secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
           signOptions: { expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),

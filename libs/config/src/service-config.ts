@@ -35,7 +35,7 @@ export class ServiceConfig {
   @IsInt()
   @Min(1)
   @Max(1000)
-  AMQP_PREFETCH = 20;
+  AMQP_PREFETCH = 200;
 
   /** Delays before each redelivery of a message whose handler failed; after the last it is dead-lettered. */
   @IntegerList()

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { CreateCustomerDto } from './customer.dto';
-import { CreateEventDto, PreviewNotificationDto, SendNotificationDto, UpdateEventDto } from './event.dto';
+import { BatchSendItemDto, CreateEventDto, MAX_SENDS_PER_BATCH, PreviewNotificationDto, SendNotificationDto, UpdateEventDto } from './event.dto';
 import { NotificationQueryDto } from './notification.dto';
 import { CreateTemplateDto } from './template.dto';
 
@@ -44,6 +44,15 @@ export class UpdateEventCommand extends ActorCommand {
 export class SendNotificationCommand extends ActorCommand {
   @IsUUID('all', { message: 'id must be a UUID' }) eventId: string;
   @ValidateNested() @Type(() => SendNotificationDto) notification: SendNotificationDto;
+}
+
+export class SendNotificationsCommand extends ActorCommand {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SENDS_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => BatchSendItemDto)
+  sends: BatchSendItemDto[];
 }
 
 export class PreviewNotificationCommand extends ActorCommand {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AttendeeStatus, BookingStatus, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, NotificationState } from '@appointments/domain';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
 
 export class CreateEventDto {
@@ -49,6 +50,25 @@ export class SendNotificationDto extends PreviewNotificationDto {
   @IsOptional()
   @IsString()
   confirmationToken?: string;
+}
+
+/** Sends in one request at most: enough for a day's list, small enough to answer within a second. */
+export const MAX_SENDS_PER_BATCH = 500;
+
+export class BatchSendItemDto extends SendNotificationDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'eventId must be a UUID' })
+  eventId: string;
+}
+
+export class BatchSendNotificationsDto {
+  @ApiProperty({ type: () => [BatchSendItemDto], maxItems: MAX_SENDS_PER_BATCH, description: 'Applied in this order; the same event may appear more than once' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'sends must list at least one send' })
+  @ArrayMaxSize(MAX_SENDS_PER_BATCH, { message: `sends may list at most ${MAX_SENDS_PER_BATCH} sends; split the list` })
+  @ValidateNested({ each: true })
+  @Type(() => BatchSendItemDto)
+  sends: BatchSendItemDto[];
 }
 
 export interface ChangedField {
@@ -102,6 +122,21 @@ export interface SendNotificationResult {
   channels: { channel: string; address: string; notificationId: string }[];
   skipped: { channel: string; reason: string; message: string }[];
   event: EventView;
+}
+
+/** One send of a batch, as scheduling answers it: its result, or the refusal (an error shape with a domain code). */
+export type BatchSendOutcome =
+  | ({ eventId: string; ok: true } & SendNotificationResult)
+  | { eventId: string; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+/** The answer of `POST /api/notifications/batch`: each send with the HTTP status it would have had alone. */
+export interface BatchSendResult {
+  accepted: number;
+  refused: number;
+  results: (
+    | ({ eventId: string; status: 202 } & SendNotificationResult)
+    | { eventId: string; status: number; error: string; message: string; details?: Record<string, unknown> }
+  )[];
 }
 
 /** What a send would do, rendered exactly as it would go out; nothing is changed or sent. */

@@ -22,6 +22,7 @@ export const SCHEDULING_REQUEST = {
   updateEvent: 'events.update',
   getChatter: 'events.chatter',
   sendNotification: 'events.notifications.send',
+  sendNotifications: 'events.notifications.send-batch',
   previewNotification: 'events.notifications.preview',
   updateTemplate: 'templates.update',
   deleteTemplate: 'templates.delete',

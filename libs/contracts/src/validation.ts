@@ -27,6 +27,16 @@ export function IsE164Phone(options?: ValidationOptions) {
     });
 }
 
+const knownTimeZones = new Set<string>(['UTC']);
+
+/** Whether the runtime knows the zone; each zone is checked once (luxon builds an Intl formatter per check). */
+export function isIanaTimeZone(value: string): boolean {
+  if (knownTimeZones.has(value)) return true;
+  if (!value.includes('/') || !IANAZone.isValidZone(value)) return false;
+  if (knownTimeZones.size < 1000) knownTimeZones.add(value);
+  return true;
+}
+
 export function IsIanaTimeZone(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
@@ -34,7 +44,7 @@ export function IsIanaTimeZone(options?: ValidationOptions) {
       target: target.constructor,
       propertyName,
       options: { message: `${propertyName} must be an IANA time zone name, e.g. America/New_York`, ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && value.includes('/') && IANAZone.isValidZone(value) || value === 'UTC' },
+      validator: { validate: (value: unknown) => typeof value === 'string' && isIanaTimeZone(value) },
     });
 }
 

@@ -5,3 +5,4 @@ export * from './event-title';
 export * from './channel-selection';
 export * from './sender-verification';
 export * from './delivery-status';
+export * from './sms-reply';

@@ -4,10 +4,10 @@ import { quoteIdentifier } from '@appointments/persistence';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
 import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
-import { DomainEventContext, RpcRequestContext } from './domain-event-context';
+import { DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
 import { MessagingNames } from './naming';
 import { assertDomainEventsExchange } from './topology';
@@ -262,42 +262,77 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** Runs each handler in its own savepoint, with its message id recorded; a known id is skipped. */
+  /**
+   * Runs the batch in one transaction. A run of consecutive messages of one type whose
+   * handler takes batches goes to it in one call, inside one savepoint, with all their
+   * message ids recorded in one statement; if that fails, each of its messages is run
+   * again alone. Every other message runs in its own savepoint. A known message id is skipped.
+   */
   private async applyBatch(items: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<void> {
-    const { dataSource, schema, service, outbox } = this.options;
-    await dataSource!.transaction(async (manager) => {
-      for (const item of items) {
-        const handler = this.getHandlerByPattern(item.envelope.type);
+    await this.options.dataSource!.transaction(async (manager) => {
+      for (let start = 0; start < items.length; ) {
+        const handler = this.getHandlerByPattern(items[start].envelope.type);
+        let end = start + 1;
+        if (handler?.extras?.batch) {
+          while (end < items.length && items[end].envelope.type === items[start].envelope.type) end += 1;
+        }
+        const run = items.slice(start, end);
+        start = end;
         if (!handler) {
-          item.outcome = 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
+          for (const item of run) item.outcome = 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
           continue;
         }
-        const own: (() => Promise<void>)[] = [];
-        await manager.query('SAVEPOINT domain_event');
-        try {
-          await runWithCorrelation(correlationOf(item.message), async () => {
-            const inserted: unknown[] = await manager.query(
-              `INSERT INTO ${quoteIdentifier(schema!)}.processed_messages (consumer, message_id) VALUES ($1, $2)
-               ON CONFLICT DO NOTHING RETURNING 1`,
-              [service, item.envelope.id],
-            );
-            if (inserted.length === 0) {
-              item.outcome = 'duplicate';
-              return;
-            }
-            const context = new DomainEventContext([item.envelope, manager, item.message, outbox ?? null, own]);
-            await this.invoke(handler, item.envelope.payload, context);
-            item.outcome = 'applied';
-          });
-          await manager.query('RELEASE SAVEPOINT domain_event');
-          const correlationId = correlationOf(item.message);
-          afterCommit.push(...own.map((work) => () => runWithCorrelation(correlationId, work)));
-        } catch (error) {
-          await manager.query('ROLLBACK TO SAVEPOINT domain_event');
-          item.outcome = { failed: error };
-        }
+        if (handler.extras?.batch && run.length > 1 && (await this.applyRun(manager, handler, run, afterCommit))) continue;
+        for (const item of run) await this.applyRun(manager, handler, [item], afterCommit);
       }
     });
+  }
+
+  /** One savepoint: records the ids, calls the handler with the new messages. False (rolled back) when it fails. */
+  private async applyRun(manager: EntityManager, handler: MessageHandler, run: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<boolean> {
+    const { schema, service, outbox } = this.options;
+    const own: (() => Promise<void>)[] = [];
+    const single = run.length === 1 ? run[0] : null;
+    await manager.query('SAVEPOINT domain_event');
+    try {
+      const work = async () => {
+        const inserted: { message_id: string }[] = await manager.query(
+          `INSERT INTO ${quoteIdentifier(schema!)}.processed_messages (consumer, message_id)
+           SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id`,
+          [service, run.map((item) => item.envelope.id)],
+        );
+        const fresh = new Set(inserted.map((row) => row.message_id));
+        const applied: BatchItem[] = [];
+        for (const item of run) {
+          // delete: the same id twice in one run is applied once
+          item.outcome = fresh.delete(item.envelope.id) ? 'applied' : 'duplicate';
+          if (item.outcome === 'applied') applied.push(item);
+        }
+        if (applied.length === 0) return;
+        if (handler.extras?.batch) {
+          const context = new DomainEventBatchContext([
+            applied.map((item) => item.envelope),
+            applied.map((item) => correlationOf(item.message)),
+            manager,
+            outbox ?? null,
+            own,
+          ]);
+          await this.invoke(handler, applied.map((item) => item.envelope.payload), context);
+        } else {
+          const item = applied[0];
+          await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, manager, item.message, outbox ?? null, own]));
+        }
+      };
+      await (single ? runWithCorrelation(correlationOf(single.message), work) : work());
+      await manager.query('RELEASE SAVEPOINT domain_event');
+      const correlationId = single ? correlationOf(single.message) : undefined;
+      afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, task) : task)));
+      return true;
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT domain_event');
+      for (const item of run) item.outcome = { failed: error };
+      return false;
+    }
   }
 
   private async settleFailure(channel: Channel, message: ConsumeMessage, envelope: DomainEventEnvelope | undefined, error: unknown) {

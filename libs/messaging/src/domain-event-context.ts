@@ -41,3 +41,42 @@ export class RpcRequestContext extends BaseRpcContext<[ConsumeMessage]> {
     return this.args[0];
   }
 }
+
+type BatchArgs = [DomainEventEnvelope[], (string | undefined)[], EntityManager, DomainEventOutbox | null, (() => Promise<void>)[]];
+
+/**
+ * `@EventPattern(type, HANDLES_BATCHES)`: the handler takes every message of that type
+ * that arrived together, as an array of payloads, and writes their effects with set-based
+ * statements instead of a round trip each. Its context gives the envelopes and correlation
+ * ids (same order as the payloads), and the same transaction, outbox and
+ * after-commit hooks as a single message's. If the handler throws, the transport runs it
+ * again for each message on its own, so one poison message is retried or dead-lettered
+ * alone and the rest still commit.
+ */
+export class DomainEventBatchContext extends BaseRpcContext<BatchArgs> {
+  get envelopes(): DomainEventEnvelope[] {
+    return this.args[0];
+  }
+  /** The correlation id each message came with (same order as the payloads). */
+  get correlationIds(): (string | undefined)[] {
+    return this.args[1];
+  }
+  get manager(): EntityManager {
+    return this.args[2];
+  }
+
+  /** Adds follow-up domain events (give each the `correlationId` of the message it answers) to the batch's transaction. */
+  async publish(events: NewDomainEvent[]) {
+    const outbox = this.args[3];
+    if (!outbox) throw new Error('this service has no outbox configured');
+    return outbox.add(this.manager, events);
+  }
+
+  /** Work to do once the transaction has committed; failures are logged. */
+  afterCommit(work: () => Promise<void>) {
+    this.args[4].push(work);
+  }
+}
+
+/** The `extras` of `@EventPattern` for a handler that takes batches (see `DomainEventBatchContext`). */
+export const HANDLES_BATCHES = { batch: true } as const;

@@ -1,5 +1,5 @@
 import { CORRELATION_HEADER, currentCorrelationId } from '@appointments/observability';
-import { quoteIdentifier } from '@appointments/persistence';
+import { insertRows } from '@appointments/persistence';
 import { EntityManager } from 'typeorm';
 import { DomainEventEnvelope, NewDomainEvent, stampDomainEvent } from './domain-event';
 import { outboxChannel } from './messaging-tables';
@@ -22,17 +22,13 @@ export class DomainEventOutbox {
     if (events.length === 0) return [];
     const envelopes = events.map((event) => stampDomainEvent(event, this.producer));
     const current = currentCorrelationId();
-    const values: unknown[] = [];
-    const rows = envelopes.map((envelope, index) => {
-      const correlationId = events[index].correlationId ?? current;
-      const headers = correlationId ? { [CORRELATION_HEADER]: correlationId } : {};
-      values.push(envelope.id, envelope.type, JSON.stringify(envelope), JSON.stringify(headers));
-      const base = index * 4;
-      return `($${base + 1}, $${base + 2}, $${base + 3}::jsonb, $${base + 4}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO ${quoteIdentifier(this.schema)}.outbox (id, type, envelope, headers) VALUES ${rows.join(', ')}`,
-      values,
+    await insertRows(
+      manager,
+      { schema: this.schema, name: 'outbox' },
+      envelopes.map((envelope, index) => {
+        const correlationId = events[index].correlationId ?? current;
+        return { id: envelope.id, type: envelope.type, envelope, headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {} };
+      }),
     );
     // Delivered to listeners on commit only; the relay's poll covers a missed notification.
     await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), String(envelopes.length)]);

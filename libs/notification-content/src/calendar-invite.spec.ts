@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import path from 'path';
 import ICAL from 'ical.js';
+import { formatInvite, inviteAttributes } from './calendar-invite';
 import { buildCalendarInvite, CalendarInviteInput, TemplateRenderError } from './index';
 
 const invite: CalendarInviteInput = {
@@ -156,9 +157,26 @@ describe('buildCalendarInvite', () => {
     expect(error.problems).toEqual([expect.stringMatching(problem)]);
   });
 
-  it("passes on ics's own refusal, e.g. of a malformed email address", () => {
-    const error = renderError(() => buildCalendarInvite({ ...invite, attendee: { name: 'Ann', email: 'not an address' } }));
-    expect(error.problems).toEqual(['calendarInvite: attendees[0].email must be a valid email']);
+  it.each([
+    [{ attendee: { name: 'Ann', email: 'not an address' } }, 'attendee.email: "not an address" is not an email address'],
+    [{ organizer: { name: 'Bo', email: 'bo@' } }, 'organizer.email: "bo@" is not an email address'],
+  ])('refuses a malformed email address rather than write a broken line (%o)', (change, problem) => {
+    const error = renderError(() => buildCalendarInvite({ ...invite, ...change }));
+    expect(error.problems).toEqual([problem]);
+  });
+
+  it.each([
+    ['REQUEST', {}],
+    ['CANCEL', { method: 'CANCEL' as const, sequence: 3 }],
+    ['without optional fields', { description: null, location: null, url: null, attendee: { name: 'Ann' } }],
+    ['with line breaks, commas and semicolons', { title: 'Visit; a, b', description: 'Line 1\nLine 2; more, text', location: 'Main St, 1; back door' }],
+  ])("writes the same file as ics's validating createEvent (%s)", (_name, change) => {
+    const withoutStamp = (text: string) => text.replace(/^DTSTAMP:.*\r\n/m, '');
+    const fast = buildCalendarInvite({ ...invite, ...change }).content;
+    const event = inviteAttributes({ ...invite, ...change });
+    const validated = formatInvite(event, { validated: true });
+    expect(validated.error ?? null).toBeNull();
+    expect(withoutStamp(fast)).toBe(withoutStamp(validated.value!));
   });
 
   describe("does not depend on the server's time zone", () => {

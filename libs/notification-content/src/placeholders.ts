@@ -58,6 +58,36 @@ export const DEFAULT_LOCALE = 'en-US';
  * duration `1 hour 30 minutes` / `45 minutes`; `location` falls back to the video link.
  */
 export function placeholderValues(ctx: NotificationContext): Record<TemplatePlaceholder, string> {
+  const location = text(ctx.location).trim() || text(ctx.videoUrl).trim();
+  return {
+    customerName: text(ctx.customerName),
+    customerTitle: text(ctx.customerTitle),
+    ...eventTimes(ctx),
+    timeZone: ctx.timeZone,
+    location,
+    videoUrl: text(ctx.videoUrl),
+    description: text(ctx.description),
+    organizerName: text(ctx.organizerName),
+    organizerEmail: text(ctx.organizerEmail),
+    organizerPhone: text(ctx.organizerPhone),
+    landingUrl: text(ctx.landingUrl),
+  };
+}
+
+type EventTimes = Pick<Record<TemplatePlaceholder, string>, 'date' | 'time' | 'endDate' | 'endTime' | 'duration'>;
+
+/**
+ * The date, time and duration texts of a meeting. Kept for the last thousand meetings:
+ * an email, its SMS and the landing page ask for the same ones, and formatting in a
+ * time zone is most of what rendering a short message costs.
+ */
+const eventTimesCache = new Map<string, EventTimes>();
+
+function eventTimes(ctx: NotificationContext): EventTimes {
+  const key = `${ctx.locale ?? DEFAULT_LOCALE}|${String(ctx.timeZone)}|${String(ctx.start)}|${String(ctx.end)}`;
+  const known = eventTimesCache.get(key);
+  if (known) return known;
+
   const problems: string[] = [];
   const locale = canonicalLocale(ctx.locale ?? DEFAULT_LOCALE, problems);
   if (typeof ctx.timeZone !== 'string' || !isKnownZone(ctx.timeZone)) {
@@ -70,25 +100,13 @@ export function placeholderValues(ctx: NotificationContext): Record<TemplatePlac
 
   const zonedStart = start.setZone(ctx.timeZone).setLocale(locale);
   const zonedEnd = end.setZone(ctx.timeZone).setLocale(locale);
-  const location = text(ctx.location).trim() || text(ctx.videoUrl).trim();
-
-  return {
-    customerName: text(ctx.customerName),
-    customerTitle: text(ctx.customerTitle),
+  return remember(eventTimesCache, key, {
     date: formatDate(zonedStart),
     time: formatTime(zonedStart),
     endDate: formatDate(zonedEnd),
     endTime: formatTime(zonedEnd),
-    timeZone: ctx.timeZone,
     duration: formatDuration(Math.round(end.diff(start).as('minutes')), locale),
-    location,
-    videoUrl: text(ctx.videoUrl),
-    description: text(ctx.description),
-    organizerName: text(ctx.organizerName),
-    organizerEmail: text(ctx.organizerEmail),
-    organizerPhone: text(ctx.organizerPhone),
-    landingUrl: text(ctx.landingUrl),
-  };
+  });
 }
 
 function text(value: string | null | undefined): string {

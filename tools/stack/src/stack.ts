@@ -99,7 +99,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /** Runs a service's built entry point with the workspace aliases resolved to dist/. */
 function spawnService(spec: ServiceSpec, port: number, env: Record<string, string>, onLine: StackOptions['onLine']): RunningService {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
+  // STACK_NODE_ARGS: extra node options for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
     env: { ...env, [spec.portVariable]: String(port) },
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

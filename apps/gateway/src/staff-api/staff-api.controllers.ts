@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  BatchSendNotificationsDto,
+  BatchSendOutcome,
+  BatchSendResult,
   ChatterEntryView,
   CreateCustomerDto,
   CreateEventDto,
@@ -28,6 +31,7 @@ import {
   TemplateView,
   UpdateEventDto,
 } from '@appointments/contracts';
+import { DOMAIN_ERROR_HTTP_STATUS } from '@appointments/domain';
 import { RpcClient } from '@appointments/messaging';
 import { StaffPrincipal } from '../auth/auth.service';
 import { Staff } from '../auth/staff-auth.guard';
@@ -157,6 +161,29 @@ export class NotificationsApiController {
   @ApiOperation({ summary: 'The notifications console, newest first, paginated' })
   list(@Query() query: NotificationQueryDto): Promise<Page<NotificationView>> {
     return this.rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.listNotifications, query);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send many notifications at once (e.g. confirmations for a day\'s bookings); each send succeeds or is refused on its own',
+    description:
+      'Each entry is the body of `POST /api/events/:id/notifications` plus its `eventId`, applied in order in one transaction. ' +
+      'The answer lists, per entry, `status: 202` with the notification ids, or the status and error it would have had alone (404, 409, 422...). ' +
+      'A refused entry changes nothing; the others still go. At most 500 entries.',
+  })
+  async sendBatch(@Body() body: BatchSendNotificationsDto, @Staff() staff: StaffPrincipal): Promise<BatchSendResult> {
+    const outcomes = await this.rpc.request<BatchSendOutcome[]>(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotifications, { actor: actorOf(staff), sends: body.sends });
+    const results = outcomes.map((outcome): BatchSendResult['results'][number] => {
+      if (outcome.ok) {
+        const { ok: _ok, ...result } = outcome;
+        return { ...result, status: 202 };
+      }
+      const { code, message, details } = outcome.error;
+      return { eventId: outcome.eventId, status: DOMAIN_ERROR_HTTP_STATUS[code] ?? 500, error: code, message, ...(details ? { details } : {}) };
+    });
+    const accepted = results.filter((result) => result.status === 202).length;
+    return { accepted, refused: results.length - accepted, results };
   }
 }
 

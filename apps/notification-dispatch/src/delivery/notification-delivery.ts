@@ -2,18 +2,40 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
-import { currentCorrelationId, LOGGER, runWithCorrelation } from '@appointments/observability';
+import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
+import { REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
+import { messageToDeliver } from '../requests/notification-content';
 import { ProviderSendError } from './provider-failure';
 import { SMS_PROVIDER, SmsProvider } from './sms/sms-provider';
 
 const TABLE = 'notification_dispatch.notifications';
 /** Notifications claimed (and recorded) together at most. */
 const CLAIM_BATCH = 200;
+
+/** What a delivery needs of a claimed row, named as the entity's fields. */
+const CLAIMED_COLUMNS = [
+  'id',
+  'request_id AS "requestId"',
+  'event_id AS "eventId"',
+  'type',
+  'channel',
+  'recipient_name AS "recipientName"',
+  'recipient_email AS "recipientEmail"',
+  'recipient_phone AS "recipientPhone"',
+  'subject',
+  'body_html AS "html"',
+  'body_text AS "text"',
+  'sms_body AS "smsBody"',
+  'attachments',
+  'delivery_content AS "deliveryContent"',
+  'attempts',
+  'attempt_started_at AS "attemptStartedAt"',
+].join(', ');
 
 interface Sent {
   row: NotificationEntity;
@@ -56,10 +78,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
    * Delivers the given notifications now (called right after they are committed). Ids that
    * arrive together are claimed, and their outcomes recorded, in one statement each.
    */
-  deliverNow(ids: string[]): Promise<void> {
+  deliverNow(pending: Map<string, string | undefined>): Promise<void> {
     // Batches mix requests: each notification keeps the correlation id of the one that asked for it.
-    const correlationId = currentCorrelationId();
-    for (const id of ids) this.queued.set(id, correlationId);
+    for (const [id, correlationId] of pending) this.queued.set(id, correlationId);
     return this.scheduleFlush();
   }
 
@@ -87,13 +108,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   private async deliver(ids: string[], correlations = new Map<string, string | undefined>()): Promise<void> {
     // Claimed first, recorded as an attempt: two workers never send one notification.
-    const [claimedRows]: [{ id: string }[], number] = await this.dataSource.query(
+    const [claimed]: [NotificationEntity[], number] = await this.dataSource.query(
       `UPDATE ${TABLE} SET attempt_started_at = now(), attempts = attempts + 1, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now() RETURNING id`,
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now()
+        RETURNING ${CLAIMED_COLUMNS}`,
       [ids],
     );
-    if (claimedRows.length === 0) return;
-    const claimed = await this.dataSource.manager.findBy(NotificationEntity, { id: In(claimedRows.map((row) => row.id)) });
+    if (claimed.length === 0) return;
     const outcomes = await Promise.all(
       claimed.map(async (row) => {
         try {
@@ -116,7 +137,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   private callProvider(row: NotificationEntity) {
-    const content = row.deliveryContent;
+    const content = messageToDeliver(row, REDACTED_LANDING_TOKEN);
     if (!content) throw new ProviderSendError('the message to send was not kept (it was already delivered or failed)', false);
     if (row.channel === 'sms') return this.sms.send({ notificationId: row.id, to: row.recipientPhone!, body: content.smsBody ?? '' });
     if (!content.from) throw new ProviderSendError('the email has no sender', false);

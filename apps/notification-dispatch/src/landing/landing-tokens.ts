@@ -4,7 +4,7 @@ import type { Channel } from '@appointments/domain';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
-import { LandingTokenEntity } from '../persistence/landing-token.entity';
+import { insertRows } from '@appointments/persistence';
 
 /** 16 random bytes: 128 bits, 22 characters of base64url, short enough for an SMS. */
 const TOKEN_BYTES = 16;
@@ -44,18 +44,24 @@ export class LandingTokens {
     return randomBytes(TOKEN_BYTES).toString('base64url');
   }
 
-  /** Stores the token's hash with its scope, in the transaction that logs the notification. */
-  async record(manager: EntityManager, token: string, scope: LandingTokenScope): Promise<void> {
-    await manager.insert(LandingTokenEntity, {
-      tokenHash: LandingTokens.hash(token),
-      notificationId: scope.notificationId,
-      eventId: scope.eventId,
-      customerId: scope.customerId,
-      channel: scope.channel,
-      configKey: scope.config.key,
-      config: scope.config as never,
-      expiresAt: new Date(scope.eventEnd.getTime() + this.config.LANDING_TOKEN_DAYS_AFTER_END * 86_400_000),
-    });
+  /** Stores the tokens' hashes with their scopes, in the transaction that logs the notifications. */
+  async recordMany(manager: EntityManager, tokens: { token: string; scope: LandingTokenScope }[]): Promise<void> {
+    if (tokens.length === 0) return;
+    const daysMs = this.config.LANDING_TOKEN_DAYS_AFTER_END * 86_400_000;
+    await insertRows(
+      manager,
+      { schema: 'notification_dispatch', name: 'landing_tokens' },
+      tokens.map(({ token, scope }) => ({
+        token_hash: `\\x${LandingTokens.hash(token).toString('hex')}`,
+        notification_id: scope.notificationId,
+        event_id: scope.eventId,
+        customer_id: scope.customerId,
+        channel: scope.channel,
+        config_key: scope.config.key,
+        config: scope.config,
+        expires_at: new Date(scope.eventEnd.getTime() + daysMs),
+      })),
+    );
   }
 
   landingUrl(token: string): string {

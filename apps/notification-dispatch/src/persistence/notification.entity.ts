@@ -8,7 +8,8 @@ export interface NotificationAttachment {
   content: string;
 }
 
-export interface DeliveryContent {
+/** A message as the provider gets it (email fields or the SMS text). */
+export interface MessageContent {
   /** Email only: the sender from system settings at the time of the send. */
   from?: { email: string; name: string } | null;
   subject: string | null;
@@ -16,6 +17,18 @@ export interface DeliveryContent {
   text: string | null;
   smsBody: string | null;
   attachments: NotificationAttachment[];
+}
+
+/**
+ * What turns the console's copy (landing token redacted) back into the exact message,
+ * held only while the notification is pending: the sender and the landing token. When the
+ * redaction placeholder already occurred in the rendered message, so that putting the
+ * token back would be ambiguous, the exact message itself is kept instead (`exact`).
+ * Rows written before this shape carry the message's fields at the top level.
+ */
+export interface DeliveryContent extends Partial<MessageContent> {
+  landingToken?: string | null;
+  exact?: MessageContent;
 }
 
 /** One row of the notifications console: an outbound notification (or, later, an inbound response). */
@@ -37,9 +50,8 @@ export class NotificationEntity {
   @Column('text', { name: 'sms_body', nullable: true }) smsBody: string | null;
   @Column('jsonb', { default: [] }) attachments: NotificationAttachment[];
   /**
-   * The exact message for the provider, landing link included, held only while the
-   * notification is pending; the columns above keep the console's copy, whose landing
-   * token is redacted (tokens are stored only as hashes).
+   * With the columns above (the console's copy, landing token redacted) the exact message
+   * for the provider; held only while the notification is pending (see `DeliveryContent`).
    */
   @Column('jsonb', { name: 'delivery_content', nullable: true }) deliveryContent: DeliveryContent | null;
   @Column('int', { name: 'sms_segments', nullable: true }) smsSegments: number | null;

@@ -9,10 +9,10 @@ import {
   renderEmail,
 } from '@appointments/notification-content';
 import type { Channel } from '@appointments/domain';
-import type { DeliveryContent } from '../persistence/notification.entity';
+import type { DeliveryContent, MessageContent, NotificationEntity } from '../persistence/notification.entity';
 
 /** One channel's message, exactly as the provider gets it. */
-export interface ComposedNotification extends DeliveryContent {
+export interface ComposedNotification extends MessageContent {
   smsSegments: { encoding: 'GSM-7' | 'UCS-2'; segments: number; characters: number } | null;
 }
 
@@ -87,7 +87,7 @@ export function composeNotification(request: NotificationRequestedPayload, chann
 }
 
 /** The same message with the landing token replaced, for showing rather than sending (the .ics has no token). */
-export function redacted<T extends DeliveryContent>(content: T, token: string | null, replacement: string): T {
+export function redacted<T extends MessageContent>(content: T, token: string | null, replacement: string): T {
   if (!token) return content;
   const hide = (value: string | null) => (value === null ? null : value.split(token).join(replacement));
   return {
@@ -97,4 +97,31 @@ export function redacted<T extends DeliveryContent>(content: T, token: string | 
     text: hide(content.text),
     smsBody: hide(content.smsBody),
   };
+}
+
+/** What to keep for the provider besides the console's copy (see `DeliveryContent`). */
+export function deliveryContentOf(composed: MessageContent, token: string | null, replacement: string): DeliveryContent {
+  const texts = [composed.subject, composed.html, composed.text, composed.smsBody];
+  if (token && texts.some((text) => text?.includes(replacement))) {
+    const { from, subject, html, text, smsBody, attachments } = composed;
+    return { from, exact: { from, subject, html, text, smsBody, attachments } };
+  }
+  return { from: composed.from ?? null, landingToken: token };
+}
+
+/** The exact message of a pending notification: its console copy with the landing token put back. */
+export function messageToDeliver(
+  row: Pick<NotificationEntity, 'subject' | 'html' | 'text' | 'smsBody' | 'attachments' | 'deliveryContent'>,
+  replacement: string,
+): MessageContent | null {
+  const content = row.deliveryContent;
+  if (!content) return null;
+  if (content.exact) return content.exact;
+  if (content.landingToken === undefined) {
+    // Written before tokens were kept on their own: the message's fields are all there.
+    return { from: content.from, subject: content.subject ?? null, html: content.html ?? null, text: content.text ?? null, smsBody: content.smsBody ?? null, attachments: content.attachments ?? [] };
+  }
+  const token = content.landingToken;
+  const show = (value: string | null) => (value === null || !token ? value : value.split(replacement).join(token));
+  return { from: content.from, subject: show(row.subject), html: show(row.html), text: show(row.text), smsBody: show(row.smsBody), attachments: row.attachments ?? [] };
 }

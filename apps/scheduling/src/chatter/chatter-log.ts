@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ChatterEntryEntity, ChatterKind } from '../persistence/chatter-entry.entity';
+import { insertRows } from '@appointments/persistence';
+import { ChatterKind } from '../persistence/chatter-entry.entity';
 
 export interface NewChatterEntry {
   eventId: string;
@@ -17,21 +18,25 @@ export interface NewChatterEntry {
 @Injectable()
 export class ChatterLog {
   async add(manager: EntityManager, entry: NewChatterEntry): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(ChatterEntryEntity)
-      .values({
-        eventId: entry.eventId,
+    await this.addMany(manager, [entry]);
+  }
+
+  /** Several entries in one statement (a batch of sends or outcomes), in order; a known `sourceId` is skipped. */
+  async addMany(manager: EntityManager, entries: NewChatterEntry[]): Promise<void> {
+    await insertRows(
+      manager,
+      { schema: 'scheduling', name: 'chatter_entries' },
+      entries.map((entry) => ({
+        event_id: entry.eventId,
         kind: entry.kind,
         body: entry.body,
         author: entry.author ?? null,
         channel: entry.channel ?? null,
-        data: (entry.data ?? {}) as never,
-        sourceId: entry.sourceId ?? null,
-      })
-      .orIgnore()
-      .execute();
+        data: entry.data ?? {},
+        source_id: entry.sourceId ?? null,
+      })),
+      { skipConflicts: true },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput, NotFound } from '@appointments/domain';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../persistence/customer.entity';
 import { EventEntity } from '../persistence/event.entity';
 import { TemplateEntity } from '../persistence/template.entity';
@@ -15,16 +15,28 @@ export interface LoadedEvent {
 @Injectable()
 export class EventLoader {
   async load(manager: EntityManager, id: string, options: { forUpdate?: boolean } = {}): Promise<LoadedEvent> {
-    const event = await manager.findOne(EventEntity, {
-      where: { id },
-      ...(options.forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!event) throw new NotFound('event', id);
-    const [template, customer] = await Promise.all([
-      manager.findOneByOrFail(TemplateEntity, { id: event.templateId }),
-      manager.findOneByOrFail(CustomerEntity, { id: event.customerId }),
+    const loaded = (await this.loadMany(manager, [id], options)).get(id);
+    if (!loaded) throw new NotFound('event', id);
+    return loaded;
+  }
+
+  /**
+   * Loads events (those that exist) with their templates and customers in three queries.
+   * `forUpdate` locks the event rows in id order, so two batches never deadlock each other.
+   */
+  async loadMany(manager: EntityManager, ids: string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, LoadedEvent>> {
+    const query = manager.createQueryBuilder(EventEntity, 'event').where('event.id IN (:...ids)', { ids: [...new Set(ids)] }).orderBy('event.id');
+    const events = await (options.forUpdate ? query.setLock('pessimistic_write') : query).getMany();
+    if (events.length === 0) return new Map();
+    const [templates, customers] = await Promise.all([
+      manager.findBy(TemplateEntity, { id: In([...new Set(events.map((event) => event.templateId))]) }),
+      manager.findBy(CustomerEntity, { id: In([...new Set(events.map((event) => event.customerId))]) }),
     ]);
-    return { event, template, customer };
+    const templateById = new Map(templates.map((template) => [template.id, template]));
+    const customerById = new Map(customers.map((customer) => [customer.id, customer]));
+    return new Map(
+      events.map((event) => [event.id, { event, template: templateById.get(event.templateId)!, customer: customerById.get(event.customerId)! }]),
+    );
   }
 
   async references(manager: EntityManager, customerId: string, templateId: string) {

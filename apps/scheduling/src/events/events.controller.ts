@@ -11,6 +11,8 @@ import {
   SCHEDULING_REQUEST,
   SendNotificationCommand,
   SendNotificationResult,
+  SendNotificationsCommand,
+  BatchSendOutcome,
   UpdateEventCommand,
 } from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
@@ -50,6 +52,11 @@ export class EventsController {
   @MessagePattern(SCHEDULING_REQUEST.sendNotification)
   send(@Payload() command: SendNotificationCommand): Promise<SendNotificationResult> {
     return this.sendNotification.execute(command);
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.sendNotifications)
+  sendBatch(@Payload() command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
+    return this.sendNotification.executeBatch(command);
   }
 
   @MessagePattern(SCHEDULING_REQUEST.previewNotification)

@@ -26,11 +26,9 @@ export class SenderSettings {
       : { name: this.config.MAIL_FROM_NAME, email: this.config.MAIL_FROM_EMAIL, imageUrl: this.config.MAIL_FROM_IMAGE_URL ?? null };
   }
 
-  /** The sender for an email about to go out; throws `SenderNotVerified` (422) when its domain is not verified. */
-  async forSending(manager: EntityManager): Promise<Sender> {
-    const sender = await this.current(manager);
+  /** Before an email goes out: throws `SenderNotVerified` (422) when the sender's domain is not verified. */
+  assertVerified(sender: Sender): void {
     assertSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS);
-    return sender;
   }
 
   async view(manager: EntityManager): Promise<SenderSettingsView> {

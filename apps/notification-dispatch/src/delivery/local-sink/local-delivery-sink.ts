@@ -1,5 +1,6 @@
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { insertRows } from '@appointments/persistence';
 import { Repository } from 'typeorm';
 import { DevOutboxMessageEntity } from '../../persistence/dev-outbox-message.entity';
 import { EmailProvider, EmailSendResult, OutboundEmail } from '../email/email-provider';
@@ -66,8 +67,51 @@ async function lookup(outbox: Repository<DevOutboxMessageEntity>, notificationId
   return row ? { providerMessageId: row.id } : null;
 }
 
-async function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutboxMessageEntity, 'id' | 'sentAt'>) {
-  const id = randomUUID();
-  await outbox.insert({ id, ...message });
-  return { providerMessageId: id };
+type SinkMessage = Omit<DevOutboxMessageEntity, 'id' | 'sentAt'> & { id: string };
+
+interface Waiting {
+  message: SinkMessage;
+  resolve: (result: { providerMessageId: string }) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Messages handed to the sink in the same turn of the event loop are stored with one
+ * INSERT (one commit), as a provider's API would take them; each send still resolves
+ * only once its own message is stored, and fails if it was not.
+ */
+const waiting = new Map<Repository<DevOutboxMessageEntity>, Waiting[]>();
+
+function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutboxMessageEntity, 'id' | 'sentAt'>) {
+  return new Promise<{ providerMessageId: string }>((resolve, reject) => {
+    let queue = waiting.get(outbox);
+    if (!queue) {
+      queue = [];
+      waiting.set(outbox, queue);
+      setImmediate(() => {
+        const taken = waiting.get(outbox) ?? [];
+        waiting.delete(outbox);
+        insertRows(
+          outbox.manager,
+          { schema: 'notification_dispatch', name: 'dev_outbox' },
+          taken.map(({ message }) => ({
+            id: message.id,
+            notification_id: message.notificationId,
+            channel: message.channel,
+            to_address: message.to,
+            from_address: message.from,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            body: message.body,
+            attachments: message.attachments,
+          })),
+        ).then(
+            () => taken.forEach((entry) => entry.resolve({ providerMessageId: entry.message.id })),
+            (error: unknown) => taken.forEach((entry) => entry.reject(error)),
+          );
+      });
+    }
+    queue.push({ message: { id: randomUUID(), ...message }, resolve, reject });
+  });
 }

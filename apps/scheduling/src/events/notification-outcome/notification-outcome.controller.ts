@@ -1,9 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from '@appointments/contracts';
-import { DomainEventContext } from '@appointments/messaging';
+import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
+import { EntityManager } from 'typeorm';
 import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
-import { EventEntity } from '../../persistence/event.entity';
 
 const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
   failed: 'failed',
@@ -12,34 +12,57 @@ const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
   bounced: 'bounced',
 };
 
-/** What happened to a notification, told back by notification-dispatch, goes into the event's chatter. */
+/**
+ * What happened to notifications, told back by notification-dispatch, goes into their
+ * events' chatter: a batch of outcomes is one lookup and one insert. An outcome for an
+ * event that no longer exists is dropped.
+ */
 @Controller()
 export class NotificationOutcomeController {
   constructor(private readonly chatter: ChatterLog) {}
 
-  @EventPattern(DOMAIN_EVENT.NotificationSent)
-  async onSent(@Payload() sent: NotificationSentPayload, @Ctx() context: DomainEventContext) {
-    if (!(await context.manager.existsBy(EventEntity, { id: sent.eventId }))) return;
-    await this.chatter.add(context.manager, {
-      eventId: sent.eventId,
-      kind: 'notification_sent',
-      body: `${NOTIFICATION_TYPE_LABEL[sent.type] ?? sent.type} sent by ${CHANNEL_LABEL[sent.channel]} to ${sent.recipientName} (${sent.to})`,
-      channel: sent.channel,
-      data: { notificationId: sent.notificationId, provider: sent.provider, providerMessageId: sent.providerMessageId, sentAt: sent.sentAt },
-      sourceId: `sent:${sent.notificationId}`,
-    });
+  @EventPattern(DOMAIN_EVENT.NotificationSent, HANDLES_BATCHES)
+  async onSent(@Payload() sent: NotificationSentPayload[], @Ctx() context: DomainEventBatchContext) {
+    const known = await existingEvents(context.manager, sent);
+    await this.chatter.addMany(
+      context.manager,
+      sent
+        .filter((outcome) => known.has(outcome.eventId))
+        .map((outcome) => ({
+          eventId: outcome.eventId,
+          kind: 'notification_sent' as const,
+          body: `${NOTIFICATION_TYPE_LABEL[outcome.type] ?? outcome.type} sent by ${CHANNEL_LABEL[outcome.channel]} to ${outcome.recipientName} (${outcome.to})`,
+          channel: outcome.channel,
+          data: { notificationId: outcome.notificationId, provider: outcome.provider, providerMessageId: outcome.providerMessageId, sentAt: outcome.sentAt },
+          sourceId: `sent:${outcome.notificationId}`,
+        })),
+    );
   }
 
-  @EventPattern(DOMAIN_EVENT.NotificationFailed)
-  async onFailed(@Payload() failed: NotificationFailedPayload, @Ctx() context: DomainEventContext) {
-    if (!(await context.manager.existsBy(EventEntity, { id: failed.eventId }))) return;
-    await this.chatter.add(context.manager, {
-      eventId: failed.eventId,
-      kind: 'notification_failed',
-      body: `${NOTIFICATION_TYPE_LABEL[failed.type] ?? failed.type} by ${CHANNEL_LABEL[failed.channel]} to ${failed.recipientName} (${failed.to}) ${FAILURE_WORDS[failed.status]}: ${failed.reason}`,
-      channel: failed.channel,
-      data: { notificationId: failed.notificationId, status: failed.status, reason: failed.reason },
-      sourceId: `failed:${failed.notificationId}`,
-    });
+  @EventPattern(DOMAIN_EVENT.NotificationFailed, HANDLES_BATCHES)
+  async onFailed(@Payload() failed: NotificationFailedPayload[], @Ctx() context: DomainEventBatchContext) {
+    const known = await existingEvents(context.manager, failed);
+    await this.chatter.addMany(
+      context.manager,
+      failed
+        .filter((outcome) => known.has(outcome.eventId))
+        .map((outcome) => ({
+          eventId: outcome.eventId,
+          kind: 'notification_failed' as const,
+          body: `${NOTIFICATION_TYPE_LABEL[outcome.type] ?? outcome.type} by ${CHANNEL_LABEL[outcome.channel]} to ${outcome.recipientName} (${outcome.to}) ${FAILURE_WORDS[outcome.status]}: ${outcome.reason}`,
+          channel: outcome.channel,
+          data: { notificationId: outcome.notificationId, status: outcome.status, reason: outcome.reason },
+          sourceId: `failed:${outcome.notificationId}`,
+        })),
+    );
   }
 }
+
+async function existingEvents(manager: EntityManager, outcomes: { eventId: string }[]): Promise<Set<string>> {
+  const rows: { id: string }[] = await manager.query('SELECT id FROM scheduling.events WHERE id = ANY($1::uuid[])', [
+    [...new Set(outcomes.map((outcome) => outcome.eventId).filter(isUuid))],
+  ]);
+  return new Set(rows.map((row) => row.id));
+}
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

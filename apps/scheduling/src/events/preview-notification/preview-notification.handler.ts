@@ -27,7 +27,7 @@ export class PreviewNotificationHandler {
     const { type, configKey } = command.notification;
     const { loaded, plan, confirmation } = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const loaded = await this.loader.load(manager, command.eventId);
-      const plan = await this.planner.plan(manager, loaded, type, configKey);
+      const plan = this.planner.plan(await this.planner.facts(manager, [loaded]), loaded, type, configKey);
       // Issued against the event as it is now; the in-memory changes below are not saved.
       const confirmation = type === 'cancellation' ? this.cancellation.issue(loaded.event) : null;
       applyPlan(loaded, plan);

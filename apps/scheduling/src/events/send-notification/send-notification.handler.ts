@@ -1,23 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, EventStatusChangedPayload, SendNotificationCommand, SendNotificationResult } from '@appointments/contracts';
-import { TransitionRefused } from '@appointments/domain';
-import { DomainEventOutbox } from '@appointments/messaging';
+import {
+  BatchSendOutcome,
+  DOMAIN_EVENT,
+  EventStatusChangedPayload,
+  SendNotificationCommand,
+  SendNotificationResult,
+  SendNotificationsCommand,
+} from '@appointments/contracts';
+import { NotFound, TransitionRefused } from '@appointments/domain';
+import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
+import { DataSource, EntityManager } from 'typeorm';
+import { CHANNEL_LABEL, ChatterLog, NewChatterEntry, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
-import { EventLoader } from '../event-loader';
+import { EventLoader, LoadedEvent } from '../event-loader';
 import { applyPlan, NotificationPlanner, notificationRequest } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
 import { STATUS_EVENT_OF } from './notification-trigger';
 
+type SendCommand = SendNotificationsCommand['sends'][number];
+
 /**
- * An explicit send. In one transaction, with the event row locked: the plan (state machine,
- * config, channels, sender; any refusal is an error and nothing changes), the cancellation's
- * confirm step, the status and title, chatter, and `NotificationRequested` plus the status
- * event (`EventBooked`, `RsvpRequested`...) in the outbox. notification-dispatch renders and
- * delivers; its outcome comes back as `NotificationSent`/`NotificationFailed` for chatter.
+ * Explicit sends, one or a batch, in one transaction with the event rows locked. For each
+ * send, in order: the plan (state machine, config, channels, sender), the cancellation's
+ * confirm step, then its effect on the event in memory, chatter, and `NotificationRequested`
+ * plus the status event (`EventBooked`, `RsvpRequested`...) for the outbox. A refused send
+ * changes nothing and does not stop the others. The effects are then written with one
+ * statement each for the events, the chatter and the outbox, so a batch costs a handful of
+ * round trips instead of a dozen per send. notification-dispatch renders and delivers; its
+ * outcome comes back as `NotificationSent`/`NotificationFailed` for chatter.
  */
 @Injectable()
 export class SendNotificationHandler {
@@ -30,81 +42,158 @@ export class SendNotificationHandler {
     private readonly outbox: DomainEventOutbox,
   ) {}
 
+  /** One send: its result, or its refusal thrown. */
   async execute(command: SendNotificationCommand): Promise<SendNotificationResult> {
-    const { type, configKey, confirmationToken } = command.notification;
+    const [outcome] = await this.executeMany({ actor: command.actor, sends: [{ eventId: command.eventId, ...command.notification }] }, { throwRefusals: true });
+    return outcome as SendNotificationResult;
+  }
+
+  /** A batch: one outcome per send, in order. */
+  async executeBatch(command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
+    return this.executeMany(command, { throwRefusals: false }) as Promise<BatchSendOutcome[]>;
+  }
+
+  private executeMany(command: SendNotificationsCommand, options: { throwRefusals: boolean }): Promise<(SendNotificationResult | BatchSendOutcome)[]> {
     return this.dataSource.transaction(async (manager) => {
-      const loaded = await this.loader.load(manager, command.eventId, { forUpdate: true });
-      const { event, customer } = loaded;
-      const plan = await this.planner.plan(manager, loaded, type, configKey);
-      if (type === 'cancellation') {
-        const problem = this.cancellation.problemWith(confirmationToken, event);
-        if (problem) {
-          throw new TransitionRefused(problem, {
-            bookingStatus: event.bookingStatus,
-            notificationState: event.notificationState,
-            trigger: 'cancellation_sent',
-          });
+      const loaded = await this.loader.loadMany(manager, command.sends.map((send) => send.eventId), { forUpdate: true });
+      const facts = await this.planner.facts(manager, [...loaded.values()]);
+      const effects: Effects = { chatter: [], events: [], changed: new Set() };
+      const outcomes: (SendNotificationResult | BatchSendOutcome)[] = [];
+      for (const send of command.sends) {
+        try {
+          const item = loaded.get(send.eventId);
+          if (!item) throw new NotFound('event', send.eventId);
+          const result = this.decide(command.actor, send, item, facts, effects);
+          outcomes.push(options.throwRefusals ? result : { eventId: send.eventId, ok: true, ...result });
+        } catch (error) {
+          if (options.throwRefusals) throw error;
+          const shape = toErrorShape(error);
+          if (shape.code === 'internal') throw error; // not a refusal: the whole batch fails and can be retried
+          outcomes.push({ eventId: send.eventId, ok: false, error: shape });
         }
       }
-
-      const { previousBookingStatus } = applyPlan(loaded, plan);
-      const saved = await manager.save(event);
-
-      const requestId = randomUUID();
-      const notifications = plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel }));
-      const actor = { id: command.actor.id, name: command.actor.name };
-      const skipped = plan.selection.skipped;
-      const channels = notifications.map((n) => `${CHANNEL_LABEL[n.channel]} (${n.address})`).join(' and ');
-      await this.chatter.add(manager, {
-        eventId: event.id,
-        kind: 'notification_requested',
-        body:
-          `${command.actor.name} sent the ${NOTIFICATION_TYPE_LABEL[type].toLowerCase()} to ${customer.name} by ${channels}` +
-          (skipped.length ? `; skipped: ${skipped.map((s) => s.message).join('; ')}` : ''),
-        author: actor,
-        data: { requestId, type, configKey: plan.config.key, notificationIds: notifications.map((n) => n.notificationId), skipped },
-      });
-      if (previousBookingStatus !== saved.bookingStatus) {
-        await this.chatter.add(manager, {
-          eventId: event.id,
-          kind: 'status_changed',
-          body: `Status changed from ${previousBookingStatus} to ${saved.bookingStatus}`,
-          author: actor,
-          data: { from: previousBookingStatus, to: saved.bookingStatus, title: saved.title },
-        });
+      await this.write(manager, loaded, effects);
+      // Each result shows its event as that send left it, stamped with the time of the write.
+      for (const outcome of outcomes) {
+        const result = 'ok' in outcome ? (outcome.ok ? outcome : null) : outcome;
+        if (result) result.event.updatedAt = loaded.get(result.event.id)!.event.updatedAt.toISOString();
       }
-
-      const requested = notificationRequest({
-        requestId,
-        plan,
-        loaded,
-        requestedBy: { id: command.actor.id, name: command.actor.name, email: command.actor.email ?? null },
-        notifications,
-      });
-      const status: EventStatusChangedPayload = {
-        eventId: saved.id,
-        bookingStatus: saved.bookingStatus,
-        attendeeStatus: saved.attendeeStatus,
-        notificationState: saved.notificationState,
-        previousBookingStatus,
-        title: saved.title,
-        start: saved.start.toISOString(),
-        end: saved.end.toISOString(),
-        timeZone: saved.timeZone,
-        templateId: saved.templateId,
-        startVersion: saved.startVersion,
-      };
-      await this.outbox.add(manager, [
-        { type: STATUS_EVENT_OF[type], eventId: saved.id, payload: status },
-        { type: DOMAIN_EVENT.NotificationRequested, eventId: saved.id, payload: requested },
-      ]);
-      return {
-        requestId,
-        notificationIds: notifications.map((n) => n.notificationId),
-        channels: notifications.map((n) => ({ channel: n.channel, address: n.address, notificationId: n.notificationId })),
-        skipped,
-        event: eventView(saved, loaded.template.customerTitle),
-      };
+      return outcomes;
     });
   }
+
+  /** Plans one send and applies it to the loaded event in memory; its chatter and events join `effects`. */
+  private decide(
+    actor: SendNotificationsCommand['actor'],
+    send: SendCommand,
+    loaded: LoadedEvent,
+    facts: Awaited<ReturnType<NotificationPlanner['facts']>>,
+    effects: Effects,
+  ): SendNotificationResult {
+    const { type, configKey, confirmationToken } = send;
+    const { event, customer } = loaded;
+    const plan = this.planner.plan(facts, loaded, type, configKey);
+    if (type === 'cancellation') {
+      const problem = this.cancellation.problemWith(confirmationToken, event);
+      if (problem) {
+        throw new TransitionRefused(problem, { bookingStatus: event.bookingStatus, notificationState: event.notificationState, trigger: 'cancellation_sent' });
+      }
+    }
+
+    const { previousBookingStatus } = applyPlan(loaded, plan);
+    event.version += 1;
+    effects.changed.add(event.id);
+
+    const requestId = randomUUID();
+    const notifications = plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel }));
+    const author = { id: actor.id, name: actor.name };
+    const skipped = plan.selection.skipped;
+    const channels = notifications.map((n) => `${CHANNEL_LABEL[n.channel]} (${n.address})`).join(' and ');
+    effects.chatter.push({
+      eventId: event.id,
+      kind: 'notification_requested',
+      body:
+        `${actor.name} sent the ${NOTIFICATION_TYPE_LABEL[type].toLowerCase()} to ${customer.name} by ${channels}` +
+        (skipped.length ? `; skipped: ${skipped.map((s) => s.message).join('; ')}` : ''),
+      author,
+      data: { requestId, type, configKey: plan.config.key, notificationIds: notifications.map((n) => n.notificationId), skipped },
+    });
+    if (previousBookingStatus !== event.bookingStatus) {
+      effects.chatter.push({
+        eventId: event.id,
+        kind: 'status_changed',
+        body: `Status changed from ${previousBookingStatus} to ${event.bookingStatus}`,
+        author,
+        data: { from: previousBookingStatus, to: event.bookingStatus, title: event.title },
+      });
+    }
+
+    const requested = notificationRequest({
+      requestId,
+      plan,
+      loaded,
+      requestedBy: { id: actor.id, name: actor.name, email: actor.email ?? null },
+      notifications,
+    });
+    const status: EventStatusChangedPayload = {
+      eventId: event.id,
+      bookingStatus: event.bookingStatus,
+      attendeeStatus: event.attendeeStatus,
+      notificationState: event.notificationState,
+      previousBookingStatus,
+      title: event.title,
+      start: event.start.toISOString(),
+      end: event.end.toISOString(),
+      timeZone: event.timeZone,
+      templateId: event.templateId,
+      startVersion: event.startVersion,
+    };
+    effects.events.push(
+      { type: STATUS_EVENT_OF[type], eventId: event.id, payload: status },
+      { type: DOMAIN_EVENT.NotificationRequested, eventId: event.id, payload: requested },
+    );
+    return {
+      requestId,
+      notificationIds: notifications.map((n) => n.notificationId),
+      channels: notifications.map((n) => ({ channel: n.channel, address: n.address, notificationId: n.notificationId })),
+      skipped,
+      event: eventView(event, loaded.template.customerTitle),
+    };
+  }
+
+  /** The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one. */
+  private async write(manager: EntityManager, loaded: Map<string, LoadedEvent>, effects: Effects): Promise<void> {
+    if (effects.changed.size === 0) return;
+    const events = [...effects.changed].map((id) => loaded.get(id)!.event);
+    // TypeORM answers an UPDATE with [rows, count].
+    const [updated]: [{ id: string; updated_at: Date }[], number] = await manager.query(
+      `UPDATE scheduling.events e
+          SET booking_status = v.booking_status, attendee_status = v.attendee_status, notification_state = v.notification_state,
+              changed_fields = v.changed_fields, calendar_sequence = v.calendar_sequence, title = v.title, version = v.version, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::int[])
+              AS v(id, booking_status, attendee_status, notification_state, changed_fields, calendar_sequence, title, version)
+        WHERE e.id = v.id
+    RETURNING e.id, e.updated_at`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.bookingStatus),
+        events.map((event) => event.attendeeStatus),
+        events.map((event) => event.notificationState),
+        events.map((event) => JSON.stringify(event.changedFields)),
+        events.map((event) => event.calendarSequence),
+        events.map((event) => event.title),
+        events.map((event) => event.version),
+      ],
+    );
+    for (const row of updated) loaded.get(row.id)!.event.updatedAt = row.updated_at;
+    await this.chatter.addMany(manager, effects.chatter);
+    await this.outbox.add(manager, effects.events);
+  }
+}
+
+interface Effects {
+  chatter: NewChatterEntry[];
+  events: NewDomainEvent[];
+  /** Ids of the events a send changed. */
+  changed: Set<string>;
 }

@@ -1,0 +1,45 @@
+/**
+ * The pages' own stylesheet, inline in the first `<style nonce>`. Mobile first (one column,
+ * full-width buttons of at least 44px), system fonts, every text colour at 7:1 or better on
+ * its background except the white-on-colour buttons (4.5:1 or better), a visible focus ring
+ * on everything focusable. The class names (`lp-…`) are the hooks for custom CSS; the README
+ * lists them.
+ */
+export const BASE_STYLESHEET = [
+  '*,*::before,*::after{box-sizing:border-box}',
+  'html{-webkit-text-size-adjust:100%;text-size-adjust:100%}',
+  'body{margin:0;background:#f4f4f5;color:#111827;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:anywhere}',
+  '.lp-page{max-width:36rem;margin:0 auto;padding:1rem .75rem}',
+  '.lp-card{background:#fff;border-radius:.75rem;padding:1.25rem;box-shadow:0 1px 3px rgba(17,24,39,.12)}',
+  'h1{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem}',
+  'h2{font-size:1.125rem;line-height:1.3;margin:1.5rem 0 .75rem}',
+  'p{margin:0 0 .75rem}',
+  '.lp-subtitle{color:#374151;margin:0}',
+  '.lp-status,.lp-notice{margin:1rem 0 0;padding:.75rem 1rem;border-radius:.5rem;border:1px solid #047857;background:#ecfdf5;color:#064e3b}',
+  '.lp-status p,.lp-notice p{margin:0}',
+  '.lp-status p+p,.lp-notice p+p{margin-top:.25rem}',
+  '.lp-notice--cancelled{border-color:#b91c1c;background:#fef2f2;color:#7f1d1d}',
+  '.lp-notice--intent{border-color:#1d4ed8;background:#eff6ff;color:#1e3a8a}',
+  '.lp-details{margin:1.25rem 0 0;display:grid;gap:.75rem}',
+  '.lp-details dt{font-size:.875rem;font-weight:600;color:#374151}',
+  '.lp-details dd{margin:0}',
+  '.lp-zone{color:#374151}',
+  'a{color:#1d4ed8;text-decoration:underline;text-underline-offset:2px}',
+  'a:hover{color:#1e3a8a}',
+  '.lp-forms{display:grid;gap:1rem}',
+  '.lp-form{margin:0;display:grid;gap:.5rem}',
+  '.lp-form label{font-weight:600}',
+  '.lp-form textarea{display:block;width:100%;min-height:5rem;padding:.5rem .75rem;font:inherit;color:inherit;background:#fff;border:1px solid #4b5563;border-radius:.375rem;resize:vertical}',
+  '.lp-button{display:block;width:100%;min-height:44px;margin:0;padding:.75rem 1rem;font:inherit;font-weight:600;line-height:1.25;text-align:center;text-decoration:none;cursor:pointer;border:2px solid #1d4ed8;border-radius:.5rem;background:#1d4ed8;color:#fff}',
+  '.lp-button--accept{border-color:#047857;background:#047857}',
+  '.lp-button--decline{border-color:#b91c1c;background:#b91c1c}',
+  '.lp-button--reschedule,.lp-button--secondary{background:#fff;color:#1d4ed8}',
+  '.lp-button:hover{filter:brightness(.92)}',
+  '.lp-calendar ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}',
+  '.lp-calendar a{display:inline-block;padding:.5rem 0;min-height:44px}',
+  '.lp-reason{white-space:pre-line;margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #d1d5db;color:#374151}',
+  '.lp-footer{margin:1.5rem 0 0;font-size:.875rem;color:#374151;white-space:pre-line}',
+  'a:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #111827;outline-offset:2px;box-shadow:0 0 0 5px #fff}',
+  '.lp-visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
+  '@media (min-width:40rem){.lp-page{padding:2rem 1rem}.lp-card{padding:2rem}}',
+].join('\n');

@@ -1,0 +1,48 @@
+/**
+ * Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`, `"`,
+ * `'`, `` ` `` and `=` (the same set as Handlebars' `escapeExpression`, which
+ * notification-content uses for emails but does not export).
+ */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`=]/g, (char) => ENTITIES[char] ?? char);
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+  '`': '&#x60;',
+  '=': '&#x3D;',
+};
+
+/**
+ * The value as an absolute `http:` or `https:` URL (normalised), or null for anything else:
+ * relative links, `javascript:`, `data:`, text that is not a URL. Used for every link built
+ * from staff- or customer-entered text (a video link, a location that is a URL).
+ */
+export function httpUrl(value: string | null | undefined): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A `tel:` link for a phone number written by people (`+1 (555) 010-9999` → `tel:+15550109999`), or null without digits. */
+export function telUrl(phone: string | null | undefined): string | null {
+  if (typeof phone !== 'string') return null;
+  const digits = phone.replace(/[^\d]/g, '');
+  if (digits.length === 0) return null;
+  return `tel:${phone.trim().startsWith('+') ? '+' : ''}${digits}`;
+}
+
+/** A `mailto:` link for something that looks like one email address, or null. */
+export function mailtoUrl(email: string | null | undefined): string | null {
+  if (typeof email !== 'string') return null;
+  const address = email.trim();
+  return /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/.test(address) ? `mailto:${address}` : null;
+}
