@@ -8,3 +8,4 @@ export * from './notification.dto';
 export * from './commands';
 export * from './stop-list.dto';
 export * from './settings.dto';
+export * from './customer-response';

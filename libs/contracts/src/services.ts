@@ -34,10 +34,16 @@ export const DISPATCH_REQUEST = {
   listNotifications: 'notifications.list',
   listDevOutbox: 'dev-outbox.list',
   renderPreview: 'notifications.render-preview',
+  /** `{token}` → `LandingTokenView`; `not_found` (404) for an unknown token, `expired` (410) past its expiry. */
+  resolveLandingToken: 'landing-tokens.resolve',
+  /** `{phone}` → `LandingTokenView | null`: the latest notification with reply codes sent to that number, still open. */
+  latestOpenReplyTarget: 'landing-tokens.latest-for-phone',
 } as const;
 
 export const INBOUND_REQUEST = {
   listStopList: 'stop-list.list',
   addToStopList: 'stop-list.add',
   removeFromStopList: 'stop-list.remove',
+  /** `RecordResponseCommand` → `RecordedResponse`: a landing-page or email-link answer. */
+  recordResponse: 'responses.record',
 } as const;

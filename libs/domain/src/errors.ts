@@ -14,6 +14,7 @@ export const DOMAIN_ERROR_CODES = [
   'no_channel_available',
   'conflict',
   'sender_not_verified',
+  'expired',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -120,6 +121,16 @@ export class SenderNotVerified extends DomainError {
   }
 }
 
+/** What the caller named existed but is no longer usable, e.g. an expired landing link (HTTP 410). */
+export class Expired extends DomainError {
+  override readonly name = 'Expired';
+  readonly code = 'expired';
+
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, details);
+  }
+}
+
 export const DOMAIN_ERROR_HTTP_STATUS: Record<string, number> = {
   transition_refused: 409,
   not_found: 404,
@@ -127,6 +138,7 @@ export const DOMAIN_ERROR_HTTP_STATUS: Record<string, number> = {
   no_channel_available: 422,
   conflict: 409,
   sender_not_verified: 422,
+  expired: 410,
 } satisfies Record<DomainErrorCode, number>;
 
 /**
