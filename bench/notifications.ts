@@ -56,9 +56,11 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
 
 const KNOBS = {
   events: intFromEnv('BENCH_EVENTS', 5000, 1, 100_000),
-  concurrency: intFromEnv('BENCH_CONCURRENCY', 64, 1, 1024),
+  concurrency: intFromEnv('BENCH_CONCURRENCY', 16, 1, 1024),
   /** Confirmations per request: 1 uses `POST /api/events/:id/notifications`, more `POST /api/notifications/batch`. */
-  batch: intFromEnv('BENCH_BATCH', 1, 1, 500),
+  batch: intFromEnv('BENCH_BATCH', 50, 1, 500),
+  /** Notifications per second offered (paced, open loop); 0 sends each request as soon as a slot is free (saturation). */
+  rate: intFromEnv('BENCH_RATE', 1000, 0, 100_000),
   setupConcurrency: intFromEnv('BENCH_SETUP_CONCURRENCY', 32, 1, 256),
   warmup: intFromEnv('BENCH_WARMUP', 20, 0, 1000),
   /** Whole run, setup included; cleanup gets up to ~45 s more. */
@@ -151,7 +153,7 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   try {
-    say(`events=${KNOBS.events} batch=${KNOBS.batch} concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup} run id ${environment.runId}`);
+    say(`events=${KNOBS.events} batch=${KNOBS.batch} rate=${KNOBS.rate || 'unpaced'}/s concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup} run id ${environment.runId}`);
     const stackStartedAt = Date.now();
     stack = await startStack({
       freePorts: true,
@@ -296,9 +298,17 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     }
   })();
   const firingStartedAt = Date.now();
-  await pool(chunks(measuredIds, KNOBS.batch), KNOBS.concurrency, deadline, async (eventIds) => {
-    confirmations.push(...(await confirmAll(api, eventIds)));
-  });
+  const notificationsPerConfirmation = KNOBS.channelMode === 'both' ? 2 : 1;
+  const requestIntervalMs = KNOBS.rate > 0 ? (1000 * KNOBS.batch * notificationsPerConfirmation) / KNOBS.rate : 0;
+  await pool(
+    chunks(measuredIds, KNOBS.batch),
+    KNOBS.concurrency,
+    deadline,
+    async (eventIds) => {
+      confirmations.push(...(await confirmAll(api, eventIds)));
+    },
+    requestIntervalMs,
+  );
   const firingEndedAt = Date.now();
   progressDone = true;
   await progress;
@@ -409,6 +419,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       events: KNOBS.events,
       concurrency: KNOBS.concurrency,
       batch: KNOBS.batch,
+      rate: KNOBS.rate,
       warmup: KNOBS.warmup,
       setupConcurrency: KNOBS.setupConcurrency,
       logLevel: process.env.LOG_LEVEL ?? 'warn',
@@ -640,7 +651,7 @@ function latencyRow(label: string, d: Distribution): (string | number)[] {
 function report(result: {
   date: string;
   machine: { cpus: number; cpuModel: string | null; node: string };
-  knobs: { events: number; concurrency: number; batch: number };
+  knobs: { events: number; concurrency: number; batch: number; rate: number };
   measuredEvents: number;
   accepted: number;
   completed: number;
@@ -686,6 +697,7 @@ function report(result: {
         ['events (confirmations sent by ' + result.channelMode + ')', result.measuredEvents],
         ['concurrency (requests in flight)', result.knobs.concurrency],
         ['confirmations per request', result.knobs.batch],
+        ['offered notifications/s (0: unpaced)', result.knobs.rate],
         ['accepted (202)', result.accepted],
         ['completed (console row sent)', result.completed],
         ['wall time, first request → last sentAt (s)', result.wallSeconds],

@@ -112,12 +112,17 @@ export async function pool<T>(
   concurrency: number,
   deadline: Deadline,
   work: (item: T, index: number) => Promise<void>,
+  /** Paced (open loop): item i starts no earlier than `i × startIntervalMs` after the first, whatever the answers. */
+  startIntervalMs = 0,
 ): Promise<{ started: number }> {
   let next = 0;
+  const startedAt = Date.now();
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
     while (next < items.length) {
       if (deadline.signal.aborted || Date.now() > deadline.at) return;
       const index = next++;
+      const wait = startedAt + index * startIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait, deadline.signal);
       await work(items[index], index);
     }
   });

@@ -423,3 +423,59 @@ describe('sender settings', () => {
     );
   });
 });
+
+describe('batch sends: POST /api/notifications/batch', () => {
+  it('applies each send in order, each accepted or refused on its own, and every accepted one goes out', async () => {
+    const first = await createScenario(api());
+    const second = await createScenario(api());
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const answer = await api().post('/api/notifications/batch', {
+      sends: [
+        { eventId: first.event.id, type: 'confirmation' },
+        { eventId: missing, type: 'confirmation' },
+        { eventId: second.event.id, type: 'update' }, // nothing was sent yet: nothing to update
+        { eventId: second.event.id, type: 'confirmation' },
+        { eventId: first.event.id, type: 'cancellation' }, // no confirmationToken
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ accepted: 2, refused: 3 });
+    const [one, two, three, four, five] = answer.body.results;
+    expect(one).toMatchObject({ eventId: first.event.id, status: 202, event: { bookingStatus: 'booked' } });
+    expect(one.notificationIds).toHaveLength(1);
+    expect(two).toMatchObject({ eventId: missing, status: 404, error: 'not_found' });
+    expect(three).toMatchObject({ eventId: second.event.id, status: 409, error: 'transition_refused' });
+    expect(four).toMatchObject({ eventId: second.event.id, status: 202, event: { bookingStatus: 'booked' } });
+    expect(five).toMatchObject({ eventId: first.event.id, status: 409, error: 'transition_refused' });
+    expect(five.message).toMatch(/confirmationToken/i);
+
+    // The accepted ones were applied and delivered; the refused one left its event as it was.
+    for (const [scenario, result] of [[first, one], [second, four]] as const) {
+      expect(await getEvent(api(), scenario.event.id)).toMatchObject({ bookingStatus: 'booked' });
+      const rows = await settledRows(api(), scenario.event.id, 1);
+      expect(rows).toEqual([expect.objectContaining({ id: result.notificationIds[0], status: 'sent', type: 'confirmation' })]);
+      expect(await outboxHas(api(), scenario.customer.email!, 1)).toHaveLength(1);
+      const entries = await eventually(() => chatter(api(), scenario.event.id), (list) => list.some((entry) => entry.kind === 'notification_sent'), {
+        what: 'the sent entry in the chatter',
+      });
+      expect(entries.filter((entry) => entry.kind === 'notification_requested')).toHaveLength(1);
+    }
+  });
+
+  it('refuses a malformed batch with 400 and sends nothing', async () => {
+    const scenario = await createScenario(api());
+    for (const body of [
+      {},
+      { sends: [] },
+      { sends: [{ eventId: 'not-a-uuid', type: 'confirmation' }] },
+      { sends: [{ eventId: scenario.event.id, type: 'birthday' }] },
+      { sends: Array.from({ length: 501 }, () => ({ eventId: scenario.event.id, type: 'confirmation' })) },
+    ]) {
+      const answer = await api().post('/api/notifications/batch', body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(answer.body.message).toEqual(expect.any(String));
+    }
+    expect(await getEvent(api(), scenario.event.id)).toMatchObject({ bookingStatus: 'draft' });
+    expect(await consoleRows(api(), scenario.event.id)).toEqual([]);
+  });
+});

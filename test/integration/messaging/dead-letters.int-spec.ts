@@ -103,6 +103,30 @@ describe('failed messages: retries and the dead-letter queue', () => {
     expect(counts.get(failingId)).toBeUndefined();
   });
 
+  it('gives a batch handler the messages that arrived together; one poison message is retried alone and dead-lettered, the rest commit once', async () => {
+    const publishBatched = async (payload: ProbeHappened) => {
+      const envelope = stampDomainEvent({ type: 'ProbeBatched', payload }, 'test');
+      await broker.publish(probe.names.exchange, 'ProbeBatched', JSON.stringify(envelope), { messageId: envelope.id });
+      return envelope.id;
+    };
+    const callsBefore = probe.handlerRuns.batchSizes.length;
+    const ids: string[] = [];
+    for (let index = 0; index < 20; index++) ids.push(await publishBatched({ note: `batched ${index}` }));
+    const failingId = await publishBatched({ note: 'batched, refuses after writing', fail: 'after_effect' });
+    for (let index = 20; index < 40; index++) ids.push(await publishBatched({ note: `batched ${index}` }));
+
+    const message = await deadLetter(failingId);
+    expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-code': 'invalid_input' });
+    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the 40 good events handled' });
+    expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
+    expect(counts.get(failingId)).toBeUndefined();
+    // Batched for real: some call took more than one message.
+    const sizes = probe.handlerRuns.batchSizes.slice(callsBefore);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    // The poison message ran in the failed batch and again alone; the good ones committed once however often they ran.
+    expect(probe.handlerRuns.of(failingId)).toBeGreaterThanOrEqual(2);
+  });
+
   it('retries a transiently failing message once per configured delay, then dead-letters it as retries-exhausted', async () => {
     const failingId = await publishEvent({ note: 'always fails', fail: 'transient' });
 

@@ -9,7 +9,9 @@ import {
   AmqpConnection,
   AmqpServer,
   createMessagingTablesSql,
+  DomainEventBatchContext,
   DomainEventContext,
+  HANDLES_BATCHES,
   DomainEventOutbox,
   MessagingModule,
   MessagingNames,
@@ -72,6 +74,12 @@ export class HandlerRuns {
   of(id: string): number {
     return this.runs.get(id) ?? 0;
   }
+  /** Sizes of the batches the batch handler was called with, in order. */
+  readonly batchSizes: number[] = [];
+  recordBatch(ids: string[]) {
+    this.batchSizes.push(ids.length);
+    for (const id of ids) this.record(id);
+  }
 }
 
 @Controller()
@@ -90,6 +98,18 @@ export class ProbeController {
     ]);
     // Fails after writing its effect: only a rollback of this message's own work removes it.
     if (payload.fail === 'after_effect') throw new InvalidInput(`the probe wrote, then refused "${payload.note}"`);
+  }
+
+  /** The same probe as a batch handler: one call takes every `ProbeBatched` that arrived together. */
+  @EventPattern('ProbeBatched', HANDLES_BATCHES)
+  async onProbeBatched(@Payload() payloads: ProbeHappened[], @Ctx() context: DomainEventBatchContext) {
+    this.runs.recordBatch(context.envelopes.map((envelope) => envelope.id));
+    await context.manager.query(
+      `INSERT INTO ${PROBE_SCHEMA}.effects (message_id, note) SELECT * FROM unnest($1::text[], $2::text[])`,
+      [context.envelopes.map((envelope) => envelope.id), payloads.map((payload) => payload.note)],
+    );
+    const refused = payloads.find((payload) => payload.fail === 'after_effect');
+    if (refused) throw new InvalidInput(`the probe wrote a batch, then refused "${refused.note}"`);
   }
 
   @MessagePattern('probe.echo')
