@@ -74,10 +74,10 @@ export class HandlerRuns {
   of(id: string): number {
     return this.runs.get(id) ?? 0;
   }
-  /** Sizes of the batches the batch handler was called with, in order. */
-  readonly batchSizes: number[] = [];
+  /** The message ids of each call of the batch handler, in order. */
+  readonly batches: string[][] = [];
   recordBatch(ids: string[]) {
-    this.batchSizes.push(ids.length);
+    this.batches.push(ids);
     for (const id of ids) this.record(id);
   }
 }
