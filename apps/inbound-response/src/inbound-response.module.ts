@@ -11,7 +11,14 @@ import { TwilioStatusController } from './delivery-status/twilio/twilio-status.c
 import { InboundConfig } from './inbound.config';
 import { InitialInbound1763700000300 } from './persistence/migrations/1763700000300-initial-inbound';
 import { WebhooksAndStopList1763800000300 } from './persistence/migrations/1763800000300-webhooks-and-stop-list';
+import { CustomerResponses1763900000300 } from './persistence/migrations/1763900000300-customer-responses';
+import { CustomerResponseEntity } from './persistence/customer-response.entity';
+import { InboundSmsEntity } from './persistence/inbound-sms.entity';
 import { ProviderCallbackEntity } from './persistence/provider-callback.entity';
+import { RecordCustomerResponse } from './responses/record-customer-response';
+import { ResponsesController } from './responses/responses.controller';
+import { ReceiveInboundSms } from './sms/receive-inbound-sms';
+import { TwilioInboundSmsController } from './sms/twilio-inbound-sms.controller';
 import { StopListEntryEntity } from './persistence/stop-list-entry.entity';
 import { StopList } from './stop-list/stop-list';
 import { StopListController } from './stop-list/stop-list.controller';
@@ -19,11 +26,12 @@ import { SendGridSignature } from './webhooks/sendgrid-signature';
 import { TwilioSignature } from './webhooks/twilio-signature';
 
 const SCHEMA = 'inbound_response';
-const ENTITIES = [ProviderCallbackEntity, StopListEntryEntity];
+const ENTITIES = [ProviderCallbackEntity, StopListEntryEntity, CustomerResponseEntity, InboundSmsEntity];
 
 /**
- * Provider webhooks (delivery status from Twilio and SendGrid) and the stop list. Publishes
- * `DeliveryStatusChanged` and `OptOutChanged` through its outbox.
+ * Provider webhooks (delivery status from Twilio and SendGrid, inbound SMS), customer
+ * responses and the stop list. Publishes `DeliveryStatusChanged`, `OptOutChanged`,
+ * `CustomerResponded` and `InboundMessageReceived` through its outbox.
  */
 @Module({})
 export class InboundResponseModule {
@@ -35,15 +43,17 @@ export class InboundResponseModule {
           service: SERVICE.inboundResponse,
           configClass: InboundConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300, CustomerResponses1763900000300] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [TwilioStatusController, SendGridEventsController, StopListController],
+      controllers: [TwilioStatusController, SendGridEventsController, StopListController, ResponsesController, TwilioInboundSmsController],
       providers: [
         RecordDeliveryReports,
         ProviderCallbackRetention,
         StopList,
+        RecordCustomerResponse,
+        ReceiveInboundSms,
         {
           provide: TwilioSignature,
           inject: [LOGGER],

@@ -1,5 +1,5 @@
 import { ServiceConfig } from '@appointments/config';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, registerDecorator } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, registerDecorator } from 'class-validator';
 import { createPublicKey } from 'node:crypto';
 
 export class InboundConfig extends ServiceConfig {
@@ -21,6 +21,26 @@ export class InboundConfig extends ServiceConfig {
    * Unset: SendGrid events are accepted without a signature.
    */
   @IsOptional() @IsP256PublicKey() SENDGRID_WEBHOOK_VERIFICATION_KEY: string | undefined = undefined;
+
+  /** Answered (TwiML) to an SMS `HELP` or `INFO`. */
+  @IsString() @MaxLength(1600)
+  SMS_HELP_TEXT = 'Appointments: reply with the code in our message to answer it (1 confirm, 2 reschedule, 3 decline). Reply STOP to opt out, START to opt back in.';
+
+  /**
+   * Answered (TwiML) to an SMS from a number with no open notification; `none`: no reply (an
+   * empty variable means the default). The message is logged either way.
+   */
+  @IsString() @MaxLength(1600)
+  SMS_NO_OPEN_NOTIFICATION_REPLY = 'Thanks for your message. We could not match it to an open appointment request; please contact us directly.';
+
+  /** The reply to a number with no open notification, or null for none. */
+  get smsNoOpenNotificationReply(): string | null {
+    const text = this.SMS_NO_OPEN_NOTIFICATION_REPLY.trim();
+    return text === '' || text.toLowerCase() === 'none' ? null : text;
+  }
+
+  /** How long the SMS webhook waits for notification-dispatch to find the notification a reply answers. */
+  @IsInt() @Min(100) @Max(10_000) SMS_REPLY_LOOKUP_TIMEOUT_MS = 3000;
 }
 
 function IsP256PublicKey() {

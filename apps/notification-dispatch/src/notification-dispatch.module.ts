@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import { Repository } from 'typeorm';
+import { InboundConsoleController } from './console/inbound-console.controller';
 import { NotificationsConsoleController } from './console/notifications-console.controller';
 import { EMAIL_PROVIDER } from './delivery/email/email-provider';
 import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider';
@@ -11,9 +12,11 @@ import { NotificationDelivery } from './delivery/notification-delivery';
 import { SMS_PROVIDER } from './delivery/sms/sms-provider';
 import { TwilioSmsProvider } from './delivery/sms/twilio-sms.provider';
 import { DeliveryStatusChangedController } from './delivery-status/delivery-status-changed.controller';
+import { LandingLookupController } from './landing/landing-lookup.controller';
 import { LandingTokens } from './landing/landing-tokens';
 import { LandingTokenEntity } from './persistence/landing-token.entity';
 import { LandingTokensAndDelivery1763800000100 } from './persistence/migrations/1763800000100-landing-tokens-and-delivery';
+import { InboundConsole1763900000100 } from './persistence/migrations/1763900000100-inbound-console';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
@@ -35,11 +38,11 @@ export class NotificationDispatchModule {
           service: SERVICE.notificationDispatch,
           configClass: DispatchConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController],
+      controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController, LandingLookupController, InboundConsoleController],
       providers: [
         NotificationDelivery,
         LandingTokens,

@@ -14,12 +14,20 @@ import {
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsInstantWithOffset } from './validation';
+import { RESPONSE_CHANNELS, ResponseChannel } from './customer-response';
+
+/** What the console's `channel` filter takes: a delivery channel, or the channel of an inbound response. */
+export const CONSOLE_CHANNELS = [...CHANNELS, ...RESPONSE_CHANNELS] as const;
+export type ConsoleChannel = Channel | ResponseChannel;
 
 /** Filters of the notifications console; newest first. */
 export class NotificationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() eventId?: string;
   @ApiPropertyOptional({ enum: NOTIFICATION_TYPES }) @IsOptional() @IsIn(NOTIFICATION_TYPES) type?: NotificationType;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
+  @ApiPropertyOptional({ enum: CONSOLE_CHANNELS, description: 'email or sms for outbound rows; email_link, sms_link or sms_reply for inbound ones' })
+  @IsOptional()
+  @IsIn(CONSOLE_CHANNELS)
+  channel?: ConsoleChannel;
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
   @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) direction?: Direction;
   @ApiPropertyOptional({ enum: RESPONSE_TYPES }) @IsOptional() @IsIn(RESPONSE_TYPES) responseType?: ResponseType;
@@ -36,7 +44,8 @@ export interface NotificationView {
   eventId: string | null;
   type: NotificationType;
   configKey: string | null;
-  channel: Channel;
+  /** `email` or `sms` for outbound rows; `email_link`, `sms_link` or `sms_reply` for inbound ones. */
+  channel: ConsoleChannel;
   direction: Direction;
   recipientName: string;
   recipientEmail: string | null;
@@ -56,6 +65,10 @@ export interface NotificationView {
   providerMessageId: string | null;
   error: string | null;
   responseType: ResponseType | null;
+  /** Inbound: the decline or reschedule reason the customer gave. */
+  reason: string | null;
+  /** Inbound: the outbound notification this response or message answers. */
+  answersNotificationId: string | null;
   eventStart: string | null;
   sentAt: string | null;
   createdAt: string;

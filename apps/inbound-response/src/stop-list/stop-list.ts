@@ -72,6 +72,36 @@ export class StopList {
     return stopListEntryView(entry);
   }
 
+  /**
+   * A customer's SMS keyword (`STOP`, `START`...) puts the number on the list or takes it off,
+   * in the caller's transaction. Answers whether the list changed: a second `STOP` changes
+   * nothing and publishes nothing.
+   */
+  async applySmsKeyword(manager: EntityManager, change: { address: string; optedOut: boolean; keyword: string }): Promise<boolean> {
+    const { address, optedOut, keyword } = change;
+    const changedAt = new Date();
+    let changed: boolean;
+    if (optedOut) {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(StopListEntryEntity)
+        .values({ channel: 'sms', address, source: 'sms_keyword', keyword, reason: null, changedBy: null, optedOutAt: changedAt })
+        .orIgnore()
+        .returning(['channel'])
+        .execute();
+      changed = inserted.raw.length > 0;
+    } else {
+      const { affected } = await manager.delete(StopListEntryEntity, { channel: 'sms', address });
+      changed = (affected ?? 0) > 0;
+    }
+    if (changed) {
+      await this.publish(manager, { channel: 'sms', address, optedOut, source: 'sms_keyword', keyword, changedBy: null, changedAt: changedAt.toISOString() });
+    }
+    this.logger.info({ address, keyword, optedOut, changed }, changed ? `number ${optedOut ? 'put on' : 'taken off'} the stop list by an SMS keyword` : 'SMS keyword changes nothing on the stop list');
+    return changed;
+  }
+
   private normalise(channel: Channel, address: string): string {
     const normalised = normaliseStopListAddress(channel, address);
     if (normalised === null) throw new InvalidInput(STOP_LIST_ADDRESS_RULE[channel], { errors: [STOP_LIST_ADDRESS_RULE[channel]] });

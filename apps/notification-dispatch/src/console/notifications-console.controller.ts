@@ -5,7 +5,7 @@ import { DISPATCH_REQUEST, ListNotificationsQuery, NotificationView, Page } from
 import { Repository } from 'typeorm';
 import { NotificationEntity } from '../persistence/notification.entity';
 
-/** The notifications console: every outbound notification (and later inbound response), newest first. */
+/** The notifications console: every outbound notification and inbound response or SMS, newest first. */
 @Controller()
 export class NotificationsConsoleController {
   constructor(@InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>) {}
@@ -62,6 +62,8 @@ export function notificationView(row: NotificationEntity): NotificationView {
     providerMessageId: row.providerMessageId,
     error: row.error,
     responseType: row.responseType,
+    reason: row.reason,
+    answersNotificationId: row.answersNotificationId,
     eventStart: row.eventStart?.toISOString() ?? null,
     sentAt: row.sentAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),

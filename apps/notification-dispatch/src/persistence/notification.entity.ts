@@ -31,7 +31,7 @@ export interface DeliveryContent extends Partial<MessageContent> {
   exact?: MessageContent;
 }
 
-/** One row of the notifications console: an outbound notification (or, later, an inbound response). */
+/** One row of the notifications console: an outbound notification, or an inbound response or SMS (`direction`). */
 @Entity({ name: 'notifications' })
 export class NotificationEntity {
   @PrimaryColumn('uuid') id: string;
@@ -39,6 +39,11 @@ export class NotificationEntity {
   @Column('uuid', { name: 'event_id', nullable: true }) eventId: string | null;
   @Column('text') type: NotificationType;
   @Column('text', { name: 'config_key', nullable: true }) configKey: string | null;
+  /**
+   * `email`/`sms` for outbound rows. Inbound rows (`direction: 'inbound'`) hold the response
+   * channel (`email_link`, `sms_link`, `sms_reply`) here; the type says `Channel` because the
+   * delivery code reads only outbound rows (see `InboundConsoleController`).
+   */
   @Column('text') channel: Channel;
   @Column('text') direction: Direction;
   @Column('text', { name: 'recipient_name' }) recipientName: string;
@@ -64,6 +69,10 @@ export class NotificationEntity {
   @Column('timestamptz', { name: 'status_changed_at', nullable: true }) statusChangedAt: Date | null;
   @Column('text', { nullable: true }) error: string | null;
   @Column('text', { name: 'response_type', nullable: true }) responseType: ResponseType | null;
+  /** Inbound: the decline or reschedule reason the customer gave. */
+  @Column('text', { nullable: true }) reason: string | null;
+  /** Inbound: the outbound notification this response or message answers. */
+  @Column('uuid', { name: 'answers_notification_id', nullable: true }) answersNotificationId: string | null;
   @Column('timestamptz', { name: 'event_start', nullable: true }) eventStart: Date | null;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
   @Column('int', { default: 0 }) attempts: number;

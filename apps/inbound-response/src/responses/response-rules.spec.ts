@@ -1,0 +1,60 @@
+import { MAX_RESPONSE_REASON_LENGTH } from '@appointments/contracts';
+import { isRepeatedResponse, keptReason, landingRefusal, reasonTooLong, REPEATED_RESPONSE_WINDOW_MS } from './response-rules';
+
+const buttons = (on: Partial<Record<'accept' | 'decline' | 'reschedule', boolean>>) => ({
+  buttons: { accept: false, decline: false, reschedule: false, viewDetails: true, addToCalendar: true, ...on },
+});
+
+describe('landingRefusal', () => {
+  it.each([
+    ['accept', { accept: true }, null],
+    ['decline', { decline: true }, null],
+    ['reschedule', { reschedule: true }, null],
+    ['accept', { decline: true, reschedule: true }, 'This message does not offer accepting; please contact the organizer instead'],
+    ['decline', { accept: true }, 'This message does not offer declining; please contact the organizer instead'],
+    ['reschedule', {}, 'This message does not offer asking to reschedule; please contact the organizer instead'],
+  ] as const)('%s with buttons %j → %s', (action, on, refusal) => {
+    expect(landingRefusal(buttons(on), action)).toBe(refusal);
+  });
+
+  it('refuses every action of a config without buttons', () => {
+    expect(landingRefusal({} as never, 'accept')).not.toBeNull();
+  });
+});
+
+describe('keptReason', () => {
+  const config = { declineReason: true, rescheduleReason: false };
+  it('keeps a trimmed decline reason when the config asks for one', () => {
+    expect(keptReason(config, 'decline', '  Out of town  ')).toBe('Out of town');
+  });
+  it('drops a reason the config does not ask for, and any reason for an accept', () => {
+    expect(keptReason(config, 'reschedule', 'Later please')).toBeNull();
+    expect(keptReason({ declineReason: true, rescheduleReason: true }, 'accept', 'Great')).toBeNull();
+  });
+  it('reads an empty or blank reason as none', () => {
+    expect(keptReason(config, 'decline', '   ')).toBeNull();
+    expect(keptReason(config, 'decline', undefined)).toBeNull();
+  });
+  it('limits reasons to MAX_RESPONSE_REASON_LENGTH characters', () => {
+    expect(reasonTooLong('x'.repeat(MAX_RESPONSE_REASON_LENGTH))).toBe(false);
+    expect(reasonTooLong('x'.repeat(MAX_RESPONSE_REASON_LENGTH + 1))).toBe(true);
+    expect(reasonTooLong(undefined)).toBe(false);
+  });
+});
+
+describe('isRepeatedResponse', () => {
+  const now = new Date('2027-01-10T12:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+
+  it.each([
+    ['nothing recorded before', null, { response: 'accept', reason: null }, false],
+    ['the same accept a second ago (double click)', { response: 'accept', reason: null, createdAt: ago(1000) }, { response: 'accept', reason: null }, true],
+    ['the same decline and reason 9 minutes ago', { response: 'decline', reason: 'Ill', createdAt: ago(9 * 60_000) }, { response: 'decline', reason: 'Ill' }, true],
+    ['the same accept exactly 10 minutes ago', { response: 'accept', reason: null, createdAt: ago(REPEATED_RESPONSE_WINDOW_MS) }, { response: 'accept', reason: null }, false],
+    ['a different action (a change of mind)', { response: 'accept', reason: null, createdAt: ago(1000) }, { response: 'decline', reason: null }, false],
+    ['the same action with another reason', { response: 'decline', reason: 'Ill', createdAt: ago(1000) }, { response: 'decline', reason: 'Away' }, false],
+    ['the same action, a reason where there was none', { response: 'decline', reason: null, createdAt: ago(1000) }, { response: 'decline', reason: 'Away' }, false],
+  ] as const)('%s → %s', (_what, latest, candidate, repeated) => {
+    expect(isRepeatedResponse(latest, candidate, now)).toBe(repeated);
+  });
+});
