@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import { ChatterLog } from './chatter/chatter-log';
 import { CustomersController } from './customers/customers.controller';
+import { ApplyCustomerResponseHandler } from './events/customer-response/apply-customer-response.handler';
+import { CustomerResponseController } from './events/customer-response/customer-response.controller';
 import { CreateEventHandler } from './events/create-event/create-event.handler';
 import { EventLoader } from './events/event-loader';
 import { EventsController } from './events/events.controller';
@@ -51,6 +53,7 @@ export class SchedulingModule {
         NotificationOutcomeController,
         SenderSettingsController,
         OptOutChangedController,
+        CustomerResponseController,
       ],
       providers: [
         ChatterLog,
@@ -66,6 +69,7 @@ export class SchedulingModule {
         UpdateEventHandler,
         SendNotificationHandler,
         PreviewNotificationHandler,
+        ApplyCustomerResponseHandler,
       ],
     };
   }

@@ -6,7 +6,9 @@ import type {
   DeliveryStatus,
   NotificationState,
   NotificationType,
+  ResponseType,
 } from '@appointments/domain';
+import type { ResponseChannel } from './customer-response';
 import type { EventSchedule } from './event.dto';
 import type { Sender } from './settings.dto';
 import type { NotificationConfig } from './template.dto';
@@ -83,6 +85,25 @@ export interface NotificationRequestedPayload {
   config: NotificationConfig;
   /** From system settings; the address was checked against the verified domains when the send was accepted. */
   sender: Sender;
+  /**
+   * Only for `type: 'internal'` (a follower email about a customer response). The recipient is
+   * then the follower (`recipient.name`/`email`; `recipient.customerId` stays the event's
+   * customer), and notification-dispatch renders the internal template from this, never the
+   * config's customer-facing texts. No landing link, no `.ics`.
+   */
+  internal?: InternalResponseNotice;
+}
+
+/** What a follower is told about a customer's response (`NotificationRequestedPayload.internal`). */
+export interface InternalResponseNotice {
+  responseId: string;
+  response: ResponseType;
+  reason: string | null;
+  customerName: string;
+  channel: ResponseChannel;
+  respondedAt: string;
+  /** The template's name ("Site visit"): how staff call the meeting. */
+  meetingName: string;
 }
 
 /** Which notification an outcome is about, and to whom it went. */

@@ -101,6 +101,8 @@ export interface EventView extends EventSchedule {
   changedFields: ChangedField[];
   declineReason: string | null;
   rescheduleReason: string | null;
+  /** iCalendar SEQUENCE of the customer's calendar entry: raised by every update or cancellation sent. */
+  calendarSequence: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -14,3 +14,5 @@ export { buildCalendarInvite } from './calendar-invite';
 export type { CalendarAttachment, CalendarInviteInput, CalendarMethod } from './calendar-invite';
 export { googleCalendarUrl, outlookCalendarUrl, googleMapsUrl } from './calendar-links';
 export type { CalendarLinkEvent } from './calendar-links';
+export { renderResponseNotice, renderResponseNoticeSms } from './internal-notifications';
+export type { ResponseNotice } from './internal-notifications';

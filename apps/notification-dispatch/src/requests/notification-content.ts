@@ -7,6 +7,10 @@ import {
   DEFAULT_REPLY_CODES,
   NotificationContext,
   renderEmail,
+  renderResponseNotice,
+  renderResponseNoticeSms,
+  renderSms,
+  TemplateRenderError,
 } from '@appointments/notification-content';
 import type { Channel } from '@appointments/domain';
 import type { DeliveryContent, MessageContent, NotificationEntity } from '../persistence/notification.entity';
@@ -47,6 +51,8 @@ export function notificationContext(request: NotificationRequestedPayload, landi
  * Throws `TemplateRenderError` when the content cannot be rendered.
  */
 export function composeNotification(request: NotificationRequestedPayload, channel: Channel, landingUrl: string | null): ComposedNotification {
+  if (request.type === 'internal') return composeInternal(request, channel);
+  if (request.type === 'auto_reply') return composeAutoReply(request, channel);
   const context = notificationContext(request, landingUrl);
   const { config } = request;
   if (channel === 'sms') {
@@ -84,6 +90,35 @@ export function composeNotification(request: NotificationRequestedPayload, chann
     attachments: [{ filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content, 'utf8').toString('base64') }],
     smsSegments: null,
   };
+}
+
+/**
+ * `internal`: a follower told about a customer response, from the internal template
+ * (`renderResponseNotice`), never from the config's customer-facing texts. The event's data
+ * comes from the snapshot; the recipient is the follower. No landing link, no `.ics`.
+ */
+function composeInternal(request: NotificationRequestedPayload, channel: Channel): ComposedNotification {
+  const notice = request.internal;
+  if (!notice) throw new TemplateRenderError(['internal: the request carries no response to tell the follower about']);
+  const context = { ...notificationContext(request, null), customerName: notice.customerName };
+  const content = { ...notice, followerName: request.recipient.name };
+  if (channel === 'sms') {
+    const smsBody = renderResponseNoticeSms(content, context);
+    return { from: null, subject: null, html: null, text: null, smsBody, attachments: [], smsSegments: countSmsSegments(smsBody) };
+  }
+  const email = renderResponseNotice(content, context);
+  return { from: { email: request.sender.email, name: request.sender.name }, ...email, smsBody: null, attachments: [], smsSegments: null };
+}
+
+/**
+ * `auto_reply`: the answer to a customer's SMS reply code, the config's `smsBody` (the code's
+ * auto-reply text, placed there by scheduling) rendered with the event's data: no landing
+ * link, no reply hint. SMS only.
+ */
+function composeAutoReply(request: NotificationRequestedPayload, channel: Channel): ComposedNotification {
+  if (channel !== 'sms') throw new TemplateRenderError([`auto_reply: auto-replies are sent by SMS only, not by ${channel}`]);
+  const smsBody = renderSms(request.config.smsBody ?? '', notificationContext(request, null));
+  return { from: null, subject: null, html: null, text: null, smsBody, attachments: [], smsSegments: countSmsSegments(smsBody) };
 }
 
 /** The same message with the landing token replaced, for showing rather than sending (the .ics has no token). */

@@ -7,6 +7,9 @@ export const CHATTER_KINDS = [
   'notification_requested',
   'notification_sent',
   'notification_failed',
+  'customer_responded',
+  'response_refused',
+  'inbound_message',
 ] as const;
 export type ChatterKind = (typeof CHATTER_KINDS)[number];
 

@@ -48,6 +48,7 @@ export const eventView = (row: EventEntity, customerTitle: string): EventView =>
   changedFields: row.changedFields,
   declineReason: row.declineReason,
   rescheduleReason: row.rescheduleReason,
+  calendarSequence: row.calendarSequence,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
