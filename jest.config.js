@@ -1,10 +1,12 @@
 /**
- * Three Jest projects, run in this order by `npm test`:
+ * Four Jest projects, run in this order by `npm test`:
  *  - unit:        *.spec.ts beside the code; no I/O.
  *  - integration: test/integration/**, against the real PostgreSQL, RabbitMQ and Redis
  *                 (each run in its own database and AMQP/Redis prefix).
  *  - e2e:         test/e2e/**, starts the five services as real processes (from dist/) and
  *                 drives them over HTTP and AMQP.
+ *  - browser:     test/browser/**, the same platform driven through Debian's Chromium
+ *                 (/usr/bin/chromium, or CHROMIUM_PATH) with playwright-core: the customer pages.
  */
 const { pathsToModuleNameMapper } = require('./tools/jest/paths');
 
@@ -35,6 +37,12 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
     },
   ],
 };

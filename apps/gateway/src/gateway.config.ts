@@ -1,5 +1,5 @@
 import { ServiceConfig } from '@appointments/config';
-import { IsEmail, IsInt, IsNotIn, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsInt, IsNotIn, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
 export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-password';
@@ -25,4 +25,14 @@ export class GatewayConfig extends ServiceConfig {
   @IsNotIn([DEVELOPMENT_ADMIN_PASSWORD], { message: 'ADMIN_PASSWORD must be set to a password of your own in production' })
   ADMIN_PASSWORD = DEVELOPMENT_ADMIN_PASSWORD;
   @IsString() @MaxLength(100) ADMIN_NAME = 'Admin';
+
+  /**
+   * HMAC-SHA256 key of the landing pages' form tokens (CSRF). When not set, a key derived
+   * from JWT_SECRET is used; set it (16+ characters, the same on every gateway replica) to
+   * rotate it on its own.
+   */
+  @IsOptional() @IsString() @MinLength(16) LANDING_CSRF_SECRET: string | undefined = undefined;
+
+  /** How long a landing page's forms stay valid after the page was shown. */
+  @IsInt() @Min(300) @Max(7 * 24 * 3600) LANDING_FORM_TTL_SECONDS = 24 * 3600;
 }

@@ -14,6 +14,8 @@ import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { HomeController } from './home/home.controller';
+import { LandingController } from './landing/landing.controller';
+import { LandingFormToken } from './landing/landing-form-token';
 import { InitialGateway1763700000200 } from './persistence/migrations/1763700000200-initial-gateway';
 import { StaffUserEntity } from './persistence/staff-user.entity';
 import {
@@ -26,7 +28,7 @@ import {
   TemplatesApiController,
 } from './staff-api/staff-api.controllers';
 
-/** Staff API, authentication, (later) landing pages and ops dashboards; no domain data of its own. */
+/** Staff API, authentication, the customer landing pages (`/m/*`), (later) ops dashboards; no domain data of its own. */
 @Module({})
 export class GatewayModule {
   static register(config: GatewayConfig): DynamicModule {
@@ -59,8 +61,13 @@ export class GatewayModule {
         DevOutboxApiController,
         SenderSettingsApiController,
         StopListApiController,
+        LandingController,
       ],
-      providers: [AuthService, { provide: APP_GUARD, useClass: StaffAuthGuard }],
+      providers: [
+        AuthService,
+        { provide: APP_GUARD, useClass: StaffAuthGuard },
+        { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET), config.LANDING_FORM_TTL_SECONDS) },
+      ],
     };
   }
 }
