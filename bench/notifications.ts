@@ -60,7 +60,7 @@ const KNOBS = {
   /** Confirmations per request: 1 uses `POST /api/events/:id/notifications`, more `POST /api/notifications/batch`. */
   batch: intFromEnv('BENCH_BATCH', 50, 1, 500),
   /** Notifications per second offered (paced, open loop); 0 sends each request as soon as a slot is free (saturation). */
-  rate: intFromEnv('BENCH_RATE', 1000, 0, 100_000),
+  rate: intFromEnv('BENCH_RATE', 1200, 0, 100_000),
   setupConcurrency: intFromEnv('BENCH_SETUP_CONCURRENCY', 32, 1, 256),
   warmup: intFromEnv('BENCH_WARMUP', 20, 0, 1000),
   /** Whole run, setup included; cleanup gets up to ~45 s more. */
