@@ -111,7 +111,8 @@ export function notificationRequest(input: {
   };
 }
 
-function eventSnapshot(event: EventEntity, template: TemplateEntity): NotificationRequestedPayload['event'] {
+/** The event as a notification renders it. */
+export function eventSnapshot(event: EventEntity, template: TemplateEntity): NotificationRequestedPayload['event'] {
   return {
     id: event.id,
     title: event.title,

@@ -4,7 +4,6 @@ import {
   DOMAIN_EVENT,
   NotificationConfig,
   NotificationRequestedPayload,
-  PersonRef,
   Sender,
 } from '@appointments/contracts';
 import { isSenderVerified, NotFound, selectChannels } from '@appointments/domain';
@@ -14,13 +13,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
-import { EventEntity } from '../../persistence/event.entity';
-import { TemplateEntity } from '../../persistence/template.entity';
 import { SchedulingConfig } from '../../scheduling.config';
 import { SenderSettings } from '../../settings/sender-settings';
 import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { titleOf } from '../event-title';
+import { eventSnapshot } from '../notification-plan';
 import { decideResponseEffect, followersToNotify, refusedChatterBody, responseChatterBody } from './response-effect';
 
 /** Where a handler writes: the consumer's transaction, and its outbox. */
@@ -227,27 +225,11 @@ export class ApplyCustomerResponseHandler {
       type,
       configKey: config.key,
       requestedBy: null,
-      event: snapshot(event, template),
+      event: eventSnapshot(event, template),
       config,
       sender,
     };
   }
-}
-
-function snapshot(event: EventEntity, template: TemplateEntity): NotificationRequestedPayload['event'] {
-  return {
-    id: event.id,
-    title: event.title,
-    customerTitle: template.customerTitle,
-    start: event.start.toISOString(),
-    end: event.end.toISOString(),
-    timeZone: event.timeZone,
-    location: event.location,
-    videoUrl: event.videoUrl,
-    description: event.description,
-    organizer: event.organizer as PersonRef,
-    calendarSequence: event.calendarSequence,
-  };
 }
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
