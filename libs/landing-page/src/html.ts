@@ -1,21 +1,6 @@
-/**
- * Escapes text for HTML element content and for quoted attribute values: `&`, `<`, `>`, `"`,
- * `'`, `` ` `` and `=` (the same set as Handlebars' `escapeExpression`, which
- * notification-content uses for emails but does not export).
- */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`=]/g, (char) => ENTITIES[char] ?? char);
-}
+import { escapeHtml, readHttpUrl } from '@appointments/notification-content';
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#x27;',
-  '`': '&#x60;',
-  '=': '&#x3D;',
-};
+export { escapeHtml };
 
 /**
  * The value as an absolute `http:` or `https:` URL (normalised), or null for anything else:
@@ -23,13 +8,7 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * from staff- or customer-entered text (a video link, a location that is a URL).
  */
 export function httpUrl(value: string | null | undefined): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
+  return readHttpUrl(value)?.href ?? null;
 }
 
 /** A `tel:` link for a phone number written by people (`+1 (555) 010-9999` → `tel:+15550109999`), or null without digits. */

@@ -7,7 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
 import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
-import { DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
+import { ConsumerTransaction, DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
 import { MessagingNames } from './naming';
 import { assertDomainEventsExchange } from './topology';
@@ -292,6 +292,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private async applyRun(manager: EntityManager, handler: MessageHandler, run: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<boolean> {
     const { schema, service, outbox } = this.options;
     const own: (() => Promise<void>)[] = [];
+    const transaction: ConsumerTransaction = { manager, outbox: outbox ?? null, afterCommit: own };
     const single = run.length === 1 ? run[0] : null;
     await manager.query('SAVEPOINT domain_event');
     try {
@@ -310,17 +311,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         }
         if (applied.length === 0) return;
         if (handler.extras?.batch) {
-          const context = new DomainEventBatchContext([
-            applied.map((item) => item.envelope),
-            applied.map((item) => correlationOf(item.message)),
-            manager,
-            outbox ?? null,
-            own,
-          ]);
+          const context = new DomainEventBatchContext([applied.map((item) => item.envelope), applied.map((item) => correlationOf(item.message)), transaction]);
           await this.invoke(handler, applied.map((item) => item.envelope.payload), context);
         } else {
           const item = applied[0];
-          await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, manager, item.message, outbox ?? null, own]));
+          await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, item.message, transaction]));
         }
       };
       await (single ? runWithCorrelation(correlationOf(single.message), work) : work());

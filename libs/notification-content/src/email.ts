@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import { escapeHtml } from './html-escape';
 import { compile } from 'html-to-text';
 import { readHttpUrl } from './http-url';
 import { DEFAULT_LOCALE, NotificationContext, placeholderValues, TemplatePlaceholder } from './placeholders';
@@ -60,9 +60,6 @@ export const DEFAULT_CALENDAR_BLOCK_LABELS: Readonly<Record<CalendarBlockRow, st
   duration: 'Duration',
   location: 'Location',
 };
-
-/** Handlebars' escaping (& < > " ' ` =): also safe inside an attribute a template left unquoted. */
-const escapeHtml = (value: string): string => Handlebars.escapeExpression(value);
 
 /** For a URL we place in a quoted attribute ourselves: keeps `=` readable for link trackers. */
 const escapeAttribute = (value: string): string =>

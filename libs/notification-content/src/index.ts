@@ -16,3 +16,5 @@ export { googleCalendarUrl, outlookCalendarUrl, googleMapsUrl } from './calendar
 export type { CalendarLinkEvent } from './calendar-links';
 export { renderResponseNotice, renderResponseNoticeSms } from './internal-notifications';
 export type { ResponseNotice } from './internal-notifications';
+export { escapeHtml } from './html-escape';
+export { readHttpUrl } from './http-url';

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { readHttpUrl } from './http-url';
 import { DEFAULT_LOCALE, NotificationContext, placeholderValues } from './placeholders';
 import type { EmailContent } from './email';
+import { escapeHtml } from './html-escape';
 
 /**
  * Internal notifications: what followers of an event (the organizer, ...) are told when the
@@ -103,13 +104,6 @@ ${eventUrl ? `<p><a href="${escapeHtml(eventUrl)}">Open the event</a></p>\n` : '
 export function renderResponseNoticeSms(notice: ResponseNotice, ctx: NotificationContext): string {
   return renderResponseNotice(notice, ctx).subject;
 }
-
-/** Every character that could open markup or leave an attribute (as Handlebars escapes). */
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`=]/g, (char) => HTML_ENTITIES[char]);
-}
-
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
 
 /** A subject is one header line: no CR/LF or other control characters. */
 function plainLine(value: string): string {

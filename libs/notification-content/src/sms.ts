@@ -1,16 +1,14 @@
+import { DEFAULT_REPLY_CODES, ResponseType, SmsReplyCode } from '@appointments/domain';
 import { readHttpUrl } from './http-url';
 import { NotificationContext, placeholderValues } from './placeholders';
 import { parseTemplate, renderParts, TemplatePart } from './template';
 import { collectProblems, TemplateRenderError } from './template-render-error';
 
 /** What a customer can answer by SMS (the domain's response types). */
-export type ReplyAction = 'accept' | 'decline' | 'reschedule';
+export type ReplyAction = ResponseType;
 
-/** A reply code: the customer texts `code` to give `action`. */
-export interface ReplyCode {
-  code: string;
-  action: ReplyAction;
-}
+/** A reply code: the customer texts `code` to give `action` (the domain's code table entry). */
+export type ReplyCode = Pick<SmsReplyCode, 'code' | 'action'>;
 
 export interface ComposeSmsOptions {
   /** The recipient's landing page; when given it is also the value of `{{landingUrl}}`. */
@@ -19,12 +17,8 @@ export interface ComposeSmsOptions {
   replyCodes?: readonly ReplyCode[] | null;
 }
 
-/** 1 accept, 2 reschedule, 3 decline. */
-export const DEFAULT_REPLY_CODES: readonly ReplyCode[] = Object.freeze([
-  Object.freeze({ code: '1', action: 'accept' as const }),
-  Object.freeze({ code: '2', action: 'reschedule' as const }),
-  Object.freeze({ code: '3', action: 'decline' as const }),
-]);
+/** 1 accept, 2 reschedule, 3 decline: the domain's default table. */
+export { DEFAULT_REPLY_CODES };
 
 /** Twilio's maximum body. Counted in UTF-16 code units, never fewer than characters. */
 export const MAX_SMS_LENGTH = 1600;

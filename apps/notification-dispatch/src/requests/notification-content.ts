@@ -4,7 +4,6 @@ import {
   buildCalendarInvite,
   countSmsSegments,
   composeSms,
-  DEFAULT_REPLY_CODES,
   NotificationContext,
   renderEmail,
   renderResponseNotice,
@@ -12,7 +11,7 @@ import {
   renderSms,
   TemplateRenderError,
 } from '@appointments/notification-content';
-import type { Channel } from '@appointments/domain';
+import { replyCodeTable, type Channel } from '@appointments/domain';
 import type { DeliveryContent, MessageContent, NotificationEntity } from '../persistence/notification.entity';
 
 /** One channel's message, exactly as the provider gets it. */
@@ -56,7 +55,7 @@ export function composeNotification(request: NotificationRequestedPayload, chann
   const context = notificationContext(request, landingUrl);
   const { config } = request;
   if (channel === 'sms') {
-    const replyCodes = config.replyCodes?.enabled ? (config.replyCodes.codes?.length ? config.replyCodes.codes : DEFAULT_REPLY_CODES) : null;
+    const replyCodes = replyCodeTable(config.replyCodes);
     const smsBody = composeSms(config.smsBody ?? '', context, { landingUrl, replyCodes });
     return { from: null, subject: null, html: null, text: null, smsBody, attachments: [], smsSegments: countSmsSegments(smsBody) };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput, NotFound } from '@appointments/domain';
+import { isUUID } from 'class-validator';
 import { EntityManager, In } from 'typeorm';
 import { CustomerEntity } from '../persistence/customer.entity';
 import { EventEntity } from '../persistence/event.entity';
@@ -21,11 +22,14 @@ export class EventLoader {
   }
 
   /**
-   * Loads events (those that exist) with their templates and customers in three queries.
+   * Loads events (those that exist; ids that are not UUIDs are simply not found) with their templates and customers in three queries.
    * `forUpdate` locks the event rows in id order, so two batches never deadlock each other.
    */
   async loadMany(manager: EntityManager, ids: string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, LoadedEvent>> {
-    const query = manager.createQueryBuilder(EventEntity, 'event').where('event.id IN (:...ids)', { ids: [...new Set(ids)] }).orderBy('event.id');
+    // An id that is not a UUID names no event (and would make PostgreSQL refuse the whole query).
+    const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
+    if (wanted.length === 0) return new Map();
+    const query = manager.createQueryBuilder(EventEntity, 'event').where('event.id IN (:...ids)', { ids: wanted }).orderBy('event.id');
     const events = await (options.forUpdate ? query.setLock('pessimistic_write') : query).getMany();
     if (events.length === 0) return new Map();
     const [templates, customers] = await Promise.all([

@@ -26,6 +26,11 @@ export class SenderSettings {
       : { name: this.config.MAIL_FROM_NAME, email: this.config.MAIL_FROM_EMAIL, imageUrl: this.config.MAIL_FROM_IMAGE_URL ?? null };
   }
 
+  /** Whether the sender's address is on a verified sending domain. */
+  isVerified(sender: Sender): boolean {
+    return isSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS);
+  }
+
   /** Before an email goes out: throws `SenderNotVerified` (422) when the sender's domain is not verified. */
   assertVerified(sender: Sender): void {
     assertSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS);

@@ -1,9 +1,8 @@
 import type { CreateTemplateDto } from '@appointments/contracts';
-import { BOOKING_STATUSES, findUnknownTitlePlaceholders, TITLE_PLACEHOLDERS } from '@appointments/domain';
+import { BOOKING_STATUSES, findUnknownTitlePlaceholders, isSmsKeyword, TITLE_PLACEHOLDERS } from '@appointments/domain';
 import { checkTemplateSyntax } from '@appointments/notification-content';
 
 /** Carrier and provider keywords (protocols.md): a customer sending one opts out, in, or asks for help. */
-const SMS_KEYWORDS = new Set(['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout', 'start', 'yes', 'unstop', 'help', 'info']);
 
 /**
  * Rules a template must keep beyond the shape of its fields; each problem names the field.
@@ -41,7 +40,7 @@ export function findTemplateProblems(template: CreateTemplateDto): string[] {
     codes.forEach((code, codeIndex) => {
       const normalised = code.code.toLowerCase();
       if (seen.has(normalised)) problems.push(`${at}.replyCodes.codes[${codeIndex}].code: "${code.code}" is used twice`);
-      if (SMS_KEYWORDS.has(normalised)) {
+      if (isSmsKeyword(code.code)) {
         problems.push(`${at}.replyCodes.codes[${codeIndex}].code: "${code.code}" is a carrier keyword (opt-out, opt-in or help) and cannot be a reply code`);
       }
       seen.add(normalised);

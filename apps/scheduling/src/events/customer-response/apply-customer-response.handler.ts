@@ -6,14 +6,13 @@ import {
   NotificationRequestedPayload,
   Sender,
 } from '@appointments/contracts';
-import { isSenderVerified, NotFound, selectChannels } from '@appointments/domain';
+import { selectChannels } from '@appointments/domain';
 import type { NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
-import { SchedulingConfig } from '../../scheduling.config';
 import { SenderSettings } from '../../settings/sender-settings';
 import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventLoader, LoadedEvent } from '../event-loader';
@@ -52,13 +51,11 @@ export class ApplyCustomerResponseHandler {
     private readonly chatter: ChatterLog,
     private readonly stopList: StopListCopy,
     private readonly senderSettings: SenderSettings,
-    private readonly config: SchedulingConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(response: CustomerRespondedPayload, unit: ResponseUnitOfWork): Promise<ResponseOutcome> {
     const { manager } = unit;
-    if (!isUuid(response.eventId)) throw new NotFound('event', response.eventId);
     const loaded = await this.loader.load(manager, response.eventId, { forUpdate: true });
     const { event, customer, template } = loaded;
     const sourceId = `response:${response.responseId}`;
@@ -96,6 +93,8 @@ export class ApplyCustomerResponseHandler {
     }
 
     const followUps: NewDomainEvent[] = [];
+    let sender: Promise<Sender> | null = null;
+    const currentSender = () => (sender ??= this.senderSettings.current(manager)); // read once, and only when a message goes out
     if (effect.kind === 'applied') {
       const previous = { bookingStatus: event.bookingStatus, attendeeStatus: event.attendeeStatus };
       event.bookingStatus = effect.next.bookingStatus;
@@ -129,13 +128,13 @@ export class ApplyCustomerResponseHandler {
         });
       }
       await this.chatter.addMany(manager, entries);
-      followUps.push(...(await this.followerEmails(manager, loaded, response, reason)));
+      followUps.push(...(await this.followerEmails(manager, loaded, response, reason, currentSender)));
       this.logger.info({ ...log, from: previous, to: effect.next, followerEmails: followUps.length }, 'customer response applied');
     } else {
       this.logger.info(log, 'customer response changes nothing (same answer as now); no chatter, no follower emails');
     }
 
-    const autoReply = await this.autoReply(manager, loaded, response);
+    const autoReply = await this.autoReply(manager, loaded, response, currentSender);
     if (autoReply) followUps.push(autoReply);
     if (followUps.length > 0) await unit.publish(followUps);
     return effect.kind;
@@ -147,12 +146,18 @@ export class ApplyCustomerResponseHandler {
   }
 
   /** One internal email per follower the template asks to notify about this kind of answer. */
-  private async followerEmails(manager: EntityManager, loaded: LoadedEvent, response: CustomerRespondedPayload, reason: string | null): Promise<NewDomainEvent[]> {
+  private async followerEmails(
+    manager: EntityManager,
+    loaded: LoadedEvent,
+    response: CustomerRespondedPayload,
+    reason: string | null,
+    currentSender: () => Promise<Sender>,
+  ): Promise<NewDomainEvent[]> {
     const { event, template, customer } = loaded;
     const followers = followersToNotify(template.followers, response.response, { organizer: event.organizer });
     if (followers.length === 0) return [];
-    const sender = await this.senderSettings.current(manager);
-    if (!isSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS)) {
+    const sender = await currentSender();
+    if (!this.senderSettings.isVerified(sender)) {
       // Never a reason to lose the customer's answer: the answer is applied, the emails are not sent.
       this.logger.warn({ eventId: event.id, sender: sender.email }, 'follower emails not sent: the sender is not on a verified domain');
       return [];
@@ -183,7 +188,12 @@ export class ApplyCustomerResponseHandler {
   }
 
   /** The auto-reply of an SMS reply code, to the number that texted; a stopped number gets a skipped row instead. */
-  private async autoReply(manager: EntityManager, loaded: LoadedEvent, response: CustomerRespondedPayload): Promise<NewDomainEvent | null> {
+  private async autoReply(
+    manager: EntityManager,
+    loaded: LoadedEvent,
+    response: CustomerRespondedPayload,
+    currentSender: () => Promise<Sender>,
+  ): Promise<NewDomainEvent | null> {
     const text = response.autoReply?.trim();
     if (!text || !response.from) return null;
     const { event, customer } = loaded;
@@ -191,7 +201,7 @@ export class ApplyCustomerResponseHandler {
     const selection = selectChannels('sms', { name: customer.name, email: null, phone: response.from }, optedOut);
     if (selection.skipped.length > 0) this.logger.info({ eventId: event.id, skipped: selection.skipped }, 'auto-reply skipped');
     const payload: NotificationRequestedPayload = {
-      ...this.request(loaded, response, 'auto_reply', { channelMode: 'sms', smsBody: text }, await this.senderSettings.current(manager)),
+      ...this.request(loaded, response, 'auto_reply', { channelMode: 'sms', smsBody: text }, await currentSender()),
       notifications: selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel })),
       skipped: selection.skipped,
       recipient: { customerId: customer.id, name: customer.name, email: customer.email, phone: response.from },
@@ -231,5 +241,3 @@ export class ApplyCustomerResponseHandler {
     };
   }
 }
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

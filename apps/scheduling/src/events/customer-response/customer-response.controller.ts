@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { isUUID } from 'class-validator';
 import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload } from '@appointments/contracts';
 import { DomainEventContext } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
@@ -19,7 +20,7 @@ export class CustomerResponseController {
 
   @EventPattern(DOMAIN_EVENT.CustomerResponded)
   async onCustomerResponded(@Payload() response: CustomerRespondedPayload, @Ctx() context: DomainEventContext) {
-    await this.handler.execute(response, { manager: context.manager, publish: (events) => context.publish(events) });
+    await this.handler.execute(response, context);
   }
 
   /**
@@ -30,7 +31,7 @@ export class CustomerResponseController {
   @EventPattern(DOMAIN_EVENT.InboundMessageReceived)
   async onInboundMessage(@Payload() message: InboundMessageReceivedPayload, @Ctx() context: DomainEventContext) {
     const eventId = message.eventId;
-    if (!eventId || !isUuid(eventId)) {
+    if (!eventId || !isUUID(eventId)) {
       this.logger.info({ messageId: message.messageId, kind: message.kind }, 'inbound SMS for no event; nothing for the chatter');
       return;
     }
@@ -39,7 +40,7 @@ export class CustomerResponseController {
       this.logger.warn({ messageId: message.messageId, eventId }, 'inbound SMS for an event that does not exist; dropped');
       return;
     }
-    const customer: { id: string; name: string }[] = message.customerId && isUuid(message.customerId)
+    const customer: { id: string; name: string }[] = message.customerId && isUUID(message.customerId)
       ? await context.manager.query('SELECT id, name FROM scheduling.customers WHERE id = $1', [message.customerId])
       : [];
     await this.chatter.add(context.manager, {
@@ -62,5 +63,3 @@ export class CustomerResponseController {
     });
   }
 }
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

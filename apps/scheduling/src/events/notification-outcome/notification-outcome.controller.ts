@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { isUUID } from 'class-validator';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { EntityManager } from 'typeorm';
@@ -60,9 +61,7 @@ export class NotificationOutcomeController {
 
 async function existingEvents(manager: EntityManager, outcomes: { eventId: string }[]): Promise<Set<string>> {
   const rows: { id: string }[] = await manager.query('SELECT id FROM scheduling.events WHERE id = ANY($1::uuid[])', [
-    [...new Set(outcomes.map((outcome) => outcome.eventId).filter(isUuid))],
+    [...new Set(outcomes.map((outcome) => outcome.eventId).filter((id) => isUUID(id)))],
   ]);
   return new Set(rows.map((row) => row.id));
 }
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -15,7 +15,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CHANNEL_LABEL, ChatterLog, NewChatterEntry, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
 import { EventLoader, LoadedEvent } from '../event-loader';
-import { applyPlan, NotificationPlanner, notificationRequest } from '../notification-plan';
+import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
 import { STATUS_EVENT_OF } from './notification-trigger';
 
@@ -44,39 +44,43 @@ export class SendNotificationHandler {
 
   /** One send: its result, or its refusal thrown. */
   async execute(command: SendNotificationCommand): Promise<SendNotificationResult> {
-    const [outcome] = await this.executeMany({ actor: command.actor, sends: [{ eventId: command.eventId, ...command.notification }] }, { throwRefusals: true });
-    return outcome as SendNotificationResult;
+    const [outcome] = await this.executeMany({ actor: command.actor, sends: [{ eventId: command.eventId, ...command.notification }] });
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.result;
   }
 
   /** A batch: one outcome per send, in order. */
   async executeBatch(command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
-    return this.executeMany(command, { throwRefusals: false }) as Promise<BatchSendOutcome[]>;
+    const outcomes = await this.executeMany(command);
+    return outcomes.map((outcome) =>
+      'refusal' in outcome ? { eventId: outcome.eventId, ok: false, error: toErrorShape(outcome.refusal) } : { eventId: outcome.eventId, ok: true, ...outcome.result },
+    );
   }
 
-  private executeMany(command: SendNotificationsCommand, options: { throwRefusals: boolean }): Promise<(SendNotificationResult | BatchSendOutcome)[]> {
+  /**
+   * Decides every send in order and writes their effects. A refusal (a domain error) is kept
+   * for its send; any other error fails the whole transaction, which can then be retried.
+   */
+  private executeMany(command: SendNotificationsCommand): Promise<SendOutcome[]> {
     return this.dataSource.transaction(async (manager) => {
       const loaded = await this.loader.loadMany(manager, command.sends.map((send) => send.eventId), { forUpdate: true });
       const facts = await this.planner.facts(manager, [...loaded.values()]);
       const effects: Effects = { chatter: [], events: [], changed: new Set() };
-      const outcomes: (SendNotificationResult | BatchSendOutcome)[] = [];
+      const outcomes: SendOutcome[] = [];
       for (const send of command.sends) {
         try {
           const item = loaded.get(send.eventId);
           if (!item) throw new NotFound('event', send.eventId);
-          const result = this.decide(command.actor, send, item, facts, effects);
-          outcomes.push(options.throwRefusals ? result : { eventId: send.eventId, ok: true, ...result });
+          outcomes.push({ eventId: send.eventId, result: this.decide(command.actor, send, item, facts, effects) });
         } catch (error) {
-          if (options.throwRefusals) throw error;
-          const shape = toErrorShape(error);
-          if (shape.code === 'internal') throw error; // not a refusal: the whole batch fails and can be retried
-          outcomes.push({ eventId: send.eventId, ok: false, error: shape });
+          if (toErrorShape(error).code === 'internal') throw error;
+          outcomes.push({ eventId: send.eventId, refusal: error });
         }
       }
       await this.write(manager, loaded, effects);
       // Each result shows its event as that send left it, stamped with the time of the write.
       for (const outcome of outcomes) {
-        const result = 'ok' in outcome ? (outcome.ok ? outcome : null) : outcome;
-        if (result) result.event.updatedAt = loaded.get(result.event.id)!.event.updatedAt.toISOString();
+        if ('result' in outcome) outcome.result.event.updatedAt = loaded.get(outcome.eventId)!.event.updatedAt.toISOString();
       }
       return outcomes;
     });
@@ -87,7 +91,7 @@ export class SendNotificationHandler {
     actor: SendNotificationsCommand['actor'],
     send: SendCommand,
     loaded: LoadedEvent,
-    facts: Awaited<ReturnType<NotificationPlanner['facts']>>,
+    facts: PlanningFacts,
     effects: Effects,
   ): SendNotificationResult {
     const { type, configKey, confirmationToken } = send;
@@ -190,6 +194,8 @@ export class SendNotificationHandler {
     await this.outbox.add(manager, effects.events);
   }
 }
+
+type SendOutcome = { eventId: string; result: SendNotificationResult } | { eventId: string; refusal: unknown };
 
 interface Effects {
   chatter: NewChatterEntry[];
