@@ -34,7 +34,7 @@ const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 /** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
 const DELIVERY_LIMIT = 10;
 /** Batches of domain events handled at once (each its own transaction). */
-const MAX_CONCURRENT_BATCHES = 2;
+export const MAX_CONCURRENT_BATCHES = 2;
 
 interface PendingMessage {
   channel: Channel;

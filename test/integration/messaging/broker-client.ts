@@ -27,6 +27,13 @@ export class BrokerClient {
     await this.channel.waitForConfirms();
   }
 
+  /** Publishes the messages back to back and waits for the broker to confirm them all. */
+  async publishAll(messages: { exchange: string; routingKey: string; content: string; options?: amqp.Options.Publish }[]) {
+    for (const { exchange, routingKey, content, options } of messages)
+      this.channel.publish(exchange, routingKey, Buffer.from(content), { persistent: true, ...options });
+    await this.channel.waitForConfirms();
+  }
+
   /** Takes every message currently in `queue` (acknowledging them). */
   async take(queue: string): Promise<amqp.GetMessage[]> {
     const taken: amqp.GetMessage[] = [];

@@ -4,6 +4,7 @@ import { eventually } from '@appointments/testing';
 import type { GetMessage } from 'amqplib';
 import { BrokerClient } from './broker-client';
 import { PROBE_RETRY_DELAYS_MS, ProbeHappened, ProbeService } from './probe-app';
+import { MAX_CONCURRENT_BATCHES } from '@appointments/messaging';
 
 jest.setTimeout(60_000);
 
@@ -104,16 +105,25 @@ describe('failed messages: retries and the dead-letter queue', () => {
   });
 
   it('gives a batch handler the messages that arrived together; one poison message is retried alone and dead-lettered, the rest commit once', async () => {
-    const publishBatched = async (payload: ProbeHappened) => {
+    const batched = (payload: ProbeHappened) => {
       const envelope = stampDomainEvent({ type: 'ProbeBatched', payload }, 'test');
-      await broker.publish(probe.names.exchange, 'ProbeBatched', JSON.stringify(envelope), { messageId: envelope.id });
-      return envelope.id;
+      return { exchange: probe.names.exchange, routingKey: 'ProbeBatched', content: JSON.stringify(envelope), options: { messageId: envelope.id } };
     };
     const callsBefore = probe.handlerRuns.batches.length;
-    const ids: string[] = [];
-    for (let index = 0; index < 20; index++) ids.push(await publishBatched({ note: `batched ${index}` }));
-    const failingId = await publishBatched({ note: 'batched, refuses after writing', fail: 'after_effect' });
-    for (let index = 20; index < 40; index++) ids.push(await publishBatched({ note: `batched ${index}` }));
+    // Occupy every batch slot of the consumer, so the messages below wait in its buffer and
+    // are taken together when the slots free up (rather than one by one as they arrive).
+    for (let slot = 1; slot <= MAX_CONCURRENT_BATCHES; slot++) {
+      await publishEvent({ note: `holds slot ${slot}`, hold: true });
+      await eventually(async () => probe.handlerRuns.holding, (holding) => holding === slot, { what: `batch slot ${slot} held` });
+    }
+    const messages = Array.from({ length: 40 }, (_, index) => batched({ note: `batched ${index}` }));
+    messages.splice(20, 0, batched({ note: 'batched, refuses after writing', fail: 'after_effect' }));
+    await broker.publishAll(messages);
+    const queue = probe.names.eventQueue('probe');
+    await eventually(() => broker.messageCount(queue), (ready) => ready === 0, { what: 'every message delivered to the held consumer' });
+    probe.handlerRuns.release();
+    const ids = messages.map((message) => String(message.options.messageId));
+    const failingId = ids.splice(20, 1)[0];
 
     const message = await deadLetter(failingId);
     expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-code': 'invalid_input' });

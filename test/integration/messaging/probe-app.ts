@@ -41,6 +41,8 @@ export interface ProbeHappened {
   fail?: 'transient' | 'invalid_input' | 'after_effect';
   /** Hold the transaction open this long before committing the effect (keeps messages in flight). */
   slowMs?: number;
+  /** Hold the handler (and its batch slot) until the test calls `HandlerRuns.release()`. */
+  hold?: boolean;
 }
 
 export interface ProbeEcho {
@@ -76,6 +78,17 @@ export class HandlerRuns {
   }
   /** The message ids of each call of the batch handler, in order. */
   readonly batches: string[][] = [];
+  /** Handlers waiting in `hold` now. */
+  holding = 0;
+  private waiting: (() => void)[] = [];
+  async hold() {
+    this.holding += 1;
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.holding -= 1;
+  }
+  release() {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
   recordBatch(ids: string[]) {
     this.batches.push(ids);
     for (const id of ids) this.record(id);
@@ -92,6 +105,7 @@ export class ProbeController {
     if (payload.fail === 'transient') throw new Error('the probe store is unavailable');
     if (payload.fail === 'invalid_input') throw new InvalidInput(`the probe refuses "${payload.note}"`);
     if (payload.slowMs) await new Promise((resolve) => setTimeout(resolve, payload.slowMs));
+    if (payload.hold) await this.runs.hold();
     await context.manager.query(`INSERT INTO ${PROBE_SCHEMA}.effects (message_id, note) VALUES ($1, $2)`, [
       context.envelope.id,
       payload.note,
