@@ -8,6 +8,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
+// ---------------------------------------------------------------- knobs
+
+/** An integer knob from the environment (`BENCH_*`), or its default; anything else stops the run with a clear message. */
+export function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  return value;
+}
+
 // ---------------------------------------------------------------- deadlines
 
 /** Thrown when the run's overall deadline has passed or the run was interrupted. */
@@ -89,6 +100,15 @@ export class ApiClient {
     } catch (error) {
       return { status: 0, body: null as T, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
+  }
+
+  /** Logs in as the first admin (`ADMIN_EMAIL`/`ADMIN_PASSWORD`, as the gateway creates it) and keeps the token. */
+  async loginAsAdmin(): Promise<void> {
+    const login = await this.expect<{ accessToken: string }>(200, 'POST', '/api/auth/login', {
+      email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
+      password: process.env.ADMIN_PASSWORD ?? 'admin-password',
+    });
+    this.token = login.accessToken;
   }
 
   /** Like `call`, but throws unless the answer has the expected status. */

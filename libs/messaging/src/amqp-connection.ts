@@ -39,6 +39,11 @@ export class AmqpConnection extends EventEmitter {
     return this.connection !== null;
   }
 
+  /** Connected and every setup (exchanges, queues, consumers) has run: the service can take messages. */
+  get isReady(): boolean {
+    return this.connection !== null && this.ready;
+  }
+
   /** A new channel on the current connection (for a client's own consumers, e.g. RPC replies). */
   async createChannel(): Promise<amqp.Channel> {
     if (!this.connection) throw new BrokerUnavailable('not connected to RabbitMQ');

@@ -10,5 +10,6 @@ export * from './domain-event-context';
 export * from './amqp-server';
 export * from './rpc-errors';
 export * from './rpc-client';
+export * from './domain-event-feed';
 export * from './rpc-exception.filter';
 export * from './messaging.module';

@@ -19,6 +19,7 @@ import { assertDomainEventsExchange } from './topology';
 import { DomainEventOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { RpcClient } from './rpc-client';
+import { DomainEventFeed } from './domain-event-feed';
 
 export interface MessagingOptions {
   /** The service's name: its queues are `<service>.events` and `<service>.rpc`. */
@@ -36,6 +37,8 @@ export class BrokerHealthIndicator implements HealthIndicator {
   constructor(private readonly connection: AmqpConnection) {}
   async check(): Promise<void> {
     if (!this.connection.isConnected) throw new Error('not connected to RabbitMQ');
+    // Healthy only once its queues and consumers exist: a caller trusting /health must not get 503s.
+    if (!this.connection.isReady) throw new Error('connected to RabbitMQ, still declaring queues and consumers');
   }
 }
 
@@ -47,6 +50,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     // Explicit token: a union type is reflected as `Object` by some compilers (SWC), which
     // made Nest inject nothing here and the relay never started.
     @Optional() @Inject(OutboxRelay) private readonly relay: OutboxRelay | null,
+    private readonly feed: DomainEventFeed,
   ) {}
 
   async onApplicationBootstrap() {
@@ -60,6 +64,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       }
     });
     this.relay?.start();
+    await this.feed.start();
   }
 
   async onApplicationShutdown() {
@@ -104,6 +109,11 @@ export class MessagingModule {
           inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER],
           useFactory: (connection: AmqpConnection, names: MessagingNames, config: ServiceConfig, logger: Logger) =>
             new RpcClient(connection, names, config.RPC_TIMEOUT_MS, logger),
+        },
+        {
+          provide: DomainEventFeed,
+          inject: [AmqpConnection, MessagingNames, LOGGER],
+          useFactory: (connection: AmqpConnection, names: MessagingNames, logger: Logger) => new DomainEventFeed(connection, names, logger),
         },
         ...(withSchema
           ? [
@@ -157,7 +167,7 @@ export class MessagingModule {
         BrokerHealthIndicator,
         MessagingLifecycle,
       ],
-      exports: [AmqpConnection, MessagingNames, RpcClient, AmqpServer, BrokerHealthIndicator, OutboxRelay, ...(withSchema ? [DomainEventOutbox] : [])],
+      exports: [AmqpConnection, MessagingNames, RpcClient, DomainEventFeed, AmqpServer, BrokerHealthIndicator, OutboxRelay, ...(withSchema ? [DomainEventOutbox] : [])],
     };
   }
 }

@@ -2,10 +2,8 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseFilters } f
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
   CustomerView,
-  DISPATCH_REQUEST,
   EventView,
   INBOUND_REQUEST,
-  LandingTokenView,
   MAX_RESPONSE_REASON_LENGTH,
   RecordedResponse,
   RecordResponseCommand,
@@ -23,6 +21,7 @@ import { newNonce, redirectAfterPost, sendDownload, sendPage } from './landing-p
 import { LandingRefusal, LandingRefusalFilter } from './landing-refusal.filter';
 import { CSRF_FIELD_NAME, isPlausibleLandingToken, landingEvent, LandingQuery, landingView } from './landing-view-model';
 import { landingCalendarFile } from './landing-calendar';
+import { LandingViews } from './landing-views';
 
 type FormBody = Record<string, string | string[] | undefined> | undefined;
 
@@ -39,13 +38,14 @@ type FormBody = Record<string, string | string[] | undefined> | undefined;
 export class LandingController {
   constructor(
     private readonly rpc: RpcClient,
+    private readonly views: LandingViews,
     private readonly formTokens: LandingFormToken,
   ) {}
 
   @Get(':token')
   async page(@Param('token') token: string, @Query() query: LandingQuery, @Res() reply: FastifyReply): Promise<void> {
-    const tokenView = await this.resolve(token);
-    const event = await this.event(tokenView.eventId);
+    const tokenView = await this.views.resolve(token);
+    const event = await this.views.event(tokenView.eventId);
     const nonce = newNonce();
     const html = renderLandingPage(landingView({ token, nonce, csrfToken: this.formTokens.issue(token), tokenView, event, query }));
     sendPage(reply, 200, html, nonce);
@@ -53,9 +53,9 @@ export class LandingController {
 
   @Get(':token/calendar.ics')
   async calendar(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
-    const tokenView = await this.resolve(token);
+    const tokenView = await this.views.resolve(token);
     const [event, sender, customer] = await Promise.all([
-      this.event(tokenView.eventId),
+      this.views.event(tokenView.eventId),
       this.rpc.request<SenderSettingsView>(SERVICE.scheduling, SCHEDULING_REQUEST.getSenderSettings, {}),
       this.rpc.request<CustomerView>(SERVICE.scheduling, SCHEDULING_REQUEST.getCustomer, { id: tokenView.customerId }),
     ]);
@@ -83,8 +83,8 @@ export class LandingController {
     // Asked before recording so the customer gets the answer now: inbound-response records
     // answers and scheduling applies them asynchronously (and stays the authority: an answer
     // that loses a race with a cancellation is refused there and changes nothing).
-    const tokenView = await this.resolve(token);
-    const event = await this.event(tokenView.eventId);
+    const tokenView = await this.views.resolve(token);
+    const event = await this.views.event(tokenView.eventId, { fresh: true });
     const refusal = answerRefusal(event, response);
     if (refusal) throw new LandingRefusal(refusal, `the event is ${event.bookingStatus}; ${response} is not taken`);
 
@@ -105,15 +105,6 @@ export class LandingController {
     const command: RecordResponseCommand = { token, response, ...(reason && response !== 'accept' ? { reason } : {}) };
     await this.rpc.request<RecordedResponse>(SERVICE.inboundResponse, INBOUND_REQUEST.recordResponse, command);
     redirectAfterPost(reply, pathAfterResponse(token, response));
-  }
-
-  private resolve(token: string): Promise<LandingTokenView> {
-    if (!isPlausibleLandingToken(token)) return Promise.reject(new LandingRefusal('not_found', 'not a landing token'));
-    return this.rpc.request<LandingTokenView>(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token });
-  }
-
-  private event(id: string): Promise<EventView> {
-    return this.rpc.request<EventView>(SERVICE.scheduling, SCHEDULING_REQUEST.getEvent, { id });
   }
 }
 
