@@ -12,28 +12,22 @@
  * Run: `npm run bench` (builds, then runs `dist/bench/notifications.js`; no `@appointments/*` imports,
  * so it runs with or without the path-alias hook).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Stack, startStack, stopProcess } from '../tools/stack/src/stack';
-import { isolatedEnvironment, IsolatedEnvironment } from '../libs/testing/src/isolated-environment';
-import { cleanUp, CleanupReport } from './cleanup';
+import type { IsolatedEnvironment } from '../libs/testing/src/isolated-environment';
+import type { Stack } from '../tools/stack/src/stack';
+import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
 import {
   ApiClient,
-  BenchAborted,
-  cpuSecondsByCommand,
-  cpuSecondsOf,
   databaseCounters,
   DatabaseCounters,
   Deadline,
   distribution,
   Distribution,
-  machineCpu,
   memoryOf,
   pool,
   round1,
   sleep,
   table,
+  intFromEnv,
 } from './support';
 
 // ---------------------------------------------------------------- knobs
@@ -41,16 +35,6 @@ import {
 function channelModeFromEnv(): 'email' | 'sms' | 'both' {
   const value = process.env.BENCH_CHANNEL_MODE ?? 'both';
   if (value !== 'email' && value !== 'sms' && value !== 'both') throw new Error(`BENCH_CHANNEL_MODE must be email, sms or both, not ${value}`);
-  return value;
-}
-
-function intFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
   return value;
 }
 
@@ -72,9 +56,7 @@ const KNOBS = {
   channelMode: channelModeFromEnv(),
 };
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const CONFIG_KEY = 'confirmation';
-const CLEANUP_GRACE_MS = 45_000;
 
 // ---------------------------------------------------------------- shapes of the staff API
 
@@ -105,100 +87,18 @@ interface Confirmation {
   error?: string;
 }
 
-// ---------------------------------------------------------------- logging
-
-const runStartedAt = Date.now();
-/** Set once the stack is being stopped on purpose: a service exiting then is no failure. */
-let stopping = false;
-function say(message: string) {
-  process.stdout.write(`[bench +${((Date.now() - runStartedAt) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
-}
-
-/** The last lines of each service, shown when the run fails (service logs are otherwise discarded). */
-const recentLines = new Map<string, string[]>();
-function onServiceLine(service: string, line: string, stream: 'stdout' | 'stderr') {
-  if (KNOBS.verbose) process.stdout.write(`${service.padEnd(21)} | ${line}\n`);
-  const lines = recentLines.get(service) ?? [];
-  lines.push(`${stream === 'stderr' ? '!' : ' '} ${line}`);
-  if (lines.length > 30) lines.shift();
-  recentLines.set(service, lines);
-}
-
 // ---------------------------------------------------------------- the run
 
-async function main(): Promise<number> {
-  const deadline = new Deadline(runStartedAt + KNOBS.maxSeconds * 1000);
-  const environment = isolatedEnvironment('bench');
-  let stack: Stack | undefined;
-  let cleanup: CleanupReport | undefined;
-  let exitCode = 0;
-
-  // Ctrl-C / kill: stop the work, then clean up as on any other failure.
-  let interrupts = 0;
-  const interrupt = (signal: string) => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    say(`${signal}: stopping (once more to quit without cleaning up)`);
-    deadline.abort(signal);
-  };
-  process.on('SIGINT', () => interrupt('SIGINT'));
-  process.on('SIGTERM', () => interrupt('SIGTERM'));
-
-  // Last resort: if even the cleanup hangs, kill the services and leave.
-  const watchdog = setTimeout(() => {
-    process.stderr.write('bench: watchdog fired; killing the services and exiting\n');
-    for (const service of stack?.services ?? []) service.process.kill('SIGKILL');
-    process.exit(3);
-  }, deadline.at + CLEANUP_GRACE_MS - Date.now());
-  watchdog.unref();
-
-  try {
-    say(`events=${KNOBS.events} batch=${KNOBS.batch} rate=${KNOBS.rate || 'unpaced'}/s concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup} run id ${environment.runId}`);
-    const stackStartedAt = Date.now();
-    stack = await startStack({
-      freePorts: true,
-      env: { ...environment.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-      onLine: onServiceLine,
-      startTimeoutMs: Math.min(90_000, deadline.remainingMs),
-    });
-    const stackStartSeconds = (Date.now() - stackStartedAt) / 1000;
-    say(`stack healthy in ${stackStartSeconds.toFixed(1)} s (gateway ${stack.gatewayUrl})`);
-    for (const service of stack.services) {
-      service.process.on('exit', (code, signal) => {
-        if (!stopping) deadline.abort(`${service.spec.name} exited (code ${code}, signal ${signal})`);
-      });
-    }
-
+runBenchmark({
+  name: 'notifications',
+  maxSeconds: KNOBS.maxSeconds,
+  verbose: KNOBS.verbose,
+  banner: `events=${KNOBS.events} batch=${KNOBS.batch} rate=${KNOBS.rate || 'unpaced'}/s concurrency=${KNOBS.concurrency} warmup=${KNOBS.warmup}`,
+  measure: async ({ stack, environment, deadline, stackStartSeconds }) => {
     const result = await measure(stack, environment, deadline, stackStartSeconds);
-    exitCode = result.completed === result.measuredEvents && result.errors.total === 0 ? 0 : 1;
-  } catch (error) {
-    exitCode = 2;
-    const message = error instanceof BenchAborted ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
-    process.stderr.write(`\nbench failed: ${message}\n`);
-    for (const [service, lines] of recentLines) {
-      process.stderr.write(`\n--- last lines of ${service} ---\n${lines.join('\n')}\n`);
-    }
-  } finally {
-    stopping = true;
-    if (stack) {
-      say('stopping the stack');
-      // One by one in parallel, timed: a service that needs its whole SIGTERM grace (10 s) is worth knowing about.
-      await Promise.all(
-        stack.services.map(async (service) => {
-          const started = Date.now();
-          await stopProcess(service.process).catch((error) => process.stderr.write(`bench: stopping ${service.spec.name} failed: ${String(error)}\n`));
-          const took = Date.now() - started;
-          if (took > 2000) say(`  ${service.spec.name} took ${(took / 1000).toFixed(1)} s to stop (exit ${service.process.exitCode ?? service.process.signalCode})`);
-        }),
-      );
-    }
-    say('dropping the database, the AMQP namespace and the Redis keys');
-    cleanup = await cleanUp(environment);
-    say(`cleanup: database ${cleanup.database}; amqp ${cleanup.amqp}; redis ${cleanup.redis}`);
-    clearTimeout(watchdog);
-  }
-  return exitCode;
-}
+    return result.completed === result.measuredEvents && result.errors.total === 0;
+  },
+});
 
 // ---------------------------------------------------------------- phases
 
@@ -206,11 +106,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const api = new ApiClient(stack.gatewayUrl, deadline);
 
   // Setup: login, one customer, one template, N + warmup draft events.
-  const login = await api.expect<{ accessToken: string }>(200, 'POST', '/api/auth/login', {
-    email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
-    password: process.env.ADMIN_PASSWORD ?? 'admin-password',
-  });
-  api.token = login.accessToken;
+  await api.loginAsAdmin();
   const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
     name: 'Bench Customer',
     email: 'bench.customer@example.com',
@@ -285,7 +181,6 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   await sleep(1200, deadline.signal); // let the warm-up's database counters reach pg_stat_database
   const dbBefore = await databaseCounters(environment.databaseUrl);
   const cpuBefore = cpuSnapshot(stack);
-  const benchCpuBefore = process.cpuUsage();
   const confirmations: Confirmation[] = [];
   let progressDone = false;
   const progress = (async () => {
@@ -321,7 +216,6 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   // Wait until every accepted notification has left `pending` (or progress stalls), then read their rows.
   const settled = await waitForSent(api, deadline, sentBefore + expectedIds.size, 'measured run', true);
   const cpuAfter = cpuSnapshot(stack);
-  const benchCpu = process.cpuUsage(benchCpuBefore);
   const rows = await harvest(api, deadline, expectedIds);
   await sleep(1200, deadline.signal);
   const dbAfter = await databaseCounters(environment.databaseUrl);
@@ -369,52 +263,19 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const notSent = Object.values(statusOfMissing).reduce((sum, n) => sum + n, 0);
   const notFired = measuredIds.length - confirmations.length;
 
-  const services = stack.services.map((service) => {
-    const pid = service.process.pid;
-    const before = cpuBefore.services[service.spec.name];
-    const after = cpuAfter.services[service.spec.name];
-    return {
-      name: service.spec.name,
-      pid: pid ?? null,
-      ...(memoryOf(pid) ?? { rssMiB: null, peakRssMiB: null }),
-      cpuSecondsDuringRun: before !== null && after !== null ? round1(after - before) : null,
-      cpuMsPerConfirmation: before !== null && after !== null && completed ? round1(((after - before) * 1000) / completed) : null,
-    };
-  });
-  const infraCpu = Object.fromEntries(
-    Object.keys(cpuAfter.infrastructure).map((name) => [name, round1(cpuAfter.infrastructure[name] - (cpuBefore.infrastructure[name] ?? 0))]),
-  );
-  const runSeconds = (cpuAfter.at - cpuBefore.at) / 1000;
-  const machineBusy =
-    cpuBefore.machine && cpuAfter.machine
-      ? round1((100 * (cpuAfter.machine.busy - cpuBefore.machine.busy)) / (cpuAfter.machine.total - cpuBefore.machine.total))
-      : null;
-  // Time the hypervisor gave to other guests (counted in `busy` above): a noisy neighbour on a VM.
-  const machineSteal =
-    cpuBefore.machine && cpuAfter.machine
-      ? round1((100 * (cpuAfter.machine.steal - cpuBefore.machine.steal)) / (cpuAfter.machine.total - cpuBefore.machine.total))
-      : null;
-  const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
-  // CPU the machine spent on anything but this run's services, the infrastructure and this client:
-  // other work on a shared machine, which makes the figures of that run less reliable.
-  const oursSeconds =
-    services.reduce((sum, service) => sum + (service.cpuSecondsDuringRun ?? 0), 0) +
-    Object.values(infraCpu).reduce((sum, seconds) => sum + seconds, 0) +
-    benchCpuSeconds;
-  const machineBusySeconds = machineBusy === null ? null : (machineBusy / 100) * os.cpus().length * runSeconds;
-  const perConfirmation = (seconds: number) => (completed ? round1((seconds * 1000) / completed) : null);
+  const cpu = cpuBetween(stack, cpuBefore, cpuAfter, completed);
+  const services = cpu.services.map((service) => ({
+    name: service.name,
+    pid: service.pid,
+    ...(memoryOf(service.pid ?? undefined) ?? { rssMiB: null, peakRssMiB: null }),
+    cpuSecondsDuringRun: service.cpuSeconds,
+    cpuMsPerConfirmation: service.cpuMsPerUnit,
+  }));
 
   const result = {
     benchmark: 'notifications',
     date: new Date(runStartedAt).toISOString(),
-    machine: {
-      hostname: os.hostname(),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? null,
-      memoryGiB: round1(os.totalmem() / 1024 ** 3),
-      kernel: os.release(),
-      node: process.version,
-    },
+    machine: machineDescription(),
     knobs: {
       events: KNOBS.events,
       concurrency: KNOBS.concurrency,
@@ -459,14 +320,14 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       notFired,
     },
     cpu: {
-      intervalSeconds: round1(runSeconds),
-      machineBusyPercent: machineBusy,
-      machineStealPercent: machineSteal,
-      infrastructureCpuSeconds: infraCpu,
-      benchClientCpuSeconds: round1(benchCpuSeconds),
-      infrastructureCpuMsPerConfirmation: Object.fromEntries(Object.entries(infraCpu).map(([name, seconds]) => [name, perConfirmation(seconds)])),
-      benchClientCpuMsPerConfirmation: perConfirmation(benchCpuSeconds),
-      otherProcessesCpuSeconds: machineBusySeconds === null ? null : round1(Math.max(0, machineBusySeconds - oursSeconds)),
+      intervalSeconds: cpu.intervalSeconds,
+      machineBusyPercent: cpu.machineBusyPercent,
+      machineStealPercent: cpu.machineStealPercent,
+      infrastructureCpuSeconds: cpu.infrastructureCpuSeconds,
+      benchClientCpuSeconds: cpu.benchClientCpuSeconds,
+      infrastructureCpuMsPerConfirmation: cpu.infrastructureCpuMsPerUnit,
+      benchClientCpuMsPerConfirmation: cpu.benchClientCpuMsPerUnit,
+      otherProcessesCpuSeconds: cpu.otherProcessesCpuSeconds,
     },
     database: perConfirmationCounters(dbBefore, dbAfter, completed),
     services,
@@ -474,11 +335,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   };
 
   report(result);
-  const directory = path.join(ROOT, 'bench', 'results');
-  mkdirSync(directory, { recursive: true });
-  const file = path.join(directory, `notifications-${new Date(runStartedAt).toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  say(`results written to ${path.relative(ROOT, file)}`);
+  writeResult('notifications', result);
   return result;
 }
 
@@ -614,15 +471,6 @@ function perConfirmationCounters(before: DatabaseCounters | null, after: Databas
   };
 }
 
-function cpuSnapshot(stack: Stack) {
-  return {
-    at: Date.now(),
-    machine: machineCpu(),
-    services: Object.fromEntries(stack.services.map((service) => [service.spec.name, cpuSecondsOf(service.process.pid)])),
-    infrastructure: cpuSecondsByCommand(['postgres', 'beam.smp', 'redis-server']),
-  };
-}
-
 function errorKey(answer: { status: number }): string {
   return answer.status === 0 ? 'no answer' : answer.status === -1 ? '202 without notificationIds' : String(answer.status);
 }
@@ -755,11 +603,3 @@ function report(result: {
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
-
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(2);
-  },
-);

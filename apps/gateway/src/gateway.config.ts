@@ -35,4 +35,11 @@ export class GatewayConfig extends ServiceConfig {
 
   /** How long a landing page's forms stay valid after the page was shown. */
   @IsInt() @Min(300) @Max(7 * 24 * 3600) LANDING_FORM_TTL_SECONDS = 24 * 3600;
+  /**
+   * How long the landing pages keep a token's view and its event in memory (0: not at all).
+   * An event is dropped at once when scheduling changes it (see LandingViews).
+   */
+  @IsInt() @Min(0) @Max(3600) LANDING_CACHE_SECONDS = 300;
+  /** Most tokens (and as many events) the landing pages keep in memory; the oldest go first. */
+  @IsInt() @Min(100) @Max(10_000_000) LANDING_CACHE_ENTRIES = 50_000;
 }

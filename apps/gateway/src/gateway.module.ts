@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -16,6 +16,12 @@ import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { HomeController } from './home/home.controller';
 import { LandingController } from './landing/landing.controller';
 import { LandingFormToken } from './landing/landing-form-token';
+import { LandingViews } from './landing/landing-views';
+import { OpsAccess } from './ops/ops-access';
+import { OpsAdminGuard } from './ops/ops-admin.guard';
+import { mountOpsDashboard } from './ops/ops-dashboard';
+import { OPS_LOGIN_FORM_TOKEN, OPS_LOGIN_FORM_TTL_SECONDS, OpsLoginController } from './ops/ops-login.controller';
+import { OpsQueues } from './ops/ops-queues';
 import { InitialGateway1763700000200 } from './persistence/migrations/1763700000200-initial-gateway';
 import { StaffUserEntity } from './persistence/staff-user.entity';
 import {
@@ -28,7 +34,7 @@ import {
   TemplatesApiController,
 } from './staff-api/staff-api.controllers';
 
-/** Staff API, authentication, the customer landing pages (`/m/*`), (later) ops dashboards; no domain data of its own. */
+/** Staff API, authentication, the customer landing pages (`/m/*`), the ops dashboards (`/ops/*`); no domain data of its own. */
 @Module({})
 export class GatewayModule {
   static register(config: GatewayConfig): DynamicModule {
@@ -62,18 +68,29 @@ export class GatewayModule {
         SenderSettingsApiController,
         StopListApiController,
         LandingController,
+        OpsLoginController,
       ],
       providers: [
         AuthService,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
+        LandingViews,
         { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET), config.LANDING_FORM_TTL_SECONDS) },
+        OpsAccess,
+        OpsAdminGuard,
+        OpsQueues,
+        // The landing pages' form token with a key of its own (derived from theirs), so a token of one kind never verifies as the other.
+        { provide: OPS_LOGIN_FORM_TOKEN, useValue: new LandingFormToken(opsLoginFormKey(config), OPS_LOGIN_FORM_TTL_SECONDS) },
       ],
     };
   }
 }
 
-/** HTTP extras of the gateway: validation (400 naming the field), one error style, OpenAPI at /api/docs. */
-export function configureGateway(app: NestFastifyApplication, logger: Logger) {
+function opsLoginFormKey(config: GatewayConfig): Buffer {
+  return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET)).update('appointments ops-login form key v1').digest();
+}
+
+/** HTTP extras of the gateway: validation (400 naming the field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues. */
+export async function configureGateway(app: NestFastifyApplication, logger: Logger) {
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } }),
   );
@@ -88,4 +105,5 @@ export function configureGateway(app: NestFastifyApplication, logger: Logger) {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await mountOpsDashboard(app);
 }

@@ -9,5 +9,5 @@ void hostService({
   module: ReminderSchedulerModule.register(config),
   config,
   port: config.REMINDER_PORT,
-  messaging: false,
+  messaging: true,
 });

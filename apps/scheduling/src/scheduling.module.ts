@@ -12,6 +12,7 @@ import { EventsController } from './events/events.controller';
 import { NotificationOutcomeController } from './events/notification-outcome/notification-outcome.controller';
 import { NotificationPlanner } from './events/notification-plan';
 import { PreviewNotificationHandler } from './events/preview-notification/preview-notification.handler';
+import { ReminderDueController } from './events/reminder-due/reminder-due.controller';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
 import { UpdateEventHandler } from './events/update-event/update-event.handler';
@@ -54,6 +55,7 @@ export class SchedulingModule {
         SenderSettingsController,
         OptOutChangedController,
         CustomerResponseController,
+        ReminderDueController,
       ],
       providers: [
         ChatterLog,

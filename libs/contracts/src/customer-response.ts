@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { RESPONSE_TYPES, ResponseType } from '@appointments/domain';
+import type { AttendeeStatus, BookingStatus } from '@appointments/domain';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { NotificationConfig } from './template.dto';
 
@@ -50,6 +51,22 @@ export interface RecordedResponse {
   response: ResponseType;
   /** True when the same answer (same token, response and reason) was given moments ago: nothing new was recorded. */
   duplicate: boolean;
+}
+
+/**
+ * `ResponseApplied` (published by scheduling): a customer's response changed the event, as
+ * one unit with its status, title and chatter. Caches of the event (the gateway's landing
+ * pages) drop it; a refused or repeated answer publishes nothing.
+ */
+export interface ResponseAppliedPayload {
+  responseId: string;
+  eventId: string;
+  response: ResponseType;
+  channel: ResponseChannel;
+  bookingStatus: BookingStatus;
+  previousBookingStatus: BookingStatus;
+  attendeeStatus: AttendeeStatus;
+  title: string;
 }
 
 /** `CustomerResponded` (published by inbound-response). `responseId` is unique per response and is the idempotency key downstream. */

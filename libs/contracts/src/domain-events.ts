@@ -10,6 +10,7 @@ import type {
 } from '@appointments/domain';
 import type { ResponseChannel } from './customer-response';
 import type { EventSchedule } from './event.dto';
+import type { ReminderTriggerRef } from './reminders';
 import type { Sender } from './settings.dto';
 import type { NotificationConfig } from './template.dto';
 
@@ -19,6 +20,7 @@ export const DOMAIN_EVENT = {
   RsvpRequested: 'RsvpRequested',
   ReminderSent: 'ReminderSent',
   CustomerResponded: 'CustomerResponded',
+  ResponseApplied: 'ResponseApplied',
   FieldsChanged: 'FieldsChanged',
   UpdateSent: 'UpdateSent',
   EventCancelled: 'EventCancelled',
@@ -29,6 +31,8 @@ export const DOMAIN_EVENT = {
   DeliveryStatusChanged: 'DeliveryStatusChanged',
   InboundMessageReceived: 'InboundMessageReceived',
   OptOutChanged: 'OptOutChanged',
+  ReminderDue: 'ReminderDue',
+  TimerFired: 'TimerFired',
 } as const;
 export type DomainEventName = (typeof DOMAIN_EVENT)[keyof typeof DOMAIN_EVENT];
 
@@ -53,6 +57,8 @@ export interface EventStatusChangedPayload {
   templateId: string;
   /** Raised whenever the start moves; reminders keyed on it never fire for a stale start. */
   startVersion: number;
+  /** The template's fixed reminder triggers at the time of the change (reminder-scheduler schedules them on EventBooked / RsvpRequested). */
+  reminderTriggers: ReminderTriggerRef[];
 }
 
 export interface FieldsChangedPayload {
@@ -83,6 +89,12 @@ export interface NotificationRequestedPayload {
     calendarSequence: number;
   };
   config: NotificationConfig;
+  /**
+   * Set for reminders (`ReminderDuePayload.dedupeKey`): notification-dispatch refuses a second
+   * request with the same key (logged, nothing sent), so a redelivered or re-fired reminder
+   * never reaches the customer twice.
+   */
+  dedupeKey?: string;
   /** From system settings; the address was checked against the verified domains when the send was accepted. */
   sender: Sender;
   /**

@@ -9,3 +9,4 @@ export * from './commands';
 export * from './stop-list.dto';
 export * from './settings.dto';
 export * from './customer-response';
+export * from './reminders';

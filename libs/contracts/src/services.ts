@@ -47,3 +47,12 @@ export const INBOUND_REQUEST = {
   /** `RecordResponseCommand` → `RecordedResponse`: a landing-page or email-link answer. */
   recordResponse: 'responses.record',
 } as const;
+
+export const REMINDER_REQUEST = {
+  /** `ByIdQuery` (the event id) → `ReminderView[]`, by due time. */
+  listReminders: 'reminders.list',
+  /** `StartTimerCommand` → `{key, fireAt}`. */
+  startTimer: 'timers.start',
+  /** `CancelTimerCommand` → `{key, cancelled: boolean}`. */
+  cancelTimer: 'timers.cancel',
+} as const;

@@ -6,3 +6,4 @@ export * from './channel-selection';
 export * from './sender-verification';
 export * from './delivery-status';
 export * from './sms-reply';
+export * from './reminder-schedule';

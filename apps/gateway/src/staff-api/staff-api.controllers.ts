@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BatchSendNotificationsDto,
   BatchSendOutcome,
@@ -19,6 +19,8 @@ import {
   NotificationView,
   Page,
   PreviewNotificationDto,
+  REMINDER_REQUEST,
+  ReminderView,
   SCHEDULING_REQUEST,
   SenderSettingsDto,
   SenderSettingsView,
@@ -35,6 +37,7 @@ import { DOMAIN_ERROR_HTTP_STATUS } from '@appointments/domain';
 import { RpcClient } from '@appointments/messaging';
 import { StaffPrincipal } from '../auth/auth.service';
 import { Staff } from '../auth/staff-auth.guard';
+import { ReminderViewDto } from './reminder-view.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
 const actorOf = (staff: StaffPrincipal) => ({ id: staff.id, name: staff.name, email: staff.email });
@@ -131,6 +134,17 @@ export class EventsApiController {
   @ApiOperation({ summary: "The event's timeline, oldest first" })
   chatter(@Param('id', uuid) id: string): Promise<ChatterEntryView[]> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getChatter, { id });
+  }
+
+  @Get(':id/reminders')
+  @ApiOperation({
+    summary: "The event's scheduled reminders (one per fixed reminder trigger of its template), by due time",
+    description: 'Kept by reminder-scheduler in PostgreSQL (the source of truth; the BullMQ jobs on /ops/queues mirror it). An empty list for an event without reminders.',
+  })
+  @ApiOkResponse({ type: ReminderViewDto, isArray: true })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
+  reminders(@Param('id', uuid) id: string): Promise<ReminderView[]> {
+    return this.rpc.request(SERVICE.reminderScheduler, REMINDER_REQUEST.listReminders, { id });
   }
 
   @Post(':id/notifications/preview')

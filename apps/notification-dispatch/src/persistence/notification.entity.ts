@@ -74,6 +74,8 @@ export class NotificationEntity {
   /** Inbound: the outbound notification this response or message answers. */
   @Column('uuid', { name: 'answers_notification_id', nullable: true }) answersNotificationId: string | null;
   @Column('timestamptz', { name: 'event_start', nullable: true }) eventStart: Date | null;
+  /** Outbound: the request's dedupe key (reminders); one row per key and channel (unique index). */
+  @Column('text', { name: 'dedupe_key', nullable: true }) dedupeKey: string | null;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
   @Column('int', { default: 0 }) attempts: number;
   /** Set when a provider call starts; a row left with it set and still pending was interrupted. */

@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
@@ -9,7 +9,10 @@ import {
   RenderedNotificationPreview,
 } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES, NewDomainEvent } from '@appointments/messaging';
+import { LOGGER } from '@appointments/observability';
 import { insertRows } from '@appointments/persistence';
+import type { Logger } from 'pino';
+import { EntityManager } from 'typeorm';
 import { NotificationDelivery } from '../delivery/notification-delivery';
 import { LandingTokens, LandingTokenScope, REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
 import { DeliveryContent, NotificationAttachment } from '../persistence/notification.entity';
@@ -22,84 +25,118 @@ import { ComposedNotification, composeNotification, deliveryContentOf, redacted 
  * `pending` with the token redacted, the exact message held for the provider. Skipped
  * channels are logged as `skipped` with why; a message that cannot be rendered is logged
  * as `failed`. The tokens and the console rows of the whole batch are written with one
- * statement each. Delivery starts once that has committed.
+ * statement each. Delivery starts once that has committed. A request with a dedupe key (a
+ * reminder) sends nothing on a channel where that key was already sent: logged, not retried.
  */
 @Controller()
 export class NotificationRequestedController {
   constructor(
     private readonly delivery: NotificationDelivery,
     private readonly landingTokens: LandingTokens,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @EventPattern(DOMAIN_EVENT.NotificationRequested, HANDLES_BATCHES)
   async onRequested(@Payload() requests: NotificationRequestedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const rows: ConsoleRow[] = [];
+    const planned = requests.map((request, index) => this.compose(request, context.correlationIds[index]));
+    // Skipped channels of a request without a dedupe key are logged with the sends, in the same statement.
+    const logged = await this.logSends(
+      context.manager,
+      planned.flatMap((request) => [...request.sends.map((send) => send.row), ...(request.payload.dedupeKey ? [] : request.skipped)]),
+    );
+
+    const skippedRows: ConsoleRow[] = [];
     const tokens: { token: string; scope: LandingTokenScope }[] = [];
     const failures: NewDomainEvent[] = [];
     const pending = new Map<string, string | undefined>();
-    requests.forEach((request, index) => {
-      const correlationId = context.correlationIds[index];
-      const base: ConsoleRow = {
-        id: '',
-        request_id: request.requestId,
-        event_id: request.event.id,
-        type: request.type,
-        config_key: request.configKey,
-        channel: 'email',
-        direction: 'outbound',
-        recipient_name: request.recipient.name,
-        recipient_email: request.recipient.email,
-        recipient_phone: request.recipient.phone,
-        event_start: request.event.start,
-        status: 'pending',
-        error: null,
-        subject: null,
-        body_html: null,
-        body_text: null,
-        sms_body: null,
-        attachments: [],
-        sms_segments: null,
-        sms_encoding: null,
-        delivery_content: null,
-      };
-      const withLanding = LandingTokens.needed(request.config);
-      for (const notification of request.notifications) {
-        const token = withLanding ? this.landingTokens.generate() : null;
-        let composed: ComposedNotification;
-        try {
-          composed = composeNotification(request, notification.channel, token ? this.landingTokens.landingUrl(token) : null);
-        } catch (error) {
-          const reason = `could not render the ${notification.channel}: ${error instanceof Error ? error.message : String(error)}`;
-          rows.push({ ...base, id: notification.notificationId, channel: notification.channel, status: 'failed', error: reason });
-          const failed: NotificationFailedPayload = {
-            notificationId: notification.notificationId,
-            requestId: request.requestId,
-            eventId: request.event.id,
-            type: request.type,
-            channel: notification.channel,
-            to: notification.address,
-            recipientName: request.recipient.name,
-            status: 'failed',
-            reason,
-          };
-          failures.push({ type: DOMAIN_EVENT.NotificationFailed, eventId: request.event.id, payload: failed, correlationId });
-          continue;
-        }
-        if (token) {
-          tokens.push({
-            token,
-            scope: {
-              notificationId: notification.notificationId,
-              eventId: request.event.id,
-              customerId: request.recipient.customerId,
-              channel: notification.channel,
-              config: request.config,
-              eventEnd: new Date(request.event.end),
-            },
-          });
-        }
-        const shown = redacted(composed, token, REDACTED_LANDING_TOKEN);
-        rows.push({
+    for (const request of planned) {
+      const kept = request.sends.filter((send) => logged.has(send.row.id));
+      if (kept.length < request.sends.length) {
+        this.logger.warn(
+          {
+            requestId: request.payload.requestId,
+            dedupeKey: request.payload.dedupeKey,
+            eventId: request.payload.event.id,
+            type: request.payload.type,
+            channels: request.sends.filter((send) => !logged.has(send.row.id)).map((send) => send.row.channel),
+          },
+          'notification already sent for this dedupe key; not sent again',
+        );
+      }
+      // A keyed request refused whole is a repeat: its skipped channels were logged the first time.
+      if (request.payload.dedupeKey && (kept.length > 0 || request.sends.length === 0)) skippedRows.push(...request.skipped);
+      for (const send of kept) {
+        if (send.token) tokens.push(send.token);
+        if (send.failure) failures.push(send.failure);
+        else pending.set(send.row.id, request.correlationId);
+      }
+    }
+    await insertRows(context.manager, NOTIFICATIONS_TABLE, skippedRows);
+    await this.landingTokens.recordMany(context.manager, tokens);
+    if (failures.length > 0) await context.publish(failures);
+    context.afterCommit(() => this.delivery.deliverNow(pending));
+  }
+
+  /**
+   * One request's console rows: per channel a landing token (when the config has buttons or
+   * reply codes) and the message composed, or the render failure; the skipped channels apart.
+   * Nothing is written here.
+   */
+  private compose(request: NotificationRequestedPayload, correlationId: string | undefined): ComposedRequest {
+    const base: ConsoleRow = {
+      id: '',
+      request_id: request.requestId,
+      event_id: request.event.id,
+      type: request.type,
+      config_key: request.configKey,
+      channel: 'email',
+      direction: 'outbound',
+      recipient_name: request.recipient.name,
+      recipient_email: request.recipient.email,
+      recipient_phone: request.recipient.phone,
+      event_start: request.event.start,
+      status: 'pending',
+      error: null,
+      subject: null,
+      body_html: null,
+      body_text: null,
+      sms_body: null,
+      attachments: [],
+      sms_segments: null,
+      sms_encoding: null,
+      delivery_content: null,
+      dedupe_key: null,
+    };
+    const sends: ComposedSend[] = [];
+    const withLanding = LandingTokens.needed(request.config);
+    const dedupeKey = request.dedupeKey || null;
+    for (const notification of request.notifications) {
+      const token = withLanding ? this.landingTokens.generate() : null;
+      let composed: ComposedNotification;
+      try {
+        composed = composeNotification(request, notification.channel, token ? this.landingTokens.landingUrl(token) : null);
+      } catch (error) {
+        const reason = `could not render the ${notification.channel}: ${error instanceof Error ? error.message : String(error)}`;
+        const failed: NotificationFailedPayload = {
+          notificationId: notification.notificationId,
+          requestId: request.requestId,
+          eventId: request.event.id,
+          type: request.type,
+          channel: notification.channel,
+          to: notification.address,
+          recipientName: request.recipient.name,
+          status: 'failed',
+          reason,
+        };
+        sends.push({
+          row: { ...base, id: notification.notificationId, channel: notification.channel, status: 'failed', error: reason, dedupe_key: dedupeKey },
+          failure: { type: DOMAIN_EVENT.NotificationFailed, eventId: request.event.id, payload: failed, correlationId },
+        });
+        continue;
+      }
+      const shown = redacted(composed, token, REDACTED_LANDING_TOKEN);
+      sends.push({
+        row: {
           ...base,
           id: notification.notificationId,
           channel: notification.channel,
@@ -114,17 +151,40 @@ export class NotificationRequestedController {
           sms_segments: composed.smsSegments?.segments ?? null,
           sms_encoding: composed.smsSegments?.encoding ?? null,
           delivery_content: deliveryContentOf(composed, token, REDACTED_LANDING_TOKEN),
-        });
-        pending.set(notification.notificationId, correlationId);
-      }
-      for (const skipped of request.skipped) {
-        rows.push({ ...base, id: randomUUID(), channel: skipped.channel, status: 'skipped', error: skipped.message });
-      }
+          dedupe_key: dedupeKey,
+        },
+        token: token
+          ? {
+              token,
+              scope: {
+                notificationId: notification.notificationId,
+                eventId: request.event.id,
+                customerId: request.recipient.customerId,
+                channel: notification.channel,
+                config: request.config,
+                eventEnd: new Date(request.event.end),
+              },
+            }
+          : undefined,
+      });
+    }
+    const skipped = request.skipped.map((skip) => ({ ...base, id: randomUUID(), channel: skip.channel, status: 'skipped' as const, error: skip.message }));
+    return { payload: request, correlationId, sends, skipped };
+  }
+
+  /**
+   * Logs the console rows of the sends and answers the ids that went in. A row whose dedupe
+   * key is already taken on its channel, by an earlier request or an earlier row of this batch,
+   * is left out by the unique index (`notifications_dedupe_key`), which also settles two
+   * batches racing for the same key: the second waits for the first to commit. Rows without a
+   * key never meet that index.
+   */
+  private async logSends(manager: EntityManager, rows: ConsoleRow[]): Promise<Set<string>> {
+    const inserted = await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, rows, {
+      onConflict: '(dedupe_key, channel) WHERE dedupe_key IS NOT NULL DO NOTHING',
+      returning: ['id'],
     });
-    await this.landingTokens.recordMany(context.manager, tokens);
-    await insertRows(context.manager, NOTIFICATIONS_TABLE, rows);
-    if (failures.length > 0) await context.publish(failures);
-    context.afterCommit(() => this.delivery.deliverNow(pending));
+    return new Set(inserted.map((row) => row.id));
   }
 
   /** The preview of a send: composed exactly as it would go out, the landing token redacted; nothing stored. */
@@ -166,4 +226,20 @@ interface ConsoleRow {
   sms_segments: number | null;
   sms_encoding: string | null;
   delivery_content: DeliveryContent | null;
+  /** The request's dedupe key on the rows of its sends (not on skipped rows: a skip sends nothing). */
+  dedupe_key: string | null;
+}
+
+/** One channel of a request, composed: its console row, and its landing token or its render failure. */
+interface ComposedSend {
+  row: ConsoleRow;
+  token?: { token: string; scope: LandingTokenScope };
+  failure?: NewDomainEvent;
+}
+
+interface ComposedRequest {
+  payload: NotificationRequestedPayload;
+  correlationId: string | undefined;
+  sends: ComposedSend[];
+  skipped: ConsoleRow[];
 }

@@ -95,6 +95,8 @@ export function notificationRequest(input: {
   loaded: LoadedEvent;
   requestedBy: PersonRef | null;
   notifications: NotificationRequestedPayload['notifications'];
+  /** A reminder's `reminder:<reminderId>:<startVersion>`: dispatch sends once per key. */
+  dedupeKey?: string;
 }): NotificationRequestedPayload {
   const { event, template, customer } = input.loaded;
   return {
@@ -108,6 +110,7 @@ export function notificationRequest(input: {
     event: eventSnapshot(event, template),
     config: input.plan.config,
     sender: input.plan.sender,
+    ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   DOMAIN_EVENT,
   NotificationConfig,
   NotificationRequestedPayload,
+  ResponseAppliedPayload,
   Sender,
 } from '@appointments/contracts';
 import { selectChannels } from '@appointments/domain';
@@ -128,6 +129,17 @@ export class ApplyCustomerResponseHandler {
         });
       }
       await this.chatter.addMany(manager, entries);
+      const applied: ResponseAppliedPayload = {
+        responseId: response.responseId,
+        eventId: event.id,
+        response: response.response,
+        channel: response.channel,
+        bookingStatus: event.bookingStatus,
+        previousBookingStatus: previous.bookingStatus,
+        attendeeStatus: event.attendeeStatus,
+        title: event.title,
+      };
+      followUps.push({ type: DOMAIN_EVENT.ResponseApplied, eventId: event.id, payload: applied });
       followUps.push(...(await this.followerEmails(manager, loaded, response, reason, currentSender)));
       this.logger.info({ ...log, from: previous, to: effect.next, followerEmails: followUps.length }, 'customer response applied');
     } else {

@@ -12,14 +12,45 @@ import { NotFound, TransitionRefused } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { CHANNEL_LABEL, ChatterLog, NewChatterEntry, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
+import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
 import { STATUS_EVENT_OF } from './notification-trigger';
+import { SentReminder, sentChatterBody } from './send-chatter';
+import { StartMoved } from './start-moved';
 
-type SendCommand = SendNotificationsCommand['sends'][number];
+/**
+ * Who asks for a send: a staff member (with an id), or the system, such as the reminder
+ * scheduler, which has only a name. The chatter shows it as the author.
+ */
+export interface SendActor {
+  id?: string;
+  name: string;
+  email?: string | null;
+}
+
+/** The system author of reminders sent at their due time. */
+export const REMINDER_SCHEDULER: SendActor = { name: 'Reminder scheduler' };
+
+/** One send as the handler takes it: what staff ask for, plus what a reminder adds. */
+export interface SendRequest {
+  eventId: string;
+  type: SendNotificationsCommand['sends'][number]['type'];
+  configKey?: string;
+  confirmationToken?: string;
+  /** Passed on in `NotificationRequested`; notification-dispatch refuses a second send for it. */
+  dedupeKey?: string;
+  /** Refused (`StartMoved`) unless the event's start is still at this version. */
+  startVersion?: number;
+  /** The reminder this send is: how long before the start, and whether it fired late (for the chatter). */
+  reminder?: SentReminder;
+  /** The correlation id of the message that asked for it (a batch of messages), for the events it causes. */
+  correlationId?: string;
+}
+
+export type SendOutcome = { eventId: string; result: SendNotificationResult } | { eventId: string; refusal: unknown };
 
 /**
  * Explicit sends, one or a batch, in one transaction with the event rows locked. For each
@@ -60,42 +91,46 @@ export class SendNotificationHandler {
   /**
    * Decides every send in order and writes their effects. A refusal (a domain error) is kept
    * for its send; any other error fails the whole transaction, which can then be retried.
+   * Runs in `manager`'s transaction when given (a consumer's batch), else in its own.
    */
-  private executeMany(command: SendNotificationsCommand): Promise<SendOutcome[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const loaded = await this.loader.loadMany(manager, command.sends.map((send) => send.eventId), { forUpdate: true });
-      const facts = await this.planner.facts(manager, [...loaded.values()]);
-      const effects: Effects = { chatter: [], events: [], changed: new Set() };
-      const outcomes: SendOutcome[] = [];
-      for (const send of command.sends) {
-        try {
-          const item = loaded.get(send.eventId);
-          if (!item) throw new NotFound('event', send.eventId);
-          outcomes.push({ eventId: send.eventId, result: this.decide(command.actor, send, item, facts, effects) });
-        } catch (error) {
-          if (toErrorShape(error).code === 'internal') throw error;
-          outcomes.push({ eventId: send.eventId, refusal: error });
-        }
+  executeMany(command: { actor: SendActor; sends: SendRequest[] }, manager?: EntityManager): Promise<SendOutcome[]> {
+    return manager ? this.decideAndWrite(manager, command) : this.dataSource.transaction((own) => this.decideAndWrite(own, command));
+  }
+
+  private async decideAndWrite(manager: EntityManager, command: { actor: SendActor; sends: SendRequest[] }): Promise<SendOutcome[]> {
+    const loaded = await this.loader.loadMany(manager, command.sends.map((send) => send.eventId), { forUpdate: true });
+    const facts = await this.planner.facts(manager, [...loaded.values()]);
+    const effects: Effects = { chatter: [], events: [], changed: new Set() };
+    const outcomes: SendOutcome[] = [];
+    for (const send of command.sends) {
+      try {
+        const item = loaded.get(send.eventId);
+        if (!item) throw new NotFound('event', send.eventId);
+        outcomes.push({ eventId: send.eventId, result: this.decide(command.actor, send, item, facts, effects) });
+      } catch (error) {
+        if (toErrorShape(error).code === 'internal') throw error;
+        outcomes.push({ eventId: send.eventId, refusal: error });
       }
-      await this.write(manager, loaded, effects);
-      // Each result shows its event as that send left it, stamped with the time of the write.
-      for (const outcome of outcomes) {
-        if ('result' in outcome) outcome.result.event.updatedAt = loaded.get(outcome.eventId)!.event.updatedAt.toISOString();
-      }
-      return outcomes;
-    });
+    }
+    await this.write(manager, loaded, effects);
+    // Each result shows its event as that send left it, stamped with the time of the write.
+    for (const outcome of outcomes) {
+      if ('result' in outcome) outcome.result.event.updatedAt = loaded.get(outcome.eventId)!.event.updatedAt.toISOString();
+    }
+    return outcomes;
   }
 
   /** Plans one send and applies it to the loaded event in memory; its chatter and events join `effects`. */
   private decide(
-    actor: SendNotificationsCommand['actor'],
-    send: SendCommand,
+    actor: SendActor,
+    send: SendRequest,
     loaded: LoadedEvent,
     facts: PlanningFacts,
     effects: Effects,
   ): SendNotificationResult {
     const { type, configKey, confirmationToken } = send;
     const { event, customer } = loaded;
+    if (send.startVersion !== undefined && send.startVersion !== event.startVersion) throw new StartMoved(send.startVersion, event.startVersion);
     const plan = this.planner.plan(facts, loaded, type, configKey);
     if (type === 'cancellation') {
       const problem = this.cancellation.problemWith(confirmationToken, event);
@@ -110,17 +145,22 @@ export class SendNotificationHandler {
 
     const requestId = randomUUID();
     const notifications = plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel }));
-    const author = { id: actor.id, name: actor.name };
+    const author = actor.id ? { id: actor.id, name: actor.name } : { name: actor.name };
     const skipped = plan.selection.skipped;
-    const channels = notifications.map((n) => `${CHANNEL_LABEL[n.channel]} (${n.address})`).join(' and ');
     effects.chatter.push({
       eventId: event.id,
       kind: 'notification_requested',
-      body:
-        `${actor.name} sent the ${NOTIFICATION_TYPE_LABEL[type].toLowerCase()} to ${customer.name} by ${channels}` +
-        (skipped.length ? `; skipped: ${skipped.map((s) => s.message).join('; ')}` : ''),
+      body: sentChatterBody({ actor, type, customerName: customer.name, channels: notifications, skipped, reminder: send.reminder }),
       author,
-      data: { requestId, type, configKey: plan.config.key, notificationIds: notifications.map((n) => n.notificationId), skipped },
+      data: {
+        requestId,
+        type,
+        configKey: plan.config.key,
+        notificationIds: notifications.map((n) => n.notificationId),
+        skipped,
+        ...(send.dedupeKey ? { dedupeKey: send.dedupeKey } : {}),
+        ...(send.reminder ? { reminder: send.reminder } : {}),
+      },
     });
     if (previousBookingStatus !== event.bookingStatus) {
       effects.chatter.push({
@@ -136,8 +176,9 @@ export class SendNotificationHandler {
       requestId,
       plan,
       loaded,
-      requestedBy: { id: actor.id, name: actor.name, email: actor.email ?? null },
+      requestedBy: { ...(actor.id ? { id: actor.id } : {}), name: actor.name, email: actor.email ?? null },
       notifications,
+      dedupeKey: send.dedupeKey,
     });
     const status: EventStatusChangedPayload = {
       eventId: event.id,
@@ -151,10 +192,11 @@ export class SendNotificationHandler {
       timeZone: event.timeZone,
       templateId: event.templateId,
       startVersion: event.startVersion,
+      reminderTriggers: (loaded.template.reminderTriggers ?? []).map(({ configKey, offsetMinutes }) => ({ configKey, offsetMinutes })),
     };
     effects.events.push(
-      { type: STATUS_EVENT_OF[type], eventId: event.id, payload: status },
-      { type: DOMAIN_EVENT.NotificationRequested, eventId: event.id, payload: requested },
+      { type: STATUS_EVENT_OF[type], eventId: event.id, payload: status, correlationId: send.correlationId },
+      { type: DOMAIN_EVENT.NotificationRequested, eventId: event.id, payload: requested, correlationId: send.correlationId },
     );
     return {
       requestId,
@@ -194,8 +236,6 @@ export class SendNotificationHandler {
     await this.outbox.add(manager, effects.events);
   }
 }
-
-type SendOutcome = { eventId: string; result: SendNotificationResult } | { eventId: string; refusal: unknown };
 
 interface Effects {
   chatter: NewChatterEntry[];

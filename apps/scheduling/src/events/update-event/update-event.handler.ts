@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, EventView, FieldsChangedPayload, UpdateEventCommand } from '@appointments/contracts';
+import { DOMAIN_EVENT, EventRescheduledPayload, EventView, FieldsChangedPayload, UpdateEventCommand } from '@appointments/contracts';
 import { applyTransition, InvalidInput } from '@appointments/domain';
-import { DomainEventOutbox } from '@appointments/messaging';
+import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
 import { ChatterLog } from '../../chatter/chatter-log';
 import { EventEntity } from '../../persistence/event.entity';
@@ -14,7 +14,9 @@ import { trackFieldChanges, FieldValues } from './field-changes';
 /**
  * Applies staff edits. A change to a significant field after a notification was sent
  * makes the event `update_due` and remembers the change (old and new value) until an
- * update is sent; `FieldsChanged` tells the other services (reminders move with the start).
+ * update is sent; `FieldsChanged` tells the other services, and `EventRescheduled` (in the
+ * same transaction) says the start or end moved, whether or not staff count them as
+ * significant: reminders move with the start.
  */
 @Injectable()
 export class UpdateEventHandler {
@@ -76,6 +78,7 @@ export class UpdateEventHandler {
         author: { id: command.actor.id, name: command.actor.name },
         data: { changes: changed.map((field) => ({ field, oldValue: before[field as keyof FieldValues], newValue: after[field as keyof FieldValues] })) },
       });
+      const events: NewDomainEvent[] = [];
       if (significant.length > 0) {
         const payload: FieldsChangedPayload = {
           eventId: event.id,
@@ -86,8 +89,22 @@ export class UpdateEventHandler {
           timeZone: saved.timeZone,
           startVersion: saved.startVersion,
         };
-        await this.outbox.add(manager, [{ type: DOMAIN_EVENT.FieldsChanged, eventId: event.id, payload }]);
+        events.push({ type: DOMAIN_EVENT.FieldsChanged, eventId: event.id, payload });
       }
+      // Whether or not staff count the times as significant, reminders must follow them.
+      if (after.start !== before.start || after.end !== before.end) {
+        const rescheduled: EventRescheduledPayload = {
+          eventId: event.id,
+          previousStart: before.start,
+          previousEnd: before.end,
+          start: saved.start.toISOString(),
+          end: saved.end.toISOString(),
+          timeZone: saved.timeZone,
+          startVersion: saved.startVersion,
+        };
+        events.push({ type: DOMAIN_EVENT.EventRescheduled, eventId: event.id, payload: rescheduled });
+      }
+      await this.outbox.add(manager, events);
       return eventView(saved, template.customerTitle);
     });
   }
