@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload } from '@appointments/contracts';
-import { DomainEventContext } from '@appointments/messaging';
+import { DomainEventBatchContext, DomainEventContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { ChatterLog } from '../../chatter/chatter-log';
@@ -18,9 +18,10 @@ export class CustomerResponseController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  @EventPattern(DOMAIN_EVENT.CustomerResponded)
-  async onCustomerResponded(@Payload() response: CustomerRespondedPayload, @Ctx() context: DomainEventContext) {
-    await this.handler.execute(response, context);
+  /** Responses that arrived together are applied as one batch (a handful of statements in all). */
+  @EventPattern(DOMAIN_EVENT.CustomerResponded, HANDLES_BATCHES)
+  async onCustomerResponded(@Payload() responses: CustomerRespondedPayload[], @Ctx() context: DomainEventBatchContext) {
+    await this.handler.executeMany(responses, context);
   }
 
   /**

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
+import { writeEventStatusRows } from '../event-status-rows';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
@@ -210,28 +211,7 @@ export class SendNotificationHandler {
   /** The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one. */
   private async write(manager: EntityManager, loaded: Map<string, LoadedEvent>, effects: Effects): Promise<void> {
     if (effects.changed.size === 0) return;
-    const events = [...effects.changed].map((id) => loaded.get(id)!.event);
-    // TypeORM answers an UPDATE with [rows, count].
-    const [updated]: [{ id: string; updated_at: Date }[], number] = await manager.query(
-      `UPDATE scheduling.events e
-          SET booking_status = v.booking_status, attendee_status = v.attendee_status, notification_state = v.notification_state,
-              changed_fields = v.changed_fields, calendar_sequence = v.calendar_sequence, title = v.title, version = v.version, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::int[])
-              AS v(id, booking_status, attendee_status, notification_state, changed_fields, calendar_sequence, title, version)
-        WHERE e.id = v.id
-    RETURNING e.id, e.updated_at`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.bookingStatus),
-        events.map((event) => event.attendeeStatus),
-        events.map((event) => event.notificationState),
-        events.map((event) => JSON.stringify(event.changedFields)),
-        events.map((event) => event.calendarSequence),
-        events.map((event) => event.title),
-        events.map((event) => event.version),
-      ],
-    );
-    for (const row of updated) loaded.get(row.id)!.event.updatedAt = row.updated_at;
+    await writeEventStatusRows(manager, [...effects.changed].map((id) => loaded.get(id)!.event));
     await this.chatter.addMany(manager, effects.chatter);
     await this.outbox.add(manager, effects.events);
   }

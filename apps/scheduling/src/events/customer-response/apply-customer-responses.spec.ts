@@ -1,0 +1,186 @@
+import type { CustomerRespondedPayload, NotificationConfig } from '@appointments/contracts';
+import { NotFound, type BookingStatus } from '@appointments/domain';
+import type { NewDomainEvent } from '@appointments/messaging';
+import pino from 'pino';
+import type { EntityManager } from 'typeorm';
+import type { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import type { CustomerEntity } from '../../persistence/customer.entity';
+import type { EventEntity } from '../../persistence/event.entity';
+import type { TemplateEntity } from '../../persistence/template.entity';
+import type { SenderSettings } from '../../settings/sender-settings';
+import type { StopListCopy } from '../../stop-list/stop-list-copy';
+import type { EventLoader, LoadedEvent } from '../event-loader';
+import { ApplyCustomerResponseHandler, ResponseOutcome } from './apply-customer-response.handler';
+
+const RSVP: NotificationConfig = {
+  key: 'rsvp',
+  type: 'rsvp_request',
+  channelMode: 'sms',
+  smsBody: 'Reply 1 to confirm',
+  buttons: { accept: true, decline: true, reschedule: true, viewDetails: false, addToCalendar: false },
+};
+
+function loadedEvent(id: string, bookingStatus: BookingStatus, notifyOnAccept = false): LoadedEvent {
+  const attendeeStatus = bookingStatus === 'confirmed' ? 'accepted' : 'needs_action';
+  const template = {
+    id: 'tpl',
+    name: 'Site visit',
+    titlePattern: '[{status}] Site visit with {customerName}',
+    customerTitle: 'Your Appointment',
+    statusLabels: {},
+    notificationConfigs: [RSVP],
+    reminderTriggers: [],
+    followers: { autoFollowOrganizer: true, notifyOnAccept, notifyOnDecline: true, notifyOnReschedule: false },
+  } as unknown as TemplateEntity;
+  const customer = { id: 'cust', name: 'Jane Doe', email: 'jane@example.com', phone: '+14155550100' } as CustomerEntity;
+  const event = {
+    id,
+    customerId: 'cust',
+    templateId: 'tpl',
+    title: 'x',
+    start: new Date('2026-03-09T13:00:00Z'),
+    end: new Date('2026-03-09T14:00:00Z'),
+    timeZone: 'America/New_York',
+    location: '123 Main St',
+    videoUrl: null,
+    description: null,
+    organizer: { name: 'Olga', email: 'olga@example.com' },
+    bookingStatus,
+    attendeeStatus,
+    notificationState: 'in_sync',
+    changedFields: [],
+    declineReason: null,
+    rescheduleReason: null,
+    startVersion: 1,
+    calendarSequence: 0,
+    version: 3,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
+    updatedAt: new Date('2026-03-01T10:00:00Z'),
+  } as unknown as EventEntity;
+  return { event, template, customer };
+}
+
+/** The handler with its database at the edges replaced: loads from a map, records what it would write. */
+function harness(events: LoadedEvent[], options: { applied?: string[]; stopped?: string[] } = {}) {
+  const chatter: NewChatterEntry[] = [];
+  const published: NewDomainEvent[] = [];
+  const updatedRows: { id: string; bookingStatus: string; version: number; declineReason: string | null }[] = [];
+  const manager = {
+    query: async (sql: string, params: unknown[][]) => {
+      if (sql.includes('chatter_entries')) return (options.applied ?? []).map((source_id) => ({ source_id }));
+      const ids = params[0] as string[];
+      ids.forEach((id, index) =>
+        updatedRows.push({ id, bookingStatus: params[1][index] as string, declineReason: params[4][index] as string | null, version: params[9][index] as number }),
+      );
+      return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
+    },
+  } as unknown as EntityManager;
+  const loader = {
+    loadMany: async (_m: EntityManager, ids: string[]) => new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
+  } as unknown as EventLoader;
+  const chatterLog = { addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries) } as unknown as ChatterLog;
+  const stopList = {
+    optedOut: async () => (_channel: string, address: string) => (options.stopped ?? []).includes(address),
+  } as unknown as StopListCopy;
+  const sender = { current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }), isVerified: () => true } as unknown as SenderSettings;
+  const handler = new ApplyCustomerResponseHandler(loader, chatterLog, stopList, sender, pino({ level: 'silent' }));
+  const run = (responses: CustomerRespondedPayload[]): Promise<ResponseOutcome[]> =>
+    handler.executeMany(responses, { manager, publish: async (list) => void published.push(...list) });
+  return { run, chatter, published, updatedRows };
+}
+
+let counter = 0;
+function response(eventId: string, overrides: Partial<CustomerRespondedPayload> = {}): CustomerRespondedPayload {
+  counter += 1;
+  return {
+    responseId: `resp-${counter}`,
+    eventId,
+    customerId: 'cust',
+    response: 'accept',
+    reason: null,
+    channel: 'sms_reply',
+    notificationId: 'n-1',
+    configKey: 'rsvp',
+    respondedAt: '2026-03-08T13:00:00Z',
+    from: null,
+    autoReply: null,
+    inboundMessage: null,
+    ...overrides,
+  };
+}
+
+const types = (events: NewDomainEvent[]) => events.map((event) => `${event.type}${event.type === 'NotificationRequested' ? `:${(event.payload as any).type}` : ''}`);
+
+describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided in order', () => {
+  it('applies answers to different events with one UPDATE for all, one chatter write and one publish', async () => {
+    const { run, chatter, published, updatedRows } = harness([loadedEvent('e1', 'invited'), loadedEvent('e2', 'invited')]);
+    const outcomes = await run([response('e1'), response('e2', { response: 'decline', reason: '  too far ' })]);
+    expect(outcomes).toEqual(['applied', 'applied']);
+    expect(updatedRows).toEqual([
+      { id: 'e1', bookingStatus: 'confirmed', declineReason: null, version: 4 },
+      { id: 'e2', bookingStatus: 'declined', declineReason: 'too far', version: 4 },
+    ]);
+    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual(['e1:customer_responded', 'e1:status_changed', 'e2:customer_responded', 'e2:status_changed']);
+    // The decline notifies the organizer (notifyOnDecline); the accept does not (notifyOnAccept off).
+    expect(types(published)).toEqual(['ResponseApplied', 'ResponseApplied', 'NotificationRequested:internal']);
+  });
+
+  it.each<[string, CustomerRespondedPayload['response'][], ResponseOutcome[], string, number]>([
+    ['accept then decline: the decline sees the accepted event', ['accept', 'decline'], ['applied', 'applied'], 'declined', 5],
+    ['accept twice (a double tap): the second changes nothing', ['accept', 'accept'], ['applied', 'unchanged'], 'confirmed', 4],
+    ['decline, reschedule, accept', ['decline', 'reschedule', 'accept'], ['applied', 'applied', 'applied'], 'confirmed', 6],
+  ])('two or more answers to one event in a batch: %s', async (_case, answers, expected, finalStatus, finalVersion) => {
+    const { run, updatedRows } = harness([loadedEvent('e1', 'invited')]);
+    expect(await run(answers.map((answer) => response('e1', { response: answer })))).toEqual(expected);
+    expect(updatedRows).toEqual([expect.objectContaining({ id: 'e1', bookingStatus: finalStatus, version: finalVersion })]);
+  });
+
+  it('the follow-ups of each answer describe the event as that answer left it', async () => {
+    const { run, published } = harness([loadedEvent('e1', 'invited')]);
+    await run([response('e1', { response: 'decline' }), response('e1', { response: 'accept' })]);
+    const applied = published.filter((event) => event.type === 'ResponseApplied').map((event) => event.payload as any);
+    expect(applied.map((payload) => payload.bookingStatus)).toEqual(['declined', 'confirmed']);
+    expect(applied[0].title).not.toBe(applied[1].title);
+    // The organizer is told about the decline (notifyOnDecline), with the title the decline gave the event.
+    const follower = published.find((event) => event.type === 'NotificationRequested')!;
+    expect((follower.payload as any).event.title).toBe(applied[0].title);
+  });
+
+  it('skips a response applied before, and the same response twice in one batch, whole', async () => {
+    const repeated = response('e1', { autoReply: 'Thanks!', from: '+14155550100' });
+    const { run, chatter, published } = harness([loadedEvent('e1', 'invited')], { applied: ['response:earlier'] });
+    const outcomes = await run([response('e1', { responseId: 'earlier' }), repeated, { ...repeated }]);
+    expect(outcomes).toEqual(['already_applied', 'applied', 'already_applied']);
+    expect(chatter.filter((entry) => entry.kind === 'customer_responded')).toHaveLength(1);
+    expect(types(published)).toEqual(['ResponseApplied', 'NotificationRequested:auto_reply']);
+  });
+
+  it('refuses an answer to a cancelled event with a chatter entry, and still applies the others', async () => {
+    const { run, chatter, updatedRows, published } = harness([loadedEvent('e1', 'cancelled'), loadedEvent('e2', 'invited')]);
+    expect(await run([response('e1'), response('e2')])).toEqual(['refused', 'applied']);
+    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual(['e1:response_refused', 'e2:customer_responded', 'e2:status_changed']);
+    expect(updatedRows.map((row) => row.id)).toEqual(['e2']);
+    expect(types(published)).toEqual(['ResponseApplied']);
+  });
+
+  it('sends the auto-reply of an unchanged answer, and a skipped one to a stopped number', async () => {
+    const { run, published } = harness([loadedEvent('e1', 'confirmed'), loadedEvent('e2', 'invited')], { stopped: ['+14155550199'] });
+    const outcomes = await run([
+      response('e1', { autoReply: ' See you! ', from: '+14155550100' }),
+      response('e2', { autoReply: 'See you!', from: '+14155550199' }),
+    ]);
+    expect(outcomes).toEqual(['unchanged', 'applied']);
+    const replies = published.filter((event) => event.type === 'NotificationRequested').map((event) => event.payload as any);
+    expect(replies.map((reply) => [reply.recipient.phone, reply.config.smsBody, reply.notifications.length, reply.skipped.length])).toEqual([
+      ['+14155550100', 'See you!', 1, 0],
+      ['+14155550199', 'See you!', 0, 1],
+    ]);
+  });
+
+  it('throws NotFound for a batch with a missing event, so the transport handles each message alone', async () => {
+    const { run, chatter, updatedRows } = harness([loadedEvent('e1', 'invited')]);
+    await expect(run([response('e1'), response('gone')])).rejects.toBeInstanceOf(NotFound);
+    expect(chatter).toEqual([]);
+    expect(updatedRows).toEqual([]);
+  });
+});
