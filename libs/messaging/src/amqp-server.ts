@@ -7,6 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
 import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
+import { batchRuns } from './batch-runs';
 import { ConsumerTransaction, DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
 import { MessagingNames } from './naming';
@@ -263,21 +264,21 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   /**
-   * Runs the batch in one transaction. A run of consecutive messages of one type whose
-   * handler takes batches goes to it in one call, inside one savepoint, with all their
-   * message ids recorded in one statement; if that fails, each of its messages is run
-   * again alone. Every other message runs in its own savepoint. A known message id is skipped.
+   * Runs the batch in one transaction. The messages of a type whose handler takes batches go
+   * to it in one call per run (see `batchRuns`: messages about one event keep their order),
+   * inside one savepoint, with all their message ids recorded in one statement; if that
+   * fails, each of its messages is run again alone. Every other message runs in its own
+   * savepoint. A known message id is skipped.
    */
   private async applyBatch(items: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<void> {
+    const runs = batchRuns(
+      items.map((item) => item.envelope),
+      (type) => Boolean(this.getHandlerByPattern(type)?.extras?.batch),
+    );
     await this.options.dataSource!.transaction(async (manager) => {
-      for (let start = 0; start < items.length; ) {
-        const handler = this.getHandlerByPattern(items[start].envelope.type);
-        let end = start + 1;
-        if (handler?.extras?.batch) {
-          while (end < items.length && items[end].envelope.type === items[start].envelope.type) end += 1;
-        }
-        const run = items.slice(start, end);
-        start = end;
+      for (const indexes of runs) {
+        const run = indexes.map((index) => items[index]);
+        const handler = this.getHandlerByPattern(run[0].envelope.type);
         if (!handler) {
           for (const item of run) item.outcome = 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
           continue;
