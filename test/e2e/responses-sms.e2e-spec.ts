@@ -1,4 +1,4 @@
-import { INBOUND_REQUEST, RecordedResponse, SERVICE } from '@appointments/contracts';
+import { DISPATCH_REQUEST, INBOUND_REQUEST, MAX_REPLY_TARGET_PHONES, RecordedResponse, SERVICE } from '@appointments/contracts';
 import { AmqpConnection, MessagingNames, RpcClient } from '@appointments/messaging';
 import { createLogger } from '@appointments/observability';
 import { eventually } from '@appointments/testing';
@@ -217,6 +217,74 @@ describe('reply codes', () => {
   });
 });
 
+describe('replies arriving together (applied as a group)', () => {
+  function appliedLine(sid: string) {
+    return untilLogged('inbound-response', (json) => json.messageSid === sid && json.msg === 'inbound SMS applied', `SMS ${sid} to be applied`);
+  }
+
+  it('records every customer\'s reply once, with keywords and messages in the same burst answered as alone', async () => {
+    const invited = await Promise.all(Array.from({ length: 6 }, () => invitedBySms()));
+    const chatty = await invitedBySms();
+    const helpPhone = uniquePhone();
+    const [answers, chatAnswer, helpAnswer] = await Promise.all([
+      Promise.all(invited.map(({ phone }) => postSms(smsForm(phone, '1')))),
+      postSms(smsForm(chatty.phone, 'Running late')),
+      postSms(smsForm(helpPhone, 'HELP')),
+    ]);
+    for (const answer of answers) expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
+    expect(chatAnswer).toMatchObject({ status: 200, text: EMPTY_TWIML });
+    expect(helpAnswer.text).toContain('<Message>Acme &amp; Co: reply 1 to confirm.');
+
+    for (const { event, notificationId } of invited) {
+      const rows = await untilInboundRows(event.id, (candidates) => candidates.length === 1, 'one inbound row for the reply');
+      expect(rows[0]).toMatchObject({ channel: 'sms_reply', responseType: 'accept', answersNotificationId: notificationId });
+      await eventually(
+        () => getEvent(api(), event.id),
+        (current) => current.bookingStatus === 'confirmed',
+        { what: 'the event to be confirmed', timeoutMs: 15_000 },
+      );
+    }
+    const [chat] = await untilInboundRows(chatty.event.id, (rows) => rows.length === 1, 'the message in the console');
+    expect(chat).toMatchObject({ responseType: null, smsBody: 'Running late' });
+  });
+
+  it('identical replies to one event at once: one is recorded, the others answered as its duplicates', async () => {
+    const { event, phone } = await invitedBySms();
+    // Three, so that (the first going alone to an idle queue) two of them share a group.
+    const forms = [smsForm(phone, '3'), smsForm(phone, '3'), smsForm(phone, '3')];
+    const answers = await Promise.all(forms.map((form) => postSms(form)));
+    for (const answer of answers) expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
+
+    const lines = await Promise.all(forms.map((form) => appliedLine(form.MessageSid)));
+    const responseIds = lines.map((line) => line!.json!.responseId);
+    expect(responseIds[0]).toEqual(expect.any(String));
+    expect(new Set(responseIds)).toEqual(new Set([responseIds[0]]));
+
+    // A later message, by then in the console, shows everything before it has been handled.
+    await postSms(smsForm(phone, 'Bye'));
+    const rows = await untilInboundRows(event.id, (candidates) => candidates.some((row) => row.smsBody === 'Bye'), 'the later message in the console');
+    expect(rows.filter((row) => row.responseType === 'decline')).toHaveLength(1);
+  });
+
+  it('one MessageSid posted many times at once is applied once and every copy answered the same', async () => {
+    const helpForm = smsForm(uniquePhone(), 'help');
+    const { event, phone } = await invitedBySms();
+    const codeForm = smsForm(phone, '1');
+    const answers = await Promise.all([...Array.from({ length: 4 }, () => postSms(helpForm)), ...Array.from({ length: 4 }, () => postSms(codeForm))]);
+    const helpTexts = new Set(answers.slice(0, 4).map((answer) => `${answer.status} ${answer.text}`));
+    expect([...helpTexts]).toEqual([expect.stringMatching(/^200 .*<Message>Acme &amp; Co/)]);
+    for (const answer of answers.slice(4)) expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
+
+    await appliedLine(codeForm.MessageSid);
+    await postSms(smsForm(phone, 'Later'));
+    const rows = await untilInboundRows(event.id, (candidates) => candidates.some((row) => row.smsBody === 'Later'), 'the later message in the console');
+    expect(rows.filter((row) => row.responseType === 'accept')).toHaveLength(1);
+    const applied = (sid: string) => platform.logs.filter((log) => log.service === 'inbound-response' && log.json?.messageSid === sid && log.json?.msg === 'inbound SMS applied');
+    expect(applied(helpForm.MessageSid)).toHaveLength(1);
+    expect(applied(codeForm.MessageSid)).toHaveLength(1);
+  });
+});
+
 describe('opt-out keywords', () => {
   async function stopListed(phone: string) {
     const listed = await api().get(`/api/stop-list?channel=sms&address=${encodeURIComponent(phone)}`);
@@ -264,6 +332,39 @@ describe('opt-out keywords', () => {
     await postSms(smsForm(phone, 'Stop please'));
     await untilLogged('inbound-response', (json) => json.from === phone && json.kind === 'no_open_notification', 'the message to be applied');
     expect(await stopListed(phone)).toEqual([]);
+  });
+});
+
+describe('DISPATCH_REQUEST.latestOpenReplyTargets (as inbound-response asks for a group)', () => {
+  let connection: AmqpConnection;
+  let rpc: RpcClient;
+
+  beforeAll(() => {
+    const logger = createLogger('e2e-rpc', 'warn');
+    connection = new AmqpConnection(platform.environment.env.AMQP_URL, 'e2e-rpc-targets', logger);
+    connection.start();
+    rpc = new RpcClient(connection, new MessagingNames(platform.environment.amqpNamespace), 5000, logger);
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+  });
+
+  it('answers each phone in order, null for a number with no open notification, and refuses a list too long', async () => {
+    const { phone, notificationId, event } = await invitedBySms();
+    const nobody = uniquePhone();
+    const targets = await rpc.request<any[]>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, { phones: [phone, nobody, '', phone] });
+    expect(targets).toEqual([expect.objectContaining({ notificationId, eventId: event.id, phone }), null, null, expect.objectContaining({ notificationId })]);
+    const single = await rpc.request<any>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTarget, { phone });
+    expect(single).toEqual(targets[0]);
+
+    for (const query of [{ phones: Array.from({ length: MAX_REPLY_TARGET_PHONES + 1 }, () => nobody) }, { phones: [1] }, {}]) {
+      const refused = await rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, query).then(
+        () => null,
+        (error: { code: string }) => error,
+      );
+      expect(refused).toMatchObject({ code: 'invalid_input' });
+    }
   });
 });
 

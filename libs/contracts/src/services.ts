@@ -38,7 +38,15 @@ export const DISPATCH_REQUEST = {
   resolveLandingToken: 'landing-tokens.resolve',
   /** `{phone}` → `LandingTokenView | null`: the latest notification with reply codes sent to that number, still open. */
   latestOpenReplyTarget: 'landing-tokens.latest-for-phone',
+  /**
+   * `{phones: string[]}` (at most `MAX_REPLY_TARGET_PHONES`) → `(LandingTokenView | null)[]`, in the order of
+   * `phones`: `latestOpenReplyTarget` for many numbers in one request (inbound-response's grouped SMS replies).
+   */
+  latestOpenReplyTargets: 'landing-tokens.latest-for-phones',
 } as const;
+
+/** The most phone numbers one `DISPATCH_REQUEST.latestOpenReplyTargets` request may ask about. */
+export const MAX_REPLY_TARGET_PHONES = 1000;
 
 export const INBOUND_REQUEST = {
   listStopList: 'stop-list.list',

@@ -12,13 +12,14 @@ import {
   SERVICE,
 } from '@appointments/contracts';
 import { Conflict, InvalidInput, type ResponseType } from '@appointments/domain';
-import { DomainEventOutbox, RpcClient } from '@appointments/messaging';
+import { DomainEventOutbox, NewDomainEvent, RpcClient } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
+import { insertRows } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerResponseEntity } from '../persistence/customer-response.entity';
-import { isRepeatedResponse, keptReason, landingRefusal, reasonTooLong } from './response-rules';
+import { decideResponses, keptReason, landingRefusal, reasonTooLong, RecordedResponseFacts } from './response-rules';
 
 /** What is recorded: the answer, and for an SMS reply what came with it. */
 export interface ResponseInput {
@@ -28,6 +29,29 @@ export interface ResponseInput {
   from: string | null;
   autoReply: string | null;
   inboundMessage: { body: string; providerMessageId: string } | null;
+}
+
+/** One response of `recordMany`: the notification answered, the answer, and the request's correlation id for its event. */
+export interface ResponseToRecord {
+  target: LandingTokenView;
+  input: ResponseInput;
+  correlationId?: string;
+}
+
+const RESPONSES_TABLE = { schema: 'inbound_response', name: 'responses' };
+
+/** Columns of `responses` as `recordMany` writes them; `created_at` takes its default, `clock_timestamp()`, so rows written together keep their order. */
+interface ResponseRow {
+  id: string;
+  event_id: string;
+  customer_id: string;
+  notification_id: string;
+  response: ResponseType;
+  reason: string | null;
+  channel: ResponseChannel;
+  from_phone: string | null;
+  provider_message_id: string | null;
+  domain_event_id: string;
 }
 
 /**
@@ -66,54 +90,95 @@ export class RecordCustomerResponse {
       autoReply: null,
       inboundMessage: null,
     };
-    return this.dataSource.transaction((manager) => this.record(manager, target, input));
+    const recorded = await this.dataSource.transaction((manager) => this.record(manager, target, input));
+    const facts = { eventId: target.eventId, responseId: recorded.responseId, notificationId: target.notificationId, response: input.response, channel: input.channel };
+    if (recorded.duplicate) this.logger.info(facts, 'response repeats the one just recorded; nothing new recorded');
+    else this.logger.info(facts, 'customer response recorded');
+    return recorded;
   }
 
   /** Records the response in the caller's transaction, unless it repeats the event's latest one. */
   async record(manager: EntityManager, target: LandingTokenView, input: ResponseInput): Promise<RecordedResponse> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`customer-response:${target.eventId}`]);
-    const latest = await manager.findOne(CustomerResponseEntity, { where: { eventId: target.eventId }, order: { createdAt: 'DESC' } });
-    const now = new Date();
-    if (latest && isRepeatedResponse(latest, input, now)) {
-      this.logger.info(
-        { eventId: target.eventId, responseId: latest.id, response: input.response, channel: input.channel },
-        'response repeats the one just recorded; nothing new recorded',
-      );
-      return { responseId: latest.id, eventId: target.eventId, response: latest.response, duplicate: true };
-    }
-    const responseId = randomUUID();
-    const domainEventId = randomUUID();
-    await manager.insert(CustomerResponseEntity, {
-      id: responseId,
-      eventId: target.eventId,
-      customerId: target.customerId,
-      notificationId: target.notificationId,
-      response: input.response,
-      reason: input.reason,
-      channel: input.channel,
-      fromPhone: input.from,
-      providerMessageId: input.inboundMessage?.providerMessageId ?? null,
-      domainEventId,
-    });
-    const payload: CustomerRespondedPayload = {
-      responseId,
-      eventId: target.eventId,
-      customerId: target.customerId,
-      response: input.response,
-      reason: input.reason,
-      channel: input.channel,
-      notificationId: target.notificationId,
-      configKey: target.configKey,
-      respondedAt: now.toISOString(),
-      from: input.from,
-      autoReply: input.autoReply,
-      inboundMessage: input.inboundMessage,
-    };
-    await this.outbox.add(manager, [{ id: domainEventId, type: DOMAIN_EVENT.CustomerResponded, eventId: target.eventId, payload }]);
-    this.logger.info(
-      { eventId: target.eventId, responseId, notificationId: target.notificationId, response: input.response, channel: input.channel },
-      'customer response recorded',
+    const [recorded] = await this.recordMany(manager, [{ target, input }]);
+    return recorded;
+  }
+
+  /**
+   * Records many responses in the caller's transaction with a statement for each step, not
+   * for each response, answering each as `record` would have alone, in the order given: the
+   * events' advisory locks (taken in one sorted order, so that two groups cannot deadlock),
+   * their latest responses, the new rows, their `CustomerResponded`. A response that repeats
+   * its event's latest one (`isRepeatedResponse`, which may be an earlier one of this list)
+   * is answered with it and publishes nothing.
+   */
+  async recordMany(manager: EntityManager, items: readonly ResponseToRecord[]): Promise<RecordedResponse[]> {
+    if (items.length === 0) return [];
+    const eventIds = [...new Set(items.map((item) => item.target.eventId))].sort();
+    // The same key as every recorder of a response to the event takes; unnest hands them over in the array's (sorted) order.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [eventIds.map((eventId) => `customer-response:${eventId}`)]);
+    const stored: { id: string; event_id: string; response: ResponseType; reason: string | null; created_at: Date }[] = await manager.query(
+      `SELECT DISTINCT ON (event_id) id, event_id, response, reason, created_at
+         FROM inbound_response.responses
+        WHERE event_id = ANY($1::uuid[])
+        ORDER BY event_id, created_at DESC`,
+      [eventIds],
     );
-    return { responseId, eventId: target.eventId, response: input.response, duplicate: false };
+    const latest = new Map<string, RecordedResponseFacts>(
+      stored.map((row) => [row.event_id, { id: row.id, response: row.response, reason: row.reason, createdAt: row.created_at }]),
+    );
+    const now = new Date();
+    const decisions = decideResponses(
+      items.map(({ target, input }) => ({ eventId: target.eventId, response: input.response, reason: input.reason })),
+      latest,
+      now,
+      randomUUID,
+    );
+
+    const rows: ResponseRow[] = [];
+    const events: NewDomainEvent<CustomerRespondedPayload>[] = [];
+    items.forEach(({ target, input, correlationId }, index) => {
+      const decision = decisions[index];
+      if (decision.duplicate) return;
+      const responseId = decision.response.id;
+      const domainEventId = randomUUID();
+      rows.push({
+        id: responseId,
+        event_id: target.eventId,
+        customer_id: target.customerId,
+        notification_id: target.notificationId,
+        response: input.response,
+        reason: input.reason,
+        channel: input.channel,
+        from_phone: input.from,
+        provider_message_id: input.inboundMessage?.providerMessageId ?? null,
+        domain_event_id: domainEventId,
+      });
+      const payload: CustomerRespondedPayload = {
+        responseId,
+        eventId: target.eventId,
+        customerId: target.customerId,
+        response: input.response,
+        reason: input.reason,
+        channel: input.channel,
+        notificationId: target.notificationId,
+        configKey: target.configKey,
+        respondedAt: now.toISOString(),
+        from: input.from,
+        autoReply: input.autoReply,
+        inboundMessage: input.inboundMessage,
+      };
+      events.push({ id: domainEventId, type: DOMAIN_EVENT.CustomerResponded, eventId: target.eventId, payload, ...(correlationId ? { correlationId } : {}) });
+    });
+    await insertRows(manager, RESPONSES_TABLE, rows);
+    await this.outbox.add(manager, events);
+
+    return items.map(({ target, input }, index) => {
+      const { response, duplicate } = decisions[index];
+      this.logger.debug(
+        { eventId: target.eventId, responseId: response.id, response: input.response, channel: input.channel, duplicate },
+        duplicate ? 'response repeats the one just recorded; nothing new recorded' : 'customer response recorded',
+      );
+      return { responseId: response.id, eventId: target.eventId, response: response.response, duplicate };
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { MAX_RESPONSE_REASON_LENGTH } from '@appointments/contracts';
-import { isRepeatedResponse, keptReason, landingRefusal, reasonTooLong, REPEATED_RESPONSE_WINDOW_MS } from './response-rules';
+import { decideResponses, isRepeatedResponse, keptReason, landingRefusal, reasonTooLong, RecordedResponseFacts, REPEATED_RESPONSE_WINDOW_MS } from './response-rules';
 
 const buttons = (on: Partial<Record<'accept' | 'decline' | 'reschedule', boolean>>) => ({
   buttons: { accept: false, decline: false, reschedule: false, viewDetails: true, addToCalendar: true, ...on },
@@ -56,5 +56,50 @@ describe('isRepeatedResponse', () => {
     ['the same action, a reason where there was none', { response: 'decline', reason: null, createdAt: ago(1000) }, { response: 'decline', reason: 'Away' }, false],
   ] as const)('%s → %s', (_what, latest, candidate, repeated) => {
     expect(isRepeatedResponse(latest, candidate, now)).toBe(repeated);
+  });
+});
+
+describe('decideResponses: a group decided as if each response were recorded alone, in order', () => {
+  const now = new Date('2025-01-01T12:00:00Z');
+  const stored = (id: string, response: RecordedResponseFacts['response'], minutesAgo: number, reason: string | null = null): RecordedResponseFacts => ({
+    id,
+    response,
+    reason,
+    createdAt: new Date(now.getTime() - minutesAgo * 60_000),
+  });
+
+  // prettier-ignore
+  it.each([
+    // what                                      latest stored per event                      candidates (event:response)          expected (id or new-N, duplicate?)
+    ['nothing stored: each event records',     {},                                            ['e1:accept', 'e2:accept'],          ['new-1', 'new-2']],
+    ['repeats the stored response',            { e1: stored('r1', 'accept', 1) },             ['e1:accept'],                       ['r1 dup']],
+    ['stored too long ago: new',               { e1: stored('r1', 'accept', 11) },            ['e1:accept'],                       ['new-1']],
+    ['a different answer: new',                { e1: stored('r1', 'accept', 1) },             ['e1:decline'],                      ['new-1']],
+    ['the same twice in the group',            {},                                            ['e1:accept', 'e1:accept'],          ['new-1', 'new-1 dup']],
+    ['changed mind in the group, then back',   { e1: stored('r1', 'accept', 1) },             ['e1:decline', 'e1:accept'],         ['new-1', 'new-2']],
+    ['the stored one, then a repeat of it',    { e1: stored('r1', 'decline', 1) },            ['e1:decline', 'e1:decline'],        ['r1 dup', 'r1 dup']],
+    ['events do not mix',                      { e1: stored('r1', 'accept', 1) },             ['e2:accept', 'e1:accept'],          ['new-1', 'r1 dup']],
+  ] as const)('%s', (_what, latest, candidates, expected) => {
+    let counter = 0;
+    const decided = decideResponses(
+      candidates.map((candidate) => {
+        const [eventId, response] = candidate.split(':');
+        return { eventId, response: response as 'accept' | 'decline', reason: null };
+      }),
+      new Map(Object.entries(latest)),
+      now,
+      () => `new-${(counter += 1)}`,
+    );
+    expect(decided.map((decision) => `${decision.response.id}${decision.duplicate ? ' dup' : ''}`)).toEqual(expected);
+  });
+
+  it('compares reasons too: the same decline with another reason is a new response', () => {
+    const decided = decideResponses(
+      [{ eventId: 'e1', response: 'decline', reason: 'Out of town' }, { eventId: 'e1', response: 'decline', reason: 'Sick' }],
+      new Map(),
+      now,
+      () => 'x',
+    );
+    expect(decided.map((decision) => decision.duplicate)).toEqual([false, false]);
   });
 });

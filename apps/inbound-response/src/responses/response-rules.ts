@@ -54,3 +54,38 @@ export function isRepeatedResponse(latest: (ResponseFacts & { createdAt: Date })
   const age = now.getTime() - latest.createdAt.getTime();
   return latest.response === candidate.response && (latest.reason ?? null) === (candidate.reason ?? null) && age < REPEATED_RESPONSE_WINDOW_MS;
 }
+
+/** A response as recorded: what a later one is compared with. */
+export interface RecordedResponseFacts extends ResponseFacts {
+  id: string;
+  createdAt: Date;
+}
+
+/** What becomes of one response of a group: recorded anew, or answered with the one it repeats. */
+export interface ResponseDecision {
+  response: RecordedResponseFacts;
+  duplicate: boolean;
+}
+
+/**
+ * `isRepeatedResponse` for many responses at once, as if each had been recorded alone in
+ * the order given: each is compared with its event's latest response, and that is the one
+ * recorded before it in this list when there is one (a "1" and a repeated "1" to the same
+ * event in one group: the second is the duplicate of the first). `latest` is each event's
+ * latest stored response; `newId` names a new one.
+ */
+export function decideResponses(
+  candidates: readonly (ResponseFacts & { eventId: string })[],
+  latest: ReadonlyMap<string, RecordedResponseFacts>,
+  now: Date,
+  newId: () => string,
+): ResponseDecision[] {
+  const current = new Map(latest);
+  return candidates.map((candidate) => {
+    const previous = current.get(candidate.eventId) ?? null;
+    if (previous && isRepeatedResponse(previous, candidate, now)) return { response: previous, duplicate: true };
+    const recorded = { id: newId(), response: candidate.response, reason: candidate.reason ?? null, createdAt: now };
+    current.set(candidate.eventId, recorded);
+    return { response: recorded, duplicate: false };
+  });
+}

@@ -3,15 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DISPATCH_REQUEST, DOMAIN_EVENT, InboundMessageReceivedPayload, LandingTokenView, SERVICE } from '@appointments/contracts';
 import { classifySmsReply, replyCodeTable, type SmsReplyClassification } from '@appointments/domain';
 import { DomainEventOutbox, RpcClient } from '@appointments/messaging';
-import { LOGGER } from '@appointments/observability';
+import { currentCorrelationId, LOGGER, runWithCorrelation } from '@appointments/observability';
+import { insertRows } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { InboundConfig } from '../inbound.config';
-import { InboundSmsEntity, InboundSmsKind } from '../persistence/inbound-sms.entity';
+import { InboundSmsKind } from '../persistence/inbound-sms.entity';
 import { RecordCustomerResponse } from '../responses/record-customer-response';
 import { StopList } from '../stop-list/stop-list';
 import { normaliseStopListAddress } from '../stop-list/stop-list-address';
+import { GroupCommit, Settled, settledError, settledValue } from './group-commit';
 
 export interface InboundSms {
   messageSid: string;
@@ -28,6 +30,48 @@ export interface InboundSmsOutcome {
   duplicate: boolean;
 }
 
+/** The most SMS applied as one group (one lookup, one transaction). */
+export const MAX_SMS_GROUP_SIZE = 200;
+/** Groups applied at once per process: one, so that a group is everything that arrived while the previous one ran. */
+const SMS_GROUPS_IN_FLIGHT = 1;
+
+const INBOUND_SMS_TABLE = { schema: 'inbound_response', name: 'inbound_sms' };
+
+/** An SMS as it arrived, read before it joins a group: its sender normalised, whether it is a carrier keyword. */
+interface ArrivedSms {
+  sms: InboundSms;
+  from: string;
+  isKeyword: boolean;
+  keyword: SmsReplyClassification;
+  correlationId: string | undefined;
+}
+
+/** An SMS to apply: what it means once the notification it answers is known. */
+interface PlannedSms extends ArrivedSms {
+  target: LandingTokenView | null;
+  meaning: SmsReplyClassification;
+}
+
+interface AppliedSms {
+  kind: InboundSmsKind;
+  reply: string | null;
+  responseId: string | null;
+}
+
+/** What a caller of `execute` learns, with what its log line says. */
+interface ReceivedSms extends InboundSmsOutcome {
+  from: string;
+  eventId: string | null;
+  notificationId: string | null;
+  responseId: string | null;
+}
+
+/** The stored answer to a MessageSid already applied. */
+interface StoredSms {
+  kind: InboundSmsKind;
+  reply: string | null;
+}
+
 /**
  * What an inbound SMS does (domain.md, "Reply codes (SMS)"). Once per MessageSid, in one
  * transaction with its effect:
@@ -36,9 +80,20 @@ export interface InboundSmsOutcome {
  *    (`CustomerResponded`, channel `sms_reply`);
  *  - anything else goes to the event's chatter and the console (`InboundMessageReceived`),
  *    or, with no open notification, is logged and answered with the configured reply.
+ *
+ * SMS that arrive together are applied as a group (`GroupCommit`): one lookup of the
+ * notifications they answer and one transaction whose statements each cover the whole
+ * group, as if each SMS had been applied alone in the order it arrived. Should the group's
+ * transaction fail, each SMS is applied alone, so that one bad message fails only its own
+ * request.
  */
 @Injectable()
 export class ReceiveInboundSms {
+  private readonly groups = new GroupCommit<ArrivedSms, ReceivedSms>((group) => this.applyGroup(group), {
+    maxGroupSize: MAX_SMS_GROUP_SIZE,
+    maxGroupsInFlight: SMS_GROUPS_IN_FLIGHT,
+  });
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: DomainEventOutbox,
@@ -50,68 +105,205 @@ export class ReceiveInboundSms {
   ) {}
 
   async execute(sms: InboundSms): Promise<InboundSmsOutcome> {
-    const earlier = await this.dataSource.getRepository(InboundSmsEntity).findOne({ where: { messageSid: sms.messageSid } });
-    if (earlier) return this.repeated(earlier);
-
-    const from = normaliseStopListAddress('sms', sms.from) ?? sms.from;
     const keyword = classifySmsReply(sms.body, []);
-    const isKeyword = keyword.kind === 'opt_out' || keyword.kind === 'opt_in' || keyword.kind === 'help';
-    // A keyword does not need the notification (STOP must work while dispatch is away); it is only attached for the chatter.
-    const target = await this.openNotification(from, { required: !isKeyword });
-    const meaning = isKeyword ? keyword : classifySmsReply(sms.body, target ? replyCodeTable(target.config.replyCodes) : []);
-
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(InboundSmsEntity)
-        .values({ messageSid: sms.messageSid, fromPhone: from, toPhone: sms.to, body: sms.body, kind: 'ignored', notificationId: target?.notificationId ?? null })
-        .orIgnore()
-        .returning(['messageSid'])
-        .execute();
-      if ((inserted.raw as unknown[]).length === 0) return null; // the same MessageSid, applied at this moment by another request
-      const applied = await this.apply(manager, { ...sms, from }, meaning, target);
-      await manager.update(InboundSmsEntity, { messageSid: sms.messageSid }, { kind: applied.kind, reply: applied.reply, responseId: applied.responseId });
-      return applied;
+    const received = await this.groups.submit({
+      sms,
+      from: normaliseStopListAddress('sms', sms.from) ?? sms.from,
+      isKeyword: keyword.kind === 'opt_out' || keyword.kind === 'opt_in' || keyword.kind === 'help',
+      keyword,
+      correlationId: currentCorrelationId(),
     });
-    if (!outcome) {
-      const stored = await this.dataSource.getRepository(InboundSmsEntity).findOneByOrFail({ messageSid: sms.messageSid });
-      return this.repeated(stored);
+    // Logged here, in the request's own correlation context.
+    if (received.duplicate) {
+      this.logger.info({ messageSid: sms.messageSid, kind: received.kind }, 'inbound SMS already applied; answered as before');
+    } else {
+      this.logger.info(
+        { messageSid: sms.messageSid, from: received.from, kind: received.kind, eventId: received.eventId, notificationId: received.notificationId, responseId: received.responseId },
+        'inbound SMS applied',
+      );
     }
-    this.logger.info(
-      { messageSid: sms.messageSid, from, kind: outcome.kind, eventId: target?.eventId ?? null, notificationId: target?.notificationId ?? null, responseId: outcome.responseId },
-      'inbound SMS applied',
+    return { kind: received.kind, reply: received.reply, duplicate: received.duplicate };
+  }
+
+  /**
+   * One group, each SMS answered in its place: those applied before are answered from their
+   * stored row; of a MessageSid twice in the group the first is applied and the second
+   * answered like it; the rest are applied together.
+   */
+  private async applyGroup(group: readonly ArrivedSms[]): Promise<Settled<ReceivedSms>[]> {
+    const answers: (Settled<ReceivedSms> | undefined)[] = new Array(group.length);
+    const stored = await this.storedAnswers(group.map((arrived) => arrived.sms.messageSid));
+    const firstOfSid = new Map<string, number>();
+    const repeatOf = new Map<number, number>();
+    group.forEach((arrived, index) => {
+      const sid = arrived.sms.messageSid;
+      const earlier = stored.get(sid);
+      if (earlier) answers[index] = settledValue(repeated(arrived, earlier));
+      else if (firstOfSid.has(sid)) repeatOf.set(index, firstOfSid.get(sid)!);
+      else firstOfSid.set(sid, index);
+    });
+
+    const firsts = [...firstOfSid.values()];
+    const planned = await this.plan(firsts.map((index) => group[index]));
+    const toApply: { index: number; sms: PlannedSms }[] = [];
+    planned.forEach((plan, position) => {
+      const index = firsts[position];
+      if (plan.ok) toApply.push({ index, sms: plan.value });
+      else answers[index] = settledError(plan.error);
+    });
+
+    const applied = await this.applyPlanned(toApply.map((entry) => entry.sms));
+    const appliedElsewhere: number[] = [];
+    toApply.forEach(({ index, sms }, position) => {
+      const outcome = applied[position];
+      if (!outcome.ok) answers[index] = settledError(outcome.error);
+      else if (outcome.value === null) appliedElsewhere.push(index);
+      else answers[index] = settledValue(receivedSms(sms, outcome.value));
+    });
+
+    // The same MessageSid, applied at this moment by another request (another replica): answered as it stored it.
+    if (appliedElsewhere.length > 0) {
+      const storedNow = await this.storedAnswers(appliedElsewhere.map((index) => group[index].sms.messageSid));
+      for (const index of appliedElsewhere) {
+        const earlier = storedNow.get(group[index].sms.messageSid);
+        answers[index] = earlier ? settledValue(repeated(group[index], earlier)) : settledError(new Error(`inbound SMS ${group[index].sms.messageSid} is neither applied nor stored`));
+      }
+    }
+    for (const [index, first] of repeatOf) {
+      const answer = answers[first]!;
+      answers[index] = answer.ok ? settledValue({ ...answer.value, duplicate: true }) : answer;
+    }
+    this.logger.debug(
+      { size: group.length, applied: applied.filter((outcome) => outcome.ok && outcome.value !== null).length, failed: answers.filter((answer) => !answer!.ok).length },
+      'inbound SMS group done',
     );
-    return { kind: outcome.kind, reply: outcome.reply, duplicate: false };
+    return answers.map((answer) => answer!);
   }
 
-  private repeated(earlier: InboundSmsEntity): InboundSmsOutcome {
-    this.logger.info({ messageSid: earlier.messageSid, kind: earlier.kind }, 'inbound SMS already applied; answered as before');
-    return { kind: earlier.kind, reply: earlier.reply, duplicate: true };
+  /** The stored answers of the MessageSids among these that were applied before, by MessageSid. */
+  private async storedAnswers(messageSids: string[]): Promise<Map<string, StoredSms>> {
+    const rows: { message_sid: string; kind: InboundSmsKind; reply: string | null }[] = await this.dataSource.query(
+      'SELECT message_sid, kind, reply FROM inbound_response.inbound_sms WHERE message_sid = ANY($1::text[])',
+      [[...new Set(messageSids)]],
+    );
+    return new Map(rows.map((row) => [row.message_sid, { kind: row.kind, reply: row.reply }]));
   }
 
-  private async openNotification(phone: string, options: { required: boolean }): Promise<LandingTokenView | null> {
+  /**
+   * What each SMS means: the open notification to each sender, asked of notification-dispatch
+   * once for the group. Without an answer a keyword is applied without it (STOP must work while
+   * dispatch is away; the notification is only attached for the chatter), while anything else
+   * fails, to be retried by Twilio: whether it is a code depends on that notification.
+   */
+  private async plan(group: readonly ArrivedSms[]): Promise<Settled<PlannedSms>[]> {
+    if (group.length === 0) return [];
+    const phones = [...new Set(group.map((arrived) => arrived.from))];
+    let targets: Map<string, LandingTokenView | null>;
     try {
-      return await this.rpc.request<LandingTokenView | null>(
+      const answered = await this.rpc.request<(LandingTokenView | null)[]>(
         SERVICE.notificationDispatch,
-        DISPATCH_REQUEST.latestOpenReplyTarget,
-        { phone },
+        DISPATCH_REQUEST.latestOpenReplyTargets,
+        { phones },
         { timeoutMs: this.config.SMS_REPLY_LOOKUP_TIMEOUT_MS },
       );
+      targets = new Map(phones.map((phone, index) => [phone, answered[index] ?? null]));
     } catch (error) {
-      if (options.required) throw error;
-      this.logger.warn({ err: error, phone }, 'could not find the open notification for an SMS keyword; applying the keyword without it');
-      return null;
+      const keywords = group.filter((arrived) => arrived.isKeyword);
+      if (keywords.length > 0) {
+        this.logger.warn(
+          { err: error, phones: keywords.map((arrived) => arrived.from) },
+          'could not find the open notification for an SMS keyword; applying the keyword without it',
+        );
+      }
+      return group.map((arrived) => (arrived.isKeyword ? settledValue({ ...arrived, target: null, meaning: arrived.keyword }) : settledError(error)));
+    }
+    return group.map((arrived) => {
+      const target = targets.get(arrived.from) ?? null;
+      const meaning = arrived.isKeyword ? arrived.keyword : classifySmsReply(arrived.sms.body, target ? replyCodeTable(target.config.replyCodes) : []);
+      return settledValue({ ...arrived, target, meaning });
+    });
+  }
+
+  /**
+   * The group in one transaction; should it fail, each SMS alone (in a transaction of its
+   * own, the same statements for a group of one), so that the others are not failed with it.
+   * Null for an SMS whose MessageSid another request stored first.
+   */
+  private async applyPlanned(planned: readonly PlannedSms[]): Promise<Settled<AppliedSms | null>[]> {
+    if (planned.length === 0) return [];
+    try {
+      const applied = await this.dataSource.transaction((manager) => this.applyTogether(manager, planned));
+      return applied.map((outcome) => settledValue(outcome));
+    } catch (error) {
+      if (planned.length === 1) return [settledError(error)];
+      this.logger.warn({ err: error, size: planned.length }, 'inbound SMS group failed; applying each SMS alone');
+      return Promise.all(
+        planned.map((sms) =>
+          this.dataSource.transaction((manager) => this.applyTogether(manager, [sms])).then(
+            ([outcome]) => settledValue(outcome),
+            (alone: unknown) => settledError<AppliedSms | null>(alone),
+          ),
+        ),
+      );
     }
   }
 
-  private async apply(
-    manager: EntityManager,
-    sms: InboundSms,
-    meaning: SmsReplyClassification,
-    target: LandingTokenView | null,
-  ): Promise<{ kind: InboundSmsKind; reply: string | null; responseId: string | null }> {
-    const inbound = { body: sms.body, providerMessageId: sms.messageSid };
+  /**
+   * Applies SMS in the caller's transaction, each statement for all of them: the inbound rows
+   * (in MessageSid order, so that two groups cannot deadlock on them; the MessageSids another
+   * request stored first are not ours to apply), the responses of the reply codes together
+   * (`recordMany`), keywords and messages one by one, then each row's outcome.
+   */
+  private async applyTogether(manager: EntityManager, planned: readonly PlannedSms[]): Promise<(AppliedSms | null)[]> {
+    const rows = [...planned]
+      .sort((a, b) => (a.sms.messageSid < b.sms.messageSid ? -1 : a.sms.messageSid > b.sms.messageSid ? 1 : 0))
+      .map(({ sms, from, target }) => ({
+        message_sid: sms.messageSid,
+        from_phone: from,
+        to_phone: sms.to,
+        body: sms.body,
+        kind: 'ignored',
+        notification_id: target?.notificationId ?? null,
+      }));
+    const inserted = await insertRows<{ message_sid: string }>(manager, INBOUND_SMS_TABLE, rows, { onConflict: '(message_sid) DO NOTHING', returning: ['message_sid'] });
+    const ours = new Set(inserted.map((row) => row.message_sid));
+    const mine = planned.filter((sms) => ours.has(sms.sms.messageSid));
+
+    const applied = new Map<PlannedSms, AppliedSms>();
+    const codes = mine.filter((sms) => sms.meaning.kind === 'code');
+    const recorded = await this.responses.recordMany(
+      manager,
+      codes.map((sms) => ({ target: sms.target!, input: responseInput(sms), correlationId: sms.correlationId })),
+    );
+    codes.forEach((sms, index) => applied.set(sms, { kind: 'code', reply: null, responseId: recorded[index].responseId }));
+    for (const sms of mine) {
+      if (sms.meaning.kind === 'code') continue;
+      const meaning = sms.meaning;
+      applied.set(sms, await runWithCorrelation(sms.correlationId, () => this.apply(manager, sms, meaning)));
+    }
+
+    if (applied.size > 0) {
+      const outcomes = [...applied];
+      await manager.query(
+        `UPDATE inbound_response.inbound_sms AS stored
+            SET kind = outcome.kind, reply = outcome.reply, response_id = outcome.response_id
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[]) AS outcome(message_sid, kind, reply, response_id)
+          WHERE stored.message_sid = outcome.message_sid`,
+        [
+          outcomes.map(([sms]) => sms.sms.messageSid),
+          outcomes.map(([, outcome]) => outcome.kind),
+          outcomes.map(([, outcome]) => outcome.reply),
+          outcomes.map(([, outcome]) => outcome.responseId),
+        ],
+      );
+    }
+    return planned.map((sms) => applied.get(sms) ?? null);
+  }
+
+  /** A keyword or a message (a reply code is recorded with the group's other codes). */
+  private async apply(manager: EntityManager, planned: PlannedSms, meaning: Exclude<SmsReplyClassification, { kind: 'code' }>): Promise<AppliedSms> {
+    const sms = { ...planned.sms, from: planned.from };
+    const target = planned.target;
     switch (meaning.kind) {
       case 'opt_out':
       case 'opt_in':
@@ -122,18 +314,6 @@ export class ReceiveInboundSms {
       case 'help':
         await this.publishMessage(manager, sms, 'help', target);
         return { kind: 'help', reply: this.config.SMS_HELP_TEXT, responseId: null };
-      case 'code': {
-        // A code exists only in the table of an open notification.
-        const recorded = await this.responses.record(manager, target!, {
-          response: meaning.action,
-          reason: null,
-          channel: 'sms_reply',
-          from: sms.from,
-          autoReply: meaning.autoReply ?? null,
-          inboundMessage: inbound,
-        });
-        return { kind: 'code', reply: null, responseId: recorded.responseId };
-      }
       case 'message':
         if (!target) {
           await this.publishMessage(manager, sms, 'no_open_notification', null);
@@ -159,4 +339,33 @@ export class ReceiveInboundSms {
     };
     await this.outbox.add(manager, [{ type: DOMAIN_EVENT.InboundMessageReceived, eventId: target?.eventId ?? null, payload }]);
   }
+}
+
+/** The response a reply code records (a code exists only in the table of an open notification). */
+function responseInput(sms: PlannedSms) {
+  const meaning = sms.meaning as Extract<SmsReplyClassification, { kind: 'code' }>;
+  return {
+    response: meaning.action,
+    reason: null,
+    channel: 'sms_reply' as const,
+    from: sms.from,
+    autoReply: meaning.autoReply ?? null,
+    inboundMessage: { body: sms.sms.body, providerMessageId: sms.sms.messageSid },
+  };
+}
+
+function receivedSms(sms: PlannedSms, applied: AppliedSms): ReceivedSms {
+  return {
+    kind: applied.kind,
+    reply: applied.reply,
+    duplicate: false,
+    from: sms.from,
+    eventId: sms.target?.eventId ?? null,
+    notificationId: sms.target?.notificationId ?? null,
+    responseId: applied.responseId,
+  };
+}
+
+function repeated(arrived: ArrivedSms, earlier: StoredSms): ReceivedSms {
+  return { kind: earlier.kind, reply: earlier.reply, duplicate: true, from: arrived.from, eventId: null, notificationId: null, responseId: null };
 }

@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DISPATCH_REQUEST, LandingTokenView, NotificationConfig } from '@appointments/contracts';
-import { Expired, NotFound, type Channel } from '@appointments/domain';
+import { DISPATCH_REQUEST, LandingTokenView, MAX_REPLY_TARGET_PHONES, NotificationConfig } from '@appointments/contracts';
+import { Expired, InvalidInput, NotFound, type Channel } from '@appointments/domain';
+import { plainToInstance } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsString, MaxLength, validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { LandingTokens } from './landing-tokens';
 
@@ -23,6 +25,15 @@ const SELECT_TOKEN = `
          n.created_at, n.recipient_phone
     FROM notification_dispatch.landing_tokens t
     JOIN notification_dispatch.notifications n ON n.id = t.notification_id`;
+
+/** `DISPATCH_REQUEST.latestOpenReplyTargets`: the numbers whose open notification is asked for. */
+class LatestOpenReplyTargetsQuery {
+  @IsArray()
+  @ArrayMaxSize(MAX_REPLY_TARGET_PHONES, { message: `phones may list at most ${MAX_REPLY_TARGET_PHONES} numbers; split the list` })
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  phones: string[];
+}
 
 /**
  * What a landing token (or a phone number, for SMS replies) answers: the notification it
@@ -57,18 +68,44 @@ export class LandingLookupController {
   async latestOpenReplyTarget(@Payload() query: { phone?: unknown }): Promise<LandingTokenView | null> {
     const phone = typeof query?.phone === 'string' ? query.phone : '';
     if (phone === '') return null;
+    const [target] = await this.latestOpenReplyTargets({ phones: [phone] });
+    return target;
+  }
+
+  /**
+   * `{phones}` → for each number, in the same order, what `latestOpenReplyTarget` answers for
+   * it, with one statement for them all: inbound-response asks once for a group of SMS
+   * replies that arrived together. `invalid_input` for anything but a list of at most
+   * `MAX_REPLY_TARGET_PHONES` strings.
+   */
+  @MessagePattern(DISPATCH_REQUEST.latestOpenReplyTargets)
+  async latestOpenReplyTargets(@Payload() query: unknown): Promise<(LandingTokenView | null)[]> {
+    const phones = replyTargetPhones(query);
+    const asked = [...new Set(phones.filter((phone) => phone !== ''))];
+    if (asked.length === 0) return phones.map(() => null);
     const rows: TokenRow[] = await this.dataSource.query(
-      `${SELECT_TOKEN}
-        WHERE n.recipient_phone = $1 AND n.channel = 'sms' AND n.direction = 'outbound'
+      `SELECT DISTINCT ON (n.recipient_phone) t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at,
+              n.created_at, n.recipient_phone
+         FROM notification_dispatch.landing_tokens t
+         JOIN notification_dispatch.notifications n ON n.id = t.notification_id
+        WHERE n.recipient_phone = ANY($1::text[]) AND n.channel = 'sms' AND n.direction = 'outbound'
           AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped')
           AND t.expires_at > now()
           AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'
-        ORDER BY n.created_at DESC, n.id DESC
-        LIMIT 1`,
-      [phone],
+        ORDER BY n.recipient_phone, n.created_at DESC, n.id DESC`,
+      [asked],
     );
-    return rows[0] ? landingTokenView(rows[0]) : null;
+    const byPhone = new Map(rows.map((row) => [row.recipient_phone, landingTokenView(row)]));
+    return phones.map((phone) => byPhone.get(phone) ?? null);
   }
+}
+
+/** The phones of a `latestOpenReplyTargets` query, checked: the payload comes from another service, over the wire. */
+function replyTargetPhones(query: unknown): string[] {
+  const candidate = plainToInstance(LatestOpenReplyTargetsQuery, typeof query === 'object' && query !== null ? query : {});
+  const errors = validateSync(candidate).flatMap((error) => Object.values(error.constraints ?? {}));
+  if (errors.length > 0) throw new InvalidInput(errors[0], { errors });
+  return candidate.phones;
 }
 
 function landingTokenView(row: TokenRow): LandingTokenView {

@@ -1,0 +1,73 @@
+import { GroupCommit, Settled, settledError, settledValue } from './group-commit';
+
+/** A group applier the test releases by hand: it records each group and holds it until `release()`. */
+function heldApplier(answer: (item: number) => Settled<string> = (item) => settledValue(`done ${item}`)) {
+  const groups: number[][] = [];
+  const releases: (() => void)[] = [];
+  let running = 0;
+  let mostRunning = 0;
+  const apply = async (items: readonly number[]) => {
+    groups.push([...items]);
+    running += 1;
+    mostRunning = Math.max(mostRunning, running);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    running -= 1;
+    return items.map(answer);
+  };
+  return {
+    apply,
+    groups,
+    get mostRunning() {
+      return mostRunning;
+    },
+    /** Lets the oldest held group finish, and waits until its callers have their answers. */
+    async release() {
+      releases.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+describe('GroupCommit', () => {
+  // prettier-ignore
+  it.each([
+    // arrivals while the first group runs   max size  in flight   groups expected
+    [[2, 3, 4],                               200,      1,          [[1], [2, 3, 4]]],
+    [[2, 3, 4, 5, 6],                         2,        1,          [[1], [2, 3], [4, 5], [6]]],
+    [[],                                      200,      1,          [[1]]],
+    [[2, 3, 4],                               200,      2,          [[1], [2], [3, 4]]],
+  ] as const)('a lone request goes at once; %j arriving meanwhile (max %d, %d in flight) → %j', async (meanwhile, maxGroupSize, maxGroupsInFlight, expected) => {
+    const applier = heldApplier();
+    const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize, maxGroupsInFlight });
+    const answers = [groups.submit(1), ...meanwhile.map((item) => groups.submit(item))];
+    for (let index = 0; index < expected.length; index += 1) await applier.release();
+    await expect(Promise.all(answers)).resolves.toEqual([1, ...meanwhile].map((item) => `done ${item}`));
+    expect(applier.groups).toEqual(expected);
+    expect(applier.mostRunning).toBeLessThanOrEqual(maxGroupsInFlight);
+  });
+
+  it('answers each caller with its own outcome: one failure fails only its own request', async () => {
+    const refused = new Error('refused 2');
+    const applier = heldApplier((item) => (item === 2 ? settledError(refused) : settledValue(`done ${item}`)));
+    const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize: 10, maxGroupsInFlight: 1 });
+    const answers = [1, 2, 3].map((item) => groups.submit(item).catch((error: unknown) => error));
+    await applier.release();
+    await applier.release();
+    expect(await Promise.all(answers)).toEqual(['done 1', refused, 'done 3']);
+  });
+
+  it('fails every request of a group whose applier throws, and goes on with the next group', async () => {
+    let calls = 0;
+    const groups = new GroupCommit<number, number>(
+      async (items) => {
+        calls += 1;
+        if (calls === 1) throw new Error('database away');
+        return items.map((item) => settledValue(item * 10));
+      },
+      { maxGroupSize: 10, maxGroupsInFlight: 1 },
+    );
+    await expect(groups.submit(1)).rejects.toThrow('database away');
+    await expect(groups.submit(2)).resolves.toBe(20);
+    expect(groups.backlog).toBe(0);
+  });
+});
