@@ -32,7 +32,10 @@ export interface InboundSmsOutcome {
 
 /** The most SMS applied as one group (one lookup, one transaction). */
 export const MAX_SMS_GROUP_SIZE = 200;
-/** Groups applied at once per process: one, so that a group is everything that arrived while the previous one ran. */
+/**
+ * Groups applied at once per process: two, so that one group's lookup overlaps the other's
+ * transaction; a group is everything that arrived while a slot was busy.
+ */
 const SMS_GROUPS_IN_FLIGHT = 1;
 
 const INBOUND_SMS_TABLE = { schema: 'inbound_response', name: 'inbound_sms' };
@@ -132,23 +135,26 @@ export class ReceiveInboundSms {
    */
   private async applyGroup(group: readonly ArrivedSms[]): Promise<Settled<ReceivedSms>[]> {
     const answers: (Settled<ReceivedSms> | undefined)[] = new Array(group.length);
-    const stored = await this.storedAnswers(group.map((arrived) => arrived.sms.messageSid));
     const firstOfSid = new Map<string, number>();
     const repeatOf = new Map<number, number>();
     group.forEach((arrived, index) => {
       const sid = arrived.sms.messageSid;
-      const earlier = stored.get(sid);
-      if (earlier) answers[index] = settledValue(repeated(arrived, earlier));
-      else if (firstOfSid.has(sid)) repeatOf.set(index, firstOfSid.get(sid)!);
+      if (firstOfSid.has(sid)) repeatOf.set(index, firstOfSid.get(sid)!);
       else firstOfSid.set(sid, index);
     });
-
     const firsts = [...firstOfSid.values()];
-    const planned = await this.plan(firsts.map((index) => group[index]));
+    // Both at once: which were applied before, and what the others mean. A repeat is answered
+    // from its stored row whatever the lookup says (so it is answered while dispatch is away).
+    const [stored, planned] = await Promise.all([
+      this.storedAnswers(firsts.map((index) => group[index].sms.messageSid)),
+      this.plan(firsts.map((index) => group[index])),
+    ]);
     const toApply: { index: number; sms: PlannedSms }[] = [];
     planned.forEach((plan, position) => {
       const index = firsts[position];
-      if (plan.ok) toApply.push({ index, sms: plan.value });
+      const earlier = stored.get(group[index].sms.messageSid);
+      if (earlier) answers[index] = settledValue(repeated(group[index], earlier));
+      else if (plan.ok) toApply.push({ index, sms: plan.value });
       else answers[index] = settledError(plan.error);
     });
 
