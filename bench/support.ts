@@ -199,14 +199,19 @@ export function memoryOf(pid: number | undefined): { rssMiB: number; peakRssMiB:
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux this runs on (getconf CLK_TCK)
 
-/** CPU time (user + system) a process has used so far, in seconds; null when it is gone. */
-export function cpuSecondsOf(pid: number | undefined): number | null {
+/**
+ * CPU time (user + system) a process has used so far, in seconds; null when it is gone.
+ * `withReapedChildren` adds what its children that have ended used (cutime + cstime).
+ */
+export function cpuSecondsOf(pid: number | undefined, options: { withReapedChildren?: boolean } = {}): number | null {
   if (!pid) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    const own = Number(fields[11]) + Number(fields[12]);
+    const reaped = options.withReapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (own + reaped) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return null;
   }
@@ -228,7 +233,9 @@ export function machineCpu(): { busy: number; steal: number; total: number } | n
 /**
  * CPU seconds used so far by all processes whose command name is one of `names`
  * (e.g. postgres, beam.smp, redis-server): the infrastructure, which this machine shares
- * with whatever else runs on it.
+ * with whatever else runs on it. A process's ended children count too (PostgreSQL's
+ * postmaster reaps every backend that closes: without them, a connection closed during the
+ * interval would take its CPU out of the figure).
  */
 export function cpuSecondsByCommand(names: readonly string[]): Record<string, number> {
   const totals: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
@@ -243,7 +250,7 @@ export function cpuSecondsByCommand(names: readonly string[]): Record<string, nu
       const command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       const name = names.find((candidate) => command === candidate || command.startsWith(`${candidate}`));
       if (!name) continue;
-      totals[name] += cpuSecondsOf(Number(entry)) ?? 0;
+      totals[name] += cpuSecondsOf(Number(entry), { withReapedChildren: true }) ?? 0;
     } catch {
       // the process ended meanwhile
     }
