@@ -229,9 +229,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     try {
       await this.applyBatch(items, afterCommit);
     } catch (error) {
-      // The transaction itself failed (commit, connection): nothing of the batch is applied.
+      // The transaction failed (a handler that ran without a savepoint, the commit, the
+      // connection): nothing of the batch is applied.
       if (items.length > 1) {
-        logger.warn({ err: error, messages: items.length }, 'batch transaction failed; handling its messages one by one');
+        logger.warn({ err: error, messages: items.length }, 'batch failed; handling its messages one by one');
         for (const item of items) await this.handleBatch([{ channel: item.channel, message: item.message, done: () => undefined }]);
         return;
       }
@@ -273,14 +274,22 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private async applyBatch(items: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<void> {
     const runs = batchRuns(
       items.map((item) => item.envelope),
-      (type) => Boolean(this.getHandlerByPattern(type)?.extras?.batch),
+      (type) => Boolean(this.handlerOf(type)?.extras?.batch),
     );
     await this.options.dataSource!.transaction(async (manager) => {
+      // A batch that is one call (one message, or one run of a batch handler) needs no
+      // savepoint: if it fails, the whole transaction rolls back, and `handleBatch` handles
+      // each of its messages again on its own.
+      const alone = runs.length === 1 && (runs[0].length === 1 || Boolean(this.handlerOf(items[runs[0][0]].envelope.type)?.extras?.batch));
       for (const indexes of runs) {
         const run = indexes.map((index) => items[index]);
-        const handler = this.getHandlerByPattern(run[0].envelope.type);
+        const handler = this.handlerOf(run[0].envelope.type);
         if (!handler) {
           for (const item of run) item.outcome = 'duplicate'; // not bound to this pattern any more (old binding): nothing to do
+          continue;
+        }
+        if (alone) {
+          await this.applyRun(manager, handler, run, afterCommit, { savepoint: false });
           continue;
         }
         if (handler.extras?.batch && run.length > 1 && (await this.applyRun(manager, handler, run, afterCommit))) continue;
@@ -289,13 +298,33 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     });
   }
 
-  /** One savepoint: records the ids, calls the handler with the new messages. False (rolled back) when it fails. */
-  private async applyRun(manager: EntityManager, handler: MessageHandler, run: BatchItem[], afterCommit: (() => Promise<void>)[]): Promise<boolean> {
+  /**
+   * The handler registered for a pattern, looked up once per pattern: Nest's lookup tries
+   * `JSON.parse` on every string pattern first, and a plain event type makes it throw.
+   */
+  private handlerOf(pattern: string): MessageHandler | undefined {
+    if (!this.handlers.has(pattern)) this.handlers.set(pattern, this.getHandlerByPattern(pattern) ?? undefined);
+    return this.handlers.get(pattern);
+  }
+
+  private readonly handlers = new Map<string, MessageHandler | undefined>();
+
+  /**
+   * One savepoint: records the ids, calls the handler with the new messages. False (rolled
+   * back) when it fails. Without the savepoint (`savepoint: false`), a failure is thrown.
+   */
+  private async applyRun(
+    manager: EntityManager,
+    handler: MessageHandler,
+    run: BatchItem[],
+    afterCommit: (() => Promise<void>)[],
+    { savepoint = true }: { savepoint?: boolean } = {},
+  ): Promise<boolean> {
     const { schema, service, outbox } = this.options;
     const own: (() => Promise<void>)[] = [];
     const transaction: ConsumerTransaction = { manager, outbox: outbox ?? null, afterCommit: own };
     const single = run.length === 1 ? run[0] : null;
-    await manager.query('SAVEPOINT domain_event');
+    if (savepoint) await manager.query('SAVEPOINT domain_event');
     try {
       const work = async () => {
         const inserted: { message_id: string }[] = await manager.query(
@@ -320,11 +349,12 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         }
       };
       await (single ? runWithCorrelation(correlationOf(single.message), work) : work());
-      await manager.query('RELEASE SAVEPOINT domain_event');
+      if (savepoint) await manager.query('RELEASE SAVEPOINT domain_event');
       const correlationId = single ? correlationOf(single.message) : undefined;
       afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, task) : task)));
       return true;
     } catch (error) {
+      if (!savepoint) throw error;
       await manager.query('ROLLBACK TO SAVEPOINT domain_event');
       for (const item of run) item.outcome = { failed: error };
       return false;
@@ -382,7 +412,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const { replyTo, correlationId: requestId, type: pattern } = message.properties;
       let reply: unknown;
       try {
-        const handler = typeof pattern === 'string' ? this.getHandlerByPattern(pattern) : null;
+        const handler = typeof pattern === 'string' ? this.handlerOf(pattern) : null;
         if (!handler) throw Object.assign(new Error(`no handler for request ${String(pattern)}`), { code: 'not_found' });
         let payload: unknown;
         try {

@@ -90,6 +90,17 @@ interface StoredSms {
  * transaction fail, each SMS is applied alone, so that one bad message fails only its own
  * request.
  */
+/**
+ * The sender as the stop list and the reply lookup name it. Twilio posts `From` in E.164
+ * already, and parsing such a number again gives it back unchanged (or refuses it, and the raw
+ * value is kept then too): only anything else is parsed.
+ */
+function senderAddress(from: string): string {
+  return E164_SHAPE.test(from) ? from : (normaliseStopListAddress('sms', from) ?? from);
+}
+
+const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+
 @Injectable()
 export class ReceiveInboundSms {
   private readonly groups = new GroupCommit<ArrivedSms, ReceivedSms>((group) => this.applyGroup(group), {
@@ -111,7 +122,7 @@ export class ReceiveInboundSms {
     const keyword = classifySmsReply(sms.body, []);
     const received = await this.groups.submit({
       sms,
-      from: normaliseStopListAddress('sms', sms.from) ?? sms.from,
+      from: senderAddress(sms.from),
       isKeyword: keyword.kind === 'opt_out' || keyword.kind === 'opt_in' || keyword.kind === 'help',
       keyword,
       correlationId: currentCorrelationId(),

@@ -5,8 +5,9 @@ import { DomainEventBatchContext, DomainEventContext, HANDLES_BATCHES } from '@a
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { isUUID } from 'class-validator';
-import { EntityManager, In } from 'typeorm';
-import { NotificationEntity } from '../persistence/notification.entity';
+import { insertRows } from '@appointments/persistence';
+import type { ResponseType } from '@appointments/domain';
+import { EntityManager } from 'typeorm';
 
 /**
  * The console's inbound rows: a customer's response (`CustomerResponded`) and an SMS that is
@@ -78,23 +79,39 @@ export class InboundConsoleController {
       },
     ]);
     const duplicate = !inserted.has(message.messageId);
-    this.logger.info({ messageId: message.messageId, eventId: answered.eventId, kind: message.kind, duplicate }, 'inbound SMS logged in the console');
+    this.logger.info({ messageId: message.messageId, eventId: answered.event_id, kind: message.kind, duplicate }, 'inbound SMS logged in the console');
   }
 }
 
+/** What an inbound row copies from the outbound notification it answers. */
+interface AnsweredNotification {
+  id: string;
+  event_id: string | null;
+  type: string;
+  config_key: string | null;
+  recipient_name: string;
+  recipient_email: string | null;
+  recipient_phone: string | null;
+  event_start: Date | null;
+}
+
 /** The outbound notifications with these ids (ids that are not UUIDs name none). */
-async function answeredNotifications(manager: EntityManager, ids: string[]): Promise<Map<string, NotificationEntity>> {
+async function answeredNotifications(manager: EntityManager, ids: string[]): Promise<Map<string, AnsweredNotification>> {
   const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
   if (wanted.length === 0) return new Map();
-  const found = await manager.findBy(NotificationEntity, { id: In(wanted) });
+  const found: AnsweredNotification[] = await manager.query(
+    `SELECT id, event_id, type, config_key, recipient_name, recipient_email, recipient_phone, event_start
+       FROM notification_dispatch.notifications WHERE id = ANY($1::uuid[])`,
+    [wanted],
+  );
   return new Map(found.map((notification) => [notification.id, notification]));
 }
 
 interface InboundRow {
   id: string;
-  answered: NotificationEntity;
+  answered: AnsweredNotification;
   channel: ResponseChannel;
-  responseType: NotificationEntity['responseType'];
+  responseType: ResponseType | null;
   reason: string | null;
   smsBody: string | null;
   providerMessageId: string | null;
@@ -104,43 +121,32 @@ interface InboundRow {
 
 /** Inserts the inbound rows whose ids are not there already, in one statement; answers the ids it inserted. */
 async function insertInboundRows(manager: EntityManager, rows: InboundRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const result = await manager
-    .createQueryBuilder()
-    .insert()
-    .into(NotificationEntity)
-    .values(
-      rows.map(({ answered, ...row }) => ({
-        id: row.id,
-        requestId: null,
-        eventId: answered.eventId,
-        type: answered.type,
-        configKey: answered.configKey,
-        // The column is text; the entity types it for the outbound rows the delivery code reads.
-        channel: row.channel as unknown as NotificationEntity['channel'],
-        direction: 'inbound' as const,
-        recipientName: answered.recipientName,
-        recipientEmail: answered.recipientEmail,
-        recipientPhone: row.phone ?? answered.recipientPhone,
-        subject: null,
-        text: null,
-        html: null,
-        smsBody: row.smsBody,
-        attachments: [],
-        deliveryContent: null,
-        status: 'delivered' as const,
-        provider: row.providerMessageId ? 'twilio' : null,
-        providerMessageId: row.providerMessageId,
-        statusChangedAt: row.at,
-        responseType: row.responseType,
-        reason: row.reason,
-        answersNotificationId: answered.id,
-        eventStart: answered.eventStart,
-        sentAt: row.at,
-      })),
-    )
-    .orIgnore()
-    .returning(['id'])
-    .execute();
-  return new Set((result.raw as { id: string }[]).map((row) => row.id));
+  const inserted = await insertRows<{ id: string }>(
+    manager,
+    { schema: 'notification_dispatch', name: 'notifications' },
+    rows.map(({ answered, ...row }) => ({
+      id: row.id,
+      event_id: answered.event_id,
+      type: answered.type,
+      config_key: answered.config_key,
+      // The column is text: an inbound row's channel is the response channel (sms_reply, email_link...).
+      channel: row.channel,
+      direction: 'inbound',
+      recipient_name: answered.recipient_name,
+      recipient_email: answered.recipient_email,
+      recipient_phone: row.phone ?? answered.recipient_phone,
+      sms_body: row.smsBody,
+      status: 'delivered',
+      provider: row.providerMessageId ? 'twilio' : null,
+      provider_message_id: row.providerMessageId,
+      status_changed_at: row.at,
+      response_type: row.responseType,
+      reason: row.reason,
+      answers_notification_id: answered.id,
+      event_start: answered.event_start,
+      sent_at: row.at,
+    })),
+    { skipConflicts: true, returning: ['id'] },
+  );
+  return new Set(inserted.map((row) => row.id));
 }
