@@ -33,8 +33,10 @@ import type { Stack } from '../tools/stack/src/stack';
 import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
 import {
   ApiClient,
+  DatabaseCost,
+  databaseCostPer,
   databaseCounters,
-  DatabaseCounters,
+  describeDatabaseCost,
   Deadline,
   distribution,
   Distribution,
@@ -511,7 +513,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
         failedJobs,
       },
       cpu,
-      database: perReminderCounters(dbBefore, dbAfter, sent),
+      database: databaseCostPer(dbBefore, dbAfter, sent),
       services: stack.services.map((service) => ({ name: service.spec.name, pid: service.process.pid ?? null, ...(memoryOf(service.process.pid) ?? { rssMiB: null, peakRssMiB: null }) })),
       environment: { runId: environment.runId, redisPrefix: environment.redisPrefix },
     };
@@ -530,18 +532,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** What the window cost PostgreSQL per sent reminder (all services share the run's database; includes the benchmark's count queries). */
-function perReminderCounters(before: DatabaseCounters | null, after: DatabaseCounters | null, sent: number) {
-  if (!before || !after || !sent) return null;
-  const per = (key: Exclude<keyof DatabaseCounters, 'tables'>) => Math.round(((after[key] - before[key]) / sent) * 100) / 100;
-  return {
-    commitsPerReminder: per('commits'),
-    rollbacksPerReminder: per('rollbacks'),
-    rowsInsertedPerReminder: per('inserted'),
-    rowsUpdatedPerReminder: per('updated'),
-    rowsFetchedPerReminder: per('fetched'),
-  };
-}
 
 // ---------------------------------------------------------------- report
 
@@ -569,7 +559,7 @@ function report(result: {
   stageMs: { dueToFired: Distribution; firedToConsoleRow: Distribution; consoleRowToSent: Distribution };
   errors: { total: number; notSent: number; notSentByStatus: Record<string, number>; reminderStatuses: Record<string, number>; duplicateSends: number; consoleRowsWithoutReminder: number; failedJobs: number | null };
   cpu: ReturnType<typeof cpuBetween>;
-  database: ReturnType<typeof perReminderCounters>;
+  database: DatabaseCost | null;
   services: { name: string; rssMiB: number | null; peakRssMiB: number | null }[];
 }) {
   const { setup, redis, errors, cpu } = result;
@@ -633,8 +623,7 @@ function report(result: {
   if (result.database) {
     const d = result.database;
     lines.push(
-      `PostgreSQL per sent reminder (this run's database, window only): ${d.commitsPerReminder} commits, ${d.rollbacksPerReminder} rollbacks, ` +
-        `rows inserted ${d.rowsInsertedPerReminder}, updated ${d.rowsUpdatedPerReminder}, fetched ${d.rowsFetchedPerReminder}`,
+      `PostgreSQL per sent reminder (this run's database, window only; includes the benchmark's count queries): ${describeDatabaseCost(d)}`,
     );
   }
   lines.push(`reminder statuses: ${JSON.stringify(errors.reminderStatuses)}`);

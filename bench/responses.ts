@@ -24,7 +24,7 @@ import { Client } from 'pg';
 import twilio from 'twilio';
 import { Stack, freePort, startStack } from '../tools/stack/src/stack';
 import { cpuBetween, cpuSnapshot, LineHandler, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
-import { ApiClient, Deadline, distribution, Distribution, intFromEnv, pool, round1, sleep, table } from './support';
+import { ApiClient, databaseCostPer, databaseCounters, Deadline, describeDatabaseCost, distribution, Distribution, intFromEnv, pool, round1, sleep, table } from './support';
 
 // ---------------------------------------------------------------- knobs
 
@@ -322,12 +322,16 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
       await waitForConfirmed(watcher.seen, replies.filter((r) => r.status === 200), deadline);
       say(`warm-up: ${replies.length} replies`);
     }
+    const dbBefore = await databaseCounters(databaseUrl);
     const before = cpuSnapshot(stack);
     const { replies, firingSeconds } = await replyAll(inboundUrl, measured, deadline);
     const answered = replies.filter((r) => r.status === 200);
     await waitForConfirmed(watcher.seen, answered, deadline);
     const after = cpuSnapshot(stack);
     deadline.check('SMS replies');
+    // Each backend flushes its counters at most once a second.
+    await sleep(1200, deadline.signal);
+    const dbAfter = await databaseCounters(databaseUrl);
 
     const toCommitted: number[] = [];
     let confirmed = 0;
@@ -358,6 +362,7 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
       webhookAnswerMs: distribution(replies.map((r) => r.answeredAt - r.startedAt)),
       replyToCommittedMs: distribution(toCommitted),
       cpu: cpuBetween(stack, before, after, confirmed),
+      database: databaseCostPer(dbBefore, dbAfter, confirmed),
     };
   } finally {
     await watcher.stop();
@@ -449,6 +454,7 @@ function report(result: { sms: Awaited<ReturnType<typeof measureReplies>> | null
       ),
       '',
       cpuRows(sms.cpu, 'reply'),
+      ...(sms.database ? [`PostgreSQL per reply (this run's database, measured replies only): ${describeDatabaseCost(sms.database)}`] : []),
     );
     if (sms.errors.http) lines.push(`errors by status: ${JSON.stringify(sms.errors.byStatus)}; e.g. ${JSON.stringify(sms.errors.samples)}`);
   }

@@ -305,6 +305,34 @@ export async function databaseCounters(url: string): Promise<DatabaseCounters | 
   }
 }
 
+/** What an interval cost PostgreSQL per unit of work (a reply, a reminder), from two readings of `databaseCounters`. */
+export interface DatabaseCost {
+  commits: number;
+  rollbacks: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  rowsFetched: number;
+}
+
+export function databaseCostPer(before: DatabaseCounters | null, after: DatabaseCounters | null, units: number): DatabaseCost | null {
+  if (!before || !after || !units) return null;
+  const per = (key: Exclude<keyof DatabaseCounters, 'tables'>) => Math.round(((after[key] - before[key]) / units) * 100) / 100;
+  return {
+    commits: per('commits'),
+    rollbacks: per('rollbacks'),
+    rowsInserted: per('inserted'),
+    rowsUpdated: per('updated'),
+    rowsDeleted: per('deleted'),
+    rowsFetched: per('fetched'),
+  };
+}
+
+/** The one-line report of a `DatabaseCost`. */
+export function describeDatabaseCost(cost: DatabaseCost): string {
+  return `${cost.commits} commits, ${cost.rollbacks} rollbacks, rows inserted ${cost.rowsInserted}, updated ${cost.rowsUpdated}, deleted ${cost.rowsDeleted}, fetched ${cost.rowsFetched}`;
+}
+
 export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
