@@ -3,26 +3,12 @@ import { AmqpConnection, MessagingNames, RpcClient } from '@appointments/messagi
 import { createLogger } from '@appointments/observability';
 import { eventually } from '@appointments/testing';
 import twilio from 'twilio';
-import { NO_BUTTONS, Platform } from './support/platform';
-import {
-  consoleRows,
-  createScenario,
-  everyType,
-  getEvent,
-  landingTokensIn,
-  messageSid,
-  outboxHas,
-  preview,
-  send,
-  settledRows,
-  startPlatformWithInboundEnv,
-  uniquePhone,
-} from './support/notifications';
+import { NO_BUTTONS } from './support/platform';
+import { consoleRows, createScenario, everyType, getEvent, landingTokensIn, outboxHas, preview, send, settledRows, uniquePhone } from './support/notifications';
+import { EMPTY_TWIML, invitedBySms as invitedBySmsOn, postSms as postSmsTo, smsForm, SmsPlatform, startSmsPlatform, TWILIO_AUTH_TOKEN, TwimlAnswer } from './support/sms-replies';
 
 jest.setTimeout(180_000);
 
-const TWILIO_AUTH_TOKEN = 'test-auth-token';
-const OUR_NUMBER = '+15559870000';
 const HELP_TEXT = 'Acme & Co: reply 1 to confirm. Reply STOP to opt out.';
 const NO_OPEN_REPLY = 'Sorry, we could not match your message to an appointment.';
 
@@ -31,15 +17,10 @@ const NO_OPEN_REPLY = 'Sorry, we could not match your message to an appointment.
  * codes, free text, duplicates, carrier keywords and the stop list, over the public HTTP
  * contract against the five services running as real processes.
  */
-let platform: Platform & { inboundPublicUrl: string };
+let platform: SmsPlatform;
 
 beforeAll(async () => {
-  platform = await startPlatformWithInboundEnv('e2e_responses_sms', (inboundUrl) => ({
-    TWILIO_AUTH_TOKEN,
-    PUBLIC_WEBHOOK_BASE_URL: inboundUrl,
-    SMS_HELP_TEXT: HELP_TEXT,
-    SMS_NO_OPEN_NOTIFICATION_REPLY: NO_OPEN_REPLY,
-  }));
+  platform = await startSmsPlatform('e2e_responses_sms', { SMS_HELP_TEXT: HELP_TEXT, SMS_NO_OPEN_NOTIFICATION_REPLY: NO_OPEN_REPLY });
 });
 
 afterAll(async () => {
@@ -48,52 +29,14 @@ afterAll(async () => {
 
 const api = () => platform.api;
 
-interface TwimlAnswer {
-  status: number;
-  contentType: string | null;
-  text: string;
+/** Posts an inbound SMS the way Twilio does, to this spec's platform. */
+function postSms(fields: Record<string, string>, options: { signature?: string; authToken?: string } = {}): Promise<TwimlAnswer> {
+  return postSmsTo(platform, fields, options);
 }
-
-/** Posts an inbound SMS the way Twilio does: form-encoded, signed over the public URL (unless a signature is given). */
-async function postSms(fields: Record<string, string>, options: { signature?: string; authToken?: string } = {}): Promise<TwimlAnswer> {
-  const path = '/webhooks/twilio/sms';
-  const signature = options.signature ?? twilio.getExpectedTwilioSignature(options.authToken ?? TWILIO_AUTH_TOKEN, `${platform.inboundPublicUrl}${path}`, fields);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== '') headers['x-twilio-signature'] = signature;
-  const response = await fetch(`${platform.stack.url('inbound-response')}${path}`, {
-    method: 'POST',
-    headers,
-    body: new URLSearchParams(fields).toString(),
-    signal: AbortSignal.timeout(15_000),
-  });
-  return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
-}
-
-/** An inbound message form as Twilio sends it, with the fields Twilio adds beyond those we read. */
-function smsForm(from: string, body: string, sid = messageSid()): Record<string, string> {
-  return {
-    MessageSid: sid,
-    SmsSid: sid,
-    AccountSid: `AC${'0'.repeat(32)}`,
-    From: from,
-    To: OUR_NUMBER,
-    Body: body,
-    NumMedia: '0',
-    FromCountry: 'US',
-  };
-}
-
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /** An event whose customer got an RSVP request by SMS with reply codes on (default table 1/2/3): `invited`, open for replies. */
-async function invitedBySms() {
-  const scenario = await createScenario(api(), { configs: everyType('sms', { rsvp_request: { replyCodes: { enabled: true } } }) });
-  const sent = await send(api(), scenario.event.id, { type: 'rsvp_request' });
-  if (sent.status !== 202) throw new Error(`send rsvp_request: ${sent.status} ${JSON.stringify(sent.body)}`);
-  const [row] = await settledRows(api(), scenario.event.id, 1);
-  expect(row).toMatchObject({ channel: 'sms', status: 'sent' });
-  expect(await getEvent(api(), scenario.event.id)).toMatchObject({ bookingStatus: 'invited' });
-  return { ...scenario, notificationId: sent.body.notificationIds[0] as string, phone: scenario.customer.phone as string };
+function invitedBySms() {
+  return invitedBySmsOn(api());
 }
 
 function inboundRows(eventId: string) {

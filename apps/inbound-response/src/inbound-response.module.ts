@@ -12,12 +12,15 @@ import { InboundConfig } from './inbound.config';
 import { InitialInbound1763700000300 } from './persistence/migrations/1763700000300-initial-inbound';
 import { WebhooksAndStopList1763800000300 } from './persistence/migrations/1763800000300-webhooks-and-stop-list';
 import { CustomerResponses1763900000300 } from './persistence/migrations/1763900000300-customer-responses';
+import { ReplyTargets1764000000300 } from './persistence/migrations/1764000000300-reply-targets';
 import { CustomerResponseEntity } from './persistence/customer-response.entity';
 import { InboundSmsEntity } from './persistence/inbound-sms.entity';
 import { ProviderCallbackEntity } from './persistence/provider-callback.entity';
 import { RecordCustomerResponse } from './responses/record-customer-response';
 import { ResponsesController } from './responses/responses.controller';
+import { NotificationOutcomeController } from './sms/notification-outcome.controller';
 import { ReceiveInboundSms } from './sms/receive-inbound-sms';
+import { ReplyTargets } from './sms/reply-targets';
 import { TwilioInboundSmsController } from './sms/twilio-inbound-sms.controller';
 import { StopListEntryEntity } from './persistence/stop-list-entry.entity';
 import { StopList } from './stop-list/stop-list';
@@ -31,7 +34,8 @@ const ENTITIES = [ProviderCallbackEntity, StopListEntryEntity, CustomerResponseE
 /**
  * Provider webhooks (delivery status from Twilio and SendGrid, inbound SMS), customer
  * responses and the stop list. Publishes `DeliveryStatusChanged`, `OptOutChanged`,
- * `CustomerResponded` and `InboundMessageReceived` through its outbox.
+ * `CustomerResponded` and `InboundMessageReceived` through its outbox; consumes
+ * `NotificationSent` and `NotificationFailed` into its copy of the open reply targets.
  */
 @Module({})
 export class InboundResponseModule {
@@ -43,17 +47,29 @@ export class InboundResponseModule {
           service: SERVICE.inboundResponse,
           configClass: InboundConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300, CustomerResponses1763900000300] },
+          persistence: {
+            schema: SCHEMA,
+            entities: ENTITIES,
+            migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300, CustomerResponses1763900000300, ReplyTargets1764000000300],
+          },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [TwilioStatusController, SendGridEventsController, StopListController, ResponsesController, TwilioInboundSmsController],
+      controllers: [
+        TwilioStatusController,
+        SendGridEventsController,
+        StopListController,
+        ResponsesController,
+        TwilioInboundSmsController,
+        NotificationOutcomeController,
+      ],
       providers: [
         RecordDeliveryReports,
         ProviderCallbackRetention,
         StopList,
         RecordCustomerResponse,
         ReceiveInboundSms,
+        ReplyTargets,
         {
           provide: TwilioSignature,
           inject: [LOGGER],

@@ -8,7 +8,7 @@ import type {
   NotificationType,
   ResponseType,
 } from '@appointments/domain';
-import type { ResponseChannel } from './customer-response';
+import type { LandingTokenView, ResponseChannel } from './customer-response';
 import type { EventSchedule } from './event.dto';
 import type { ReminderTriggerRef } from './reminders';
 import type { Sender } from './settings.dto';
@@ -133,6 +133,15 @@ export interface NotificationSentPayload extends NotificationOutcome {
   provider: string;
   providerMessageId: string | null;
   sentAt: string;
+  /**
+   * What a reply to this SMS answers, as `DISPATCH_REQUEST.latestOpenReplyTargets` would
+   * answer it: present (non-null) only for an SMS whose config has reply codes enabled and
+   * which has a landing token, and which no provider had reported failed by the time it was
+   * recorded sent. inbound-response keeps a copy of these (its open reply targets) so that
+   * an SMS reply needs no request to notification-dispatch. Absent from events published
+   * before it existed: a consumer treats absent and null alike.
+   */
+  replyTarget?: LandingTokenView | null;
 }
 
 export interface NotificationFailedPayload extends NotificationOutcome {

@@ -14,6 +14,7 @@ import { RecordCustomerResponse } from '../responses/record-customer-response';
 import { StopList } from '../stop-list/stop-list';
 import { normaliseStopListAddress } from '../stop-list/stop-list-address';
 import { GroupCommit, Settled, settledError, settledValue } from './group-commit';
+import { ReplyTargets } from './reply-targets';
 
 export interface InboundSms {
   messageSid: string;
@@ -114,6 +115,7 @@ export class ReceiveInboundSms {
     private readonly rpc: RpcClient,
     private readonly responses: RecordCustomerResponse,
     private readonly stopList: StopList,
+    private readonly replyTargets: ReplyTargets,
     private readonly config: InboundConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -207,23 +209,21 @@ export class ReceiveInboundSms {
   }
 
   /**
-   * What each SMS means: the open notification to each sender, asked of notification-dispatch
-   * once for the group. Without an answer a keyword is applied without it (STOP must work while
-   * dispatch is away; the notification is only attached for the chatter), while anything else
-   * fails, to be retried by Twilio: whether it is a code depends on that notification.
+   * What each SMS means: the open notification to each sender. Read first from this
+   * service's own copy of the open reply targets (`ReplyTargets`); only the senders it has no
+   * target for are asked of notification-dispatch, once for the group (their notifications
+   * predate the copy, or were sent a moment ago and have not reached it yet), and when the
+   * copy knows them all dispatch is not asked at all. Without an answer a keyword is applied
+   * without it (STOP must work while dispatch is away; the notification is only attached for
+   * the chatter), while anything else fails, to be retried by Twilio: whether it is a code
+   * depends on that notification.
    */
   private async plan(group: readonly ArrivedSms[]): Promise<Settled<PlannedSms>[]> {
     if (group.length === 0) return [];
     const phones = [...new Set(group.map((arrived) => arrived.from))];
     let targets: Map<string, LandingTokenView | null>;
     try {
-      const answered = await this.rpc.request<(LandingTokenView | null)[]>(
-        SERVICE.notificationDispatch,
-        DISPATCH_REQUEST.latestOpenReplyTargets,
-        { phones },
-        { timeoutMs: this.config.SMS_REPLY_LOOKUP_TIMEOUT_MS },
-      );
-      targets = new Map(phones.map((phone, index) => [phone, answered[index] ?? null]));
+      targets = await this.replyTargetsOf(phones);
     } catch (error) {
       const keywords = group.filter((arrived) => arrived.isKeyword);
       if (keywords.length > 0) {
@@ -239,6 +239,21 @@ export class ReceiveInboundSms {
       const meaning = arrived.isKeyword ? arrived.keyword : classifySmsReply(arrived.sms.body, target ? replyCodeTable(target.config.replyCodes) : []);
       return settledValue({ ...arrived, target, meaning });
     });
+  }
+
+  /** The latest open reply target of each phone: the local copy's, else notification-dispatch's (null for none). */
+  private async replyTargetsOf(phones: string[]): Promise<Map<string, LandingTokenView | null>> {
+    const targets = new Map<string, LandingTokenView | null>(await this.replyTargets.latestOpen(this.dataSource, phones));
+    const unknown = phones.filter((phone) => !targets.has(phone));
+    if (unknown.length === 0) return targets;
+    const answered = await this.rpc.request<(LandingTokenView | null)[]>(
+      SERVICE.notificationDispatch,
+      DISPATCH_REQUEST.latestOpenReplyTargets,
+      { phones: unknown },
+      { timeoutMs: this.config.SMS_REPLY_LOOKUP_TIMEOUT_MS },
+    );
+    unknown.forEach((phone, index) => targets.set(phone, answered[index] ?? null));
+    return targets;
   }
 
   /**

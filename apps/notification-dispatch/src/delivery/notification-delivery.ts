@@ -1,13 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
+import { DOMAIN_EVENT, LandingTokenView, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
+import { landingTokenView, LandingTokenRow } from '../landing/landing-lookup.controller';
 import { REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
 import { messageToDeliver } from '../requests/notification-content';
 import { ProviderSendError } from './provider-failure';
@@ -168,10 +169,16 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
           WHERE n.id = s.id`,
         [sent.map((s) => s.row.id), sent.map((s) => s.provider), sent.map((s) => s.providerMessageId), sentAt],
       );
+      const replyTargets = await this.replyTargets(
+        manager,
+        sent.filter(({ row }) => row.channel === 'sms').map(({ row }) => row.id),
+      );
       await this.outbox.add(
         manager,
         sent.map(({ row, provider, providerMessageId }) => {
           const payload: NotificationSentPayload = { ...outcomeOf(row), provider, providerMessageId, sentAt: sentAt.toISOString() };
+          const replyTarget = replyTargets.get(row.id);
+          if (replyTarget) payload.replyTarget = replyTarget;
           return { type: DOMAIN_EVENT.NotificationSent, eventId: row.eventId, payload, correlationId: correlations.get(row.id) };
         }),
       );
@@ -179,6 +186,32 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     for (const { row, provider } of sent) {
       runWithCorrelation(correlations.get(row.id), () => this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'));
     }
+  }
+
+  /**
+   * What a reply to each of these SMS answers (`NotificationSentPayload.replyTarget`), by
+   * notification id, read in the sending transaction with one statement: those whose config
+   * has reply codes on, with their landing token, and which no provider report has already
+   * failed (the status just written is seen). The same conditions as
+   * `LandingLookupController.latestOpenReplyTargets`, but for these notifications only and
+   * whatever the expiry: inbound-response keeps the copy and reads the expiry itself.
+   */
+  private async replyTargets(manager: EntityManager, smsIds: string[]): Promise<Map<string, LandingTokenView>> {
+    if (smsIds.length === 0) return new Map();
+    const rows: LandingTokenRow[] = await manager.query(
+      // Driven by the ids (unnest), so that both tables are read by their keys whatever the
+      // planner's statistics say: a fresh table's stale statistics once made it scan every
+      // outbound notification for each batch.
+      `SELECT t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at, n.created_at, n.recipient_phone
+         FROM unnest($1::uuid[]) AS sent(id)
+         JOIN notification_dispatch.landing_tokens t ON t.notification_id = sent.id
+         JOIN ${TABLE} n ON n.id = sent.id
+        WHERE n.channel = 'sms' AND n.direction = 'outbound'
+          AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped')
+          AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'`,
+      [smsIds],
+    );
+    return new Map(rows.map((row) => [row.notification_id, landingTokenView(row)]));
   }
 
   private async recordFailure(row: NotificationEntity, error: unknown) {

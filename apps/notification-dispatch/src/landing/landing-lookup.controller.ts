@@ -8,7 +8,8 @@ import { ArrayMaxSize, IsArray, IsString, MaxLength, validateSync } from 'class-
 import { DataSource } from 'typeorm';
 import { LandingTokens } from './landing-tokens';
 
-interface TokenRow {
+/** A landing token with what its view needs of its notification (`created_at`, `recipient_phone`). */
+export interface LandingTokenRow {
   notification_id: string;
   event_id: string;
   customer_id: string;
@@ -51,7 +52,7 @@ export class LandingLookupController {
     // Never echo the token itself: it is a bearer credential.
     const unknown = new NotFound('landing token', 'for this link');
     if (token === '' || token.length > 200) throw unknown;
-    const rows: TokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1`, [LandingTokens.hash(token)]);
+    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1`, [LandingTokens.hash(token)]);
     const row = rows[0];
     if (!row) throw unknown;
     if (row.expires_at.getTime() <= Date.now()) {
@@ -83,7 +84,7 @@ export class LandingLookupController {
     const phones = replyTargetPhones(query);
     const asked = [...new Set(phones.filter((phone) => phone !== ''))];
     if (asked.length === 0) return phones.map(() => null);
-    const rows: TokenRow[] = await this.dataSource.query(
+    const rows: LandingTokenRow[] = await this.dataSource.query(
       `SELECT DISTINCT ON (n.recipient_phone) t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at,
               n.created_at, n.recipient_phone
          FROM notification_dispatch.landing_tokens t
@@ -108,7 +109,12 @@ function replyTargetPhones(query: unknown): string[] {
   return candidate.phones;
 }
 
-function landingTokenView(row: TokenRow): LandingTokenView {
+/**
+ * A token row as the other services see it. Exported for `NotificationDelivery`, which puts
+ * the same view in `NotificationSent.replyTarget`: the copy inbound-response keeps must
+ * answer exactly what this controller answers.
+ */
+export function landingTokenView(row: LandingTokenRow): LandingTokenView {
   return {
     notificationId: row.notification_id,
     eventId: row.event_id,

@@ -11,7 +11,7 @@ export function twilioStatusReport(callback: TwilioStatusCallbackDto, notificati
   const status = deliveryStatusFromTwilio(callback.MessageStatus);
   if (!status) return null;
   return {
-    callbackKey: `${callback.MessageSid}:${callback.MessageStatus}`,
+    callbackKey: twilioCallbackKey(callback.MessageSid, callback.MessageStatus),
     change: {
       notificationId,
       provider: 'twilio',
@@ -23,4 +23,12 @@ export function twilioStatusReport(callback: TwilioStatusCallbackDto, notificati
       occurredAt: receivedAt.toISOString(),
     },
   };
+}
+
+/**
+ * The de-duplication key of a Twilio status callback: one per message and status. Also read
+ * by `ReplyTargets`, to see whether a just-sent SMS was already reported failed.
+ */
+export function twilioCallbackKey(messageSid: string, messageStatus: string): string {
+  return `${messageSid}:${messageStatus}`;
 }

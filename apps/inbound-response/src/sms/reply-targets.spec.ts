@@ -1,0 +1,129 @@
+import type { LandingTokenView, NotificationSentPayload } from '@appointments/contracts';
+import { deliveryStatusFromTwilio } from '@appointments/domain';
+import { EntityManager } from 'typeorm';
+import { CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, PRUNE_EVERY_MS, ReplyTargets, replyTargetRow } from './reply-targets';
+
+const NOTIFICATION_ID = '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a';
+const EVENT_ID = '0b8f3a52-1c1d-4e5f-8a9b-0c1d2e3f4a5b';
+const CUSTOMER_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+
+const TARGET: LandingTokenView = {
+  notificationId: NOTIFICATION_ID,
+  eventId: EVENT_ID,
+  customerId: CUSTOMER_ID,
+  channel: 'sms',
+  configKey: 'rsvp',
+  config: { replyCodes: { enabled: true } } as unknown as LandingTokenView['config'],
+  expiresAt: '2027-01-15T19:00:00.000Z',
+  createdAt: '2027-01-01T10:00:00.000Z',
+  phone: '+14155550100',
+};
+
+function sent(replyTarget?: unknown): NotificationSentPayload {
+  return {
+    notificationId: NOTIFICATION_ID,
+    requestId: NOTIFICATION_ID,
+    eventId: EVENT_ID,
+    type: 'rsvp_request',
+    channel: 'sms',
+    to: '+14155550100',
+    recipientName: 'Jane',
+    provider: 'twilio',
+    providerMessageId: `SM${'0'.repeat(32)}`,
+    sentAt: '2027-01-01T10:00:01.000Z',
+    ...(replyTarget === undefined ? {} : { replyTarget: replyTarget as LandingTokenView }),
+  };
+}
+
+describe('replyTargetRow: the row a NotificationSent is kept as', () => {
+  it('keeps a reply target with its fields as the table names them, open', () => {
+    expect(replyTargetRow(sent(TARGET))).toEqual({
+      notification_id: NOTIFICATION_ID,
+      phone: '+14155550100',
+      event_id: EVENT_ID,
+      customer_id: CUSTOMER_ID,
+      config_key: 'rsvp',
+      channel: 'sms',
+      config: TARGET.config,
+      expires_at: '2027-01-15T19:00:00.000Z',
+      created_at: '2027-01-01T10:00:00.000Z',
+      closed_at: null,
+    });
+  });
+
+  it.each([
+    ['no replyTarget (an email, reply codes off, an event from before the field)', undefined],
+    ['a null replyTarget', null],
+    ['an event id that is not a UUID', { ...TARGET, eventId: 'event-1' }],
+    ['no phone', { ...TARGET, phone: null }],
+    ['an empty phone', { ...TARGET, phone: '' }],
+    ['no config', { ...TARGET, config: null }],
+    ['an expiry that is not a time', { ...TARGET, expiresAt: 'soon' }],
+    ['no creation time', { ...TARGET, createdAt: undefined }],
+  ])('keeps nothing for %s', (_, target) => {
+    expect(replyTargetRow(sent(target))).toBeNull();
+  });
+});
+
+describe('closing statuses', () => {
+  it('are the ones notification-dispatch leaves out of its own lookup', () => {
+    expect([...CLOSING_DELIVERY_STATUSES].sort()).toEqual(['bounced', 'failed', 'skipped', 'undelivered']);
+  });
+
+  it('include every Twilio status for a message that will never arrive', () => {
+    expect(CLOSING_TWILIO_STATUSES).toEqual(['failed', 'undelivered', 'canceled']);
+    for (const status of CLOSING_TWILIO_STATUSES) expect(CLOSING_DELIVERY_STATUSES.has(deliveryStatusFromTwilio(status)!)).toBe(true);
+  });
+});
+
+describe('ReplyTargets', () => {
+  it('claims the prune at most once per period', () => {
+    const targets = new ReplyTargets();
+    const start = 10 * PRUNE_EVERY_MS;
+    expect(targets.claimPrune(start)).toBe(true);
+    expect(targets.claimPrune(start + 1)).toBe(false);
+    expect(targets.claimPrune(start + PRUNE_EVERY_MS - 1)).toBe(false);
+    expect(targets.claimPrune(start + PRUNE_EVERY_MS)).toBe(true);
+  });
+
+  it('asks nothing of the database for no phones, or for a batch of sent notifications without targets', async () => {
+    const query = jest.fn();
+    const manager = { query } as unknown as EntityManager;
+    const targets = new ReplyTargets();
+    expect(await targets.latestOpen(manager, ['', ''])).toEqual(new Map());
+    expect(await targets.keep(manager, [sent(), sent(null)])).toBe(0);
+    await targets.close(manager, ['not-a-uuid']);
+    expect(query).not.toHaveBeenCalled();
+  });
+
+  it('looks up each phone once and answers the view dispatch would give', async () => {
+    const query = jest.fn().mockResolvedValue([
+      {
+        notification_id: NOTIFICATION_ID,
+        phone: TARGET.phone,
+        event_id: EVENT_ID,
+        customer_id: CUSTOMER_ID,
+        config_key: 'rsvp',
+        channel: 'sms',
+        config: TARGET.config,
+        expires_at: new Date(TARGET.expiresAt),
+        created_at: new Date(TARGET.createdAt),
+      },
+    ]);
+    const found = await new ReplyTargets().latestOpen({ query } as unknown as EntityManager, [TARGET.phone!, TARGET.phone!, '+14155550199']);
+    expect(query).toHaveBeenCalledWith(expect.stringContaining('DISTINCT ON (phone)'), [[TARGET.phone, '+14155550199']]);
+    expect(found).toEqual(new Map([[TARGET.phone, TARGET]]));
+  });
+
+  it('keeps a target closed when Twilio already reported its SMS undelivered', async () => {
+    const sid = `SM${'0'.repeat(32)}`;
+    const query = jest
+      .fn()
+      .mockResolvedValueOnce([{ callback_key: `${sid}:undelivered` }])
+      .mockResolvedValueOnce([{ notification_id: NOTIFICATION_ID }]);
+    const kept = await new ReplyTargets().keep({ query } as unknown as EntityManager, [sent(TARGET)]);
+    expect(kept).toBe(1);
+    const [, [json]] = query.mock.calls[1];
+    expect(JSON.parse(json)).toEqual([expect.objectContaining({ notification_id: NOTIFICATION_ID, closed_at: expect.any(String) })]);
+  });
+});
