@@ -36,7 +36,9 @@ const CLAIMED_COLUMNS = [
   'delivery_content AS "deliveryContent"',
   'attempts',
   'attempt_started_at AS "attemptStartedAt"',
-].join(', ');
+]
+  .map((column) => `n.${column}`)
+  .join(', ');
 
 interface Sent {
   row: NotificationEntity;
@@ -110,8 +112,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async deliver(ids: string[], correlations = new Map<string, string | undefined>()): Promise<void> {
     // Claimed first, recorded as an attempt: two workers never send one notification.
     const [claimed]: [NotificationEntity[], number] = await this.dataSource.query(
-      `UPDATE ${TABLE} SET attempt_started_at = now(), attempts = attempts + 1, updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now()
+      // Driven by the ids (unnest): each row is found by its key. Given `id = ANY(…) AND status =
+      // 'pending'`, the planner took the partial index of pending rows instead, and walked every
+      // entry in it (dead ones too, until vacuum) for each batch: 17,000 entries a claim in a
+      // burst of reminders.
+      `UPDATE ${TABLE} n SET attempt_started_at = now(), attempts = n.attempts + 1, updated_at = now()
+         FROM unnest($1::uuid[]) AS claim(id)
+        WHERE n.id = claim.id AND n.status = 'pending' AND n.attempt_started_at IS NULL AND n.next_attempt_at <= now()
         RETURNING ${CLAIMED_COLUMNS}`,
       [ids],
     );
