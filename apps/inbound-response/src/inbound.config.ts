@@ -39,6 +39,12 @@ export class InboundConfig extends ServiceConfig {
     return text === '' || text.toLowerCase() === 'none' ? null : text;
   }
 
+  /**
+   * How long an inbound SMS may wait for others to be applied with it (group commit): a few
+   * milliseconds of latency for far fewer statements and commits per SMS under load. 0: at once.
+   */
+  @IsInt() @Min(0) @Max(100) SMS_GROUP_LINGER_MS = 5;
+
   /** How long the SMS webhook waits for notification-dispatch to find the notification a reply answers. */
   @IsInt() @Min(100) @Max(10_000) SMS_REPLY_LOOKUP_TIMEOUT_MS = 3000;
 }

@@ -37,6 +37,16 @@ export class ServiceConfig {
   @Max(1000)
   AMQP_PREFETCH = 200;
 
+  /**
+   * How long the first domain event of a consumer's batch waits for others before the batch
+   * is handled (0: only those already read). A couple of milliseconds gather the burst a relay
+   * publishes at once into one transaction instead of two or three.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  AMQP_BATCH_LINGER_MS = 2;
+
   /** Delays before each redelivery of a message whose handler failed; after the last it is dead-lettered. */
   @IntegerList()
   @IsInt({ each: true })

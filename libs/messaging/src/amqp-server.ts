@@ -20,6 +20,8 @@ export interface AmqpServerOptions {
   connection: AmqpConnection;
   logger: Logger;
   prefetch: number;
+  /** How long the first domain event of a batch may wait for others (0: the next turn of the event loop). */
+  batchLingerMs?: number;
   /** Delay before each retry of a failed message; its length is the number of retries. */
   retryDelaysMs: number[];
   /** Needed for `@EventPattern` handlers: the idempotency record and the handler's effect share one transaction. */
@@ -41,6 +43,8 @@ interface PendingMessage {
   channel: Channel;
   message: ConsumeMessage;
   done: () => void;
+  /** `performance.now()` when it arrived (0 for a message handled again alone). */
+  arrivedAt?: number;
 }
 
 interface BatchItem {
@@ -188,7 +192,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
    */
   private onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.batch.push({ channel, message, done: resolve });
+      this.batch.push({ channel, message, done: resolve, arrivedAt: performance.now() });
       this.scheduleBatch();
     });
   }
@@ -200,8 +204,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private scheduleBatch() {
     if (this.batchScheduled || this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
     this.batchScheduled = true;
-    // Let the messages already in the socket's buffer join this batch.
-    setImmediate(() => {
+    const take = () => {
       this.batchScheduled = false;
       if (this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
       const taken = this.batch.splice(0, this.options.prefetch);
@@ -211,7 +214,14 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         for (const pending of taken) pending.done();
         this.scheduleBatch();
       });
-    });
+    };
+    // The first message of a batch waits up to `batchLingerMs` for the rest of its burst (a
+    // relay publishes a committed group at once, but the frames arrive in separate reads);
+    // a message that has waited that long already, or a full batch, goes at the next turn
+    // of the event loop, with whatever is in the socket's buffer by then.
+    const lingerLeft = (this.options.batchLingerMs ?? 0) - (performance.now() - (this.batch[0].arrivedAt ?? 0));
+    if (lingerLeft > 0 && this.batch.length < this.options.prefetch) setTimeout(take, Math.ceil(lingerLeft));
+    else setImmediate(take);
   }
 
   private async handleBatch(taken: PendingMessage[]): Promise<void> {

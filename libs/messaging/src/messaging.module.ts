@@ -158,6 +158,7 @@ export class MessagingModule {
               connection,
               logger,
               prefetch: config.AMQP_PREFETCH,
+              batchLingerMs: config.AMQP_BATCH_LINGER_MS,
               retryDelaysMs: config.MESSAGE_RETRY_DELAYS_MS,
               dataSource: withSchema ? dataSource : undefined,
               schema: options.schema,

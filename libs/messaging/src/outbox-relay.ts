@@ -102,13 +102,18 @@ export class OutboxRelay {
 
   private publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        // The envelope as text: it goes to the broker as it was stored, without a parse and a stringify.
-        `SELECT seq, id, type, envelope::text AS envelope, headers FROM ${this.table}
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      // Claimed and marked in one statement: the rows stay locked until the commit, so if a
+      // publish fails the transaction rolls back and they are unpublished again. The envelope
+      // as text: it goes to the broker as it was stored, without a parse and a stringify.
+      const [claimed]: [OutboxRow[], number] = await manager.query(
+        `UPDATE ${this.table} SET published_at = now()
+          WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING seq, id, type, envelope::text AS envelope, headers`,
         [this.batchSize],
       );
-      if (rows.length === 0) return 0;
+      if (claimed.length === 0) return 0;
+      // In the order they were committed (RETURNING gives no order).
+      const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
       await Promise.all(
         rows.map((row) =>
           this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
@@ -120,9 +125,6 @@ export class OutboxRelay {
           }),
         ),
       );
-      await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
-        rows.map((row) => row.seq),
-      ]);
       return rows.length;
     });
   }

@@ -70,4 +70,42 @@ describe('GroupCommit', () => {
     await expect(groups.submit(2)).resolves.toBe(20);
     expect(groups.backlog).toBe(0);
   });
+
+  describe('lingerMs: the first request waits a little for others', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('applies what arrived within the linger as one group, not before', async () => {
+      const applier = heldApplier();
+      const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize: 10, maxGroupsInFlight: 1, lingerMs: 5 });
+      const answers = [groups.submit(1)];
+      jest.advanceTimersByTime(3);
+      answers.push(groups.submit(2), groups.submit(3));
+      expect(applier.groups).toEqual([]);
+      jest.advanceTimersByTime(2);
+      expect(applier.groups).toEqual([[1, 2, 3]]);
+      jest.useRealTimers();
+      await applier.release();
+      await expect(Promise.all(answers)).resolves.toEqual(['done 1', 'done 2', 'done 3']);
+    });
+
+    it('does not wait once the group is full', () => {
+      const applier = heldApplier();
+      const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize: 3, maxGroupsInFlight: 1, lingerMs: 50 });
+      [1, 2, 3].forEach((item) => void groups.submit(item));
+      expect(applier.groups).toEqual([[1, 2, 3]]);
+    });
+
+    it('does not wait again for requests that waited through the previous group', async () => {
+      const applier = heldApplier();
+      const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize: 10, maxGroupsInFlight: 1, lingerMs: 5 });
+      void groups.submit(1);
+      jest.advanceTimersByTime(5);
+      void groups.submit(2);
+      jest.advanceTimersByTime(10); // 2 has waited longer than the linger while group [1] ran
+      jest.useRealTimers();
+      await applier.release();
+      expect(applier.groups).toEqual([[1], [2]]);
+    });
+  });
 });

@@ -9,10 +9,18 @@ export interface GroupCommitOptions {
   maxGroupSize: number;
   /** How many groups may be applied at once (1: strictly one after the other). */
   maxGroupsInFlight: number;
+  /**
+   * How long the first request of a group may wait for others before the group is applied
+   * (unless the group fills up first); 0 applies it at once. A few milliseconds turn a steady
+   * stream of requests into groups of several, and the cost of a group is mostly per group.
+   */
+  lingerMs?: number;
 }
 
 interface Waiting<Item, Outcome> {
   item: Item;
+  /** `performance.now()` when it arrived. */
+  arrivedAt: number;
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
 }
@@ -20,14 +28,14 @@ interface Waiting<Item, Outcome> {
 /**
  * Group commit: requests that arrive while a group is being applied wait, and are applied
  * together as the next group, so that a burst costs one round of statements per group
- * rather than one per request. There is no timer: an idle queue applies a lone request at
- * once, and under load a group is whatever arrived while the one before it ran (up to
- * `maxGroupSize`). `applyGroup` answers each item of its group in order, each caller gets
+ * rather than one per request. A group is whatever arrived while the one before it ran, or
+ * within `lingerMs` of its first request (up to `maxGroupSize`). `applyGroup` answers each item of its group in order, each caller gets
  * its own answer; should it throw, every request of the group gets the error.
  */
 export class GroupCommit<Item, Outcome> {
   private readonly waiting: Waiting<Item, Outcome>[] = [];
   private inFlight = 0;
+  private lingering: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly applyGroup: (items: readonly Item[]) => Promise<readonly Settled<Outcome>[]>,
@@ -36,7 +44,7 @@ export class GroupCommit<Item, Outcome> {
 
   submit(item: Item): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({ item, arrivedAt: performance.now(), resolve, reject });
       this.startGroups();
     });
   }
@@ -48,6 +56,14 @@ export class GroupCommit<Item, Outcome> {
 
   private startGroups(): void {
     while (this.inFlight < this.options.maxGroupsInFlight && this.waiting.length > 0) {
+      const lingerLeft = (this.options.lingerMs ?? 0) - (performance.now() - this.waiting[0].arrivedAt);
+      if (lingerLeft > 0 && this.waiting.length < this.options.maxGroupSize) {
+        this.lingering ??= setTimeout(() => {
+          this.lingering = null;
+          this.startGroups();
+        }, Math.ceil(lingerLeft));
+        return;
+      }
       const group = this.waiting.splice(0, this.options.maxGroupSize);
       this.inFlight += 1;
       void this.run(group);

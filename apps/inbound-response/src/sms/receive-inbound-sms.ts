@@ -104,10 +104,7 @@ const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
 
 @Injectable()
 export class ReceiveInboundSms {
-  private readonly groups = new GroupCommit<ArrivedSms, ReceivedSms>((group) => this.applyGroup(group), {
-    maxGroupSize: MAX_SMS_GROUP_SIZE,
-    maxGroupsInFlight: SMS_GROUPS_IN_FLIGHT,
-  });
+  private readonly groups: GroupCommit<ArrivedSms, ReceivedSms>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -118,7 +115,13 @@ export class ReceiveInboundSms {
     private readonly replyTargets: ReplyTargets,
     private readonly config: InboundConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.groups = new GroupCommit<ArrivedSms, ReceivedSms>((group) => this.applyGroup(group), {
+      maxGroupSize: MAX_SMS_GROUP_SIZE,
+      maxGroupsInFlight: SMS_GROUPS_IN_FLIGHT,
+      lingerMs: config.SMS_GROUP_LINGER_MS,
+    });
+  }
 
   async execute(sms: InboundSms): Promise<InboundSmsOutcome> {
     const keyword = classifySmsReply(sms.body, []);
