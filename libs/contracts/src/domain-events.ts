@@ -28,6 +28,7 @@ export const DOMAIN_EVENT = {
   NotificationRequested: 'NotificationRequested',
   NotificationSent: 'NotificationSent',
   NotificationFailed: 'NotificationFailed',
+  ReplyTargetOpened: 'ReplyTargetOpened',
   DeliveryStatusChanged: 'DeliveryStatusChanged',
   InboundMessageReceived: 'InboundMessageReceived',
   OptOutChanged: 'OptOutChanged',
@@ -133,15 +134,22 @@ export interface NotificationSentPayload extends NotificationOutcome {
   provider: string;
   providerMessageId: string | null;
   sentAt: string;
-  /**
-   * What a reply to this SMS answers, as `DISPATCH_REQUEST.latestOpenReplyTargets` would
-   * answer it: present (non-null) only for an SMS whose config has reply codes enabled and
-   * which has a landing token, and which no provider had reported failed by the time it was
-   * recorded sent. inbound-response keeps a copy of these (its open reply targets) so that
-   * an SMS reply needs no request to notification-dispatch. Absent from events published
-   * before it existed: a consumer treats absent and null alike.
-   */
-  replyTarget?: LandingTokenView | null;
+}
+
+/**
+ * An SMS whose config has reply codes on was sent (published by notification-dispatch with
+ * its `NotificationSent`, in the same transaction): a reply from `target.phone` may now answer
+ * it. `target` is what `DISPATCH_REQUEST.latestOpenReplyTargets` would answer for it.
+ * inbound-response keeps a copy of these (its open reply targets), so that an SMS reply needs
+ * no request to notification-dispatch; a later `NotificationFailed` closes it. An event of its
+ * own rather than a field of `NotificationSent`, so that inbound-response does not receive
+ * every notification sent (the reminders' emails) only to ignore it.
+ */
+export interface ReplyTargetOpenedPayload {
+  target: LandingTokenView;
+  /** Twilio's MessageSid: a failure Twilio reported before this event arrived closes the copy at once. */
+  providerMessageId: string | null;
+  sentAt: string;
 }
 
 export interface NotificationFailedPayload extends NotificationOutcome {

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from '@appointments/contracts';
+import { DOMAIN_EVENT, NotificationFailedPayload, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
@@ -10,9 +10,8 @@ import { ReplyTargets } from './reply-targets';
 
 /**
  * Keeps inbound-response's copy of the open reply targets current from notification-dispatch's
- * outcomes: a sent SMS with reply codes on opens one (`NotificationSent.replyTarget`), a failed
- * notification closes its own. A batch is one statement each; the many sent notifications
- * without a target (emails, SMS without reply codes) cost nothing but the filter.
+ * events: a sent SMS with reply codes on opens one (`ReplyTargetOpened`), a failed
+ * notification closes its own (`NotificationFailed`). A batch is one statement each.
  */
 @Controller()
 export class NotificationOutcomeController {
@@ -22,9 +21,9 @@ export class NotificationOutcomeController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  @EventPattern(DOMAIN_EVENT.NotificationSent, HANDLES_BATCHES)
-  async onSent(@Payload() sent: NotificationSentPayload[], @Ctx() context: DomainEventBatchContext) {
-    await this.replyTargets.keep(context.manager, sent);
+  @EventPattern(DOMAIN_EVENT.ReplyTargetOpened, HANDLES_BATCHES)
+  async onOpened(@Payload() opened: ReplyTargetOpenedPayload[], @Ctx() context: DomainEventBatchContext) {
+    await this.replyTargets.keep(context.manager, opened);
     // Once an hour at most, after the commit, so the batch's transaction does not wait on it.
     if (this.replyTargets.claimPrune()) {
       context.afterCommit(async () => {

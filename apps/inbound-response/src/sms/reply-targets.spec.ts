@@ -1,4 +1,4 @@
-import type { LandingTokenView, NotificationSentPayload } from '@appointments/contracts';
+import type { LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
 import { CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, PRUNE_EVERY_MS, ReplyTargets, replyTargetRow } from './reply-targets';
@@ -19,25 +19,13 @@ const TARGET: LandingTokenView = {
   phone: '+14155550100',
 };
 
-function sent(replyTarget?: unknown): NotificationSentPayload {
-  return {
-    notificationId: NOTIFICATION_ID,
-    requestId: NOTIFICATION_ID,
-    eventId: EVENT_ID,
-    type: 'rsvp_request',
-    channel: 'sms',
-    to: '+14155550100',
-    recipientName: 'Jane',
-    provider: 'twilio',
-    providerMessageId: `SM${'0'.repeat(32)}`,
-    sentAt: '2027-01-01T10:00:01.000Z',
-    ...(replyTarget === undefined ? {} : { replyTarget: replyTarget as LandingTokenView }),
-  };
+function opened(target?: unknown): ReplyTargetOpenedPayload {
+  return { target: target as LandingTokenView, providerMessageId: `SM${'0'.repeat(32)}`, sentAt: '2027-01-01T10:00:01.000Z' };
 }
 
-describe('replyTargetRow: the row a NotificationSent is kept as', () => {
+describe('replyTargetRow: the row a ReplyTargetOpened is kept as', () => {
   it('keeps a reply target with its fields as the table names them, open', () => {
-    expect(replyTargetRow(sent(TARGET))).toEqual({
+    expect(replyTargetRow(opened(TARGET))).toEqual({
       notification_id: NOTIFICATION_ID,
       phone: '+14155550100',
       event_id: EVENT_ID,
@@ -52,8 +40,8 @@ describe('replyTargetRow: the row a NotificationSent is kept as', () => {
   });
 
   it.each([
-    ['no replyTarget (an email, reply codes off, an event from before the field)', undefined],
-    ['a null replyTarget', null],
+    ['no target', undefined],
+    ['a null target', null],
     ['an event id that is not a UUID', { ...TARGET, eventId: 'event-1' }],
     ['no phone', { ...TARGET, phone: null }],
     ['an empty phone', { ...TARGET, phone: '' }],
@@ -61,7 +49,7 @@ describe('replyTargetRow: the row a NotificationSent is kept as', () => {
     ['an expiry that is not a time', { ...TARGET, expiresAt: 'soon' }],
     ['no creation time', { ...TARGET, createdAt: undefined }],
   ])('keeps nothing for %s', (_, target) => {
-    expect(replyTargetRow(sent(target))).toBeNull();
+    expect(replyTargetRow(opened(target))).toBeNull();
   });
 });
 
@@ -86,12 +74,12 @@ describe('ReplyTargets', () => {
     expect(targets.claimPrune(start + PRUNE_EVERY_MS)).toBe(true);
   });
 
-  it('asks nothing of the database for no phones, or for a batch of sent notifications without targets', async () => {
+  it('asks nothing of the database for no phones, or for a batch of malformed targets', async () => {
     const query = jest.fn();
     const manager = { query } as unknown as EntityManager;
     const targets = new ReplyTargets();
     expect(await targets.latestOpen(manager, ['', ''])).toEqual(new Map());
-    expect(await targets.keep(manager, [sent(), sent(null)])).toBe(0);
+    expect(await targets.keep(manager, [opened(), opened(null)])).toBe(0);
     await targets.close(manager, ['not-a-uuid']);
     expect(query).not.toHaveBeenCalled();
   });
@@ -121,7 +109,7 @@ describe('ReplyTargets', () => {
       .fn()
       .mockResolvedValueOnce([{ callback_key: `${sid}:undelivered` }])
       .mockResolvedValueOnce([{ notification_id: NOTIFICATION_ID }]);
-    const kept = await new ReplyTargets().keep({ query } as unknown as EntityManager, [sent(TARGET)]);
+    const kept = await new ReplyTargets().keep({ query } as unknown as EntityManager, [opened(TARGET)]);
     expect(kept).toBe(1);
     const [, [json]] = query.mock.calls[1];
     expect(JSON.parse(json)).toEqual([expect.objectContaining({ notification_id: NOTIFICATION_ID, closed_at: expect.any(String) })]);

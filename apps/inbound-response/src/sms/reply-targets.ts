@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LandingTokenView, NotificationConfig, NotificationSentPayload } from '@appointments/contracts';
+import type { LandingTokenView, NotificationConfig, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio, type DeliveryStatus } from '@appointments/domain';
 import { insertRows } from '@appointments/persistence';
 import { isUUID } from 'class-validator';
@@ -56,13 +56,12 @@ interface StoredReplyTarget {
 }
 
 /**
- * The row a `NotificationSent` is kept as, or null when it carries no reply target (an
- * email, reply codes off, an event published before `replyTarget` existed) or one that
- * cannot be kept: the payload comes from another service, and one malformed target must not
- * fail the batch it arrived in.
+ * The row a `ReplyTargetOpened` is kept as, or null when its target cannot be kept: the
+ * payload comes from another service, and one malformed target must not fail the batch it
+ * arrived in.
  */
-export function replyTargetRow(sent: NotificationSentPayload): ReplyTargetRow | null {
-  const target = sent.replyTarget;
+export function replyTargetRow(opened: ReplyTargetOpenedPayload): ReplyTargetRow | null {
+  const target = opened?.target;
   if (!target || typeof target !== 'object') return null;
   const { notificationId, eventId, customerId, phone, configKey, config } = target;
   if (![notificationId, eventId, customerId].every((id) => typeof id === 'string' && isUUID(id))) return null;
@@ -135,12 +134,12 @@ export class ReplyTargets {
   }
 
   /**
-   * Keeps the targets these sent notifications carry (a redelivered one is kept once). One
-   * whose SMS Twilio has already reported failed (its status callback can beat the event
-   * here) is kept closed. Returns how many were new.
+   * Keeps these opened targets (a redelivered one is kept once). One whose SMS Twilio has
+   * already reported failed (its status callback can beat the event here) is kept closed.
+   * Returns how many were new.
    */
-  async keep(manager: EntityManager, sent: readonly NotificationSentPayload[]): Promise<number> {
-    const kept = sent.flatMap((payload) => {
+  async keep(manager: EntityManager, opened: readonly ReplyTargetOpenedPayload[]): Promise<number> {
+    const kept = opened.flatMap((payload) => {
       const row = replyTargetRow(payload);
       return row ? [{ row, providerMessageId: payload.providerMessageId }] : [];
     });

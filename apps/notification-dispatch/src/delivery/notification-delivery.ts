@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, LandingTokenView, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload } from '@appointments/contracts';
-import { DomainEventOutbox } from '@appointments/messaging';
+import { DOMAIN_EVENT, LandingTokenView, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
@@ -180,15 +180,18 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         manager,
         sent.filter(({ row }) => row.channel === 'sms').map(({ row }) => row.id),
       );
-      await this.outbox.add(
-        manager,
-        sent.map(({ row, provider, providerMessageId }) => {
+      await this.outbox.add(manager, [
+        ...sent.map(({ row, provider, providerMessageId }): NewDomainEvent => {
           const payload: NotificationSentPayload = { ...outcomeOf(row), provider, providerMessageId, sentAt: sentAt.toISOString() };
-          const replyTarget = replyTargets.get(row.id);
-          if (replyTarget) payload.replyTarget = replyTarget;
           return { type: DOMAIN_EVENT.NotificationSent, eventId: row.eventId, payload, correlationId: correlations.get(row.id) };
         }),
-      );
+        ...sent.flatMap(({ row, providerMessageId }): NewDomainEvent[] => {
+          const target = replyTargets.get(row.id);
+          if (!target) return [];
+          const payload: ReplyTargetOpenedPayload = { target, providerMessageId, sentAt: sentAt.toISOString() };
+          return [{ type: DOMAIN_EVENT.ReplyTargetOpened, eventId: row.eventId, payload, correlationId: correlations.get(row.id) }];
+        }),
+      ]);
     });
     for (const { row, provider } of sent) {
       runWithCorrelation(correlations.get(row.id), () => this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'));
@@ -196,7 +199,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
-   * What a reply to each of these SMS answers (`NotificationSentPayload.replyTarget`), by
+   * What a reply to each of these SMS answers (`ReplyTargetOpened`), by
    * notification id, read in the sending transaction with one statement: those whose config
    * has reply codes on, with their landing token, and which no provider report has already
    * failed (the status just written is seen). The same conditions as

@@ -111,7 +111,7 @@ function replyTargetPhones(query: unknown): string[] {
 
 /**
  * A token row as the other services see it. Exported for `NotificationDelivery`, which puts
- * the same view in `NotificationSent.replyTarget`: the copy inbound-response keeps must
+ * the same view in `ReplyTargetOpened`: the copy inbound-response keeps must
  * answer exactly what this controller answers.
  */
 export function landingTokenView(row: LandingTokenRow): LandingTokenView {

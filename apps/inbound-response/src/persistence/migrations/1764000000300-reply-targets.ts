@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * inbound-response's copy of the open reply targets (decisions.md, "Issue 4: inbound-response
  * keeps a copy of the open reply targets"): one row per SMS notification with reply codes
- * on, from `NotificationSent.replyTarget`, closed when it is reported failed. The partial
+ * on, from `ReplyTargetOpened`, closed when it is reported failed. The partial
  * index serves "the latest open target of each of these phones" and holds only open rows.
  * There is deliberately no index on `expires_at`: the hourly prune can read the table, and
  * with one the planner took it for the lookup (`expires_at > now()` matches every row),
