@@ -12,7 +12,10 @@ describe('a broker restart in the middle of the flow', () => {
   let probe: ProbeService;
 
   beforeAll(async () => {
-    probe = await ProbeService.start('msg_restart');
+    // Batches of at most 10 slow messages (1.5 s each): several batches commit one after the
+    // other, so the broker goes away mid-flow whatever the batching window (one batch of all
+    // 120 would commit nothing for 18 s).
+    probe = await ProbeService.start('msg_restart', { AMQP_PREFETCH: '10' });
   });
 
   afterAll(async () => {
