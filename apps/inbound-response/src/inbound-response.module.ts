@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { ProviderCallbackRetention } from './delivery-status/provider-callback-retention';
 import { RecordDeliveryReports } from './delivery-status/record-delivery-reports.handler';
 import { SendGridEventsController } from './delivery-status/sendgrid/sendgrid-events.controller';
 import { TwilioStatusController } from './delivery-status/twilio/twilio-status.controller';
@@ -20,6 +19,7 @@ import { RecordCustomerResponse } from './responses/record-customer-response';
 import { ResponsesController } from './responses/responses.controller';
 import { NotificationOutcomeController } from './sms/notification-outcome.controller';
 import { ReceiveInboundSms } from './sms/receive-inbound-sms';
+import { InboundRetention } from './retention/inbound-retention';
 import { ReplyTargets } from './sms/reply-targets';
 import { TwilioInboundSmsController } from './sms/twilio-inbound-sms.controller';
 import { StopListEntryEntity } from './persistence/stop-list-entry.entity';
@@ -65,7 +65,7 @@ export class InboundResponseModule {
       ],
       providers: [
         RecordDeliveryReports,
-        ProviderCallbackRetention,
+        InboundRetention,
         StopList,
         RecordCustomerResponse,
         ReceiveInboundSms,

@@ -34,8 +34,8 @@ export interface InboundSmsOutcome {
 /** The most SMS applied as one group (one lookup, one transaction). */
 export const MAX_SMS_GROUP_SIZE = 200;
 /**
- * Groups applied at once per process: two, so that one group's lookup overlaps the other's
- * transaction; a group is everything that arrived while a slot was busy.
+ * Groups applied at once per process: one, so that a group is everything that arrived while
+ * the previous one ran (two halve the groups and cost more CPU per SMS; see decisions.md).
  */
 const SMS_GROUPS_IN_FLIGHT = 1;
 
@@ -77,6 +77,17 @@ interface StoredSms {
 }
 
 /**
+ * The sender as the stop list and the reply lookup name it. Twilio posts `From` in E.164
+ * already, and parsing such a number again gives it back unchanged (or refuses it, and the raw
+ * value is kept then too): only anything else is parsed.
+ */
+function senderAddress(from: string): string {
+  return E164_SHAPE.test(from) ? from : (normaliseStopListAddress('sms', from) ?? from);
+}
+
+const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+
+/**
  * What an inbound SMS does (domain.md, "Reply codes (SMS)"). Once per MessageSid, in one
  * transaction with its effect:
  *  - a carrier keyword changes the stop list (`OptOutChanged`) or earns the help text;
@@ -91,17 +102,6 @@ interface StoredSms {
  * transaction fail, each SMS is applied alone, so that one bad message fails only its own
  * request.
  */
-/**
- * The sender as the stop list and the reply lookup name it. Twilio posts `From` in E.164
- * already, and parsing such a number again gives it back unchanged (or refuses it, and the raw
- * value is kept then too): only anything else is parsed.
- */
-function senderAddress(from: string): string {
-  return E164_SHAPE.test(from) ? from : (normaliseStopListAddress('sms', from) ?? from);
-}
-
-const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
-
 @Injectable()
 export class ReceiveInboundSms {
   private readonly groups: GroupCommit<ArrivedSms, ReceivedSms>;

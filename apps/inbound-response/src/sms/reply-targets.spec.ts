@@ -1,7 +1,7 @@
 import type { LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
-import { CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, PRUNE_EVERY_MS, ReplyTargets, replyTargetRow } from './reply-targets';
+import { CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, ReplyTargets, replyTargetRow } from './reply-targets';
 
 const NOTIFICATION_ID = '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a';
 const EVENT_ID = '0b8f3a52-1c1d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -65,15 +65,6 @@ describe('closing statuses', () => {
 });
 
 describe('ReplyTargets', () => {
-  it('claims the prune at most once per period', () => {
-    const targets = new ReplyTargets();
-    const start = 10 * PRUNE_EVERY_MS;
-    expect(targets.claimPrune(start)).toBe(true);
-    expect(targets.claimPrune(start + 1)).toBe(false);
-    expect(targets.claimPrune(start + PRUNE_EVERY_MS - 1)).toBe(false);
-    expect(targets.claimPrune(start + PRUNE_EVERY_MS)).toBe(true);
-  });
-
   it('asks nothing of the database for no phones, or for a batch of malformed targets', async () => {
     const query = jest.fn();
     const manager = { query } as unknown as EntityManager;

@@ -23,8 +23,6 @@ export const CLOSING_TWILIO_STATUSES: readonly string[] = ['failed', 'undelivere
  * keeps it visible for a while to whoever asks why a late reply found no notification.
  */
 export const KEEP_EXPIRED_MS = 24 * 60 * 60_000;
-/** The prune runs at most this often (from the `NotificationSent` consumer). */
-export const PRUNE_EVERY_MS = 60 * 60_000;
 
 const REPLY_TARGETS_TABLE = { schema: 'inbound_response', name: 'reply_targets' };
 
@@ -108,13 +106,11 @@ function replyTargetView(row: StoredReplyTarget): LandingTokenView {
  * inbound-response's copy of the open reply targets (decisions.md, "Issue 4: inbound-response
  * keeps a copy of the open reply targets"): what an SMS reply answers, looked up locally so
  * that a reply needs no request to notification-dispatch, and is understood while dispatch
- * is down. Kept current from `NotificationSent` (opened), `NotificationFailed` and the
+ * is down. Kept current from `ReplyTargetOpened` (opened), `NotificationFailed` and the
  * Twilio status callbacks inbound-response records itself (closed); expired rows are pruned.
  */
 @Injectable()
 export class ReplyTargets {
-  private lastPrunedAt = 0;
-
   /**
    * The latest open target of each phone that has one: the latest SMS to it with reply codes
    * on, not closed, not expired. A phone missing from the answer has no local target (its
@@ -160,14 +156,7 @@ export class ReplyTargets {
     await manager.query('UPDATE inbound_response.reply_targets SET closed_at = now() WHERE notification_id = ANY($1::uuid[]) AND closed_at IS NULL', [ids]);
   }
 
-  /** Whether the hourly prune is due; claims it when it is, so that concurrent batches do not prune twice. */
-  claimPrune(now = Date.now()): boolean {
-    if (now - this.lastPrunedAt < PRUNE_EVERY_MS) return false;
-    this.lastPrunedAt = now;
-    return true;
-  }
-
-  /** Deletes the targets expired more than `KEEP_EXPIRED_MS` ago; returns how many. */
+  /** Deletes the targets expired more than `KEEP_EXPIRED_MS` ago; returns how many (`InboundRetention`, hourly). */
   async prune(manager: EntityManager | DataSource): Promise<number> {
     const [, deleted]: [unknown, number] = await manager.query(
       `DELETE FROM inbound_response.reply_targets WHERE expires_at < now() - ($1::int * interval '1 millisecond')`,

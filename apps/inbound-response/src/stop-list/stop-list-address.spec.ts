@@ -1,4 +1,4 @@
-import { MAX_REMEMBERED_PHONES, normaliseStopListAddress } from './stop-list-address';
+import { normaliseStopListAddress } from './stop-list-address';
 
 describe('normaliseStopListAddress: one form per address, so every way onto the stop list names the same entry', () => {
   // prettier-ignore
@@ -22,13 +22,3 @@ describe('normaliseStopListAddress: one form per address, so every way onto the 
   });
 });
 
-describe('normaliseStopListAddress remembers phone numbers', () => {
-  it('answers a number seen before the same way, also past the bound (the memo is emptied, not wrong)', () => {
-    for (let round = 0; round < 2; round += 1) {
-      expect(normaliseStopListAddress('sms', '+1 (415) 555-0100')).toBe('+14155550100');
-      expect(normaliseStopListAddress('sms', '+1 555')).toBeNull();
-    }
-    for (let index = 0; index <= MAX_REMEMBERED_PHONES; index += 1) normaliseStopListAddress('sms', `not a phone ${index}`);
-    expect(normaliseStopListAddress('sms', '+1 (415) 555-0100')).toBe('+14155550100');
-  });
-});

@@ -22,30 +22,11 @@ class EmailAddress implements Address {
 const RULE: Record<Channel, ClassConstructor<Address>> = { sms: SmsAddress, email: EmailAddress };
 
 /**
- * Phone numbers already normalised: parsing one (libphonenumber-js, through class-validator)
- * costs a fifth of a millisecond, and every inbound SMS reply needs its sender's. Bounded so
- * that a flood of distinct numbers cannot grow it: emptied when full, the cheapest policy
- * that keeps the numbers of the moment.
- */
-const NORMALISED_PHONES = new Map<string, string | null>();
-export const MAX_REMEMBERED_PHONES = 10_000;
-
-/**
  * An address in the one form the stop list keeps it, so that every way onto or off the list
  * (staff, an SMS keyword, an email reply) names the same entry: an E.164 phone for `sms`, a
  * trimmed lower-case email for `email`. Null when it is not a valid address for the channel.
  */
 export function normaliseStopListAddress(channel: Channel, address: string): string | null {
-  if (channel !== 'sms') return normalised(channel, address);
-  const remembered = NORMALISED_PHONES.get(address);
-  if (remembered !== undefined) return remembered;
-  const phone = normalised(channel, address);
-  if (NORMALISED_PHONES.size >= MAX_REMEMBERED_PHONES) NORMALISED_PHONES.clear();
-  NORMALISED_PHONES.set(address, phone);
-  return phone;
-}
-
-function normalised(channel: Channel, address: string): string | null {
   const candidate = plainToInstance(RULE[channel], { address });
   return validateSync(candidate).length === 0 ? candidate.address : null;
 }
