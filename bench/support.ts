@@ -269,7 +269,7 @@ export interface DatabaseCounters {
   returned: number;
   fetched: number;
   /** Per table (`schema.table`): sequential scans and the rows they read, index scans. */
-  tables: Record<string, { seqScans: number; seqRowsRead: number; indexScans: number }>;
+  tables: Record<string, { seqScans: number; seqRowsRead: number; indexScans: number; inserted: number; updated: number; deleted: number }>;
 }
 
 /** The cumulative counters of one database (pg_stat_database), read over its own short connection. */
@@ -287,14 +287,23 @@ export async function databaseCounters(url: string): Promise<DatabaseCounters | 
     const row = rows[0];
     if (!row) return null;
     const tables = await client.query(
-      `SELECT schemaname || '.' || relname AS name, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables`,
+      `SELECT schemaname || '.' || relname AS name, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan,
+              n_tup_ins, n_tup_upd, n_tup_del
+         FROM pg_stat_user_tables`,
     );
     return {
       ...(Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)])) as Omit<DatabaseCounters, 'tables'>),
       tables: Object.fromEntries(
         tables.rows.map((table) => [
           table.name,
-          { seqScans: Number(table.seq_scan), seqRowsRead: Number(table.seq_tup_read), indexScans: Number(table.idx_scan) },
+          {
+            seqScans: Number(table.seq_scan),
+            seqRowsRead: Number(table.seq_tup_read),
+            indexScans: Number(table.idx_scan),
+            inserted: Number(table.n_tup_ins),
+            updated: Number(table.n_tup_upd),
+            deleted: Number(table.n_tup_del),
+          },
         ]),
       ),
     };
@@ -313,6 +322,8 @@ export interface DatabaseCost {
   rowsUpdated: number;
   rowsDeleted: number;
   rowsFetched: number;
+  /** Rows written per unit, per table (`schema.table`), tables with writes only, most written first. */
+  writesByTable: { table: string; inserted: number; updated: number; deleted: number }[];
 }
 
 export function databaseCostPer(before: DatabaseCounters | null, after: DatabaseCounters | null, units: number): DatabaseCost | null {
@@ -325,12 +336,28 @@ export function databaseCostPer(before: DatabaseCounters | null, after: Database
     rowsUpdated: per('updated'),
     rowsDeleted: per('deleted'),
     rowsFetched: per('fetched'),
+    writesByTable: Object.entries(after.tables)
+      .map(([name, counts]) => {
+        const earlier = before.tables[name];
+        const perUnit = (key: 'inserted' | 'updated' | 'deleted') =>
+          Math.round(((counts[key] - (earlier?.[key] ?? 0)) / units) * 100) / 100;
+        return { table: name, inserted: perUnit('inserted'), updated: perUnit('updated'), deleted: perUnit('deleted') };
+      })
+      .filter((row) => row.inserted + row.updated + row.deleted > 0)
+      .sort((a, b) => b.inserted + b.updated + b.deleted - (a.inserted + a.updated + a.deleted)),
   };
 }
 
 /** The one-line report of a `DatabaseCost`. */
 export function describeDatabaseCost(cost: DatabaseCost): string {
-  return `${cost.commits} commits, ${cost.rollbacks} rollbacks, rows inserted ${cost.rowsInserted}, updated ${cost.rowsUpdated}, deleted ${cost.rowsDeleted}, fetched ${cost.rowsFetched}`;
+  const byTable = cost.writesByTable
+    .map((row) => `${row.table} ${[row.inserted && `+${row.inserted}`, row.updated && `~${row.updated}`, row.deleted && `-${row.deleted}`].filter(Boolean).join(' ')}`)
+    .join(', ');
+  return (
+    `${cost.commits} commits, ${cost.rollbacks} rollbacks, rows inserted ${cost.rowsInserted}, updated ${cost.rowsUpdated}, ` +
+    `deleted ${cost.rowsDeleted}, fetched ${cost.rowsFetched}` +
+    (byTable ? `; rows written by table (+inserted ~updated -deleted): ${byTable}` : '')
+  );
 }
 
 export function round1(value: number): number {

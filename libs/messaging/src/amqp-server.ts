@@ -6,13 +6,13 @@ import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
-import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
+import { DomainEventEnvelope, parseDomainEvents, ReceivedDomainEvent } from './domain-event';
 import { batchRuns } from './batch-runs';
 import { ConsumerTransaction, DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
 import { MessagingNames } from './naming';
 import { assertDomainEventsExchange } from './topology';
-import { DomainEventOutbox } from './outbox';
+import { DomainEventOutbox, PACKED_EVENTS_HEADER } from './outbox';
 
 export interface AmqpServerOptions {
   service: string;
@@ -39,18 +39,28 @@ const DELIVERY_LIMIT = 10;
 /** Batches of domain events handled at once (each its own transaction). */
 export const MAX_CONCURRENT_BATCHES = 2;
 
-interface PendingMessage {
+/** A message taken off the event queue: acknowledged once every domain event in it is settled. */
+interface Delivery {
   channel: Channel;
   message: ConsumeMessage;
+  /** Its events not settled yet (a pack's events may be handled in different batches). */
+  unsettled: number;
+  /** A failed event of it could not be parked (the broker is going away): the message goes back to the queue. */
+  requeue: boolean;
   done: () => void;
-  /** `performance.now()` when it arrived (0 for a message handled again alone). */
-  arrivedAt?: number;
 }
 
-interface BatchItem {
-  channel: Channel;
-  message: ConsumeMessage;
+/** One domain event waiting for a batch. */
+interface PendingEvent {
+  delivery: Delivery;
+  received: ReceivedDomainEvent & { envelope: DomainEventEnvelope };
+  /** `performance.now()` when it arrived (0 for an event handled again alone). */
+  arrivedAt: number;
+}
+
+interface BatchItem extends PendingEvent {
   envelope: DomainEventEnvelope;
+  correlationId: string | undefined;
   outcome: 'applied' | 'duplicate' | { failed: unknown } | null;
 }
 
@@ -184,20 +194,35 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   /**
-   * Domain events are handled in batches: whatever has arrived (up to the prefetch) goes
-   * into one transaction, each message inside its own savepoint with its idempotency
-   * record. One commit then covers many messages, which is where a consumer's time goes
-   * (the commit waits for the WAL to reach the disk). A failing message rolls back to its
-   * savepoint alone and is retried or dead-lettered as usual; the others commit.
+   * Domain events are handled in batches: whatever has arrived (up to the prefetch, counted
+   * in events: a message may be a pack of them) goes into one transaction, each message
+   * inside its own savepoint with its idempotency record. One commit then covers many
+   * messages, which is where a consumer's time goes (the commit waits for the WAL to reach
+   * the disk). A failing event rolls back to its savepoint alone and is retried or
+   * dead-lettered as usual (a packed one as a message of its own); the others commit. A
+   * message is acknowledged when all of its events are settled.
    */
   private onDomainEvent(channel: Channel, message: ConsumeMessage): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.batch.push({ channel, message, done: resolve, arrivedAt: performance.now() });
+      let received: ReceivedDomainEvent[];
+      try {
+        received = parseDomainEvents(message.content);
+      } catch (error) {
+        void this.parkWhole(channel, message, error).finally(resolve);
+        return;
+      }
+      const delivery: Delivery = { channel, message, unsettled: received.length, requeue: false, done: resolve };
+      const arrivedAt = performance.now();
+      for (const event of received) {
+        if (event.envelope) this.batch.push({ delivery, received: event as PendingEvent['received'], arrivedAt });
+        // An element of a pack that is no domain event: dead-lettered alone.
+        else void this.park(delivery, event, null, event.error).then((parked) => this.settle(delivery, parked));
+      }
       this.scheduleBatch();
     });
   }
 
-  private batch: PendingMessage[] = [];
+  private batch: PendingEvent[] = [];
   private batchesRunning = 0;
   private batchScheduled = false;
 
@@ -211,7 +236,6 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       this.batchesRunning += 1;
       void this.handleBatch(taken).finally(() => {
         this.batchesRunning -= 1;
-        for (const pending of taken) pending.done();
         this.scheduleBatch();
       });
     };
@@ -219,22 +243,39 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     // relay publishes a committed group at once, but the frames arrive in separate reads);
     // a message that has waited that long already, or a full batch, goes at the next turn
     // of the event loop, with whatever is in the socket's buffer by then.
-    const lingerLeft = (this.options.batchLingerMs ?? 0) - (performance.now() - (this.batch[0].arrivedAt ?? 0));
+    const lingerLeft = (this.options.batchLingerMs ?? 0) - (performance.now() - this.batch[0].arrivedAt);
     if (lingerLeft > 0 && this.batch.length < this.options.prefetch) setTimeout(take, Math.ceil(lingerLeft));
     else setImmediate(take);
   }
 
-  private async handleBatch(taken: PendingMessage[]): Promise<void> {
-    const { logger } = this.options;
-    const items: BatchItem[] = [];
-    for (const { channel, message } of taken) {
-      try {
-        items.push({ channel, message, envelope: parseDomainEvent(message.content), outcome: null });
-      } catch (error) {
-        await this.settleFailure(channel, message, undefined, error);
-      }
+  /** One event of the delivery is settled (`parked`: handled, or parked on a retry or dead-letter queue). */
+  private settle(delivery: Delivery, parked: boolean) {
+    if (!parked) delivery.requeue = true;
+    delivery.unsettled -= 1;
+    if (delivery.unsettled > 0) return;
+    // A failed ack (channel closed by a broker restart) must not send a message whose
+    // effect has committed to the retry queue: the broker redelivers it and the
+    // idempotency record turns the redelivery into a no-op.
+    try {
+      if (delivery.requeue) delivery.channel.nack(delivery.message, false, true);
+      else delivery.channel.ack(delivery.message);
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, messageId: delivery.message.properties.messageId },
+        'could not settle a message with the broker; it will be redelivered and its handled events skipped',
+      );
     }
-    if (items.length === 0) return;
+    delivery.done();
+  }
+
+  private async handleBatch(taken: PendingEvent[]): Promise<void> {
+    const { logger } = this.options;
+    const items: BatchItem[] = taken.map((pending) => ({
+      ...pending,
+      envelope: pending.received.envelope,
+      correlationId: pending.received.correlationId ?? correlationOf(pending.delivery.message),
+      outcome: null,
+    }));
     const afterCommit: (() => Promise<void>)[] = [];
     try {
       await this.applyBatch(items, afterCommit);
@@ -243,7 +284,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       // connection): nothing of the batch is applied.
       if (items.length > 1) {
         logger.warn({ err: error, messages: items.length }, 'batch failed; handling its messages one by one');
-        for (const item of items) await this.handleBatch([{ channel: item.channel, message: item.message, done: () => undefined }]);
+        for (const item of items) await this.handleBatch([{ delivery: item.delivery, received: item.received, arrivedAt: 0 }]);
         return;
       }
       items[0].outcome = { failed: error };
@@ -257,20 +298,14 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     for (const item of items) {
       const outcome = item.outcome!;
       if (outcome !== 'applied' && outcome !== 'duplicate') {
-        await runWithCorrelation(correlationOf(item.message), () => this.settleFailure(item.channel, item.message, item.envelope, outcome.failed));
+        const parked = await runWithCorrelation(item.correlationId, () => this.park(item.delivery, item.received, item.envelope, outcome.failed));
+        this.settle(item.delivery, parked);
         continue;
       }
-      runWithCorrelation(correlationOf(item.message), () =>
+      runWithCorrelation(item.correlationId, () =>
         logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled'),
       );
-      // A failed ack (channel closed by a broker restart) must not send a message whose
-      // effect has committed to the retry queue: the broker redelivers it and the
-      // idempotency record turns the redelivery into a no-op.
-      try {
-        item.channel.ack(item.message);
-      } catch (error) {
-        logger.warn({ err: error, messageId: item.envelope.id }, 'could not acknowledge a handled message; it will be redelivered and skipped');
-      }
+      this.settle(item.delivery, true);
     }
   }
 
@@ -351,16 +386,16 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         }
         if (applied.length === 0) return;
         if (handler.extras?.batch) {
-          const context = new DomainEventBatchContext([applied.map((item) => item.envelope), applied.map((item) => correlationOf(item.message)), transaction]);
+          const context = new DomainEventBatchContext([applied.map((item) => item.envelope), applied.map((item) => item.correlationId), transaction]);
           await this.invoke(handler, applied.map((item) => item.envelope.payload), context);
         } else {
           const item = applied[0];
-          await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, item.message, transaction]));
+          await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, item.delivery.message, transaction]));
         }
       };
-      await (single ? runWithCorrelation(correlationOf(single.message), work) : work());
+      await (single ? runWithCorrelation(single.correlationId, work) : work());
       if (savepoint) await manager.query('RELEASE SAVEPOINT domain_event');
-      const correlationId = single ? correlationOf(single.message) : undefined;
+      const correlationId = single?.correlationId;
       afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, task) : task)));
       return true;
     } catch (error) {
@@ -371,29 +406,53 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async settleFailure(channel: Channel, message: ConsumeMessage, envelope: DomainEventEnvelope | undefined, error: unknown) {
+  /** A message whose body is unreadable as a whole: dead-lettered as it is, then acknowledged. */
+  private async parkWhole(channel: Channel, message: ConsumeMessage, error: unknown) {
+    const delivery: Delivery = { channel, message, unsettled: 1, requeue: false, done: () => undefined };
+    this.settle(delivery, await this.park(delivery, null, null, error));
+  }
+
+  /**
+   * Sends a failed event to its next retry queue, or to the dead-letter queue when it failed
+   * for good or has no retry left. A message of one event goes as it came; an event of a
+   * pack goes as a message of its own (its envelope, its id, its correlation id), so it is
+   * retried and inspected alone. False when the broker did not take it.
+   */
+  private async park(delivery: Delivery, received: ReceivedDomainEvent | null, envelope: DomainEventEnvelope | null, error: unknown): Promise<boolean> {
     const { connection, names, service, retryDelaysMs, logger } = this.options;
+    const { message } = delivery;
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
     const permanent = isPermanentFailure(error);
     const shape = toErrorShape(error);
-    const context = { eventType: envelope?.type, messageId: envelope?.id, attempt, err: error };
-    const headers = message.properties.headers ?? {};
+    const context = { eventType: envelope?.type, messageId: envelope?.id ?? message.properties.messageId, attempt, err: error };
+    const headers: Record<string, unknown> = { ...message.properties.headers };
+    delete headers[PACKED_EVENTS_HEADER];
     const origin = {
       [ORIGINAL_EXCHANGE_HEADER]: headers[ORIGINAL_EXCHANGE_HEADER] ?? message.fields.exchange,
       [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER] ?? message.fields.routingKey,
     };
+    const alone = received?.packed
+      ? {
+          content: Buffer.from(JSON.stringify(received.raw), 'utf8'),
+          properties: {
+            ...message.properties,
+            messageId: envelope?.id ?? message.properties.messageId,
+            headers: { ...headers, ...(received.correlationId ? { [CORRELATION_HEADER]: received.correlationId } : {}) },
+          },
+        }
+      : { content: message.content, properties: { ...message.properties, headers } };
     try {
       if (!permanent && attempt < retryDelaysMs.length) {
-        await connection.publish('', names.retryQueue(service, attempt + 1), message.content, {
-          ...message.properties,
-          headers: { ...headers, ...origin, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
+        await connection.publish('', names.retryQueue(service, attempt + 1), alone.content, {
+          ...alone.properties,
+          headers: { ...alone.properties.headers, ...origin, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
         });
         logger.warn({ ...context, retryInMs: retryDelaysMs[attempt] }, 'handler failed; message will be retried');
       } else {
-        await connection.publish('', names.deadLetterQueue(service), message.content, {
-          ...message.properties,
+        await connection.publish('', names.deadLetterQueue(service), alone.content, {
+          ...alone.properties,
           headers: {
-            ...headers,
+            ...alone.properties.headers,
             ...origin,
             'x-dead-letter-reason': permanent ? 'rejected' : 'retries-exhausted',
             'x-error-code': shape.code,
@@ -404,15 +463,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         });
         logger.error({ ...context, permanent }, 'message dead-lettered');
       }
-      channel.ack(message);
+      return true;
     } catch (publishError) {
-      // The broker is going away: leave the message unacknowledged; it is redelivered later.
+      // The broker is going away: the message stays unacknowledged and comes back later.
       logger.warn({ err: publishError }, 'could not park a failed message; it stays on its queue');
-      try {
-        channel.nack(message, false, true);
-      } catch {
-        /* channel already closed: the broker requeues it */
-      }
+      return false;
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { AmqpConnection } from './amqp-connection';
-import { DomainEventEnvelope, parseDomainEvent } from './domain-event';
+import { DomainEventEnvelope, parseDomainEvents, ReceivedDomainEvent } from './domain-event';
 import { MessagingNames } from './naming';
 import { assertDomainEventsExchange } from './topology';
 
@@ -58,19 +58,25 @@ export class DomainEventFeed {
   }
 
   private deliver(message: ConsumeMessage) {
-    let envelope: DomainEventEnvelope;
+    let received: ReceivedDomainEvent[];
     try {
-      envelope = parseDomainEvent(message.content);
+      received = parseDomainEvents(message.content);
     } catch (error) {
       this.logger.warn({ err: error, routingKey: message.fields.routingKey }, 'domain event feed: unreadable message ignored');
       return;
     }
-    for (const listener of this.listeners) {
-      if (!listener.types.includes(envelope.type)) continue;
-      try {
-        listener.onEvent(envelope);
-      } catch (error) {
-        this.logger.error({ err: error, type: envelope.type }, 'domain event feed listener failed');
+    for (const { envelope, error } of received) {
+      if (!envelope) {
+        this.logger.warn({ err: error, routingKey: message.fields.routingKey }, 'domain event feed: unreadable event in a pack ignored');
+        continue;
+      }
+      for (const listener of this.listeners) {
+        if (!listener.types.includes(envelope.type)) continue;
+        try {
+          listener.onEvent(envelope);
+        } catch (err) {
+          this.logger.error({ err, type: envelope.type }, 'domain event feed listener failed');
+        }
       }
     }
   }

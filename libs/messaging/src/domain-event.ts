@@ -46,14 +46,59 @@ export class PoisonMessage extends Error {
   }
 }
 
-export function parseDomainEvent(content: Buffer): DomainEventEnvelope {
-  let parsed: unknown;
+/**
+ * One domain event read from a message. A message carries one event (its body is the
+ * envelope) or a pack of them (its body is an array of envelopes, each with its own
+ * `correlationId`; see `DomainEventOutbox`). An element of a pack that is no envelope is
+ * returned with its `error`, so it is dead-lettered alone while the others are handled.
+ */
+export interface ReceivedDomainEvent {
+  envelope: DomainEventEnvelope | null;
+  error: PoisonMessage | null;
+  /** The element as it was in the body, to park it on its own. */
+  raw: unknown;
+  /** A packed event's own correlation id (a single event's travels in the message header). */
+  correlationId?: string;
+  /** True when the event came in a pack (it is parked as a message of its own). */
+  packed: boolean;
+}
+
+function parseBody(content: Buffer): unknown {
   try {
-    parsed = JSON.parse(content.toString('utf8'));
+    return JSON.parse(content.toString('utf8'));
   } catch {
     throw new PoisonMessage('message body is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new PoisonMessage('message body is not a JSON object');
+}
+
+/** The domain event of a message that must hold exactly one (a dead letter, an old producer). */
+export function parseDomainEvent(content: Buffer): DomainEventEnvelope {
+  return readEnvelope(parseBody(content));
+}
+
+/**
+ * The domain events of a message, one or a pack. Throws `PoisonMessage` when the body as a
+ * whole is unreadable (not JSON, neither an object nor a non-empty array).
+ */
+export function parseDomainEvents(content: Buffer): ReceivedDomainEvent[] {
+  const parsed = parseBody(content);
+  if (!Array.isArray(parsed)) return [{ envelope: readEnvelope(parsed), error: null, raw: parsed, packed: false }];
+  if (parsed.length === 0) throw new PoisonMessage('message body is an empty pack of domain events');
+  return parsed.map((raw: unknown): ReceivedDomainEvent => {
+    const correlationId =
+      typeof raw === 'object' && raw !== null && typeof (raw as Record<string, unknown>).correlationId === 'string'
+        ? ((raw as Record<string, unknown>).correlationId as string)
+        : undefined;
+    try {
+      return { envelope: readEnvelope(raw), error: null, raw, correlationId, packed: true };
+    } catch (error) {
+      return { envelope: null, error: error as PoisonMessage, raw, correlationId, packed: true };
+    }
+  });
+}
+
+function readEnvelope(parsed: unknown): DomainEventEnvelope {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new PoisonMessage('message body is not a JSON object');
   const envelope = parsed as Record<string, unknown>;
   for (const field of ['id', 'type', 'occurredAt'] as const) {
     if (typeof envelope[field] !== 'string' || envelope[field] === '') {

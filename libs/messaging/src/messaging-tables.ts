@@ -4,7 +4,8 @@ import { quoteIdentifier } from '@appointments/persistence';
  * The two tables the messaging lib needs in every service's schema; each service's first
  * migration calls these so the tables live and migrate with the service's own data.
  *  - outbox: events committed with the change that caused them, until the relay has
- *    published them (then kept a while for audit, then pruned).
+ *    published them (then kept a while for audit, then pruned). One row is one message:
+ *    `envelope` holds one event's envelope, or a pack of them (an array; see DomainEventOutbox).
  *  - processed_messages: ids of messages a consumer has applied, written in the same
  *    transaction as the effect, so a redelivery is recognised and skipped.
  */

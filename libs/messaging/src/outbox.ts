@@ -1,13 +1,44 @@
 import { CORRELATION_HEADER, currentCorrelationId } from '@appointments/observability';
 import { insertRows } from '@appointments/persistence';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { batchRuns } from './batch-runs';
 import { DomainEventEnvelope, NewDomainEvent, stampDomainEvent } from './domain-event';
 import { outboxChannel } from './messaging-tables';
+
+/** Domain events in one message at most (a pack): bounds a consumer's unacknowledged work per message. */
+export const MAX_EVENTS_PER_MESSAGE = 200;
+
+/** The header that tells how many domain events a packed message holds (for people reading the queues). */
+export const PACKED_EVENTS_HEADER = 'x-domain-events';
+
+/**
+ * How the events of one transaction become messages, as lists of indexes in publishing
+ * order. Events of one type go into one message (a pack, at most `MAX_EVENTS_PER_MESSAGE`),
+ * by the rule consumers use for their batches (`batchRuns`): an event joins the latest pack
+ * of its type, moving ahead of the packs in between, unless one of them concerns the same
+ * calendar event (or an event that concerns none), so the events of one calendar event keep
+ * their order. A batch handler that writes "sent" and "requested" for 500 reminders makes
+ * two messages, not 1,000.
+ */
+export function domainEventMessages(events: readonly { type: string; eventId: string | null }[]): number[][] {
+  return batchRuns(events, () => true).flatMap((run) => {
+    const chunks: number[][] = [];
+    for (let at = 0; at < run.length; at += MAX_EVENTS_PER_MESSAGE) chunks.push(run.slice(at, at + MAX_EVENTS_PER_MESSAGE));
+    return chunks;
+  });
+}
 
 /**
  * Records domain events in the caller's transaction. They are published by the
  * OutboxRelay only after that transaction commits, so a change and its events are one
  * unit: both happen or neither does.
+ *
+ * One row is one message: a lone event is stored as its envelope (the row's id is the
+ * event's id); several events of one type recorded together are stored as a pack, an
+ * array of envelopes each with its own `correlationId` (the row gets an id of its own).
+ * Consumers unpack, and de-duplicate and fail per event, not per message; a pack saves the
+ * outbox rows, the broker's per-message work and the consumers' per-message overhead.
  */
 export class DomainEventOutbox {
   constructor(
@@ -22,16 +53,23 @@ export class DomainEventOutbox {
     if (events.length === 0) return [];
     const envelopes = events.map((event) => stampDomainEvent(event, this.producer));
     const current = currentCorrelationId();
-    await insertRows(
-      manager,
-      { schema: this.schema, name: 'outbox' },
-      envelopes.map((envelope, index) => {
-        const correlationId = events[index].correlationId ?? current;
-        return { id: envelope.id, type: envelope.type, envelope, headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {} };
-      }),
-    );
+    const correlationOf = (index: number) => events[index].correlationId ?? current;
+    const rows = domainEventMessages(envelopes).map((indexes) => {
+      if (indexes.length === 1) {
+        const [index] = indexes;
+        const correlationId = correlationOf(index);
+        return { id: envelopes[index].id, type: envelopes[index].type, envelope: envelopes[index], headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {} };
+      }
+      return {
+        id: randomUUID(),
+        type: envelopes[indexes[0]].type,
+        envelope: indexes.map((index) => ({ ...envelopes[index], correlationId: correlationOf(index) })),
+        headers: { [PACKED_EVENTS_HEADER]: indexes.length },
+      };
+    });
+    await insertRows(manager, { schema: this.schema, name: 'outbox' }, rows);
     // Delivered to listeners on commit only; the relay's poll covers a missed notification.
-    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), String(envelopes.length)]);
+    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), String(rows.length)]);
     return envelopes;
   }
 }

@@ -64,8 +64,7 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
   /** The events of one type published since the last call. */
   async function published<P>(queue: string): Promise<DomainEventEnvelope<P>[]> {
     await service.outboxDrained();
-    const messages = await broker.take(queue);
-    return messages.map((message) => JSON.parse(message.content.toString('utf8')) as DomainEventEnvelope<P>);
+    return broker.takeEvents<P>(queue);
   }
 
   function postStatus(path: string, fields: Record<string, string>, signature: string | null) {

@@ -24,7 +24,7 @@ describe('inbound-response without TWILIO_AUTH_TOKEN and without a SendGrid veri
 
   async function published(): Promise<DomainEventEnvelope<DeliveryStatusChangedPayload>[]> {
     await service.outboxDrained();
-    return (await broker.take(deliveryStatuses)).map((message) => JSON.parse(message.content.toString('utf8')));
+    return broker.takeEvents<DeliveryStatusChangedPayload>(deliveryStatuses);
   }
 
   it('refuses every Twilio webhook with 403, whatever signature it carries', async () => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { eventually } from '@appointments/testing';
 import * as amqp from 'amqplib';
+import { DomainEventEnvelope, parseDomainEvents } from '@appointments/messaging';
 
 /**
  * The test's own view of RabbitMQ, outside the service under test: publishes raw messages
@@ -42,6 +43,11 @@ export class BrokerClient {
       if (!message) return taken;
       taken.push(message);
     }
+  }
+
+  /** Takes every message currently in `queue` and returns the domain events in them (a pack holds several). */
+  async takeEvents<P = unknown>(queue: string): Promise<DomainEventEnvelope<P>[]> {
+    return (await this.take(queue)).flatMap((message) => parseDomainEvents(message.content).map((event) => event.envelope as DomainEventEnvelope<P>));
   }
 
   async messageCount(queue: string): Promise<number> {

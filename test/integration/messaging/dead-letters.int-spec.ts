@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stampDomainEvent } from '@appointments/messaging';
 import { eventually } from '@appointments/testing';
 import type { GetMessage } from 'amqplib';
-import { BrokerClient } from './broker-client';
+import { BrokerClient, rabbitmq } from './broker-client';
 import { PROBE_RETRY_DELAYS_MS, ProbeHappened, ProbeService } from './probe-app';
 import { MAX_CONCURRENT_BATCHES } from '@appointments/messaging';
 
@@ -136,6 +136,54 @@ describe('failed messages: retries and the dead-letter queue', () => {
     // However it arrived (inside a batch that then rolled back, or alone), the poison message ended in a call of its own;
     // the good ones above committed once however often they ran.
     expect(calls).toContainEqual([failingId]);
+  });
+
+  it('unpacks a pack of events: each is applied once, a failing one and an unreadable one are dead-lettered alone, the pack is acknowledged', async () => {
+    const stamp = (type: string, payload: ProbeHappened) => stampDomainEvent({ type, payload }, 'test');
+    const queue = probe.names.eventQueue('probe');
+    // A pack of the batch handler's type, and one of the single-message handler's type.
+    const batched = Array.from({ length: 9 }, (_, index) => stamp('ProbeBatched', { note: `packed batch ${index}` }));
+    const failingBatched = stamp('ProbeBatched', { note: 'packed, refuses after writing', fail: 'after_effect' });
+    const singles = Array.from({ length: 5 }, (_, index) => stamp('ProbeHappened', { note: `packed single ${index}` }));
+    const failingSingle = stamp('ProbeHappened', { note: 'packed single refuses', fail: 'invalid_input' });
+    const unreadable = { type: 'ProbeHappened', payload: { note: 'no id' }, correlationId: 'corr-unreadable' };
+    const batchPack = [...batched.slice(0, 4), { ...failingBatched, correlationId: 'corr-failing' }, ...batched.slice(4)];
+    const singlePack = [singles[0], singles[1], failingSingle, unreadable, ...singles.slice(2)];
+    await broker.publishAll([
+      { exchange: probe.names.exchange, routingKey: 'ProbeBatched', content: JSON.stringify(batchPack), options: { messageId: 'pack-1', headers: { 'x-domain-events': batchPack.length } } },
+      { exchange: probe.names.exchange, routingKey: 'ProbeHappened', content: JSON.stringify(singlePack), options: { messageId: 'pack-2' } },
+    ]);
+
+    const goodIds = [...batched, ...singles].map((event) => event.id);
+    const counts = await eventually(() => probe.effectCounts(), (c) => goodIds.every((id) => c.get(id) === 1), { what: 'the 14 good packed events handled' });
+    expect(goodIds.map((id) => counts.get(id))).toEqual(goodIds.map(() => 1));
+    expect(counts.get(failingBatched.id)).toBeUndefined();
+    expect(counts.get(failingSingle.id)).toBeUndefined();
+
+    // Each failure is parked as a message of its own: its envelope, its id, its correlation id, no pack header.
+    const parkedBatched = await deadLetter(failingBatched.id);
+    expect(JSON.parse(parkedBatched.content.toString())).toMatchObject({ id: failingBatched.id, payload: { note: 'packed, refuses after writing' } });
+    expect(parkedBatched.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-correlation-id': 'corr-failing', 'x-original-routing-key': 'ProbeBatched' });
+    expect(parkedBatched.properties.headers).not.toHaveProperty('x-domain-events');
+    const parkedSingle = await deadLetter(failingSingle.id);
+    expect(JSON.parse(parkedSingle.content.toString()).id).toBe(failingSingle.id);
+    const parkedUnreadable = await eventually(
+      async () => {
+        for (const message of await broker.take(deadLetterQueue)) parked.set(String(message.properties.messageId), message);
+        return [...parked.values()].find((message) => message.content.toString().includes('corr-unreadable'));
+      },
+      (message) => message !== undefined,
+      { what: 'the unreadable packed event in the dead-letter queue' },
+    );
+    expect(parkedUnreadable!.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-message': 'domain event has no id' });
+
+    // Both packs acknowledged: nothing waits on the queue or unacknowledged with the consumer.
+    await eventually(() => rabbitmq.messagesOn(queue), (messages) => messages === 0, { what: 'both packs acknowledged' });
+    // A redelivery of a whole pack (a crash before its ack) changes nothing.
+    await broker.publish(probe.names.exchange, 'ProbeBatched', JSON.stringify(batched), { messageId: 'pack-1-again' });
+    await eventually(() => rabbitmq.messagesOn(queue), (messages) => messages === 0, { what: 'the repeated pack acknowledged' });
+    const after = await probe.effectCounts();
+    expect(batched.map((event) => after.get(event.id))).toEqual(batched.map(() => 1));
   });
 
   it('retries a transiently failing message once per configured delay, then dead-letters it as retries-exhausted', async () => {

@@ -242,10 +242,13 @@ export class ProbeService {
     return this.relay.backlog();
   }
 
-  /** Which of these outbox rows the relay has not published yet. */
+  /** Which of these domain events the relay has not published yet (alone or in a pack). */
   async unpublished(ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM ${PROBE_SCHEMA}.outbox WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
+      `SELECT event->>'id' AS id
+         FROM ${PROBE_SCHEMA}.outbox,
+              jsonb_array_elements(CASE jsonb_typeof(envelope) WHEN 'array' THEN envelope ELSE jsonb_build_array(envelope) END) AS event
+        WHERE published_at IS NULL AND event->>'id' = ANY($1::text[])`,
       [ids],
     );
     return rows.map((row) => row.id);

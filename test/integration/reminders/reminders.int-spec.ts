@@ -48,7 +48,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
 
   /** Every ReminderDue published so far (kept across calls). */
   async function reminderDues(): Promise<DomainEventEnvelope<ReminderDuePayload>[]> {
-    for (const message of await broker.take(reminderDue)) seen.push(JSON.parse(message.content.toString('utf8')));
+    seen.push(...(await broker.takeEvents<ReminderDuePayload>(reminderDue)));
     return seen;
   }
   const duesOf = async (eventId: string) => (await reminderDues()).filter((due) => due.payload.eventId === eventId);
@@ -233,7 +233,10 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     await Promise.all([service.firing.fire(jobs), second.firing.fire(jobs)]);
     await Promise.all([service.outboxDrained(), second.outboxDrained()]);
     const [{ count }] = await service.db.query(
-      `SELECT count(*)::int AS count FROM reminder_scheduler.outbox WHERE type = 'ReminderDue' AND envelope->'payload'->>'eventId' = ANY($1)`,
+      `SELECT count(*)::int AS count
+         FROM reminder_scheduler.outbox,
+              jsonb_array_elements(CASE jsonb_typeof(envelope) WHEN 'array' THEN envelope ELSE jsonb_build_array(envelope) END) AS event
+        WHERE type = 'ReminderDue' AND event->'payload'->>'eventId' = ANY($1)`,
       [eventIds],
     );
     expect(count).toBe(20);
@@ -257,7 +260,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
 
     const fired = await eventually(
       async () => {
-        for (const message of await broker.take(timerFired)) timersSeen.push(JSON.parse(message.content.toString('utf8')));
+        timersSeen.push(...(await broker.takeEvents<TimerFiredPayload>(timerFired)));
         return timersSeen;
       },
       (all) => all.some((timer) => timer.payload.key === 'no-response:a'),
@@ -269,7 +272,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     // The cancelled timer's time has passed (a reconcile round would have re-added it, were it scheduled).
     await service.reconciliation.reconcile();
     await service.outboxDrained();
-    for (const message of await broker.take(timerFired)) timersSeen.push(JSON.parse(message.content.toString('utf8')));
+    timersSeen.push(...(await broker.takeEvents<TimerFiredPayload>(timerFired)));
     expect(timersSeen.filter((timer) => timer.payload.key === 'no-response:b')).toHaveLength(0);
   });
 
