@@ -30,9 +30,17 @@ interface OutboxRow {
  * twice in the normal case). If the broker fails mid-batch the transaction rolls back and
  * the batch is published again later: delivery is at least once, consumers de-duplicate.
  * Woken by LISTEN/NOTIFY on commit, by a reconnect to the broker, and by a short poll.
+ *
+ * The relay has one connection of its own, for the LISTEN and for its passes, so it never
+ * waits for the service's pool nor holds one of its connections. A pass is two round
+ * trips (`BEGIN` and the claim in one, then `COMMIT`), and the session commits
+ * asynchronously (`synchronous_commit = off`): a mark lost in a crash only means the rows
+ * are published again, which consumers already take. Each event hop saves a disk flush
+ * and two round trips that way, and a hop is what every event makes at least once.
  */
 export class OutboxRelay {
-  private listener: Client | null = null;
+  private client: Client | null = null;
+  private connecting: Promise<Client | null> | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private running = false;
   private wakeRequested = false;
@@ -48,13 +56,13 @@ export class OutboxRelay {
     private readonly logger: Logger,
   ) {
     this.table = `${quoteIdentifier(options.schema)}.outbox`;
-    this.batchSize = options.batchSize ?? 200;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 200));
   }
 
   start(): void {
     this.stopped = false;
     this.connection.on('connected', this.wake);
-    void this.listen();
+    void this.relayClient();
     this.pollTimer = setInterval(this.wake, this.options.pollMs);
     this.wake();
   }
@@ -63,10 +71,11 @@ export class OutboxRelay {
     this.stopped = true;
     this.connection.off('connected', this.wake);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) await listener.end().catch(() => undefined);
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.connecting?.catch(() => undefined);
+    const client = this.client;
+    this.client = null;
+    if (client) await client.end().catch(() => undefined);
   }
 
   /** Unpublished rows, for health and dashboards. */
@@ -87,9 +96,11 @@ export class OutboxRelay {
       while (this.wakeRequested && !this.stopped) {
         this.wakeRequested = false;
         if (!this.connection.isConnected) break;
+        const client = await this.relayClient();
+        if (!client) break;
         let published: number;
         do {
-          published = await this.publishBatch();
+          published = await this.publishBatch(client);
         } while (published === this.batchSize && !this.stopped);
       }
       await this.pruneOccasionally();
@@ -100,33 +111,41 @@ export class OutboxRelay {
     }
   }
 
-  private publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      // Claimed and marked in one statement: the rows stay locked until the commit, so if a
-      // publish fails the transaction rolls back and they are unpublished again. The envelope
-      // as text: it goes to the broker as it was stored, without a parse and a stringify.
-      const [claimed]: [OutboxRow[], number] = await manager.query(
-        `UPDATE ${this.table} SET published_at = now()
-          WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+  private async publishBatch(client: Client): Promise<number> {
+    // Claimed and marked in one statement: the rows stay locked until the commit, so if a
+    // publish fails the transaction rolls back and they are unpublished again. The envelope
+    // as text: it goes to the broker as it was stored, without a parse and a stringify.
+    // `BEGIN` travels with the claim (a simple query may hold several statements; the batch
+    // size is an integer of the configuration, not input).
+    try {
+      const results = (await client.query(
+        `BEGIN;
+         UPDATE ${this.table} SET published_at = now()
+          WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED)
       RETURNING seq, id, type, envelope::text AS envelope, headers`,
-        [this.batchSize],
-      );
-      if (claimed.length === 0) return 0;
-      // In the order they were committed (RETURNING gives no order).
-      const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
-      await Promise.all(
-        rows.map((row) =>
-          this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
-            messageId: row.id,
-            type: row.type,
-            contentType: 'application/json',
-            headers: row.headers,
-            timestamp: Math.floor(Date.now() / 1000),
-          }),
-        ),
-      );
-      return rows.length;
-    });
+      )) as unknown as { rows: OutboxRow[] }[];
+      const claimed = results[1].rows;
+      if (claimed.length > 0) {
+        // In the order they were committed (RETURNING gives no order).
+        const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
+        await Promise.all(
+          rows.map((row) =>
+            this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
+              messageId: row.id,
+              type: row.type,
+              contentType: 'application/json',
+              headers: row.headers,
+              timestamp: Math.floor(Date.now() / 1000),
+            }),
+          ),
+        );
+      }
+      await client.query('COMMIT');
+      return claimed.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   private async pruneOccasionally() {
@@ -144,25 +163,51 @@ export class OutboxRelay {
     );
   }
 
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay' });
+  /**
+   * The relay's own connection, LISTENing for commits; connected on first use and again after
+   * a loss (null while PostgreSQL is unreachable: the poll tries again).
+   */
+  private relayClient(): Promise<Client | null> {
+    if (this.client) return Promise.resolve(this.client);
+    if (this.connecting) return this.connecting;
+    this.connecting = this.connect().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<Client | null> {
+    if (this.stopped) return null;
+    const client = new Client({
+      connectionString: this.options.databaseUrl,
+      application_name: 'outbox-relay',
+      options: '-c synchronous_commit=off',
+    });
     client.on('notification', this.wake);
+    client.on('end', () => {
+      if (this.client === client) this.client = null;
+    });
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox LISTEN connection lost; reconnecting');
-      if (this.listener === client) this.listener = null;
+      this.logger.warn({ err: error }, 'outbox relay connection lost; reconnecting');
+      if (this.client === client) this.client = null;
       client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1000);
+      setTimeout(this.wake, 1000);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(outboxChannel(this.options.schema))}`);
-      this.listener = client;
-      if (this.stopped) await client.end();
+      if (this.stopped) {
+        await client.end();
+        return null;
+      }
+      this.client = client;
+      // Whatever was committed while there was no LISTEN.
+      setImmediate(this.wake);
+      return client;
     } catch (error) {
-      this.logger.warn({ err: error }, 'outbox LISTEN failed; relying on the poll until it comes back');
+      this.logger.warn({ err: error }, 'outbox relay could not connect to PostgreSQL; relying on the poll until it comes back');
       client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1000);
+      return null;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { CORRELATION_HEADER, currentCorrelationId } from '@appointments/observability';
-import { insertRows } from '@appointments/persistence';
+import { quoteIdentifier } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { batchRuns } from './batch-runs';
@@ -41,10 +41,14 @@ export function domainEventMessages(events: readonly { type: string; eventId: st
  * outbox rows, the broker's per-message work and the consumers' per-message overhead.
  */
 export class DomainEventOutbox {
+  private readonly table: string;
+
   constructor(
     private readonly schema: string,
     private readonly producer: string,
-  ) {}
+  ) {
+    this.table = `${quoteIdentifier(schema)}.outbox`;
+  }
 
   async add(manager: EntityManager, events: NewDomainEvent[]): Promise<DomainEventEnvelope[]> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -67,9 +71,17 @@ export class DomainEventOutbox {
         headers: { [PACKED_EVENTS_HEADER]: indexes.length },
       };
     });
-    await insertRows(manager, { schema: this.schema, name: 'outbox' }, rows);
-    // Delivered to listeners on commit only; the relay's poll covers a missed notification.
-    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), String(rows.length)]);
+    // One round trip: the rows, and the relay's wake-up call (delivered to listeners on
+    // commit only; the relay's poll covers a missed one).
+    await manager.query(
+      `WITH stored AS (
+         INSERT INTO ${this.table} (id, type, envelope, headers)
+         SELECT id, type, envelope, headers FROM json_populate_recordset(NULL::${this.table}, $1::json)
+         RETURNING 1
+       )
+       SELECT pg_notify($2, count(*)::text) FROM stored`,
+      [JSON.stringify(rows), outboxChannel(this.schema)],
+    );
     return envelopes;
   }
 }
