@@ -2,3 +2,4 @@ export * from './database';
 export * from './migrations';
 export * from './persistence.module';
 export * from './bulk-insert';
+export * from './prepared-statements';

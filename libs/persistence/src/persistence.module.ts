@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { ensureDatabase } from './database';
 import { migrateSchema } from './migrations';
+import { enablePreparedStatements, preparingClientClass } from './prepared-statements';
 
 export interface PersistenceOptions {
   /** The PostgreSQL schema this service owns; its tables and migrations table live there. */
@@ -38,6 +39,8 @@ class SchemaMigrator implements OnModuleInit {
 
   async onModuleInit() {
     const applied = await migrateSchema(this.dataSource, this.schema);
+    // Only now: no statement is prepared against a table a migration changes.
+    enablePreparedStatements(this.dataSource);
     this.logger.info({ schema: this.schema, applied }, applied.length ? 'migrations applied' : 'schema up to date');
   }
 }
@@ -66,7 +69,8 @@ export class PersistenceModule {
               migrationsTableName: 'migrations',
               migrationsRun: false,
               synchronize: false,
-              extra: { max: 10, application_name: options.schema },
+              // Parameterised queries as named prepared statements, once migrated (see preparingClientClass).
+              extra: { max: 10, application_name: options.schema, Client: preparingClientClass() },
             };
           },
         }),
