@@ -39,13 +39,14 @@ export class ServiceConfig {
 
   /**
    * How long the first domain event of a consumer's batch waits for others before the batch
-   * is handled (0: only those already read). A couple of milliseconds gather the burst a relay
-   * publishes at once into one transaction instead of two or three.
+   * is handled (0: only those already read). The outbox packs a transaction's events of one
+   * type into one message, so a burst arrives as one message already: waiting only adds
+   * latency (a few milliseconds may still gather several producers' messages on a busy queue).
    */
   @IsInt()
   @Min(0)
   @Max(100)
-  AMQP_BATCH_LINGER_MS = 2;
+  AMQP_BATCH_LINGER_MS = 0;
 
   /** Delays before each redelivery of a message whose handler failed; after the last it is dead-lettered. */
   @IntegerList()

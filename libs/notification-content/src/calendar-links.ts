@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { BoundedMemo } from './bounded-memo';
 import { readEventSpan } from './event-instant';
 import { TemplateRenderError } from './template-render-error';
 
@@ -19,12 +19,11 @@ export interface CalendarLinkEvent {
  * Throws `TemplateRenderError` for an unreadable start or end, or an end before the start.
  */
 export function googleCalendarUrl(event: CalendarLinkEvent): string {
-  const { start, end } = readSpan(event);
-  const format = "yyyyMMdd'T'HHmmss'Z'";
+  const span = readUtcSpan(event);
   return withQuery('https://calendar.google.com/calendar/render', [
     ['action', 'TEMPLATE'],
     ['text', event.title],
-    ['dates', `${start.toFormat(format)}/${end.toFormat(format)}`],
+    ['dates', `${span.compactStart}/${span.compactEnd}`],
     ['details', event.description],
     ['location', event.location],
   ]);
@@ -38,13 +37,12 @@ export function googleCalendarUrl(event: CalendarLinkEvent): string {
  * Throws `TemplateRenderError` for an unreadable start or end, or an end before the start.
  */
 export function outlookCalendarUrl(event: CalendarLinkEvent): string {
-  const { start, end } = readSpan(event);
-  const format = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+  const span = readUtcSpan(event);
   return withQuery('https://outlook.live.com/calendar/deeplink/compose', [
     ['path', '/calendar/action/compose'],
     ['rru', 'addevent'],
-    ['startdt', start.toFormat(format)],
-    ['enddt', end.toFormat(format)],
+    ['startdt', span.isoStart],
+    ['enddt', span.isoEnd],
     ['subject', event.title],
     ['body', event.description],
     ['location', event.location],
@@ -65,11 +63,27 @@ export function googleMapsUrl(address: string): string {
   ]);
 }
 
-function readSpan(event: CalendarLinkEvent): { start: DateTime; end: DateTime } {
-  const problems: string[] = [];
-  const span = readEventSpan(event.start, event.end, problems);
-  if (!span) throw new TemplateRenderError(problems);
-  return { start: span.start.toUTC(), end: span.end.toUTC() };
+/** A meeting's start and end in UTC as the links write them: `20260115T190000Z` and `2026-01-15T19:00:00Z`. */
+interface UtcSpan {
+  compactStart: string;
+  compactEnd: string;
+  isoStart: string;
+  isoEnd: string;
+}
+
+/** Parsed and formatted once per meeting (see BoundedMemo): each landing page view shows both links. */
+const utcSpans = new BoundedMemo<UtcSpan>(20_000);
+
+function readUtcSpan(event: CalendarLinkEvent): UtcSpan {
+  return utcSpans.get(`${typeof event.start}:${String(event.start)}|${typeof event.end}:${String(event.end)}`, () => {
+    const problems: string[] = [];
+    const span = readEventSpan(event.start, event.end, problems);
+    if (!span) throw new TemplateRenderError(problems);
+    const [start, end] = [span.start.toUTC(), span.end.toUTC()];
+    const compact = "yyyyMMdd'T'HHmmss'Z'";
+    const iso = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+    return { compactStart: start.toFormat(compact), compactEnd: end.toFormat(compact), isoStart: start.toFormat(iso), isoEnd: end.toFormat(iso) };
+  });
 }
 
 /** `base?name=value&…` with every value passed through `encodeURIComponent`; empty values are left out. */

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { BoundedMemo } from './bounded-memo';
 import { readIsoInstant } from './event-instant';
 import { TemplateRenderError } from './template-render-error';
 
@@ -77,35 +78,35 @@ export function placeholderValues(ctx: NotificationContext): Record<TemplatePlac
 type EventTimes = Pick<Record<TemplatePlaceholder, string>, 'date' | 'time' | 'endDate' | 'endTime' | 'duration'>;
 
 /**
- * The date, time and duration texts of a meeting. Kept for the last thousand meetings:
- * an email, its SMS and the landing page ask for the same ones, and formatting in a
- * time zone is most of what rendering a short message costs.
+ * The date, time and duration texts of a meeting, kept for the last 20,000 meetings: an
+ * email, its SMS and every view of the landing page ask for the same ones, and formatting in
+ * a time zone is most of what rendering a short message costs (a landing page viewed by
+ * thousands of customers in turn needs them all at hand, not the last thousand).
  */
-const eventTimesCache = new Map<string, EventTimes>();
+const eventTimesMemo = new BoundedMemo<EventTimes>(20_000);
 
 function eventTimes(ctx: NotificationContext): EventTimes {
   const key = `${ctx.locale ?? DEFAULT_LOCALE}|${String(ctx.timeZone)}|${String(ctx.start)}|${String(ctx.end)}`;
-  const known = eventTimesCache.get(key);
-  if (known) return known;
+  return eventTimesMemo.get(key, () => {
+    const problems: string[] = [];
+    const locale = canonicalLocale(ctx.locale ?? DEFAULT_LOCALE, problems);
+    if (typeof ctx.timeZone !== 'string' || !isKnownZone(ctx.timeZone)) {
+      problems.push(`timeZone: "${String(ctx.timeZone)}" is not an IANA time zone`);
+    }
+    const start = readIsoInstant('start', ctx.start, problems);
+    const end = readIsoInstant('end', ctx.end, problems);
+    if (start && end && end < start) problems.push('end: the meeting ends before it starts');
+    if (problems.length > 0 || !start || !end) throw new TemplateRenderError(problems);
 
-  const problems: string[] = [];
-  const locale = canonicalLocale(ctx.locale ?? DEFAULT_LOCALE, problems);
-  if (typeof ctx.timeZone !== 'string' || !isKnownZone(ctx.timeZone)) {
-    problems.push(`timeZone: "${String(ctx.timeZone)}" is not an IANA time zone`);
-  }
-  const start = readIsoInstant('start', ctx.start, problems);
-  const end = readIsoInstant('end', ctx.end, problems);
-  if (start && end && end < start) problems.push('end: the meeting ends before it starts');
-  if (problems.length > 0 || !start || !end) throw new TemplateRenderError(problems);
-
-  const zonedStart = start.setZone(ctx.timeZone).setLocale(locale);
-  const zonedEnd = end.setZone(ctx.timeZone).setLocale(locale);
-  return remember(eventTimesCache, key, {
-    date: formatDate(zonedStart),
-    time: formatTime(zonedStart),
-    endDate: formatDate(zonedEnd),
-    endTime: formatTime(zonedEnd),
-    duration: formatDuration(Math.round(end.diff(start).as('minutes')), locale),
+    const zonedStart = start.setZone(ctx.timeZone).setLocale(locale);
+    const zonedEnd = end.setZone(ctx.timeZone).setLocale(locale);
+    return {
+      date: formatDate(zonedStart),
+      time: formatTime(zonedStart),
+      endDate: formatDate(zonedEnd),
+      endTime: formatTime(zonedEnd),
+      duration: formatDuration(Math.round(end.diff(start).as('minutes')), locale),
+    };
   });
 }
 

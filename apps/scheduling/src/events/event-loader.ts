@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput, NotFound } from '@appointments/domain';
 import { isUUID } from 'class-validator';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { CustomerEntity } from '../persistence/customer.entity';
 import { EventEntity } from '../persistence/event.entity';
 import { TemplateEntity } from '../persistence/template.entity';
@@ -22,24 +22,36 @@ export class EventLoader {
   }
 
   /**
-   * Loads events (those that exist; ids that are not UUIDs are simply not found) with their templates and customers in three queries.
-   * `forUpdate` locks the event rows in id order, so two batches never deadlock each other.
+   * Loads events (those that exist; ids that are not UUIDs are simply not found) with their
+   * customers in one query and their templates in a second (a template is shared by many
+   * events: read once, not once per row). `forUpdate` locks the event rows (only those) in id
+   * order, so two batches never deadlock each other. The ids travel as one array parameter,
+   * so the statement's text is the same for any number of them (and stays prepared).
    */
   async loadMany(manager: EntityManager, ids: string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, LoadedEvent>> {
     // An id that is not a UUID names no event (and would make PostgreSQL refuse the whole query).
     const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
     if (wanted.length === 0) return new Map();
-    const query = manager.createQueryBuilder(EventEntity, 'event').where('event.id IN (:...ids)', { ids: wanted }).orderBy('event.id');
-    const events = await (options.forUpdate ? query.setLock('pessimistic_write') : query).getMany();
-    if (events.length === 0) return new Map();
-    const [templates, customers] = await Promise.all([
-      manager.findBy(TemplateEntity, { id: In([...new Set(events.map((event) => event.templateId))]) }),
-      manager.findBy(CustomerEntity, { id: In([...new Set(events.map((event) => event.customerId))]) }),
-    ]);
+    const query = manager
+      .createQueryBuilder(EventEntity, 'event')
+      .innerJoinAndMapOne('event.loadedCustomer', CustomerEntity, 'customer', 'customer.id = event.customerId')
+      .where('event.id = ANY(CAST(:ids AS uuid[]))', { ids: wanted })
+      .orderBy('event.id');
+    const rows = (await (options.forUpdate ? query.setLock('pessimistic_write', undefined, ['event']) : query).getMany()) as (EventEntity & {
+      loadedCustomer: CustomerEntity;
+    })[];
+    if (rows.length === 0) return new Map();
+    const templates = await manager
+      .createQueryBuilder(TemplateEntity, 'template')
+      .where('template.id = ANY(CAST(:ids AS uuid[]))', { ids: [...new Set(rows.map((event) => event.templateId))] })
+      .getMany();
     const templateById = new Map(templates.map((template) => [template.id, template]));
-    const customerById = new Map(customers.map((customer) => [customer.id, customer]));
     return new Map(
-      events.map((event) => [event.id, { event, template: templateById.get(event.templateId)!, customer: customerById.get(event.customerId)! }]),
+      rows.map((row) => {
+        const { loadedCustomer: customer, ...fields } = row;
+        const event = Object.assign(Object.create(EventEntity.prototype) as EventEntity, fields);
+        return [event.id, { event, template: templateById.get(event.templateId)!, customer }];
+      }),
     );
   }
 
