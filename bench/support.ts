@@ -5,6 +5,7 @@
  * No `@appointments/*` imports here: `dist/bench/*.js` runs with plain `node`, without the
  * path-alias hook of the services.
  */
+import { setMaxListeners } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 
@@ -26,7 +27,10 @@ export class BenchAborted extends Error {}
 
 export class Deadline {
   readonly controller = new AbortController();
-  constructor(readonly at: number) {}
+  constructor(readonly at: number) {
+    // Every paced worker waits on this signal at once (hundreds of them): not a leak.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   get remainingMs(): number {
     return this.at - Date.now();
