@@ -48,6 +48,17 @@ export class ServiceConfig {
   @Max(100)
   AMQP_BATCH_LINGER_MS = 0;
 
+  /**
+   * Batches of domain events a service handles at once, each in its own transaction on its own
+   * database connection (the pool has 10). A stage of a pipeline spends part of each batch
+   * waiting (statements, the commit's flush); with two, a burst of reminders left a third of
+   * the machine idle while the queue grew.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  AMQP_CONCURRENT_BATCHES = 4;
+
   /** Delays before each redelivery of a message whose handler failed; after the last it is dead-lettered. */
   @IntegerList()
   @IsInt({ each: true })

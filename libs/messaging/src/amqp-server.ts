@@ -22,6 +22,8 @@ export interface AmqpServerOptions {
   prefetch: number;
   /** How long the first domain event of a batch may wait for others (0: the next turn of the event loop). */
   batchLingerMs?: number;
+  /** Batches of domain events handled at once, each its own transaction (default 4). */
+  concurrentBatches?: number;
   /** Delay before each retry of a failed message; its length is the number of retries. */
   retryDelaysMs: number[];
   /** Needed for `@EventPattern` handlers: the idempotency record and the handler's effect share one transaction. */
@@ -36,8 +38,6 @@ const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
 const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 /** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
 const DELIVERY_LIMIT = 10;
-/** Batches of domain events handled at once (each its own transaction). */
-export const MAX_CONCURRENT_BATCHES = 2;
 
 /** A message taken off the event queue: acknowledged once every domain event in it is settled. */
 interface Delivery {
@@ -80,8 +80,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
 
+  private readonly concurrentBatches: number;
+
   constructor(private readonly options: AmqpServerOptions) {
     super();
+    this.concurrentBatches = Math.max(1, options.concurrentBatches ?? 4);
   }
 
   listen(callback: (error?: unknown) => void) {
@@ -227,11 +230,11 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private batchScheduled = false;
 
   private scheduleBatch() {
-    if (this.batchScheduled || this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
+    if (this.batchScheduled || this.batchesRunning >= this.concurrentBatches || this.batch.length === 0) return;
     this.batchScheduled = true;
     const take = () => {
       this.batchScheduled = false;
-      if (this.batchesRunning >= MAX_CONCURRENT_BATCHES || this.batch.length === 0) return;
+      if (this.batchesRunning >= this.concurrentBatches || this.batch.length === 0) return;
       const taken = this.batch.splice(0, this.options.prefetch);
       this.batchesRunning += 1;
       void this.handleBatch(taken).finally(() => {

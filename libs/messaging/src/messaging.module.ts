@@ -159,6 +159,7 @@ export class MessagingModule {
               logger,
               prefetch: config.AMQP_PREFETCH,
               batchLingerMs: config.AMQP_BATCH_LINGER_MS,
+              concurrentBatches: config.AMQP_CONCURRENT_BATCHES,
               retryDelaysMs: config.MESSAGE_RETRY_DELAYS_MS,
               dataSource: withSchema ? dataSource : undefined,
               schema: options.schema,

@@ -4,7 +4,7 @@ import { eventually } from '@appointments/testing';
 import type { GetMessage } from 'amqplib';
 import { BrokerClient, rabbitmq } from './broker-client';
 import { PROBE_RETRY_DELAYS_MS, ProbeHappened, ProbeService } from './probe-app';
-import { MAX_CONCURRENT_BATCHES } from '@appointments/messaging';
+import { ServiceConfig } from '@appointments/config';
 
 jest.setTimeout(60_000);
 
@@ -112,7 +112,7 @@ describe('failed messages: retries and the dead-letter queue', () => {
     const callsBefore = probe.handlerRuns.batches.length;
     // Occupy every batch slot of the consumer, so the messages below wait in its buffer and
     // are taken together when the slots free up (rather than one by one as they arrive).
-    for (let slot = 1; slot <= MAX_CONCURRENT_BATCHES; slot++) {
+    for (let slot = 1; slot <= probe.app.get(ServiceConfig).AMQP_CONCURRENT_BATCHES; slot++) {
       await publishEvent({ note: `holds slot ${slot}`, hold: true });
       await eventually(async () => probe.handlerRuns.holding, (holding) => holding === slot, { what: `batch slot ${slot} held` });
     }
