@@ -56,4 +56,34 @@ describe('transactional outbox and idempotent consumer', () => {
     expect((await probe.effectCounts()).get(envelope.id)).toBe(1);
     expect(probe.handlerRuns.of(envelope.id)).toBe(1);
   });
+
+  it('stores the events of one transaction as one message per type (a pack), and every event is handled once', async () => {
+    const ids = await probe.commitEvents([{ note: 'pack 1' }, { note: 'pack 2' }, { note: 'pack 3' }]);
+    const rows: { id: string; events: number; header: string }[] = await probe.dataSource.query(
+      `SELECT id, jsonb_array_length(envelope) AS events, headers->>'x-domain-events' AS header
+         FROM probe.outbox WHERE jsonb_typeof(envelope) = 'array' AND envelope @> $1::jsonb`,
+      [JSON.stringify([{ id: ids[0] }])],
+    );
+    expect(rows).toEqual([{ id: expect.any(String), events: 3, header: '3' }]);
+    expect(ids).not.toContain(rows[0].id);
+    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the three packed events handled' });
+    expect(ids.map((id) => counts.get(id))).toEqual([1, 1, 1]);
+  });
+
+  it("keeps publishing after PostgreSQL cuts the relay's own connection", async () => {
+    const cut: { pid: number }[] = await probe.dataSource.query(
+      `SELECT pg_terminate_backend(pid) AS terminated, pid FROM pg_stat_activity
+        WHERE application_name = 'outbox-relay' AND datname = current_database()`,
+    );
+    expect(cut.length).toBeGreaterThan(0);
+    const [id] = await probe.commitEvents([{ note: 'after the cut' }]);
+    await eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: 'the event committed after the cut handled', timeoutMs: 15_000 });
+    // A new relay connection is listening again.
+    const listening: unknown[] = await probe.dataSource.query(
+      `SELECT 1 FROM pg_stat_activity WHERE application_name = 'outbox-relay' AND datname = current_database() AND NOT (pid = ANY($1::int[]))`,
+      [cut.map((row) => row.pid)],
+    );
+    expect(listening.length).toBeGreaterThan(0);
+    expect(await probe.unpublishedCount()).toBe(0);
+  });
 });
