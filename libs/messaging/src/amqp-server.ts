@@ -54,11 +54,15 @@ interface Delivery {
 interface PendingEvent {
   delivery: Delivery;
   received: ReceivedDomainEvent & { envelope: DomainEventEnvelope };
-  /** `performance.now()` when it arrived (0 for an event handled again alone). */
+  /** `performance.now()` when it arrived. */
   arrivedAt: number;
+  /** Set once it counts as settled for its delivery (settling twice would acknowledge too early). */
+  settled?: boolean;
 }
 
-interface BatchItem extends PendingEvent {
+interface BatchItem {
+  pending: PendingEvent;
+  delivery: Delivery;
   envelope: DomainEventEnvelope;
   correlationId: string | undefined;
   outcome: 'applied' | 'duplicate' | { failed: unknown } | null;
@@ -237,10 +241,15 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       if (this.batchesRunning >= this.concurrentBatches || this.batch.length === 0) return;
       const taken = this.batch.splice(0, this.options.prefetch);
       this.batchesRunning += 1;
-      void this.handleBatch(taken).finally(() => {
-        this.batchesRunning -= 1;
-        this.scheduleBatch();
-      });
+      void this.handleBatch(taken)
+        .catch((error) => this.options.logger.error({ err: error }, 'domain event batch failed unexpectedly'))
+        .finally(() => {
+          // Whatever an unexpected failure left unsettled goes back to the queue (and its
+          // message is released, so that a shutdown waiting for it does not hang).
+          for (const pending of taken) if (!pending.settled) this.settleEvent(pending, false);
+          this.batchesRunning -= 1;
+          this.scheduleBatch();
+        });
     };
     // The first message of a batch waits up to `batchLingerMs` for the rest of its burst (a
     // relay publishes a committed group at once, but the frames arrive in separate reads);
@@ -249,6 +258,13 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     const lingerLeft = (this.options.batchLingerMs ?? 0) - (performance.now() - this.batch[0].arrivedAt);
     if (lingerLeft > 0 && this.batch.length < this.options.prefetch) setTimeout(take, Math.ceil(lingerLeft));
     else setImmediate(take);
+  }
+
+  /** A batched event is settled (once: see `PendingEvent.settled`). */
+  private settleEvent(pending: PendingEvent, parked: boolean) {
+    if (pending.settled) return;
+    pending.settled = true;
+    this.settle(pending.delivery, parked);
   }
 
   /** One event of the delivery is settled (`parked`: handled, or parked on a retry or dead-letter queue). */
@@ -274,7 +290,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private async handleBatch(taken: PendingEvent[]): Promise<void> {
     const { logger } = this.options;
     const items: BatchItem[] = taken.map((pending) => ({
-      ...pending,
+      pending,
+      delivery: pending.delivery,
       envelope: pending.received.envelope,
       correlationId: pending.received.correlationId ?? correlationOf(pending.delivery.message),
       outcome: null,
@@ -287,7 +304,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       // connection): nothing of the batch is applied.
       if (items.length > 1) {
         logger.warn({ err: error, messages: items.length }, 'batch failed; handling its messages one by one');
-        for (const item of items) await this.handleBatch([{ delivery: item.delivery, received: item.received, arrivedAt: 0 }]);
+        for (const item of items) await this.handleBatch([item.pending]);
         return;
       }
       items[0].outcome = { failed: error };
@@ -301,14 +318,14 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     for (const item of items) {
       const outcome = item.outcome!;
       if (outcome !== 'applied' && outcome !== 'duplicate') {
-        const parked = await runWithCorrelation(item.correlationId, () => this.park(item.delivery, item.received, item.envelope, outcome.failed));
-        this.settle(item.delivery, parked);
+        const parked = await runWithCorrelation(item.correlationId, () => this.park(item.delivery, item.pending.received, item.envelope, outcome.failed));
+        this.settleEvent(item.pending, parked);
         continue;
       }
       runWithCorrelation(item.correlationId, () =>
         logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled'),
       );
-      this.settle(item.delivery, true);
+      this.settleEvent(item.pending, true);
     }
   }
 

@@ -48,9 +48,9 @@ export class EventLoader {
     const templateById = new Map(templates.map((template) => [template.id, template]));
     return new Map(
       rows.map((row) => {
-        const { loadedCustomer: customer, ...fields } = row;
-        const event = Object.assign(Object.create(EventEntity.prototype) as EventEntity, fields);
-        return [event.id, { event, template: templateById.get(event.templateId)!, customer }];
+        const customer = row.loadedCustomer;
+        delete (row as Partial<typeof row>).loadedCustomer; // the event entity as it is stored, nothing more
+        return [row.id, { event: row as EventEntity, template: templateById.get(row.templateId)!, customer }];
       }),
     );
   }
