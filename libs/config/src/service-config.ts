@@ -1,5 +1,5 @@
-import { ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { IntegerList } from './decorators';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { BooleanFlag, IntegerList } from './decorators';
 
 /**
  * What every service reads: infrastructure URLs with local defaults, naming prefixes that
@@ -17,6 +17,15 @@ export class ServiceConfig {
     message: 'must be a postgres:// URL that names a database',
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/appointments';
+
+  /**
+   * Parameterised queries as named prepared statements of each connection (parsed and planned
+   * once). Turn off behind a pooler that hands a session's statements to other clients
+   * (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  @BooleanFlag()
+  @IsBoolean()
+  DATABASE_PREPARED_STATEMENTS = true;
 
   @Matches(/^amqps?:\/\/.+/, { message: 'must be an amqp:// or amqps:// URL' })
   AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';

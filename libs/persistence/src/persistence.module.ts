@@ -70,7 +70,7 @@ export class PersistenceModule {
               migrationsRun: false,
               synchronize: false,
               // Parameterised queries as named prepared statements, once migrated (see preparingClientClass).
-              extra: { max: 10, application_name: options.schema, Client: preparingClientClass() },
+              extra: { max: 10, application_name: options.schema, ...(config.DATABASE_PREPARED_STATEMENTS ? { Client: preparingClientClass() } : {}) },
             };
           },
         }),

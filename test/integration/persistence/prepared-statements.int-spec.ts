@@ -78,4 +78,15 @@ describe('named prepared statements for parameterised queries (preparingClientCl
     expect(prepared.length).toBeGreaterThan(before);
     expect(prepared).not.toContain(texts[texts.length - 1]);
   });
+
+  it('with the plain pg client (DATABASE_PREPARED_STATEMENTS=false), enabling changes nothing and nothing is prepared', async () => {
+    const plain = await new DataSource({ type: 'postgres', url: environment.databaseUrl, extra: { max: 1 } }).initialize();
+    try {
+      enablePreparedStatements(plain);
+      await expect(plain.query('SELECT note FROM probe WHERE id = $1', [2])).resolves.toEqual([{ note: 'note 2' }]);
+      expect(await preparedOn(plain)).toEqual([]);
+    } finally {
+      await plain.destroy();
+    }
+  });
 });
