@@ -273,7 +273,10 @@ export interface DatabaseCounters {
   returned: number;
   fetched: number;
   /** Per table (`schema.table`): sequential scans and the rows they read, index scans. */
-  tables: Record<string, { seqScans: number; seqRowsRead: number; indexScans: number; inserted: number; updated: number; deleted: number }>;
+  tables: Record<
+    string,
+    { seqScans: number; seqRowsRead: number; indexScans: number; inserted: number; updated: number; deleted: number; hotUpdated: number; autovacuums: number; autoanalyzes: number }
+  >;
 }
 
 /** The cumulative counters of one database (pg_stat_database), read over its own short connection. */
@@ -292,7 +295,7 @@ export async function databaseCounters(url: string): Promise<DatabaseCounters | 
     if (!row) return null;
     const tables = await client.query(
       `SELECT schemaname || '.' || relname AS name, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan,
-              n_tup_ins, n_tup_upd, n_tup_del
+              n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd, autovacuum_count, autoanalyze_count
          FROM pg_stat_user_tables`,
     );
     return {
@@ -307,6 +310,9 @@ export async function databaseCounters(url: string): Promise<DatabaseCounters | 
             inserted: Number(table.n_tup_ins),
             updated: Number(table.n_tup_upd),
             deleted: Number(table.n_tup_del),
+            hotUpdated: Number(table.n_tup_hot_upd),
+            autovacuums: Number(table.autovacuum_count),
+            autoanalyzes: Number(table.autoanalyze_count),
           },
         ]),
       ),
@@ -328,6 +334,10 @@ export interface DatabaseCost {
   rowsFetched: number;
   /** Rows written per unit, per table (`schema.table`), tables with writes only, most written first. */
   writesByTable: { table: string; inserted: number; updated: number; deleted: number }[];
+  /** Share of the updates that were HOT (no index entries written), over all tables; null without updates. */
+  hotUpdateShare: number | null;
+  /** Autovacuum and autoanalyze runs that finished in the interval, per table (tables with any). */
+  autovacuumByTable: { table: string; vacuums: number; analyzes: number }[];
 }
 
 export function databaseCostPer(before: DatabaseCounters | null, after: DatabaseCounters | null, units: number): DatabaseCost | null {
@@ -349,6 +359,19 @@ export function databaseCostPer(before: DatabaseCounters | null, after: Database
       })
       .filter((row) => row.inserted + row.updated + row.deleted > 0)
       .sort((a, b) => b.inserted + b.updated + b.deleted - (a.inserted + a.updated + a.deleted)),
+    hotUpdateShare: (() => {
+      const sum = (key: 'updated' | 'hotUpdated') =>
+        Object.entries(after.tables).reduce((total, [name, counts]) => total + counts[key] - (before.tables[name]?.[key] ?? 0), 0);
+      const updated = sum('updated');
+      return updated > 0 ? Math.round((100 * sum('hotUpdated')) / updated) / 100 : null;
+    })(),
+    autovacuumByTable: Object.entries(after.tables)
+      .map(([name, counts]) => ({
+        table: name,
+        vacuums: counts.autovacuums - (before.tables[name]?.autovacuums ?? 0),
+        analyzes: counts.autoanalyzes - (before.tables[name]?.autoanalyzes ?? 0),
+      }))
+      .filter((row) => row.vacuums + row.analyzes > 0),
   };
 }
 
@@ -360,7 +383,11 @@ export function describeDatabaseCost(cost: DatabaseCost): string {
   return (
     `${cost.commits} commits, ${cost.rollbacks} rollbacks, rows inserted ${cost.rowsInserted}, updated ${cost.rowsUpdated}, ` +
     `deleted ${cost.rowsDeleted}, fetched ${cost.rowsFetched}` +
-    (byTable ? `; rows written by table (+inserted ~updated -deleted): ${byTable}` : '')
+    (byTable ? `; rows written by table (+inserted ~updated -deleted): ${byTable}` : '') +
+    (cost.hotUpdateShare !== null ? `; HOT updates ${Math.round(cost.hotUpdateShare * 100)} %` : '') +
+    (cost.autovacuumByTable.length
+      ? `; autovacuum/autoanalyze runs finished meanwhile: ${cost.autovacuumByTable.map((row) => `${row.table} ${row.vacuums}/${row.analyzes}`).join(', ')}`
+      : '')
   );
 }
 

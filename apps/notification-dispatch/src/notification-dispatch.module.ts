@@ -18,6 +18,7 @@ import { LandingTokenEntity } from './persistence/landing-token.entity';
 import { LandingTokensAndDelivery1763800000100 } from './persistence/migrations/1763800000100-landing-tokens-and-delivery';
 import { InboundConsole1763900000100 } from './persistence/migrations/1763900000100-inbound-console';
 import { NotificationDedupeKey1764000000100 } from './persistence/migrations/1764000000100-notification-dedupe-key';
+import { NotificationsRoomForHotUpdates1764100000100 } from './persistence/migrations/1764100000100-notifications-room-for-hot-updates';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
@@ -39,7 +40,7 @@ export class NotificationDispatchModule {
           service: SERVICE.notificationDispatch,
           configClass: DispatchConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100, NotificationDedupeKey1764000000100] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100, NotificationDedupeKey1764000000100, NotificationsRoomForHotUpdates1764100000100] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

@@ -21,6 +21,7 @@ import { CustomerEntity } from './persistence/customer.entity';
 import { EventEntity } from './persistence/event.entity';
 import { InitialScheduling1763700000000 } from './persistence/migrations/1763700000000-initial-scheduling';
 import { SenderAndStopList1763800000000 } from './persistence/migrations/1763800000000-sender-and-stop-list';
+import { EventsRoomForHotUpdates1764100000000 } from './persistence/migrations/1764100000000-events-room-for-hot-updates';
 import { OptedOutAddressEntity } from './persistence/opted-out-address.entity';
 import { SenderSettingsEntity } from './persistence/sender-settings.entity';
 import { TemplateEntity } from './persistence/template.entity';
@@ -43,7 +44,7 @@ export class SchedulingModule {
           service: SERVICE.scheduling,
           configClass: SchedulingConfig,
           config,
-          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000, SenderAndStopList1763800000000] },
+          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000, SenderAndStopList1763800000000, EventsRoomForHotUpdates1764100000000] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
