@@ -41,6 +41,7 @@ export class ServiceConfig {
   @Matches(/^[A-Za-z0-9_:.-]+$/, { message: 'may only hold letters, digits, colon, dot, dash and underscore' })
   REDIS_PREFIX = 'appointments';
 
+  /** Unacknowledged messages per consumer (a message may be a pack of events), and the most events in one batch. */
   @IsInt()
   @Min(1)
   @Max(1000)
