@@ -5,6 +5,7 @@
  * an allow-list policy, and generated again from the tree; nothing of the input reaches the
  * output without having been parsed. See the README's "Custom CSS" section for the policy.
  */
+import { BoundedMemo } from '@appointments/notification-content';
 import { generate, ident, parse, walk } from 'css-tree';
 import type { Atrule, CssNode, Declaration, FeatureRange, List, Rule, StringNode } from 'css-tree';
 
@@ -51,10 +52,9 @@ const URL_FUNCTIONS: ReadonlySet<string> = new Set(['url', 'src', 'image', 'imag
 
 /*
  * Sanitising is deterministic, and every page view of a notification asks about the same few
- * stylesheets: the answers are kept (bounded, like notification-content's formatter caches).
+ * stylesheets: the answers are kept (a `BoundedMemo`, like notification-content's formatter caches).
  */
-const cache = new Map<string, SanitisedCss>();
-const CACHE_LIMIT = 200;
+const sanitised = new BoundedMemo<SanitisedCss>(200);
 
 /**
  * Returns `css` cleaned for a `<style>` element, never throwing:
@@ -76,11 +76,7 @@ const CACHE_LIMIT = 200;
  */
 export function sanitiseCustomCss(css: string | null | undefined): SanitisedCss {
   const input = typeof css === 'string' ? css : '';
-  const known = cache.get(input);
-  if (known) return { css: known.css, removed: [...known.removed] };
-  const result = sanitise(input);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(input, result);
+  const result = sanitised.get(input, () => sanitise(input));
   return { css: result.css, removed: [...result.removed] };
 }
 

@@ -71,11 +71,6 @@ function parseBody(content: Buffer): unknown {
   }
 }
 
-/** The domain event of a message that must hold exactly one (a dead letter, an old producer). */
-export function parseDomainEvent(content: Buffer): DomainEventEnvelope {
-  return readEnvelope(parseBody(content));
-}
-
 /**
  * The domain events of a message, one or a pack. Throws `PoisonMessage` when the body as a
  * whole is unreadable (not JSON, neither an object nor a non-empty array).

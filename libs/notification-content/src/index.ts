@@ -18,3 +18,4 @@ export { renderResponseNotice, renderResponseNoticeSms } from './internal-notifi
 export type { ResponseNotice } from './internal-notifications';
 export { escapeHtml } from './html-escape';
 export { readHttpUrl } from './http-url';
+export { BoundedMemo } from './bounded-memo';

@@ -118,28 +118,20 @@ function text(value: string | null | undefined): string {
  * Building an Intl formatter costs far more than using one (luxon's zone check builds one
  * too), and every notification asks the same few questions: the answers are kept.
  */
-const knownZones = new Map<string, boolean>();
-const unitFormats = new Map<string, Intl.NumberFormat>();
-const canonicalLocales = new Map<string, string | null>();
-const FORMATTER_CACHE_LIMIT = 1000;
-
-function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
-  if (cache.size >= FORMATTER_CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
-  return value;
-}
+const knownZones = new BoundedMemo<boolean>(1000);
+const unitFormats = new BoundedMemo<Intl.NumberFormat>(1000);
+const canonicalLocales = new BoundedMemo<string | null>(1000);
 
 function isKnownZone(zone: string): boolean {
-  return knownZones.get(zone) ?? remember(knownZones, zone, IANAZone.isValidZone(zone));
+  return knownZones.get(zone, () => IANAZone.isValidZone(zone));
 }
 
 function unitFormat(locale: string, unit: 'day' | 'hour' | 'minute'): Intl.NumberFormat {
-  const key = `${locale}|${unit}`;
-  return unitFormats.get(key) ?? remember(unitFormats, key, new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }));
+  return unitFormats.get(`${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }));
 }
 
 function canonicalLocale(locale: string, problems: string[]): string {
-  const canonical = canonicalLocales.has(locale) ? canonicalLocales.get(locale) : remember(canonicalLocales, locale, canonicalise(locale));
+  const canonical = canonicalLocales.get(locale, () => canonicalise(locale));
   if (canonical) return canonical;
   problems.push(`locale: "${String(locale)}" is not a BCP 47 locale`);
   return DEFAULT_LOCALE;

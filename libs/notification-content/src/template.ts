@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { BoundedMemo } from './bounded-memo';
 import { TEMPLATE_PLACEHOLDERS } from './placeholders';
 import { TemplateRenderError } from './template-render-error';
 
@@ -30,18 +31,14 @@ export function checkTemplateSyntax(source: string, field: string): string[] {
 /** The checked parts of a template; throws `TemplateRenderError` listing every problem. */
 export function parseTemplate(source: string, field: string): TemplatePart[] {
   // The same few config texts are rendered for every notification: parse each once.
-  const key = `${field}\u0000${source}`;
-  const cached = parsedTemplates.get(key);
-  if (cached) return cached;
-  const { parts, problems } = analyse(source, field);
-  if (problems.length > 0) throw new TemplateRenderError(problems);
-  if (parsedTemplates.size >= PARSED_TEMPLATE_LIMIT) parsedTemplates.clear();
-  parsedTemplates.set(key, parts);
-  return parts;
+  return parsedTemplates.get(`${field}\u0000${source}`, () => {
+    const { parts, problems } = analyse(source, field);
+    if (problems.length > 0) throw new TemplateRenderError(problems);
+    return parts;
+  });
 }
 
-const parsedTemplates = new Map<string, TemplatePart[]>();
-const PARSED_TEMPLATE_LIMIT = 500;
+const parsedTemplates = new BoundedMemo<TemplatePart[]>(500);
 
 /**
  * Renders checked parts: literal text through `text`, each value through `value`.
