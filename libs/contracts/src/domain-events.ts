@@ -10,7 +10,7 @@ import type {
 } from '@appointments/domain';
 import type { LandingTokenView, ResponseChannel } from './customer-response';
 import type { EventSchedule } from './event.dto';
-import type { ReminderTriggerRef } from './reminders';
+import type { ReminderSendRef, ReminderTriggerRef } from './reminders';
 import type { Sender } from './settings.dto';
 import type { NotificationConfig } from './template.dto';
 
@@ -96,6 +96,14 @@ export interface NotificationRequestedPayload {
    * never reaches the customer twice.
    */
   dedupeKey?: string;
+  /**
+   * A staged reminder (set with `reminder`): notification-dispatch renders and stores it now,
+   * `staged` (not in the console), and releases it at this time after asking scheduling whether
+   * it may still go. Absent or past: sent at once.
+   */
+  sendAt?: string;
+  /** Set for reminders: what was staged, and what scheduling applies once it is sent. */
+  reminder?: ReminderSendRef;
   /** From system settings; the address was checked against the verified domains when the send was accepted. */
   sender: Sender;
   /**
@@ -134,6 +142,8 @@ export interface NotificationSentPayload extends NotificationOutcome {
   provider: string;
   providerMessageId: string | null;
   sentAt: string;
+  /** For a reminder: the request's `reminder`, so that scheduling applies its effects once it has gone. */
+  reminder?: ReminderSendRef;
 }
 
 /**

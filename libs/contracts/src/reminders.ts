@@ -1,4 +1,22 @@
-import { IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CHANNELS, Channel, ChannelSkipReason } from '@appointments/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /**
  * Reminders and timers (the reminders issue). reminder-scheduler owns the schedule: one
@@ -107,3 +125,72 @@ export const BULLMQ_QUEUE = {
   reminders: 'reminders',
 } as const;
 export type BullmqQueueName = (typeof BULLMQ_QUEUE)[keyof typeof BULLMQ_QUEUE];
+
+/**
+ * A reminder send as it travels from its staging to its effects: in `NotificationRequested`
+ * (scheduling → notification-dispatch), kept on the console rows while they are staged, checked
+ * at release (`SCHEDULING_REQUEST.checkReminderReleases`), and in `NotificationSent`
+ * (notification-dispatch → scheduling), which then applies what a sent reminder does to the
+ * event (chatter, the state machine's "reminder sent", `ReminderSent`) once per request.
+ */
+export interface ReminderSendRef {
+  reminderId: string;
+  configKey: string;
+  /** How long before the start it is due, in minutes. */
+  offsetMinutes: number;
+  /** The start version it was computed from: another one at release means stale. */
+  startVersion: number;
+  dueAt: string;
+  /** Staged after its due time because the system was down (sent on recovery, before the start). */
+  late: boolean;
+  /** The event's version and the time when this copy was prepared: a later write re-stages it. */
+  eventVersion: number;
+  stagedAt: string;
+  /** The channels the request uses and those it skipped (the chatter line once it is sent). */
+  channels: { channel: Channel; address: string }[];
+  skipped: { channel: Channel; reason: ChannelSkipReason; message: string }[];
+}
+
+/** The most staged reminders one release check may ask about. */
+export const MAX_RELEASE_CHECK = 1000;
+
+export class StagedChannelDto {
+  @IsIn(CHANNELS) channel: Channel;
+  @IsString() @IsNotEmpty() @MaxLength(254) address: string;
+}
+
+/** What the release check reads of a `ReminderSendRef` (the rest is not needed to decide). */
+export class StagedReminderRefDto {
+  @IsUUID() reminderId: string;
+  @IsString() @IsNotEmpty() @MaxLength(100) configKey: string;
+  @IsInt() @Min(0) offsetMinutes: number;
+  @IsInt() @Min(0) startVersion: number;
+  @IsISO8601({ strict: true }) dueAt: string;
+  @IsBoolean() late: boolean;
+  @IsInt() @Min(0) eventVersion: number;
+  @IsISO8601({ strict: true }) stagedAt: string;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ValidateNested({ each: true }) @Type(() => StagedChannelDto) channels: StagedChannelDto[];
+}
+
+export class StagedReminderDto {
+  /** The request the staged rows belong to (one per reminder; one row per channel). */
+  @IsUUID() requestId: string;
+  @IsUUID() eventId: string;
+  @IsString() @IsNotEmpty() @MaxLength(300) dedupeKey: string;
+  @ValidateNested() @Type(() => StagedReminderRefDto) reminder: StagedReminderRefDto;
+}
+
+/** `SCHEDULING_REQUEST.checkReminderReleases`: may these staged reminders go now? */
+export class ReminderReleaseCheck {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_RELEASE_CHECK) @ValidateNested({ each: true }) @Type(() => StagedReminderDto) reminders: StagedReminderDto[];
+}
+
+/**
+ * The answer for one staged reminder, in the order asked: `send` the staged copy, or withdraw
+ * it: `stale` (the start moved), `missed` (the event has started), `refused` (the state machine
+ * or the config refuse it now), `restaged` (scheduling prepared it again from the current state
+ * and it is on its way as a new request with the same dedupe key, to be sent at once).
+ */
+export type ReminderReleaseVerdict =
+  | { requestId: string; verdict: 'send' }
+  | { requestId: string; verdict: 'stale' | 'missed' | 'refused' | 'restaged'; reason: string };

@@ -28,6 +28,12 @@ export const SCHEDULING_REQUEST = {
   deleteTemplate: 'templates.delete',
   getSenderSettings: 'settings.sender.get',
   updateSenderSettings: 'settings.sender.update',
+  /**
+   * `ReminderReleaseCheck` → `ReminderReleaseVerdict[]` (notification-dispatch, at the due time of
+   * staged reminders): whether each may still go, the state machine's own check on the event as
+   * it is now; a reminder whose content may have changed is prepared again (`restaged`).
+   */
+  checkReminderReleases: 'reminders.release-check',
 } as const;
 
 export const DISPATCH_REQUEST = {

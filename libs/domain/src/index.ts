@@ -7,3 +7,4 @@ export * from './sender-verification';
 export * from './delivery-status';
 export * from './sms-reply';
 export * from './reminder-schedule';
+export * from './reminder-release';

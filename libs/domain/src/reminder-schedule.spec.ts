@@ -103,20 +103,24 @@ describe('decideBooking: a booking (re)schedules a trigger only when it is new, 
   });
 });
 
-describe('decideCancellation: a cancellation cancels scheduled reminders set before it', () => {
+describe('decideCancellation: a cancellation cancels pending reminders set before it', () => {
   const setAt = new Date('2026-06-01T09:00:00.000Z');
+  const dueAt = new Date('2026-06-01T10:00:00.000Z');
   // prettier-ignore
-  const CASES: { status: ReminderScheduleStatus; occurredAt: string; cancel: boolean }[] = [
+  const CASES: { status: ReminderScheduleStatus; occurredAt: string; cancel: boolean; why?: string }[] = [
     { status: 'scheduled', occurredAt: '2026-06-01T09:30:00.000Z', cancel: true },
     { status: 'scheduled', occurredAt: '2026-06-01T09:00:00.000Z', cancel: true },
-    { status: 'scheduled', occurredAt: '2026-06-01T08:00:00.000Z', cancel: false }, // booked again after this cancellation
-    { status: 'fired',     occurredAt: '2026-06-01T09:30:00.000Z', cancel: false }, // history stays
+    { status: 'scheduled', occurredAt: '2026-06-01T08:00:00.000Z', cancel: false, why: 'booked again after this cancellation' },
+    { status: 'fired',     occurredAt: '2026-06-01T09:30:00.000Z', cancel: true,  why: 'staged, not yet due: its copy is withdrawn at release' },
+    { status: 'fired',     occurredAt: '2026-06-01T10:00:00.000Z', cancel: false, why: 'due when cancelled: sent, history stays' },
+    { status: 'fired',     occurredAt: '2026-06-01T11:00:00.000Z', cancel: false, why: 'sent, history stays' },
+    { status: 'fired',     occurredAt: '2026-06-01T08:00:00.000Z', cancel: false, why: 'staged after this cancellation' },
     { status: 'missed',    occurredAt: '2026-06-01T09:30:00.000Z', cancel: false },
     { status: 'skipped',   occurredAt: '2026-06-01T09:30:00.000Z', cancel: false },
     { status: 'cancelled', occurredAt: '2026-06-01T09:30:00.000Z', cancel: false },
   ];
   it.each(CASES)('$status, cancelled at $occurredAt → cancel: $cancel', ({ status, occurredAt, cancel }) => {
-    expect(decideCancellation({ status, statusChangedAt: setAt }, new Date(occurredAt))).toEqual({ cancel });
+    expect(decideCancellation({ status, statusChangedAt: setAt, dueAt }, new Date(occurredAt))).toEqual({ cancel });
   });
 });
 

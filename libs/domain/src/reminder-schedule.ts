@@ -80,11 +80,14 @@ export function decideBooking(row: ReminderState | null, booking: ReminderBookin
 }
 
 /**
- * The event is cancelled: a scheduled reminder is cancelled, unless the row was set by a fact
- * that happened after the cancellation (a late copy of an old cancellation after a new booking).
+ * The event is cancelled: a scheduled reminder is cancelled, and so is one fired (staged) but not
+ * yet due when the cancellation happened (its staged copy is withdrawn at release, refused by the
+ * state machine), unless the row was set by a fact that happened after the cancellation (a late
+ * copy of an old cancellation after a new booking).
  */
-export function decideCancellation(row: Pick<ReminderState, 'status' | 'statusChangedAt'>, occurredAt: Date): { cancel: boolean } {
-  return { cancel: row.status === 'scheduled' && occurredAt.getTime() >= row.statusChangedAt.getTime() };
+export function decideCancellation(row: Pick<ReminderState, 'status' | 'statusChangedAt'> & { dueAt: Date }, occurredAt: Date): { cancel: boolean } {
+  const pending = row.status === 'scheduled' || (row.status === 'fired' && row.dueAt.getTime() > occurredAt.getTime());
+  return { cancel: pending && occurredAt.getTime() >= row.statusChangedAt.getTime() };
 }
 
 /** The start moved. */
