@@ -8,6 +8,14 @@ export class ReminderConfig extends ServiceConfig {
   /** How often Postgres and Redis are compared (re-adding missing jobs, removing orphans); also runs at start. */
   @IsInt() @Min(1) @Max(86_400) REMINDER_RECONCILE_INTERVAL_SECONDS = 60;
 
+  /**
+   * How long before its due time a reminder is staged: its job fires then, scheduling checks it
+   * and notification-dispatch renders and holds it, and releases it at the due time after a last
+   * check. The work of a burst of reminders is done ahead, the due time only releases. 0 stages
+   * at the due time (sent at once after). See docs/decisions.md, "Staged reminders".
+   */
+  @IsInt() @Min(0) @Max(86_400) REMINDER_STAGE_AHEAD_SECONDS = 600;
+
   /** A reminder fired more than this after its due time (but before the start) is sent with `late: true`. */
   @IsInt() @Min(0) @Max(86_400) REMINDER_LATE_THRESHOLD_SECONDS = 60;
 

@@ -10,7 +10,7 @@ import {
 } from '@appointments/contracts';
 import { reminderJobId } from '@appointments/domain';
 import { DomainEventEnvelope, MessagingNames, RemoteServiceError } from '@appointments/messaging';
-import { eventually, IsolatedEnvironment } from '@appointments/testing';
+import { eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
 import { BrokerClient } from '../messaging/broker-client';
 import { ReminderService } from './reminder-service';
 
@@ -18,6 +18,8 @@ jest.setTimeout(90_000);
 
 /** Triggers count in minutes: an event starting 1 min + `leadMs` from now has a 1-minute reminder due in `leadMs`. */
 const MINUTE = 60_000;
+/** These cases test the jobs' own timing: each fires at its due time (no staging lead; the lead has its own case below). */
+const FIRE_AT_DUE = { REMINDER_STAGE_AHEAD_SECONDS: '0' };
 
 describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, on time', () => {
   let environment: IsolatedEnvironment;
@@ -31,7 +33,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   const timersSeen: DomainEventEnvelope<TimerFiredPayload>[] = [];
 
   beforeAll(async () => {
-    service = await ReminderService.start();
+    service = await ReminderService.start(undefined, FIRE_AT_DUE);
     environment = service.environment;
     broker = await BrokerClient.connect(environment.env.AMQP_URL);
     exchange = new MessagingNames(environment.amqpNamespace).exchange;
@@ -184,7 +186,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   });
 
   it('reconcile removes orphan jobs (no scheduled reminder expects them)', async () => {
-    await service.queue.add([{ name: 'reminder', jobId: reminderJobId(randomUUID(), 7), data: { reminderId: randomUUID(), startVersion: 7 }, dueAt: new Date(Date.now() + 10 * MINUTE) }]);
+    await service.queue.add([{ name: 'reminder', jobId: reminderJobId(randomUUID(), 7), data: { reminderId: randomUUID(), startVersion: 7 }, fireAt: new Date(Date.now() + 10 * MINUTE) }]);
     const report = await service.reconciliation.reconcile();
     expect(report.orphansRemoved).toBeGreaterThanOrEqual(1);
     expect([...(await service.queue.jobIds(['delayed']))].filter((jobId) => jobId.endsWith('-v7'))).toEqual([]);
@@ -213,7 +215,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   });
 
   it('two scheduler processes: every reminder is published once', async () => {
-    second = await ReminderService.start(environment);
+    second = await ReminderService.start(environment, FIRE_AT_DUE);
     const eventIds: string[] = Array.from({ length: 20 }, () => randomUUID());
     const start = new Date(Date.now() + MINUTE + 4000);
     for (const eventId of eventIds) await publish(DOMAIN_EVENT.EventBooked, eventId, statusPayload(eventId, start, 1));
@@ -281,5 +283,45 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
       constructor: RemoteServiceError,
       code: 'invalid_input',
     });
+  });
+  it('stages ahead: the job fires REMINDER_STAGE_AHEAD_SECONDS before the due time; a cancellation before the due time cancels the staged reminder', async () => {
+    const staging = await ReminderService.start(isolatedEnvironment('reminders_staged'), { REMINDER_STAGE_AHEAD_SECONDS: '50' });
+    const stagedBroker = await BrokerClient.connect(staging.environment.env.AMQP_URL);
+    try {
+      const stagedExchange = new MessagingNames(staging.environment.amqpNamespace).exchange;
+      const dues = await stagedBroker.observe(stagedExchange, DOMAIN_EVENT.ReminderDue);
+      const publishThere = async <P>(type: string, eventId: string, payload: P) => {
+        const envelope: DomainEventEnvelope<P> = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), eventId, producer: 'scheduling', payload };
+        await stagedBroker.publish(stagedExchange, type, JSON.stringify(envelope), { messageId: envelope.id, type, contentType: 'application/json' });
+      };
+      const eventId = randomUUID();
+      const start = new Date(Date.now() + MINUTE + 55_000); // due in 55 s, staged 5 s from now
+      await publishThere(DOMAIN_EVENT.EventBooked, eventId, statusPayload(eventId, start, 1));
+      const seenThere: DomainEventEnvelope<ReminderDuePayload>[] = [];
+      const [due] = await eventually(
+        async () => {
+          seenThere.push(...(await stagedBroker.takeEvents<ReminderDuePayload>(dues)));
+          return seenThere.filter((item) => item.payload.eventId === eventId);
+        },
+        (found) => found.length === 1,
+        { what: 'ReminderDue at the stage time', timeoutMs: 20_000 },
+      );
+      const dueAt = start.getTime() - MINUTE;
+      expect(due.payload.dueAt).toBe(new Date(dueAt).toISOString());
+      const lead = dueAt - Date.parse(due.payload.firedAt);
+      expect(lead).toBeGreaterThan(49_000);
+      expect(lead).toBeLessThanOrEqual(50_000);
+      expect(due.payload.late).toBe(false);
+
+      const listThere = () => staging.rpc.request<ReminderView[]>('reminder-scheduler', REMINDER_REQUEST.listReminders, { id: eventId });
+      await eventually(listThere, ([row]) => row?.status === 'fired', { what: 'the reminder fired (staged)' });
+      await publishThere(DOMAIN_EVENT.EventCancelled, eventId, { ...statusPayload(eventId, start, 1), bookingStatus: 'cancelled' });
+      const [cancelled] = await eventually(listThere, ([row]) => row?.status === 'cancelled', { what: 'the staged reminder cancelled' });
+      expect(cancelled.reason).toMatch(/cancelled/);
+    } finally {
+      await stagedBroker.close();
+      await staging.stop();
+      await ReminderService.cleanUp(staging.environment);
+    }
   });
 });

@@ -95,7 +95,7 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
     for (let after: string | null = null; ; ) {
       const page = await reminderRows.scheduledPage(this.dataSource.manager, after, PAGE);
       if (page.length === 0) break;
-      const jobs = page.map(reminderJob);
+      const jobs = page.map((row) => reminderJob(row, this.config.REMINDER_STAGE_AHEAD_SECONDS * 1000));
       jobs.forEach((job) => expected.add(job.jobId));
       scheduled += page.length;
       await restore(jobs);
@@ -104,7 +104,7 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
     for (let after: string | null = null; ; ) {
       const page = await timerRows.scheduledPage(this.dataSource.manager, after, PAGE);
       if (page.length === 0) break;
-      const jobs: DelayedJob[] = page.map((timer) => ({ name: 'timer', jobId: timerJobId(timer.runId), data: { timerKey: timer.key, runId: timer.runId }, dueAt: timer.fireAt }));
+      const jobs: DelayedJob[] = page.map((timer) => ({ name: 'timer', jobId: timerJobId(timer.runId), data: { timerKey: timer.key, runId: timer.runId }, fireAt: timer.fireAt }));
       jobs.forEach((job) => expected.add(job.jobId));
       scheduled += page.length;
       await restore(jobs);

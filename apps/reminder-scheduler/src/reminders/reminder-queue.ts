@@ -21,10 +21,10 @@ export interface TimerJobData {
 
 export type JobName = 'reminder' | 'timer';
 
-/** One delayed job to put in Redis. */
+/** One delayed job to put in Redis, and when it fires (a reminder's stage time, a timer's fire time). */
 export type DelayedJob =
-  | { name: 'reminder'; jobId: string; data: ReminderJobData; dueAt: Date }
-  | { name: 'timer'; jobId: string; data: TimerJobData; dueAt: Date };
+  | { name: 'reminder'; jobId: string; data: ReminderJobData; fireAt: Date }
+  | { name: 'timer'; jobId: string; data: TimerJobData; fireAt: Date };
 
 /** The job set changes a transaction implies, applied after its commit. */
 export interface JobChanges {
@@ -65,14 +65,14 @@ export class ReminderQueue implements HealthIndicator, OnApplicationShutdown {
     await this.queue.getJobCounts('delayed');
   }
 
-  /** Adds delayed jobs (in chunks of 1,000); a job already due gets delay 0 and fires at once. */
+  /** Adds delayed jobs (in chunks of 1,000); a job whose time has come gets delay 0 and fires at once. */
   async add(jobs: readonly DelayedJob[], now = Date.now()): Promise<void> {
     for (let index = 0; index < jobs.length; index += ADD_CHUNK) {
       await this.queue.addBulk(
         jobs.slice(index, index + ADD_CHUNK).map((job) => ({
           name: job.name,
           data: job.data,
-          opts: { jobId: job.jobId, delay: Math.max(0, job.dueAt.getTime() - now), removeOnComplete: true, removeOnFail: { count: KEEP_FAILED } },
+          opts: { jobId: job.jobId, delay: Math.max(0, job.fireAt.getTime() - now), removeOnComplete: true, removeOnFail: { count: KEEP_FAILED } },
         })),
       );
     }

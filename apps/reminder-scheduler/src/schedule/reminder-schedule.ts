@@ -6,6 +6,7 @@ import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { ReminderRow, reminderRows, triggerKey } from '../persistence/reminder-rows';
+import { ReminderConfig } from '../reminder.config';
 import { DelayedJob, JobChanges } from '../reminders/reminder-queue';
 
 /** A fact with when it happened (the envelope's `occurredAt`). */
@@ -24,7 +25,10 @@ export type StartMovedPayload = Pick<FieldsChangedPayload | EventRescheduledPayl
  */
 @Injectable()
 export class ReminderSchedule {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly config: ReminderConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** `EventBooked` / `RsvpRequested`: one reminder per trigger of the template. */
   async book(manager: EntityManager, facts: readonly Fact<EventStatusChangedPayload>[], now = new Date()): Promise<JobChanges> {
@@ -123,15 +127,25 @@ export class ReminderSchedule {
     }
     if (newJob && newJob !== oldJob) {
       changes.remove = changes.remove.filter((jobId) => jobId !== newJob);
-      changes.add.push(reminderJob(after));
+      changes.add.push(reminderJob(after, this.config.REMINDER_STAGE_AHEAD_SECONDS * 1000));
     }
     state.set(key, after);
     changed.set(key, after);
   }
 }
 
-export function reminderJob(row: Pick<ReminderRow, 'id' | 'startVersion' | 'dueAt'>): DelayedJob {
-  return { name: 'reminder', jobId: reminderJobId(row.id, row.startVersion), data: { reminderId: row.id, startVersion: row.startVersion }, dueAt: row.dueAt };
+/**
+ * The job of a scheduled reminder. It fires `stageAheadMs` before the due time (at once when that
+ * is past): firing stages the reminder (scheduling checks it, notification-dispatch renders and
+ * holds it), and notification-dispatch releases it at the due time itself.
+ */
+export function reminderJob(row: Pick<ReminderRow, 'id' | 'startVersion' | 'dueAt'>, stageAheadMs: number): DelayedJob {
+  return {
+    name: 'reminder',
+    jobId: reminderJobId(row.id, row.startVersion),
+    data: { reminderId: row.id, startVersion: row.startVersion },
+    fireAt: new Date(row.dueAt.getTime() - stageAheadMs),
+  };
 }
 
 function groupByEvent(state: Map<string, ReminderRow>): Map<string, string[]> {

@@ -31,7 +31,7 @@ export class Timers {
     );
     await this.applyAfterCommit({
       remove: replacedRunId ? [timerJobId(replacedRunId)] : [],
-      add: [{ name: 'timer', jobId: timerJobId(runId), data: { timerKey: command.key, runId }, dueAt: fireAt }],
+      add: [{ name: 'timer', jobId: timerJobId(runId), data: { timerKey: command.key, runId }, fireAt }],
     });
     this.logger.info({ key: command.key, kind: command.kind, eventId: command.eventId, fireAt, replaced: Boolean(replacedRunId) }, 'timer started');
     return { key: command.key, fireAt: fireAt.toISOString() };
