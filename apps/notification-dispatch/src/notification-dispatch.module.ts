@@ -19,6 +19,7 @@ import { LandingTokensAndDelivery1763800000100 } from './persistence/migrations/
 import { InboundConsole1763900000100 } from './persistence/migrations/1763900000100-inbound-console';
 import { NotificationDedupeKey1764000000100 } from './persistence/migrations/1764000000100-notification-dedupe-key';
 import { NotificationsRoomForHotUpdates1764100000100 } from './persistence/migrations/1764100000100-notifications-room-for-hot-updates';
+import { StagedReminders1764200000100 } from './persistence/migrations/1764200000100-staged-reminders';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
@@ -40,7 +41,7 @@ export class NotificationDispatchModule {
           service: SERVICE.notificationDispatch,
           configClass: DispatchConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100, NotificationDedupeKey1764000000100, NotificationsRoomForHotUpdates1764100000100] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100, NotificationDedupeKey1764000000100, NotificationsRoomForHotUpdates1764100000100, StagedReminders1764200000100] },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

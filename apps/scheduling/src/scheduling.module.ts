@@ -13,6 +13,8 @@ import { NotificationOutcomeController } from './events/notification-outcome/not
 import { NotificationPlanner } from './events/notification-plan';
 import { PreviewNotificationHandler } from './events/preview-notification/preview-notification.handler';
 import { ReminderDueController } from './events/reminder-due/reminder-due.controller';
+import { ReminderSentEffects } from './events/reminder-due/reminder-sent-effects';
+import { ReminderStaging } from './events/reminder-due/reminder-staging';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
 import { UpdateEventHandler } from './events/update-event/update-event.handler';
@@ -71,6 +73,8 @@ export class SchedulingModule {
         CreateEventHandler,
         UpdateEventHandler,
         SendNotificationHandler,
+        ReminderStaging,
+        ReminderSentEffects,
         PreviewNotificationHandler,
         ApplyCustomerResponseHandler,
       ],

@@ -95,13 +95,13 @@ interface AnsweredNotification {
   event_start: Date | null;
 }
 
-/** The outbound notifications with these ids (ids that are not UUIDs name none). */
+/** The outbound notifications with these ids (ids that are not UUIDs name none; nor do staged reminders, not sent yet). */
 async function answeredNotifications(manager: EntityManager, ids: string[]): Promise<Map<string, AnsweredNotification>> {
   const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
   if (wanted.length === 0) return new Map();
   const found: AnsweredNotification[] = await manager.query(
     `SELECT id, event_id, type, config_key, recipient_name, recipient_email, recipient_phone, event_start
-       FROM notification_dispatch.notifications WHERE id = ANY($1::uuid[])`,
+       FROM notification_dispatch.notifications WHERE id = ANY($1::uuid[]) AND status <> 'staged'`,
     [wanted],
   );
   return new Map(found.map((notification) => [notification.id, notification]));

@@ -2,10 +2,17 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DISPATCH_REQUEST, ListNotificationsQuery, NotificationView, Page } from '@appointments/contracts';
+import type { DeliveryStatus } from '@appointments/domain';
 import { Repository } from 'typeorm';
 import { NotificationEntity } from '../persistence/notification.entity';
 
-/** The notifications console: every outbound notification and inbound response or SMS, newest first. */
+/** A row the console shows: any but a staged reminder, which is not there until it is released. */
+export type ConsoleNotification = NotificationEntity & { status: DeliveryStatus };
+
+/**
+ * The notifications console: every outbound notification and inbound response or SMS, newest
+ * first. A staged reminder is neither listed nor counted: it appears when it is released.
+ */
 @Controller()
 export class NotificationsConsoleController {
   constructor(@InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>) {}
@@ -14,7 +21,7 @@ export class NotificationsConsoleController {
   async list(@Payload() query: ListNotificationsQuery): Promise<Page<NotificationView>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const builder = this.notifications.createQueryBuilder('n');
+    const builder = this.notifications.createQueryBuilder('n').where("n.status <> 'staged'");
     if (query.eventId) builder.andWhere('n.event_id = :eventId', { eventId: query.eventId });
     if (query.type) builder.andWhere('n.type = :type', { type: query.type });
     if (query.channel) builder.andWhere('n.channel = :channel', { channel: query.channel });
@@ -33,11 +40,11 @@ export class NotificationsConsoleController {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
-    return { items: rows.map(notificationView), page, pageSize, total };
+    return { items: (rows as ConsoleNotification[]).map(notificationView), page, pageSize, total };
   }
 }
 
-export function notificationView(row: NotificationEntity): NotificationView {
+export function notificationView(row: ConsoleNotification): NotificationView {
   return {
     id: row.id,
     requestId: row.requestId,

@@ -26,7 +26,8 @@ export class DeliveryStatusChangedController {
         ? { provider: report.provider, providerMessageId: report.providerMessageId }
         : null;
     const row = where ? await manager.findOne(NotificationEntity, { where, lock: { mode: 'pessimistic_write' } }) : null;
-    if (!row) {
+    // A staged reminder went to no provider yet: a report about it cannot be ours.
+    if (!row || row.status === 'staged') {
       this.logger.warn({ report }, 'delivery report for a notification we do not know; ignored');
       return;
     }

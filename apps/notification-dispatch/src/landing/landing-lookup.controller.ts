@@ -27,6 +27,15 @@ const SELECT_TOKEN = `
     FROM notification_dispatch.landing_tokens t
     JOIN notification_dispatch.notifications n ON n.id = t.notification_id`;
 
+/**
+ * What makes a token's notification (`t`, `n`) one that an SMS reply may answer, whatever the
+ * phone and the expiry: an outbound SMS with reply codes on, not reported failed, and released
+ * (a staged reminder has reached nobody yet). Shared with `NotificationDelivery.replyTargets`.
+ */
+export const REPLY_TARGET_CONDITIONS = `n.channel = 'sms' AND n.direction = 'outbound'
+  AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped', 'staged')
+  AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'`;
+
 /** `DISPATCH_REQUEST.latestOpenReplyTargets`: the numbers whose open notification is asked for. */
 class LatestOpenReplyTargetsQuery {
   @IsArray()
@@ -45,14 +54,17 @@ class LatestOpenReplyTargetsQuery {
 export class LandingLookupController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** `{token}` → the token's scope; `not_found` for a token never issued, `expired` past its expiry. */
+  /**
+   * `{token}` → the token's scope; `not_found` for a token never issued or whose notification is
+   * a staged reminder (not sent yet, so no customer can hold it), `expired` past its expiry.
+   */
   @MessagePattern(DISPATCH_REQUEST.resolveLandingToken)
   async resolve(@Payload() query: { token?: unknown }): Promise<LandingTokenView> {
     const token = typeof query?.token === 'string' ? query.token : '';
     // Never echo the token itself: it is a bearer credential.
     const unknown = new NotFound('landing token', 'for this link');
     if (token === '' || token.length > 200) throw unknown;
-    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1`, [LandingTokens.hash(token)]);
+    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1 AND n.status <> 'staged'`, [LandingTokens.hash(token)]);
     const row = rows[0];
     if (!row) throw unknown;
     if (row.expires_at.getTime() <= Date.now()) {
@@ -63,7 +75,8 @@ export class LandingLookupController {
 
   /**
    * `{phone}` → the latest SMS notification to that number whose config has reply codes on,
-   * whose token has not expired and which was not reported failed; null when there is none.
+   * whose token has not expired and which was not reported failed (nor is still staged); null
+   * when there is none.
    */
   @MessagePattern(DISPATCH_REQUEST.latestOpenReplyTarget)
   async latestOpenReplyTarget(@Payload() query: { phone?: unknown }): Promise<LandingTokenView | null> {
@@ -89,10 +102,8 @@ export class LandingLookupController {
               n.created_at, n.recipient_phone
          FROM notification_dispatch.landing_tokens t
          JOIN notification_dispatch.notifications n ON n.id = t.notification_id
-        WHERE n.recipient_phone = ANY($1::text[]) AND n.channel = 'sms' AND n.direction = 'outbound'
-          AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped')
+        WHERE n.recipient_phone = ANY($1::text[]) AND ${REPLY_TARGET_CONDITIONS}
           AND t.expires_at > now()
-          AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'
         ORDER BY n.recipient_phone, n.created_at DESC, n.id DESC`,
       [asked],
     );

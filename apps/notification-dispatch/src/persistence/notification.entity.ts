@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ReminderSendRef } from '@appointments/contracts';
 import type { Channel, DeliveryStatus, Direction, NotificationType, ResponseType } from '@appointments/domain';
 
 export interface NotificationAttachment {
@@ -31,6 +32,13 @@ export interface DeliveryContent extends Partial<MessageContent> {
   exact?: MessageContent;
 }
 
+/**
+ * A console row's status: a delivery status, or `staged`, a reminder rendered and stored ahead
+ * of its due time and not released yet. `staged` is dispatch's own: such a row is not in the
+ * console, answers no landing link or reply, and is never reported to other services.
+ */
+export type NotificationStatus = DeliveryStatus | 'staged';
+
 /** One row of the notifications console: an outbound notification, or an inbound response or SMS (`direction`). */
 @Entity({ name: 'notifications' })
 export class NotificationEntity {
@@ -61,7 +69,7 @@ export class NotificationEntity {
   @Column('jsonb', { name: 'delivery_content', nullable: true }) deliveryContent: DeliveryContent | null;
   @Column('int', { name: 'sms_segments', nullable: true }) smsSegments: number | null;
   @Column('text', { name: 'sms_encoding', nullable: true }) smsEncoding: 'GSM-7' | 'UCS-2' | null;
-  @Column('text') status: DeliveryStatus;
+  @Column('text') status: NotificationStatus;
   @Column('text', { nullable: true }) provider: string | null;
   @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId: string | null;
   /** The provider's own word for the last status it reported (`delivered`, `bounce`, `undelivered`...). */
@@ -76,10 +84,13 @@ export class NotificationEntity {
   @Column('timestamptz', { name: 'event_start', nullable: true }) eventStart: Date | null;
   /** Outbound: the request's dedupe key (reminders); one row per key and channel (unique index). */
   @Column('text', { name: 'dedupe_key', nullable: true }) dedupeKey: string | null;
+  /** Outbound reminders: what was staged (`NotificationRequestedPayload.reminder`), passed on in `NotificationSent`. */
+  @Column('jsonb', { nullable: true }) reminder: ReminderSendRef | null;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt: Date | null;
   @Column('int', { default: 0 }) attempts: number;
   /** Set when a provider call starts; a row left with it set and still pending was interrupted. */
   @Column('timestamptz', { name: 'attempt_started_at', nullable: true }) attemptStartedAt: Date | null;
+  /** When the next provider call may start; for a staged reminder, when it is released (its due time). */
   @Column('timestamptz', { name: 'next_attempt_at', default: () => 'now()' }) nextAttemptAt: Date;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

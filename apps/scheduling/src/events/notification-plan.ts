@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NotificationConfig, NotificationRequestedPayload, PersonRef, Sender } from '@appointments/contracts';
+import type { EventStatusChangedPayload, NotificationConfig, NotificationRequestedPayload, PersonRef, Sender } from '@appointments/contracts';
 import {
   AttendeeStatus,
   BookingStatus,
@@ -76,7 +76,7 @@ export class NotificationPlanner {
 }
 
 /** Applies a plan's effect to the event (in memory): statuses, the update's changed fields, SEQUENCE, title. */
-export function applyPlan(loaded: LoadedEvent, plan: NotificationPlan): { previousBookingStatus: BookingStatus } {
+export function applyPlan(loaded: LoadedEvent, plan: Pick<NotificationPlan, 'type' | 'next'>): { previousBookingStatus: BookingStatus } {
   const { event, template, customer } = loaded;
   const previousBookingStatus = event.bookingStatus;
   event.bookingStatus = plan.next.bookingStatus;
@@ -111,6 +111,24 @@ export function notificationRequest(input: {
     config: input.plan.config,
     sender: input.plan.sender,
     ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
+  };
+}
+
+/** The event's state after a status change, as the status events (`EventBooked`, `ReminderSent`...) carry it. */
+export function eventStatusPayload({ event, template }: LoadedEvent, previousBookingStatus: BookingStatus): EventStatusChangedPayload {
+  return {
+    eventId: event.id,
+    bookingStatus: event.bookingStatus,
+    attendeeStatus: event.attendeeStatus,
+    notificationState: event.notificationState,
+    previousBookingStatus,
+    title: event.title,
+    start: event.start.toISOString(),
+    end: event.end.toISOString(),
+    timeZone: event.timeZone,
+    templateId: event.templateId,
+    startVersion: event.startVersion,
+    reminderTriggers: (template.reminderTriggers ?? []).map(({ configKey, offsetMinutes }) => ({ configKey, offsetMinutes })),
   };
 }
 

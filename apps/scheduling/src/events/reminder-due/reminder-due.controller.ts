@@ -1,31 +1,31 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DOMAIN_EVENT, ReminderDuePayload } from '@appointments/contracts';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { DOMAIN_EVENT, ReminderDuePayload, ReminderReleaseCheck, ReminderReleaseVerdict, SCHEDULING_REQUEST } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { REMINDER_SCHEDULER, SendNotificationHandler } from '../send-notification/send-notification.handler';
-import { reminderSend, reminderVerdict } from './reminder-due';
+import { reminderVerdict } from './reminder-due';
+import { ReminderStaging, reminderToStage } from './reminder-staging';
 
 /**
- * Reminders fired by reminder-scheduler, sent exactly as a staff send would be (state
- * machine, channels, chatter, `ReminderSent`, `NotificationRequested` with the dedupe key),
- * by the system author "Reminder scheduler". A batch of them is one `executeMany`: a handful
- * of statements in the consumer's transaction. A stale or refused reminder changes nothing,
- * is logged, and is acknowledged like the rest: a business refusal is no failure to retry.
+ * Reminders fired by reminder-scheduler a lead time before they are due are staged: checked
+ * and planned as a send, rendered and held by notification-dispatch (`ReminderStaging`). A batch
+ * of them is a handful of statements in the consumer's transaction. A stale or refused reminder
+ * changes nothing, is logged, and is acknowledged like the rest: a business refusal is no
+ * failure to retry. At the due time, notification-dispatch asks whether they may still go.
  */
 @Controller()
 export class ReminderDueController {
   constructor(
-    private readonly sends: SendNotificationHandler,
+    private readonly staging: ReminderStaging,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @EventPattern(DOMAIN_EVENT.ReminderDue, HANDLES_BATCHES)
   async onReminderDue(@Payload() due: ReminderDuePayload[], @Ctx() context: DomainEventBatchContext) {
-    const outcomes = await this.sends.executeMany(
-      { actor: REMINDER_SCHEDULER, sends: due.map((reminder, index) => reminderSend(reminder, context.correlationIds[index])) },
+    const outcomes = await this.staging.stage(
       context.manager,
+      due.map((reminder, index) => reminderToStage(reminder, context.correlationIds[index])),
     );
     const verdicts = outcomes.map((outcome, index) => reminderVerdict(due[index], outcome));
     // Told once the batch has committed: a batch that fails is handled again message by message.
@@ -34,5 +34,10 @@ export class ReminderDueController {
         runWithCorrelation(context.correlationIds[index], () => this.logger[verdict.level]({ ...verdict.fields, outcome: verdict.outcome }, verdict.message)),
       );
     });
+  }
+
+  @MessagePattern(SCHEDULING_REQUEST.checkReminderReleases)
+  checkReleases(@Payload() check: ReminderReleaseCheck): Promise<ReminderReleaseVerdict[]> {
+    return this.staging.checkReleases(check);
   }
 }

@@ -1,7 +1,8 @@
 import type { ReminderDuePayload } from '@appointments/contracts';
 import { decideTransition, InvalidInput, NoChannelAvailable, NotFound } from '@appointments/domain';
 import { StartMoved } from '../send-notification/start-moved';
-import { reminderSend, reminderVerdict } from './reminder-due';
+import { reminderVerdict } from './reminder-due';
+import { reminderToStage, StagingOutcome } from './reminder-staging';
 
 const DUE: ReminderDuePayload = {
   reminderId: '4b7c2f53-55a4-4a44-9a2b-0c6f4f7e5d11',
@@ -22,28 +23,29 @@ function refusalFor(bookingStatus: 'draft' | 'cancelled') {
   return decision.refusal;
 }
 
-describe('a due reminder as a send', () => {
-  it('is the trigger config as a reminder, only for the start it was computed from, with the dedupe key and the reminder for the chatter', () => {
-    expect(reminderSend({ ...DUE, late: true }, 'corr-1')).toEqual({
+describe('a due reminder as a reminder to stage', () => {
+  it('is the trigger config for the start it was computed from, with its due time, the dedupe key and the message that asked for it', () => {
+    expect(reminderToStage({ ...DUE, late: true }, 'corr-1')).toEqual({
+      reminderId: DUE.reminderId,
       eventId: DUE.eventId,
-      type: 'reminder',
       configKey: 'day-before',
+      offsetMinutes: 1440,
       startVersion: 2,
+      dueAt: DUE.dueAt,
+      late: true,
       dedupeKey: DUE.dedupeKey,
-      reminder: { reminderId: DUE.reminderId, offsetMinutes: 1440, late: true },
       correlationId: 'corr-1',
     });
   });
 });
 
 describe('what became of a due reminder', () => {
-  const sent = {
-    eventId: DUE.eventId,
-    result: { requestId: 'req-1', notificationIds: ['n1'], channels: [{ channel: 'email' as const, address: 'a@example.com', notificationId: 'n1' }], skipped: [], event: {} as never },
-  };
+  const staged: StagingOutcome = { eventId: DUE.eventId, result: { requestId: 'req-1', channels: [{ channel: 'email' }], sendAt: DUE.dueAt } };
+  const atOnce: StagingOutcome = { eventId: DUE.eventId, result: { requestId: 'req-1', channels: [{ channel: 'email' }], sendAt: null } };
 
   it.each([
-    ['sent', sent, 'sent', 'info', /^reminder sent$/],
+    ['staged ahead', staged, 'staged', 'info', /^reminder staged: released at its due time/],
+    ['prepared at its due time', atOnce, 'staged', 'info', /sent at once/],
     ['the start moved', { eventId: DUE.eventId, refusal: new StartMoved(2, 3) }, 'stale', 'info', /stale/],
     ['a draft event (state machine)', { eventId: DUE.eventId, refusal: refusalFor('draft') }, 'refused', 'info', /still a draft/],
     ['a cancelled event (state machine)', { eventId: DUE.eventId, refusal: refusalFor('cancelled') }, 'refused', 'info', /cancelled/],
@@ -51,7 +53,7 @@ describe('what became of a due reminder', () => {
     ['no channel left', { eventId: DUE.eventId, refusal: new NoChannelAvailable('Nothing was sent: no email address') }, 'refused', 'warn', /no email address/],
     ['the config gone from the template', { eventId: DUE.eventId, refusal: new InvalidInput('configKey: the template has no notification config "day-before"') }, 'refused', 'warn', /day-before/],
   ] as const)('%s: %s, logged at %s', (_case, outcome, expected, level, message) => {
-    const verdict = reminderVerdict(DUE, outcome);
+    const verdict = reminderVerdict(DUE, outcome as StagingOutcome);
     expect(verdict).toMatchObject({ outcome: expected, level });
     expect(verdict.message).toMatch(message);
     expect(verdict.fields).toMatchObject({ reminderId: DUE.reminderId, eventId: DUE.eventId, dedupeKey: DUE.dedupeKey });
@@ -62,6 +64,6 @@ describe('what became of a due reminder', () => {
   });
 
   it('a late reminder says so', () => {
-    expect(reminderVerdict({ ...DUE, late: true }, sent).message).toMatch(/late/);
+    expect(reminderVerdict({ ...DUE, late: true }, atOnce).message).toMatch(/late/);
   });
 });

@@ -1,47 +1,36 @@
 import type { ReminderDuePayload } from '@appointments/contracts';
 import { toErrorShape } from '@appointments/messaging';
-import type { SendOutcome, SendRequest } from '../send-notification/send-notification.handler';
 import { StartMoved } from '../send-notification/start-moved';
+import type { StagingOutcome } from './reminder-staging';
 
-/**
- * A due reminder as a send: the trigger's reminder config, sent only while the event's start
- * is still the one the reminder was computed from, with the dedupe key for dispatch.
- */
-export function reminderSend(due: ReminderDuePayload, correlationId?: string): SendRequest {
-  return {
-    eventId: due.eventId,
-    type: 'reminder',
-    configKey: due.configKey,
-    startVersion: due.startVersion,
-    dedupeKey: due.dedupeKey,
-    reminder: { reminderId: due.reminderId, offsetMinutes: due.offsetMinutes, late: Boolean(due.late) },
-    correlationId,
-  };
-}
-
-/** What became of a due reminder, as the log tells it. Never an error for the consumer. */
+/** What became of a due reminder at its staging, as the log tells it. Never an error for the consumer. */
 export interface ReminderVerdict {
-  outcome: 'sent' | 'stale' | 'refused';
+  outcome: 'staged' | 'stale' | 'refused';
   level: 'info' | 'warn';
   message: string;
   fields: Record<string, unknown>;
 }
 
 /**
- * Sent; stale (the start moved: the job was computed for an older start, and the
- * reminder for the new start is scheduled apart); or refused by the rules: the state
- * machine (a draft or cancelled event gets no reminder) or a missing event are expected
- * ends (info); anything else (the config gone from the template, no channel left, an
- * unverified sender) means staff have something to fix (warn).
+ * Staged (prepared, to be released at its due time, or sent at once when that has passed); stale
+ * (the start moved: the job was computed for an older start, and the reminder for the new start
+ * is scheduled apart); or refused by the rules: the state machine (a draft or cancelled event
+ * gets no reminder) or a missing event are expected ends (info); anything else (the config gone
+ * from the template, no channel left, an unverified sender) means staff have something to fix (warn).
  */
-export function reminderVerdict(due: ReminderDuePayload, outcome: SendOutcome): ReminderVerdict {
-  const fields = { reminderId: due.reminderId, eventId: due.eventId, configKey: due.configKey, dedupeKey: due.dedupeKey, late: Boolean(due.late) };
+export function reminderVerdict(due: ReminderDuePayload, outcome: StagingOutcome): ReminderVerdict {
+  const fields = { reminderId: due.reminderId, eventId: due.eventId, configKey: due.configKey, dedupeKey: due.dedupeKey, dueAt: due.dueAt, late: Boolean(due.late) };
   if ('result' in outcome) {
+    const { requestId, channels, sendAt } = outcome.result;
     return {
-      outcome: 'sent',
+      outcome: 'staged',
       level: 'info',
-      message: due.late ? 'reminder sent late (the system was down at its due time)' : 'reminder sent',
-      fields: { ...fields, requestId: outcome.result.requestId, channels: outcome.result.channels.map((c) => c.channel) },
+      message: sendAt
+        ? 'reminder staged: released at its due time after a last check'
+        : due.late
+          ? 'reminder prepared late (the system was down at its due time): sent at once'
+          : 'reminder prepared at its due time: sent at once',
+      fields: { ...fields, requestId, channels: channels.map((c) => c.channel) },
     };
   }
   const error = toErrorShape(outcome.refusal);

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   BatchSendOutcome,
   DOMAIN_EVENT,
-  EventStatusChangedPayload,
   SendNotificationCommand,
   SendNotificationResult,
   SendNotificationsCommand,
@@ -16,11 +15,10 @@ import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
 import { writeEventStatusRows } from '../event-status-rows';
 import { EventLoader, LoadedEvent } from '../event-loader';
-import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
+import { applyPlan, eventStatusPayload, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
 import { STATUS_EVENT_OF } from './notification-trigger';
-import { SentReminder, sentChatterBody } from './send-chatter';
-import { StartMoved } from './start-moved';
+import { sentChatterBody } from './send-chatter';
 
 /**
  * Who asks for a send: a staff member (with an id), or the system, such as the reminder
@@ -32,7 +30,7 @@ export interface SendActor {
   email?: string | null;
 }
 
-/** The system author of reminders sent at their due time. */
+/** The system author of reminders (the chatter of a sent reminder). */
 export const REMINDER_SCHEDULER: SendActor = { name: 'Reminder scheduler' };
 
 /** One send as the handler takes it: what staff ask for, plus what a reminder adds. */
@@ -41,12 +39,6 @@ export interface SendRequest {
   type: SendNotificationsCommand['sends'][number]['type'];
   configKey?: string;
   confirmationToken?: string;
-  /** Passed on in `NotificationRequested`; notification-dispatch refuses a second send for it. */
-  dedupeKey?: string;
-  /** Refused (`StartMoved`) unless the event's start is still at this version. */
-  startVersion?: number;
-  /** The reminder this send is: how long before the start, and whether it fired late (for the chatter). */
-  reminder?: SentReminder;
   /** The correlation id of the message that asked for it (a batch of messages), for the events it causes. */
   correlationId?: string;
 }
@@ -131,7 +123,6 @@ export class SendNotificationHandler {
   ): SendNotificationResult {
     const { type, configKey, confirmationToken } = send;
     const { event, customer } = loaded;
-    if (send.startVersion !== undefined && send.startVersion !== event.startVersion) throw new StartMoved(send.startVersion, event.startVersion);
     const plan = this.planner.plan(facts, loaded, type, configKey);
     if (type === 'cancellation') {
       const problem = this.cancellation.problemWith(confirmationToken, event);
@@ -151,7 +142,7 @@ export class SendNotificationHandler {
     effects.chatter.push({
       eventId: event.id,
       kind: 'notification_requested',
-      body: sentChatterBody({ actor, type, customerName: customer.name, channels: notifications, skipped, reminder: send.reminder }),
+      body: sentChatterBody({ actor, type, customerName: customer.name, channels: notifications, skipped }),
       author,
       data: {
         requestId,
@@ -159,8 +150,6 @@ export class SendNotificationHandler {
         configKey: plan.config.key,
         notificationIds: notifications.map((n) => n.notificationId),
         skipped,
-        ...(send.dedupeKey ? { dedupeKey: send.dedupeKey } : {}),
-        ...(send.reminder ? { reminder: send.reminder } : {}),
       },
     });
     if (previousBookingStatus !== event.bookingStatus) {
@@ -179,22 +168,8 @@ export class SendNotificationHandler {
       loaded,
       requestedBy: { ...(actor.id ? { id: actor.id } : {}), name: actor.name, email: actor.email ?? null },
       notifications,
-      dedupeKey: send.dedupeKey,
     });
-    const status: EventStatusChangedPayload = {
-      eventId: event.id,
-      bookingStatus: event.bookingStatus,
-      attendeeStatus: event.attendeeStatus,
-      notificationState: event.notificationState,
-      previousBookingStatus,
-      title: event.title,
-      start: event.start.toISOString(),
-      end: event.end.toISOString(),
-      timeZone: event.timeZone,
-      templateId: event.templateId,
-      startVersion: event.startVersion,
-      reminderTriggers: (loaded.template.reminderTriggers ?? []).map(({ configKey, offsetMinutes }) => ({ configKey, offsetMinutes })),
-    };
+    const status = eventStatusPayload(loaded, previousBookingStatus);
     effects.events.push(
       { type: STATUS_EVENT_OF[type], eventId: event.id, payload: status, correlationId: send.correlationId },
       { type: DOMAIN_EVENT.NotificationRequested, eventId: event.id, payload: requested, correlationId: send.correlationId },

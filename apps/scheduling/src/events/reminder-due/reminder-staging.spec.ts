@@ -1,0 +1,287 @@
+import type { NotificationConfig, ReminderReleaseCheck, ReminderSendRef } from '@appointments/contracts';
+import type { BookingStatus } from '@appointments/domain';
+import type { EntityManager } from 'typeorm';
+import type { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import { EventEntity as EventEntityClass } from '../../persistence/event.entity';
+import type { CustomerEntity } from '../../persistence/customer.entity';
+import type { EventEntity } from '../../persistence/event.entity';
+import type { TemplateEntity } from '../../persistence/template.entity';
+import type { EventLoader, LoadedEvent } from '../event-loader';
+import { NotificationPlanner } from '../notification-plan';
+import { StartMoved } from '../send-notification/start-moved';
+import { ReminderSentEffects } from './reminder-sent-effects';
+import { ReminderStaging, ReminderToStage } from './reminder-staging';
+
+const BUTTONS = (on: boolean) => ({ accept: on, decline: on, reschedule: false, viewDetails: false, addToCalendar: false });
+const config = (key: string, withButtons: boolean): NotificationConfig => ({
+  key,
+  type: 'reminder',
+  channelMode: 'email',
+  emailSubject: 'Reminder: {{date}} at {{time}}',
+  emailBody: '<p>See you</p>',
+  smsBody: 'See you',
+  buttons: BUTTONS(withButtons),
+});
+
+function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1): LoadedEvent {
+  const template = {
+    id: 'tpl',
+    name: 'Site visit',
+    titlePattern: '[{status}] Site visit with {customerName}',
+    customerTitle: 'Your Appointment with Acme',
+    statusLabels: {},
+    updatedAt: new Date('2026-03-01T09:00:00Z'),
+    notificationConfigs: [config('with-buttons', true), config('plain', false)],
+    reminderTriggers: [{ configKey: 'with-buttons', offsetMinutes: 1440 }],
+  } as unknown as TemplateEntity;
+  const customer = { id: 'cust', name: 'Jane Doe', email: 'jane@example.com', phone: null, preferredConfirmationMethod: null, createdAt: new Date('2026-03-01T09:00:00Z') } as CustomerEntity;
+  const event = {
+    id,
+    customerId: 'cust',
+    templateId: 'tpl',
+    title: `[${bookingStatus.toUpperCase()}] Site visit with Jane Doe`,
+    start: new Date('2026-03-09T13:00:00Z'),
+    end: new Date('2026-03-09T14:00:00Z'),
+    timeZone: 'America/New_York',
+    location: '123 Main St',
+    videoUrl: null,
+    description: null,
+    organizer: { name: 'Olga' },
+    bookingStatus,
+    attendeeStatus: 'needs_action',
+    notificationState: 'in_sync',
+    changedFields: [],
+    startVersion,
+    calendarSequence: 0,
+    version: 3,
+    createdAt: new Date('2026-03-01T10:00:00Z'),
+    updatedAt: new Date(),
+  } as unknown as EventEntity;
+  return { event: Object.assign(new EventEntityClass(), event), template, customer };
+}
+
+/** Staging and the sent reminders' effects with the database at the edges replaced: loads from a map, records what would be written. */
+function harness(events: LoadedEvent[], appliedRequests: string[] = []) {
+  const chatter: NewChatterEntry[] = [];
+  const published: { type: string; eventId: string; payload: any; correlationId?: string }[] = [];
+  const updates: { id: string; status: string; version: number }[][] = [];
+  const manager = {
+    query: async (sql: string, params: unknown[][]) => {
+      if (sql.includes('chatter_entries')) return appliedRequests.map((id) => ({ source_id: `reminder:${id}` }));
+      const ids = params[0] as string[];
+      updates.push(ids.map((id, index) => ({ id, status: params[1][index] as string, version: params[9][index] as number })));
+      return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
+    },
+  } as unknown as EntityManager;
+  const loader = {
+    loadMany: async (_m: EntityManager, ids: string[]) => new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
+  } as unknown as EventLoader;
+  const planner = new NotificationPlanner(
+    { optedOut: async () => (_channel: string, address: string) => address === 'opted-out@example.com' } as never,
+    { current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }), assertVerified: () => undefined } as never,
+  );
+  const chatterLog = { addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries) } as unknown as ChatterLog;
+  const outbox = { add: async (_m: EntityManager, added: typeof published) => void published.push(...added) };
+  const staging = new ReminderStaging({ transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never, loader, planner, outbox as never);
+  const logger = { info: () => undefined } as never;
+  const effects = new ReminderSentEffects(loader, chatterLog, outbox as never, logger);
+  return { staging, effects, manager, chatter, published, updates };
+}
+
+const NOW = new Date('2026-03-08T12:50:00.000Z');
+const DUE_AT = '2026-03-08T13:00:00.000Z';
+
+const reminder = (eventId: string, configKey: string, startVersion = 1, late = false): ReminderToStage => ({
+  reminderId: `rem-${eventId}`,
+  eventId,
+  configKey,
+  offsetMinutes: 1440,
+  startVersion,
+  dueAt: DUE_AT,
+  late,
+  dedupeKey: `reminder:rem-${eventId}:${startVersion}`,
+  correlationId: `corr-${eventId}`,
+});
+
+describe('staging due reminders in the consumer transaction', () => {
+  it('prepares the current ones without changing anything of the event, and refuses the stale, draft, cancelled and missing ones', async () => {
+    const bookedButtons = loadedEvent('booked-buttons', 'booked');
+    const { staging, manager, chatter, published, updates } = harness([
+      bookedButtons,
+      loadedEvent('confirmed-plain', 'confirmed'),
+      loadedEvent('moved', 'booked', 2),
+      loadedEvent('draft', 'draft'),
+      loadedEvent('cancelled', 'cancelled'),
+    ]);
+    const outcomes = await staging.stage(
+      manager,
+      [
+        reminder('booked-buttons', 'with-buttons'),
+        reminder('confirmed-plain', 'plain', 1, true),
+        reminder('moved', 'with-buttons', 1),
+        reminder('draft', 'with-buttons'),
+        reminder('cancelled', 'with-buttons'),
+        reminder('gone', 'plain'),
+      ],
+      NOW,
+    );
+    expect(outcomes.map((outcome) => ('result' in outcome ? 'staged' : (outcome.refusal as Error).constructor.name))).toEqual([
+      'staged',
+      'staged',
+      'StartMoved',
+      'TransitionRefused',
+      'TransitionRefused',
+      'NotFound',
+    ]);
+    expect((outcomes[2] as { refusal: unknown }).refusal).toBeInstanceOf(StartMoved);
+
+    // Nothing of the events changes at staging: no status write, no chatter; only the requests.
+    expect([updates, chatter]).toEqual([[], []]);
+    expect(published.map((event) => [event.type, event.eventId, event.correlationId])).toEqual([
+      ['NotificationRequested', 'booked-buttons', 'corr-booked-buttons'],
+      ['NotificationRequested', 'confirmed-plain', 'corr-confirmed-plain'],
+    ]);
+    const [buttons, plain] = published.map((event) => event.payload);
+    expect(buttons).toMatchObject({
+      type: 'reminder',
+      configKey: 'with-buttons',
+      dedupeKey: 'reminder:rem-booked-buttons:1',
+      requestedBy: { name: 'Reminder scheduler', email: null },
+      sendAt: DUE_AT,
+      reminder: {
+        reminderId: 'rem-booked-buttons',
+        configKey: 'with-buttons',
+        offsetMinutes: 1440,
+        startVersion: 1,
+        dueAt: DUE_AT,
+        late: false,
+        eventVersion: 3,
+        stagedAt: NOW.toISOString(),
+        channels: [{ channel: 'email', address: 'jane@example.com' }],
+        skipped: [],
+      },
+    });
+    // Rendered as the reminder will leave the event (invited), which is still booked.
+    expect(buttons.event.title).toBe('[INVITED] Site visit with Jane Doe');
+    expect(bookedButtons.event).toMatchObject({ bookingStatus: 'booked', version: 3, title: '[BOOKED] Site visit with Jane Doe' });
+    expect(plain.reminder).toMatchObject({ late: true });
+  });
+
+  it('a reminder staged at or after its due time is sent at once (no sendAt)', async () => {
+    const { staging, manager, published } = harness([loadedEvent('booked-buttons', 'booked')]);
+    await staging.stage(manager, [reminder('booked-buttons', 'plain')], new Date(DUE_AT));
+    expect(published[0].payload.sendAt).toBeUndefined();
+    expect(published[0].payload.reminder.stagedAt).toBe(DUE_AT);
+  });
+});
+
+describe('the release check of staged reminders', () => {
+  const ref = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
+    reminderId: 'rem',
+    configKey: 'with-buttons',
+    offsetMinutes: 1440,
+    startVersion: 1,
+    dueAt: DUE_AT,
+    late: false,
+    eventVersion: 3,
+    stagedAt: NOW.toISOString(),
+    channels: [{ channel: 'email', address: 'jane@example.com' }],
+    skipped: [],
+    ...overrides,
+  });
+  const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
+    ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}:1`, ...item })) }) as ReminderReleaseCheck;
+
+  it('answers each in order; prepares the changed one again at once with the same dedupe key', async () => {
+    const optedOut = loadedEvent('opted-out', 'booked');
+    optedOut.customer.email = 'opted-out@example.com';
+    const { staging, published, updates, chatter } = harness([
+      loadedEvent('same', 'booked'),
+      loadedEvent('moved', 'booked', 2),
+      loadedEvent('cancelled', 'cancelled'),
+      loadedEvent('edited', 'booked'),
+      optedOut,
+    ]);
+    const verdicts = await staging.checkReleases(
+      check([
+        { eventId: 'same', reminder: ref() },
+        { eventId: 'moved', reminder: ref() },
+        { eventId: 'cancelled', reminder: ref() },
+        { eventId: 'edited', reminder: ref({ eventVersion: 2 }) },
+        { eventId: 'opted-out', reminder: ref({ channels: [{ channel: 'email', address: 'opted-out@example.com' }] }) },
+        { eventId: 'gone', reminder: ref() },
+      ]),
+      new Date(DUE_AT),
+    );
+    expect(verdicts.map((verdict) => [verdict.requestId, verdict.verdict])).toEqual([
+      ['req-0', 'send'],
+      ['req-1', 'stale'],
+      ['req-2', 'refused'],
+      ['req-3', 'restaged'],
+      ['req-4', 'refused'],
+      ['req-5', 'refused'],
+    ]);
+    expect(verdicts[4]).toMatchObject({ reason: expect.stringMatching(/opted out|Nothing was sent/) });
+    expect(published.map((event) => [event.type, event.eventId, event.payload.dedupeKey, event.payload.sendAt, event.payload.reminder.eventVersion])).toEqual([
+      ['NotificationRequested', 'edited', 'reminder:rem:1', undefined, 3],
+    ]);
+    expect([updates, chatter]).toEqual([[], []]);
+  });
+
+  it('a staged reminder released after its event started is missed', async () => {
+    const { staging } = harness([loadedEvent('same', 'booked')]);
+    const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: ref() }]), new Date('2026-03-09T13:00:00Z'));
+    expect(verdict).toMatchObject({ verdict: 'missed', reason: expect.stringMatching(/event start/) });
+  });
+});
+
+describe('a sent reminder applies its effects once per request', () => {
+  const sentRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
+    reminderId: 'rem',
+    configKey: 'with-buttons',
+    offsetMinutes: 1440,
+    startVersion: 1,
+    dueAt: DUE_AT,
+    late: false,
+    eventVersion: 3,
+    stagedAt: NOW.toISOString(),
+    channels: [{ channel: 'email', address: 'jane@example.com' }],
+    skipped: [],
+    ...overrides,
+  });
+
+  it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
+    const { effects, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
+    await effects.apply(manager, [
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' },
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' }, // its second channel
+      { requestId: 'req-2', eventId: 'confirmed-plain', reminder: sentRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
+    ]);
+    expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
+    expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
+      ['booked-buttons', 'notification_requested', 'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start', 'reminder:req-1'],
+      ['booked-buttons', 'status_changed', 'Status changed from booked to invited', null],
+      [
+        'confirmed-plain',
+        'notification_requested',
+        'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start; sent late: the system was down at its due time',
+        'reminder:req-2',
+      ],
+    ]);
+    expect(published.map((event) => [event.type, event.eventId, event.payload.bookingStatus, event.correlationId])).toEqual([
+      ['ReminderSent', 'booked-buttons', 'invited', 'c1'],
+      ['ReminderSent', 'confirmed-plain', 'confirmed', 'c2'],
+    ]);
+  });
+
+  it('applies nothing for a request already applied, and only the line when the state machine refuses by now', async () => {
+    const { effects, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['req-1']);
+    await effects.apply(manager, [
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef() },
+      { requestId: 'req-3', eventId: 'cancelled', reminder: sentRef() },
+      { requestId: 'req-4', eventId: 'gone', reminder: sentRef() },
+    ]);
+    expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
+    expect([updates, published]).toEqual([[], []]);
+  });
+});

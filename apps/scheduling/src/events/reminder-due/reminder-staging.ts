@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  DOMAIN_EVENT,
+  NotificationRequestedPayload,
+  ReminderDuePayload,
+  ReminderReleaseCheck,
+  ReminderReleaseVerdict,
+  ReminderSendRef,
+  StagedReminderDto,
+} from '@appointments/contracts';
+import { decideReminderRelease, NotFound, ReleaseTimeFacts } from '@appointments/domain';
+import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventEntity } from '../../persistence/event.entity';
+import { EventLoader, LoadedEvent } from '../event-loader';
+import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
+import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handler';
+import { StartMoved } from '../send-notification/start-moved';
+
+/** A reminder to prepare: which one, for which start, due when, and the message that asked for it. */
+export interface ReminderToStage {
+  reminderId: string;
+  eventId: string;
+  configKey: string;
+  offsetMinutes: number;
+  startVersion: number;
+  dueAt: string;
+  late: boolean;
+  dedupeKey: string;
+  correlationId?: string;
+}
+
+/** A prepared reminder (its request id and channels), or why it was not prepared. */
+export type StagingOutcome = { eventId: string; result: { requestId: string; channels: { channel: string }[]; sendAt: string | null } } | { eventId: string; refusal: unknown };
+
+/**
+ * Staged reminders, scheduling's part (see docs/decisions.md, "Staged reminders").
+ *
+ * *Staging* (`ReminderDue`, fired by reminder-scheduler `REMINDER_STAGE_AHEAD_SECONDS` before the
+ * due time): the reminder is planned as a send would be (start version, state machine, config,
+ * channels with the stop list, sender) but nothing is applied: no status change, no chatter. The
+ * event as the send would leave it is rendered into `NotificationRequested` with `sendAt` (the
+ * due time) and `reminder` (what was staged: the event's version, the time, the channels);
+ * notification-dispatch renders and holds it.
+ *
+ * *Release check* (`SCHEDULING_REQUEST.checkReminderReleases`, asked by notification-dispatch at
+ * the due time): each staged reminder is decided by `decideReminderRelease` against the event as
+ * it is now. One whose message may have changed is prepared again here and sent at once
+ * (`restaged`): its new request carries the same dedupe key, which the staged copy frees when
+ * notification-dispatch withdraws it.
+ *
+ * The effects of a sent reminder (status, chatter, `ReminderSent`) are applied when it has gone,
+ * by `ReminderSentEffects`.
+ */
+@Injectable()
+export class ReminderStaging {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly loader: EventLoader,
+    private readonly planner: NotificationPlanner,
+    private readonly outbox: DomainEventOutbox,
+  ) {}
+
+  /** Prepares due reminders in `manager`'s transaction (a consumer's batch): one outcome each, in order. */
+  async stage(manager: EntityManager, reminders: ReminderToStage[], now = new Date()): Promise<StagingOutcome[]> {
+    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId));
+    const facts = await this.planner.facts(manager, [...loaded.values()]);
+    const events: NewDomainEvent[] = [];
+    const outcomes = reminders.map((reminder): StagingOutcome => {
+      try {
+        const item = loaded.get(reminder.eventId);
+        if (!item) throw new NotFound('event', reminder.eventId);
+        if (item.event.startVersion !== reminder.startVersion) throw new StartMoved(reminder.startVersion, item.event.startVersion);
+        const requested = this.prepare(item, facts, reminder, now);
+        events.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: reminder.eventId, payload: requested, correlationId: reminder.correlationId });
+        return { eventId: reminder.eventId, result: { requestId: requested.requestId, channels: requested.notifications, sendAt: requested.sendAt ?? null } };
+      } catch (error) {
+        if (toErrorShape(error).code === 'internal') throw error;
+        return { eventId: reminder.eventId, refusal: error };
+      }
+    });
+    await this.outbox.add(manager, events);
+    return outcomes;
+  }
+
+  /** The release check of staged reminders, in the order asked (reads only, but for the ones it prepares again). */
+  checkReleases(check: ReminderReleaseCheck, now = new Date()): Promise<ReminderReleaseVerdict[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const loaded = await this.loader.loadMany(manager, check.reminders.map((staged) => staged.eventId));
+      const facts = await this.planner.facts(manager, [...loaded.values()]);
+      const restaged: NewDomainEvent[] = [];
+      const verdicts = check.reminders.map((staged): ReminderReleaseVerdict => {
+        const item = loaded.get(staged.eventId) ?? null;
+        const decision = decideReminderRelease(
+          { startVersion: staged.reminder.startVersion, eventVersion: staged.reminder.eventVersion, stagedAt: new Date(staged.reminder.stagedAt), channels: staged.reminder.channels },
+          item && this.releaseTimeFacts(item, facts, staged.reminder.configKey),
+          now,
+        );
+        if (decision.outcome === 'send') return { requestId: staged.requestId, verdict: 'send' };
+        if (decision.outcome !== 'restage') return { requestId: staged.requestId, verdict: decision.outcome, reason: decision.reason };
+        const requested = this.prepare(item!, facts, toStage(staged), now);
+        restaged.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: staged.eventId, payload: requested });
+        return { requestId: staged.requestId, verdict: 'restaged', reason: decision.reason };
+      });
+      await this.outbox.add(manager, restaged);
+      return verdicts;
+    });
+  }
+
+  /** The event as it is now, and what a reminder planned now would do (`decideReminderRelease`'s facts). */
+  private releaseTimeFacts({ event, customer, template }: LoadedEvent, facts: PlanningFacts, configKey: string): ReleaseTimeFacts {
+    let plan: ReleaseTimeFacts['plan'];
+    try {
+      const planned = this.planner.plan(facts, { event, customer, template }, 'reminder', configKey);
+      plan = { allowed: true, channels: planned.selection.channels };
+    } catch (error) {
+      if (toErrorShape(error).code === 'internal') throw error;
+      plan = { allowed: false, reason: toErrorShape(error).message };
+    }
+    return {
+      startVersion: event.startVersion,
+      version: event.version,
+      start: event.start,
+      // Customers are not edited today (no route changes one): their creation is their last write.
+      customerUpdatedAt: customer.createdAt,
+      templateUpdatedAt: template.updatedAt,
+      plan,
+    };
+  }
+
+  /**
+   * Plans one reminder (a refusal is thrown) and renders the request for the event as the
+   * reminder will leave it, computed on a copy: nothing of the event changes now. Sent at the due
+   * time when that is ahead, else at once.
+   */
+  private prepare(loaded: LoadedEvent, facts: PlanningFacts, reminder: ReminderToStage, now: Date): NotificationRequestedPayload {
+    const plan = this.planner.plan(facts, loaded, 'reminder', reminder.configKey);
+    const eventVersion = loaded.event.version;
+    const after: LoadedEvent = { ...loaded, event: Object.assign(new EventEntity(), loaded.event) };
+    applyPlan(after, plan);
+    const requestId = randomUUID();
+    const ref: ReminderSendRef = {
+      reminderId: reminder.reminderId,
+      configKey: plan.config.key,
+      offsetMinutes: reminder.offsetMinutes,
+      startVersion: reminder.startVersion,
+      dueAt: reminder.dueAt,
+      late: reminder.late,
+      eventVersion,
+      stagedAt: now.toISOString(),
+      channels: plan.selection.channels.map(({ channel, address }) => ({ channel, address })),
+      skipped: plan.selection.skipped,
+    };
+    const requested = notificationRequest({
+      requestId,
+      plan,
+      loaded: after,
+      requestedBy: { name: REMINDER_SCHEDULER.name, email: null },
+      notifications: plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel })),
+      dedupeKey: reminder.dedupeKey,
+    });
+    const sendAt = Date.parse(reminder.dueAt) > now.getTime() ? { sendAt: reminder.dueAt } : {};
+    return { ...requested, ...sendAt, reminder: ref };
+  }
+}
+
+/** A due reminder as a reminder to stage. */
+export function reminderToStage(due: ReminderDuePayload, correlationId?: string): ReminderToStage {
+  const { reminderId, eventId, configKey, offsetMinutes, startVersion, dueAt, dedupeKey } = due;
+  return { reminderId, eventId, configKey, offsetMinutes, startVersion, dueAt, late: Boolean(due.late), dedupeKey, correlationId };
+}
+
+/** A staged reminder prepared again at its release: the same reminder and dedupe key. */
+function toStage(staged: StagedReminderDto): ReminderToStage {
+  const { reminderId, configKey, offsetMinutes, startVersion, dueAt, late } = staged.reminder;
+  return { reminderId, eventId: staged.eventId, configKey, offsetMinutes, startVersion, dueAt, late, dedupeKey: staged.dedupeKey };
+}
