@@ -2,17 +2,23 @@
  * Benchmark: reminders on time (the reminders issue), on one machine, through the whole path.
  *
  *   EventBooked (a confirmation sent) → reminder-scheduler: one scheduled row per trigger in
- *   Postgres, mirrored as a BullMQ delayed job in Redis → at the due time the job fires in a batch
- *   (row locked, `fired`, `ReminderDue` through the outbox) → scheduling sends the trigger's config
- *   as a `reminder` → notification-dispatch (dedupe key) → local sink, console row `sent`.
+ *   Postgres, mirrored as a BullMQ delayed job in Redis → `REMINDER_STAGE_AHEAD_SECONDS` before the
+ *   due time the job fires in a batch (row locked, `fired`, `ReminderDue` through the outbox) →
+ *   scheduling stages the trigger's config as a `reminder` (checked, not applied) →
+ *   notification-dispatch renders it and holds it (`staged`, dedupe key) → at the due time
+ *   notification-dispatch releases it after scheduling's release check → local sink, console row
+ *   `sent` → scheduling applies the sent reminder's effects.
  *
  * Setup through the staff API: one customer (email only), one template with a confirmation and
  * `BENCH_TRIGGERS_PER_EVENT` reminder configs, each with a trigger of the same offset, so every
  * booked event schedules that many reminders with the same due time. The events' starts are
  * chosen so that the due times spread evenly over `BENCH_SPREAD_SECONDS`, beginning
- * `BENCH_SETUP_SECONDS` after the template exists; the setup (events, bookings, every reminder
- * scheduled in Postgres and in Redis, the confirmations settled) must finish before that, or the
- * run stops and says so.
+ * `BENCH_SETUP_SECONDS` after the template exists. The benchmark runs the services with
+ * `REMINDER_STAGE_AHEAD_SECONDS` = `BENCH_STAGE_AHEAD_SECONDS`: every reminder must be scheduled
+ * in Postgres and in Redis before the first stage time (when the Redis figures are read), and
+ * every reminder staged, and the confirmations settled, before the first due time, or the run
+ * stops and says so. The staging is timed like the due times (the same spread, a lead earlier),
+ * as it would be in production.
  *
  * Lateness of one reminder = its console row's `sentAt` (the time the local sink took it) minus
  * its `due_at`, both read from the run's database (all services share it, one schema each),
@@ -52,7 +58,10 @@ import {
 
 const REMINDERS = intFromEnv('BENCH_REMINDERS', 100_000, 1, 1_000_000);
 const TRIGGERS = intFromEnv('BENCH_TRIGGERS_PER_EVENT', 10, 1, 50);
-const SETUP_SECONDS = intFromEnv('BENCH_SETUP_SECONDS', 240, 10, 3600);
+const SETUP_SECONDS = intFromEnv('BENCH_SETUP_SECONDS', 300, 10, 3600);
+const STAGE_AHEAD_SECONDS = intFromEnv('BENCH_STAGE_AHEAD_SECONDS', 150, 0, 3600);
+// reminder-scheduler is started with it (the services inherit this process's environment).
+process.env.REMINDER_STAGE_AHEAD_SECONDS = String(STAGE_AHEAD_SECONDS);
 const SPREAD_SECONDS = intFromEnv('BENCH_SPREAD_SECONDS', 60, 0, 3600);
 if (REMINDERS % TRIGGERS !== 0) throw new Error(`BENCH_REMINDERS (${REMINDERS}) must be a multiple of BENCH_TRIGGERS_PER_EVENT (${TRIGGERS})`);
 
@@ -66,6 +75,8 @@ const KNOBS = {
   spreadSeconds: SPREAD_SECONDS,
   /** The first due time is this long after the template exists: the whole setup must fit in it. */
   setupSeconds: SETUP_SECONDS,
+  /** Reminders are staged this long before their due time (REMINDER_STAGE_AHEAD_SECONDS). */
+  stageAheadSeconds: STAGE_AHEAD_SECONDS,
   /** Every trigger's offset: the events start this long after their reminders are due. */
   offsetMinutes: intFromEnv('BENCH_OFFSET_MINUTES', 10, 1, 1440),
   setupConcurrency: intFromEnv('BENCH_SETUP_CONCURRENCY', 32, 1, 256),
@@ -93,6 +104,7 @@ interface Setup {
   createSeconds: number;
   bookSeconds: number;
   scheduledSeconds: number;
+  stagedSeconds: number;
   confirmationsSettledSeconds: number;
   setupSeconds: number;
   slackSeconds: number;
@@ -157,10 +169,11 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   const offsetMs = KNOBS.offsetMinutes * 60_000;
   say(`window: reminders due from ${new Date(windowStart).toISOString()} to ${new Date(windowEnd).toISOString()} ` +
     `(${KNOBS.events} events × ${KNOBS.triggersPerEvent} triggers, ${KNOBS.offsetMinutes} min before each start); setup has ${KNOBS.setupSeconds} s`);
-  const tooLate = (what: string, detail: string) => {
-    if (Date.now() < windowStart - SETUP_MARGIN_MS) return;
+  const stagingStart = windowStart - KNOBS.stageAheadSeconds * 1000;
+  const tooLate = (what: string, detail: string, before = windowStart, beforeWhat = 'the first due time') => {
+    if (Date.now() < before - SETUP_MARGIN_MS) return;
     throw new Error(
-      `setup not finished before the first due time (${KNOBS.setupSeconds} s after it began) while ${what}: ${detail}. ` +
+      `setup not finished before ${beforeWhat} (${Math.round((before - setupStartedAt) / 1000)} s after it began) while ${what}: ${detail}. ` +
         `Raise BENCH_SETUP_SECONDS (or lower BENCH_REMINDERS); the figures would measure the setup, not the reminders.`,
     );
   };
@@ -216,7 +229,7 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
     scheduled = Number((await database.query(`SELECT count(*) AS n FROM reminder_scheduler.reminders WHERE status = 'scheduled'`)).rows[0].n);
     delayed = await redis.zcard(delayedKey);
     if (scheduled >= KNOBS.reminders && delayed >= KNOBS.reminders) break;
-    tooLate('scheduling the reminders', `${scheduled} of ${KNOBS.reminders} rows scheduled in Postgres, ${delayed} delayed jobs in Redis`);
+    tooLate('scheduling the reminders', `${scheduled} of ${KNOBS.reminders} rows scheduled in Postgres, ${delayed} delayed jobs in Redis`, stagingStart, 'the first stage time');
     if (Date.now() - lastSaid > 5000) {
       say(`  scheduled ${scheduled} in Postgres, ${delayed} delayed jobs in Redis, of ${KNOBS.reminders}`);
       lastSaid = Date.now();
@@ -238,9 +251,25 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
     tooLate('waiting for the confirmations to settle', `${rows[0].total} of ${created.length} confirmation rows, ${rows[0].pending} pending`);
     await sleep(500, deadline.signal);
   }
-  await sleep(Math.min(2000, Math.max(0, windowStart - SETUP_MARGIN_MS - Date.now())), deadline.signal); // the outcomes' consumers in scheduling run after the rows settle
   const confirmationsSettledSeconds = (Date.now() - bookStartedAt) / 1000;
-  tooLate('settling', 'the confirmations settled too late');
+
+  // Every reminder staged: fired by reminder-scheduler, checked by scheduling, rendered and held by notification-dispatch.
+  await sleep(Math.max(0, stagingStart - Date.now()), deadline.signal);
+  for (let round = 0; round < 100_000; round++) {
+    deadline.check('waiting for the reminders to be staged');
+    const { rows } = await database.query(`SELECT count(*) AS n FROM notification_dispatch.notifications WHERE type = 'reminder' AND status = 'staged'`);
+    if (Number(rows[0].n) >= KNOBS.reminders) break;
+    tooLate('staging the reminders', `${rows[0].n} of ${KNOBS.reminders} staged`);
+    if (Date.now() - lastSaid > 5000) {
+      say(`  staged ${rows[0].n} of ${KNOBS.reminders}`);
+      lastSaid = Date.now();
+    }
+    await sleep(500, deadline.signal);
+  }
+  const stagedSeconds = (Date.now() - stagingStart) / 1000;
+  say(`every reminder staged ${stagedSeconds.toFixed(1)} s after the first stage time`);
+  await sleep(Math.min(2000, Math.max(0, windowStart - SETUP_MARGIN_MS - Date.now())), deadline.signal); // the staging's consumers settle
+  tooLate('settling', 'the staging settled too late');
   const setupSeconds = (Date.now() - setupStartedAt) / 1000;
   const slackSeconds = (windowStart - Date.now()) / 1000;
   say(`setup done in ${setupSeconds.toFixed(1)} s; ${slackSeconds.toFixed(1)} s to spare before the first due time`);
@@ -251,6 +280,7 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
     createSeconds: round1(createSeconds),
     bookSeconds: round1(bookSeconds),
     scheduledSeconds: round1(scheduledSeconds),
+    stagedSeconds: round1(stagedSeconds),
     confirmationsSettledSeconds: round1(confirmationsSettledSeconds),
     setupSeconds: round1(setupSeconds),
     slackSeconds: round1(slackSeconds),
@@ -317,6 +347,7 @@ async function redisMemory(redis: Redis, prefix: string, database: Client, befor
 
 interface Progress {
   scheduled: number;
+  staged: number;
   fired: number;
   missed: number;
   rows: number;
@@ -333,6 +364,7 @@ async function progress(database: Client): Promise<Progress> {
     SELECT (SELECT count(*) FILTER (WHERE status = 'scheduled') FROM reminder_scheduler.reminders) AS scheduled,
            (SELECT count(*) FILTER (WHERE status = 'fired') FROM reminder_scheduler.reminders) AS fired,
            (SELECT count(*) FILTER (WHERE status = 'missed') FROM reminder_scheduler.reminders) AS missed,
+           count(*) FILTER (WHERE status = 'staged') AS staged,
            count(*) AS rows,
            count(*) FILTER (WHERE status = 'sent') AS sent,
            count(*) FILTER (WHERE status = 'failed') AS failed,
@@ -356,10 +388,10 @@ async function waitForReminders(database: Client, deadline: Deadline, setup: Set
     deadline.check('waiting for the reminders to be sent');
     last = await progress(database);
     if (Date.now() - lastSaidAt >= 5000) {
-      say(`  scheduled ${last.scheduled}, fired ${last.fired}, missed ${last.missed}; console rows ${last.rows}: sent ${last.sent}, failed ${last.failed}, pending ${last.pending}`);
+      say(`  scheduled ${last.scheduled}, fired ${last.fired}, missed ${last.missed}; console rows ${last.rows}: staged ${last.staged}, sent ${last.sent}, failed ${last.failed}, pending ${last.pending}`);
       lastSaidAt = Date.now();
     }
-    if (last.scheduled === 0 && last.pending === 0 && last.rows >= last.fired && Date.now() > setup.windowEnd) return { settled: true, last };
+    if (last.scheduled === 0 && last.staged === 0 && last.pending === 0 && last.rows >= last.fired && Date.now() > setup.windowEnd) return { settled: true, last };
     const moved = last.fired + last.missed + last.rows + last.sent + last.failed;
     if (moved !== marker) {
       marker = moved;
@@ -451,7 +483,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     // Figures.
     const lateness: number[] = [];
     const dueToFired: number[] = [];
-    const firedToRow: number[] = [];
+    const dueToReleased: number[] = [];
     const rowToSent: number[] = [];
     const reminderStatuses: Record<string, number> = {};
     const notSentByStatus: Record<string, number> = {};
@@ -464,7 +496,8 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
         dueToFired.push(row.fired - row.due);
         lastFired = Math.max(lastFired, row.fired);
       }
-      if (row.fired !== null && row.created !== null) firedToRow.push(row.created - row.fired);
+      // The console row is created (dated) when it is released.
+      if (row.created !== null) dueToReleased.push(row.created - row.due);
       if (row.notificationStatus === 'sent' && row.sent !== null) {
         lateness.push(row.sent - row.due);
         if (row.created !== null) rowToSent.push(row.sent - row.created);
@@ -504,7 +537,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       latenessMs: distribution(lateness),
       stageMs: {
         dueToFired: distribution(dueToFired),
-        firedToConsoleRow: distribution(firedToRow),
+        dueToReleased: distribution(dueToReleased),
         consoleRowToSent: distribution(rowToSent),
       },
       errors: {
@@ -551,7 +584,7 @@ function kib(bytes: number | null): string {
 function report(result: {
   date: string;
   machine: { cpus: number; cpuModel: string | null; node: string };
-  setup: { stackStartSeconds: number; events: number; createSeconds: number; bookSeconds: number; scheduledSeconds: number; confirmationsSettledSeconds: number; setupSeconds: number; slackSeconds: number };
+  setup: { stackStartSeconds: number; events: number; createSeconds: number; bookSeconds: number; scheduledSeconds: number; stagedSeconds: number; confirmationsSettledSeconds: number; setupSeconds: number; slackSeconds: number };
   window: { start: string; firstDueOffsetMs: number | null; lastDueOffsetMs: number | null };
   redis: RedisFigures;
   reminders: number;
@@ -560,7 +593,7 @@ function report(result: {
   lastSentAfterWindowStartSeconds: number | null;
   lastFiredAfterWindowStartSeconds: number | null;
   latenessMs: Distribution;
-  stageMs: { dueToFired: Distribution; firedToConsoleRow: Distribution; consoleRowToSent: Distribution };
+  stageMs: { dueToFired: Distribution; dueToReleased: Distribution; consoleRowToSent: Distribution };
   errors: { total: number; notSent: number; notSentByStatus: Record<string, number>; reminderStatuses: Record<string, number>; duplicateSends: number; consoleRowsWithoutReminder: number; failedJobs: number | null };
   cpu: ReturnType<typeof cpuBetween>;
   database: DatabaseCost | null;
@@ -580,8 +613,10 @@ function report(result: {
         ['setup: events created (s)', setup.createSeconds],
         ['setup: booking requests (s)', setup.bookSeconds],
         ['setup: first booking → all scheduled (s)', setup.scheduledSeconds],
+        [`setup: first stage time (due − ${KNOBS.stageAheadSeconds} s) → all staged (s)`, setup.stagedSeconds],
         ['setup: first booking → confirmations settled (s)', setup.confirmationsSettledSeconds],
         ['setup total (s) / spare before first due (s)', `${setup.setupSeconds} / ${setup.slackSeconds}`],
+        ['reminders staged ahead of their due time (s)', KNOBS.stageAheadSeconds],
         ['sent (console row sent)', result.sent],
         ['last fired / last sent, after the first due time (s)', `${result.lastFiredAfterWindowStartSeconds ?? '-'} / ${result.lastSentAfterWindowStartSeconds ?? '-'}`],
         ['reminders sent/s (first due time → last sent)', result.sentPerSecond],
@@ -593,9 +628,9 @@ function report(result: {
       ['lateness (ms)', 'min', 'mean', 'p50', 'p90', 'p99', 'max', 'n'],
       [
         latencyRow('due → console row sent', result.latenessMs),
-        latencyRow('  due → fired (reminder-scheduler)', result.stageMs.dueToFired),
-        latencyRow('  fired → console row created', result.stageMs.firedToConsoleRow),
-        latencyRow('  console row created → sent', result.stageMs.consoleRowToSent),
+        latencyRow('  due → released (console row created)', result.stageMs.dueToReleased),
+        latencyRow('  released → sent', result.stageMs.consoleRowToSent),
+        latencyRow('(staging) due → fired: minus the lead', result.stageMs.dueToFired),
       ],
     ),
     '',

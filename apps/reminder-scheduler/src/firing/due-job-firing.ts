@@ -20,7 +20,11 @@ interface Pending {
 }
 
 /**
- * Fires due jobs (reminders and timers) from the BullMQ queue, in batches.
+ * Fires due jobs (reminders and timers) from the BullMQ queue, in batches. A reminder's job is
+ * due at its stage time (`REMINDER_STAGE_AHEAD_SECONDS` before the reminder is due, see
+ * `reminderJob`): its `ReminderDue` makes scheduling stage it, and notification-dispatch sends it
+ * at the due time. "Fired" means handed over to be sent; `missed` and `late` are still decided
+ * against the reminder's own due time and the event's start.
  *
  * The worker holds up to `REMINDER_WORKER_CONCURRENCY` jobs; each job's processor only joins the
  * current batch and waits for it. A batch is fired when it holds `REMINDER_FIRE_BATCH_MAX` jobs or
