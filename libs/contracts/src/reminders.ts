@@ -50,18 +50,22 @@ export interface ReminderView {
   status: ReminderStatus;
   /** Why it is skipped / missed / cancelled, in words; null while scheduled or once fired. */
   reason: string | null;
-  /** When it fired (ReminderDue published), null before. */
+  /**
+   * When it fired (ReminderDue published): handed over to be sent, which stages it up to
+   * `REMINDER_STAGE_AHEAD_SECONDS` before `dueAt`; the send itself is at `dueAt` (the console row).
+   * Null before.
+   */
   firedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 /**
- * A reminder is due: published by reminder-scheduler (from its outbox, in the same
- * transaction that marks the reminder fired). scheduling checks it against the event's
- * current start version and status and sends the trigger's config as a `reminder`
- * notification, passing `dedupeKey` on to notification-dispatch, which refuses a second
- * send for the same key.
+ * A reminder is to be staged: published by reminder-scheduler (from its outbox, in the same
+ * transaction that marks the reminder fired) `REMINDER_STAGE_AHEAD_SECONDS` before `dueAt`, or
+ * at once when that is past. scheduling checks it against the event's current start version and
+ * status and requests the trigger's config as a `reminder` notification to be sent at `dueAt`,
+ * passing `dedupeKey` on to notification-dispatch, which refuses a second send for the same key.
  */
 export interface ReminderDuePayload {
   reminderId: string;
