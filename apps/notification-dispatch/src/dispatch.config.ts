@@ -51,6 +51,11 @@ export class DispatchConfig extends ServiceConfig {
   /** How long an interrupted call waits for the provider's own report before it is marked failed. */
   @IsInt() @Min(0) DELIVERY_OUTCOME_WAIT_MS = 60 * 60_000;
 
+  /** How often staged reminders that are due are looked for (and released, see `StagedReminderRelease`). */
+  @IsInt() @Min(10) @Max(60_000) REMINDER_RELEASE_POLL_MS = 100;
+  /** Staged reminder rows released together at most (one transaction, one release check). */
+  @IsInt() @Min(1) @Max(10_000) REMINDER_RELEASE_BATCH = 1000;
+
   /** Whether Twilio is fully configured. */
   get twilioConfigured(): boolean {
     return Boolean(this.TWILIO_ACCOUNT_SID && this.TWILIO_AUTH_TOKEN && this.TWILIO_FROM);

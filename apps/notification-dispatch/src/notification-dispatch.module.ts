@@ -9,6 +9,7 @@ import { EMAIL_PROVIDER } from './delivery/email/email-provider';
 import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider';
 import { LocalSinkEmailProvider, LocalSinkSmsProvider } from './delivery/local-sink/local-delivery-sink';
 import { NotificationDelivery } from './delivery/notification-delivery';
+import { StagedReminderRelease } from './delivery/staged-reminder-release';
 import { SMS_PROVIDER } from './delivery/sms/sms-provider';
 import { TwilioSmsProvider } from './delivery/sms/twilio-sms.provider';
 import { DeliveryStatusChangedController } from './delivery-status/delivery-status-changed.controller';
@@ -48,6 +49,7 @@ export class NotificationDispatchModule {
       controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController, LandingLookupController, InboundConsoleController],
       providers: [
         NotificationDelivery,
+        StagedReminderRelease,
         LandingTokens,
         {
           provide: EMAIL_PROVIDER,

@@ -8,7 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
-import { landingTokenView, LandingTokenRow } from '../landing/landing-lookup.controller';
+import { landingTokenView, LandingTokenRow, REPLY_TARGET_CONDITIONS } from '../landing/landing-lookup.controller';
 import { REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
 import { messageToDeliver } from '../requests/notification-content';
 import { ProviderSendError } from './provider-failure';
@@ -18,8 +18,14 @@ const TABLE = 'notification_dispatch.notifications';
 /** Notifications claimed (and recorded) together at most. */
 const CLAIM_BATCH = 200;
 
-/** What a delivery needs of a claimed row, named as the entity's fields. */
-const CLAIMED_COLUMNS = [
+/**
+ * What claiming a row (`n`) for delivery sets: the attempt, recorded before the provider is
+ * called. Shared with `StagedReminderRelease`, which claims the reminders it releases.
+ */
+export const CLAIM_SET = 'attempt_started_at = now(), attempts = n.attempts + 1, updated_at = now()';
+
+/** What a delivery needs of a claimed row (`n`), named as the entity's fields. */
+export const CLAIMED_COLUMNS = [
   'id',
   'request_id AS "requestId"',
   'event_id AS "eventId"',
@@ -36,6 +42,7 @@ const CLAIMED_COLUMNS = [
   'delivery_content AS "deliveryContent"',
   'attempts',
   'attempt_started_at AS "attemptStartedAt"',
+  'reminder',
 ]
   .map((column) => `n.${column}`)
   .join(', ');
@@ -52,6 +59,7 @@ interface Sent {
  * and a crash mid-call is visible rather than silently resent. Transient failures wait
  * with exponential backoff and jitter; permanent ones fail at once with the provider's
  * reason. Each outcome commits with its `NotificationSent`/`NotificationFailed` event.
+ * Released staged reminders arrive claimed already (`deliverClaimed`) and take the same path.
  */
 @Injectable()
 export class NotificationDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -109,6 +117,15 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     return work.finally(() => this.active.delete(work));
   }
 
+  /**
+   * Delivers rows that were claimed (`CLAIM_SET`, returning `CLAIMED_COLUMNS`) in a transaction
+   * that has committed: the release of staged reminders. Tracked like any delivery, so a
+   * shutdown waits for it.
+   */
+  deliverClaimed(claimed: NotificationEntity[]): Promise<void> {
+    return this.track(this.deliverRows(claimed));
+  }
+
   private async deliver(ids: string[], correlations = new Map<string, string | undefined>()): Promise<void> {
     // Claimed first, recorded as an attempt: two workers never send one notification.
     const [claimed]: [NotificationEntity[], number] = await this.dataSource.query(
@@ -116,12 +133,17 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       // 'pending'`, the planner took the partial index of pending rows instead, and walked every
       // entry in it (dead ones too, until vacuum) for each batch: 17,000 entries a claim in a
       // burst of reminders.
-      `UPDATE ${TABLE} n SET attempt_started_at = now(), attempts = n.attempts + 1, updated_at = now()
+      `UPDATE ${TABLE} n SET ${CLAIM_SET}
          FROM unnest($1::uuid[]) AS claim(id)
         WHERE n.id = claim.id AND n.status = 'pending' AND n.attempt_started_at IS NULL AND n.next_attempt_at <= now()
         RETURNING ${CLAIMED_COLUMNS}`,
       [ids],
     );
+    await this.deliverRows(claimed, correlations);
+  }
+
+  /** The provider calls of claimed rows, and their outcomes recorded (the sent ones with one statement). */
+  private async deliverRows(claimed: NotificationEntity[], correlations = new Map<string, string | undefined>()): Promise<void> {
     if (claimed.length === 0) return;
     const outcomes = await Promise.all(
       claimed.map(async (row) => {
@@ -182,7 +204,13 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       );
       await this.outbox.add(manager, [
         ...sent.map(({ row, provider, providerMessageId }): NewDomainEvent => {
-          const payload: NotificationSentPayload = { ...outcomeOf(row), provider, providerMessageId, sentAt: sentAt.toISOString() };
+          const payload: NotificationSentPayload = {
+            ...outcomeOf(row),
+            provider,
+            providerMessageId,
+            sentAt: sentAt.toISOString(),
+            ...(row.reminder ? { reminder: row.reminder } : {}),
+          };
           return { type: DOMAIN_EVENT.NotificationSent, eventId: row.eventId, payload, correlationId: correlations.get(row.id) };
         }),
         ...sent.flatMap(({ row, providerMessageId }): NewDomainEvent[] => {
@@ -203,8 +231,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
    * notification id, read in the sending transaction with one statement: those whose config
    * has reply codes on, with their landing token, and which no provider report has already
    * failed (the status just written is seen). The same conditions as
-   * `LandingLookupController.latestOpenReplyTargets`, but for these notifications only and
-   * whatever the expiry: inbound-response keeps the copy and reads the expiry itself.
+   * `LandingLookupController.latestOpenReplyTargets` (`REPLY_TARGET_CONDITIONS`), but for these
+   * notifications only and whatever the expiry: inbound-response keeps the copy and reads the
+   * expiry itself.
    */
   private async replyTargets(manager: EntityManager, smsIds: string[]): Promise<Map<string, LandingTokenView>> {
     if (smsIds.length === 0) return new Map();
@@ -216,9 +245,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
          FROM unnest($1::uuid[]) AS sent(id)
          JOIN notification_dispatch.landing_tokens t ON t.notification_id = sent.id
          JOIN ${TABLE} n ON n.id = sent.id
-        WHERE n.channel = 'sms' AND n.direction = 'outbound'
-          AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped')
-          AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'`,
+        WHERE ${REPLY_TARGET_CONDITIONS}`,
       [smsIds],
     );
     return new Map(rows.map((row) => [row.notification_id, landingTokenView(row)]));

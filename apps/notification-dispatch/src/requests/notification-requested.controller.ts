@@ -1,5 +1,4 @@
 import { Controller, Inject } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   DISPATCH_REQUEST,
@@ -14,8 +13,9 @@ import { insertRows } from '@appointments/persistence';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { NotificationDelivery } from '../delivery/notification-delivery';
+import { stagedUntil } from '../delivery/staged-reminders';
 import { LandingTokens, LandingTokenScope, REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
-import { DeliveryContent, NotificationAttachment } from '../persistence/notification.entity';
+import { ConsoleRow, NOTIFICATIONS_TABLE, requestRow, skippedRows } from './console-rows';
 import { ComposedNotification, composeNotification, deliveryContentOf, redacted } from './notification-content';
 
 /**
@@ -27,6 +27,11 @@ import { ComposedNotification, composeNotification, deliveryContentOf, redacted 
  * as `failed`. The tokens and the console rows of the whole batch are written with one
  * statement each. Delivery starts once that has committed. A request with a dedupe key (a
  * reminder) sends nothing on a channel where that key was already sent: logged, not retried.
+ *
+ * A staged reminder (`sendAt` later than now, see `stagedUntil`) is prepared the same way but
+ * its rows are `staged` until its due time: not delivered, not in the console, and its skipped
+ * channels not logged yet. `StagedReminderRelease` releases it at `sendAt`. Its dedupe key is
+ * taken now, so a second staging of the same reminder is refused like a second send.
  */
 @Controller()
 export class NotificationRequestedController {
@@ -38,14 +43,15 @@ export class NotificationRequestedController {
 
   @EventPattern(DOMAIN_EVENT.NotificationRequested, HANDLES_BATCHES)
   async onRequested(@Payload() requests: NotificationRequestedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const planned = requests.map((request, index) => this.compose(request, context.correlationIds[index]));
+    const now = Date.now();
+    const planned = requests.map((request, index) => this.compose(request, context.correlationIds[index], now));
     // Skipped channels of a request without a dedupe key are logged with the sends, in the same statement.
     const logged = await this.logSends(
       context.manager,
-      planned.flatMap((request) => [...request.sends.map((send) => send.row), ...(request.payload.dedupeKey ? [] : request.skipped)]),
+      planned.flatMap((request) => [...request.sends, ...(request.payload.dedupeKey ? [] : request.skipped.map((row) => ({ row })))]),
     );
 
-    const skippedRows: ConsoleRow[] = [];
+    const skipped: ConsoleRow[] = [];
     const tokens: { token: string; scope: LandingTokenScope }[] = [];
     const failures: NewDomainEvent[] = [];
     const pending = new Map<string, string | undefined>();
@@ -64,14 +70,16 @@ export class NotificationRequestedController {
         );
       }
       // A keyed request refused whole is a repeat: its skipped channels were logged the first time.
-      if (request.payload.dedupeKey && (kept.length > 0 || request.sends.length === 0)) skippedRows.push(...request.skipped);
+      // A staged one logs them when it is released.
+      const staged = kept.some((send) => send.row.status === 'staged');
+      if (request.payload.dedupeKey && !staged && (kept.length > 0 || request.sends.length === 0)) skipped.push(...request.skipped);
       for (const send of kept) {
         if (send.token) tokens.push(send.token);
         if (send.failure) failures.push(send.failure);
-        else pending.set(send.row.id, request.correlationId);
+        else if (send.row.status === 'pending') pending.set(send.row.id, request.correlationId);
       }
     }
-    await insertRows(context.manager, NOTIFICATIONS_TABLE, skippedRows);
+    await insertRows(context.manager, NOTIFICATIONS_TABLE, skipped);
     await this.landingTokens.recordMany(context.manager, tokens);
     if (failures.length > 0) await context.publish(failures);
     context.afterCommit(() => this.delivery.deliverNow(pending));
@@ -80,33 +88,21 @@ export class NotificationRequestedController {
   /**
    * One request's console rows: per channel a landing token (when the config has buttons or
    * reply codes) and the message composed, or the render failure; the skipped channels apart.
-   * Nothing is written here.
+   * A staged reminder's composed rows are `staged` until `sendAt`. Nothing is written here.
    */
-  private compose(request: NotificationRequestedPayload, correlationId: string | undefined): ComposedRequest {
-    const base: ConsoleRow = {
-      id: '',
+  private compose(request: NotificationRequestedPayload, correlationId: string | undefined, now: number): ComposedRequest {
+    const base = requestRow({
       request_id: request.requestId,
       event_id: request.event.id,
       type: request.type,
       config_key: request.configKey,
-      channel: 'email',
-      direction: 'outbound',
       recipient_name: request.recipient.name,
       recipient_email: request.recipient.email,
       recipient_phone: request.recipient.phone,
       event_start: request.event.start,
-      status: 'pending',
-      error: null,
-      subject: null,
-      body_html: null,
-      body_text: null,
-      sms_body: null,
-      attachments: [],
-      sms_segments: null,
-      sms_encoding: null,
-      delivery_content: null,
-      dedupe_key: null,
-    };
+      reminder: request.reminder ?? null,
+    });
+    const sendAt = stagedUntil(request, now);
     const sends: ComposedSend[] = [];
     const withLanding = LandingTokens.needed(request.config);
     const dedupeKey = request.dedupeKey || null;
@@ -142,7 +138,7 @@ export class NotificationRequestedController {
           channel: notification.channel,
           recipient_email: notification.channel === 'email' ? notification.address : request.recipient.email,
           recipient_phone: notification.channel === 'sms' ? notification.address : request.recipient.phone,
-          status: 'pending',
+          status: sendAt ? 'staged' : 'pending',
           subject: shown.subject,
           body_html: shown.html,
           body_text: shown.text,
@@ -153,6 +149,7 @@ export class NotificationRequestedController {
           delivery_content: deliveryContentOf(composed, token, REDACTED_LANDING_TOKEN),
           dedupe_key: dedupeKey,
         },
+        sendAt: sendAt ?? undefined,
         token: token
           ? {
               token,
@@ -168,8 +165,7 @@ export class NotificationRequestedController {
           : undefined,
       });
     }
-    const skipped = request.skipped.map((skip) => ({ ...base, id: randomUUID(), channel: skip.channel, status: 'skipped' as const, error: skip.message }));
-    return { payload: request, correlationId, sends, skipped };
+    return { payload: request, correlationId, sends, skipped: skippedRows(base, request.skipped) };
   }
 
   /**
@@ -177,13 +173,17 @@ export class NotificationRequestedController {
    * key is already taken on its channel, by an earlier request or an earlier row of this batch,
    * is left out by the unique index (`notifications_dedupe_key`), which also settles two
    * batches racing for the same key: the second waits for the first to commit. Rows without a
-   * key never meet that index.
+   * key never meet that index. Staged rows carry their release time (`next_attempt_at`), the
+   * others take the default (now): a statement each, when a batch has both.
    */
-  private async logSends(manager: EntityManager, rows: ConsoleRow[]): Promise<Set<string>> {
-    const inserted = await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, rows, {
-      onConflict: '(dedupe_key, channel) WHERE dedupe_key IS NOT NULL DO NOTHING',
-      returning: ['id'],
-    });
+  private async logSends(manager: EntityManager, sends: { row: ConsoleRow; sendAt?: string }[]): Promise<Set<string>> {
+    const options = { onConflict: '(dedupe_key, channel) WHERE dedupe_key IS NOT NULL DO NOTHING', returning: ['id'] };
+    const atOnce = sends.filter((send) => !send.sendAt).map((send) => send.row);
+    const staged = sends.filter((send) => send.sendAt).map((send) => ({ ...send.row, next_attempt_at: send.sendAt }));
+    const inserted = [
+      ...(await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, atOnce, options)),
+      ...(await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, staged, options)),
+    ];
     return new Set(inserted.map((row) => row.id));
   }
 
@@ -201,38 +201,11 @@ export class NotificationRequestedController {
   }
 }
 
-const NOTIFICATIONS_TABLE = { schema: 'notification_dispatch', name: 'notifications' };
-
-/** A console row as the table names its columns (written with `insertRows`; the rest take their defaults). */
-interface ConsoleRow {
-  id: string;
-  request_id: string;
-  event_id: string;
-  type: string;
-  config_key: string;
-  channel: string;
-  direction: 'outbound';
-  recipient_name: string;
-  recipient_email: string | null;
-  recipient_phone: string | null;
-  event_start: string;
-  status: 'pending' | 'failed' | 'skipped';
-  error: string | null;
-  subject: string | null;
-  body_html: string | null;
-  body_text: string | null;
-  sms_body: string | null;
-  attachments: NotificationAttachment[];
-  sms_segments: number | null;
-  sms_encoding: string | null;
-  delivery_content: DeliveryContent | null;
-  /** The request's dedupe key on the rows of its sends (not on skipped rows: a skip sends nothing). */
-  dedupe_key: string | null;
-}
-
 /** One channel of a request, composed: its console row, and its landing token or its render failure. */
 interface ComposedSend {
   row: ConsoleRow;
+  /** A staged reminder's send: when it is released. */
+  sendAt?: string;
   token?: { token: string; scope: LandingTokenScope };
   failure?: NewDomainEvent;
 }

@@ -1,0 +1,210 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { MAX_RELEASE_CHECK, ReminderReleaseCheck, ReminderReleaseVerdict, SCHEDULING_REQUEST, SERVICE, StagedReminderDto } from '@appointments/contracts';
+import { RpcClient } from '@appointments/messaging';
+import { LOGGER } from '@appointments/observability';
+import { insertRows } from '@appointments/persistence';
+import type { Logger } from 'pino';
+import { DataSource, EntityManager } from 'typeorm';
+import { DispatchConfig } from '../dispatch.config';
+import { NotificationEntity } from '../persistence/notification.entity';
+import { NOTIFICATIONS_TABLE, RequestFields, requestRow, skippedRows } from '../requests/console-rows';
+import { CLAIM_SET, CLAIMED_COLUMNS, NotificationDelivery } from './notification-delivery';
+import { StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
+
+const TABLE = 'notification_dispatch.notifications';
+/** Released batches whose provider calls and recording may still run while the next batch is claimed and checked. */
+const DELIVERING_BATCHES = 4;
+
+/** A staged row as a release claims it: what delivery needs, what the check asks about, and what its skipped rows copy. */
+type ReleasedRow = NotificationEntity & StagedRowRef & { configKey: string; eventStart: Date };
+
+/** A request scheduling withdrew, and why (logged once the release has committed). */
+type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderReleaseVerdict, { verdict: 'send' }> };
+
+/**
+ * Releases staged reminders at their due time. A reminder is staged ahead of it
+ * (`NotificationRequestedPayload.sendAt`, see `NotificationRequestedController`): rendered, its
+ * landing tokens issued and its console rows stored as `staged`, with `next_attempt_at` its due
+ * time, so that only this cheap release is left for the due time. Until then its rows are in no
+ * console, answer no landing link or SMS reply, and hold the reminder's dedupe key.
+ *
+ * At start and every `REMINDER_RELEASE_POLL_MS`, passes run until nothing is due (a full batch
+ * is followed at once by another). One pass is one transaction:
+ * 1. the due staged rows, at most `REMINDER_RELEASE_BATCH` (and the rest of a request the limit
+ *    cut), oldest first, are taken with `FOR UPDATE SKIP LOCKED` (two dispatch processes never
+ *    take the same rows) and claimed for delivery as `NotificationDelivery` claims (`pending`,
+ *    the attempt recorded), their `created_at` now: the console shows a reminder when it goes out;
+ * 2. scheduling is asked, per request, whether each may still go
+ *    (`SCHEDULING_REQUEST.checkReminderReleases`, `MAX_RELEASE_CHECK` a request);
+ * 3. the requests it withdraws (stale, missed, refused, restaged) are deleted with their
+ *    landing tokens; those it lets go get their skipped-channel rows (from `reminder.skipped`).
+ * Once that has committed, `NotificationDelivery` calls the providers and records the outcomes
+ * (`NotificationSent` carries the `reminder`), while the next pass may already run (at most
+ * `DELIVERING_BATCHES` batches delivering).
+ *
+ * The rows are claimed before scheduling is asked, not after, because a write (unlike a row
+ * lock) makes a concurrent insert of the same dedupe key wait for this transaction: a
+ * `restaged` reminder's new request, which scheduling publishes before it answers, then finds
+ * the staged copy gone rather than refused as a repeat of it. If scheduling does not answer,
+ * or anything fails, the pass rolls back: the rows stay staged and the next poll tries again.
+ * A staged row is never sent without a `send` verdict.
+ */
+@Injectable()
+export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly delivering = new Set<Promise<void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly delivery: NotificationDelivery,
+    private readonly rpc: RpcClient,
+    private readonly config: DispatchConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap() {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.delivering]);
+  }
+
+  private schedule(delayMs: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.releaseDue().finally(() => {
+        this.running = null;
+        this.schedule(this.config.REMINDER_RELEASE_POLL_MS);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Release passes until nothing is due; a pass that fails leaves its rows staged for the next poll. */
+  async releaseDue(): Promise<void> {
+    for (;;) {
+      while (this.delivering.size >= DELIVERING_BATCHES) await Promise.race(this.delivering);
+      if (this.stopped) return;
+      let taken: number;
+      try {
+        taken = await this.releaseBatch();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not release staged reminders; they stay staged and are tried again at the next poll');
+        return;
+      }
+      if (taken < this.config.REMINDER_RELEASE_BATCH) return;
+    }
+  }
+
+  /** One pass (see the class comment); answers how many staged rows it took. */
+  private async releaseBatch(): Promise<number> {
+    const { taken, released, withdrawn } = await this.dataSource.transaction(async (manager) => {
+      const due = await this.claim(manager, 'next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1', [this.config.REMINDER_RELEASE_BATCH]);
+      if (due.length === 0) return { taken: 0, released: [], withdrawn: [] };
+      // The limit may cut a request in two (its rows are next to each other in the index): its
+      // other rows are taken too, so that scheduling is asked about each request once.
+      const cut = stagedRequests(due).filter(({ rows }) => rows.length < rows[0].reminder.channels.length);
+      const rest =
+        cut.length === 0
+          ? []
+          : await this.claim(manager, 'dedupe_key = ANY($1::text[]) AND request_id = ANY($2::uuid[])', [
+              cut.map((request) => request.staged.dedupeKey),
+              cut.map((request) => request.staged.requestId),
+            ]);
+      const requests = stagedRequests([...due, ...rest]);
+      const verdicts = await this.check(requests.map((request) => request.staged));
+      const released: StagedRequest<ReleasedRow>[] = [];
+      const withdrawn: Withdrawn[] = [];
+      for (const request of requests) {
+        const verdict = verdicts.get(request.staged.requestId)!;
+        if (verdict.verdict === 'send') released.push(request);
+        else withdrawn.push({ ...request, verdict });
+      }
+      await this.withdraw(manager, withdrawn.flatMap((request) => request.rows.map((row) => row.id)));
+      // A request that skipped a channel has one row to release (there are two channels): its
+      // skipped rows are written once, whatever the batches.
+      await insertRows(
+        manager,
+        NOTIFICATIONS_TABLE,
+        released.flatMap(({ rows: [row] }) => skippedRows(requestRow(requestFields(row)), row.reminder.skipped)),
+      );
+      return { taken: due.length, released, withdrawn };
+    });
+    for (const { staged, verdict } of withdrawn) {
+      const line = { requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, verdict: verdict.verdict, reason: verdict.reason };
+      if (verdict.verdict === 'missed') this.logger.warn(line, 'staged reminder withdrawn: missed');
+      else this.logger.info(line, `staged reminder withdrawn: ${verdict.verdict}`);
+    }
+    if (released.length > 0) this.track(this.delivery.deliverClaimed(released.flatMap((request) => request.rows)));
+    this.logger.debug({ taken, released: released.length, withdrawn: withdrawn.length }, 'staged reminders released');
+    return taken;
+  }
+
+  /**
+   * Takes staged rows (`selection`: the condition, and the order and limit, over the table's
+   * columns) and claims them for delivery, with one statement.
+   */
+  private async claim(manager: EntityManager, selection: string, parameters: unknown[]): Promise<ReleasedRow[]> {
+    const [rows]: [ReleasedRow[], number] = await manager.query(
+      `UPDATE ${TABLE} n SET status = 'pending', ${CLAIM_SET}, created_at = now()
+         FROM (SELECT id FROM ${TABLE} WHERE status = 'staged' AND ${selection} FOR UPDATE SKIP LOCKED) AS due
+        WHERE n.id = due.id
+        RETURNING ${CLAIMED_COLUMNS}, n.dedupe_key AS "dedupeKey", n.config_key AS "configKey", n.event_start AS "eventStart"`,
+      parameters,
+    );
+    return rows;
+  }
+
+  /** Scheduling's verdicts on the staged reminders, by request id (`MAX_RELEASE_CHECK` a request). */
+  private async check(reminders: StagedReminderDto[]): Promise<Map<string, ReminderReleaseVerdict>> {
+    const chunks: StagedReminderDto[][] = [];
+    for (let start = 0; start < reminders.length; start += MAX_RELEASE_CHECK) chunks.push(reminders.slice(start, start + MAX_RELEASE_CHECK));
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        const check: ReminderReleaseCheck = { reminders: chunk };
+        return verdictsByRequest(chunk, await this.rpc.request<unknown>(SERVICE.scheduling, SCHEDULING_REQUEST.checkReminderReleases, check));
+      }),
+    );
+    return new Map(answers.flatMap((answer) => [...answer]));
+  }
+
+  /** Deletes withdrawn staged rows and their landing tokens, with one statement. */
+  private async withdraw(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `WITH withdrawn AS (
+         DELETE FROM ${TABLE} n USING unnest($1::uuid[]) AS w(id) WHERE n.id = w.id RETURNING n.id)
+       DELETE FROM notification_dispatch.landing_tokens t USING withdrawn WHERE t.notification_id = withdrawn.id`,
+      [ids],
+    );
+  }
+
+  private track(work: Promise<void>) {
+    const tracked = work
+      .catch((error) => this.logger.error({ err: error }, 'delivering released reminders failed; the delivery sweep settles them'))
+      .finally(() => this.delivering.delete(tracked));
+    this.delivering.add(tracked);
+  }
+}
+
+/** What a released request's skipped-channel rows copy from one of its rows (they share them). */
+function requestFields(row: ReleasedRow): RequestFields {
+  return {
+    request_id: row.requestId,
+    event_id: row.eventId,
+    type: row.type,
+    config_key: row.configKey,
+    recipient_name: row.recipientName,
+    recipient_email: row.recipientEmail,
+    recipient_phone: row.recipientPhone,
+    event_start: row.eventStart.toISOString(),
+    reminder: row.reminder,
+  };
+}
