@@ -31,6 +31,7 @@
  *
  * Run: `npm run bench:reminders` (see bench/README.md).
  */
+import 'reflect-metadata'; // libs/contracts' DTOs carry decorators
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { BULLMQ_QUEUE } from '../libs/contracts/src/reminders';
