@@ -13,7 +13,7 @@ import { NotificationOutcomeController } from './events/notification-outcome/not
 import { NotificationPlanner } from './events/notification-plan';
 import { PreviewNotificationHandler } from './events/preview-notification/preview-notification.handler';
 import { ReminderDueController } from './events/reminder-due/reminder-due.controller';
-import { ReminderSentEffects } from './events/reminder-due/reminder-sent-effects';
+import { ReminderAcceptance } from './events/reminder-due/reminder-acceptance';
 import { ReminderStaging } from './events/reminder-due/reminder-staging';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
@@ -74,7 +74,7 @@ export class SchedulingModule {
         UpdateEventHandler,
         SendNotificationHandler,
         ReminderStaging,
-        ReminderSentEffects,
+        ReminderAcceptance,
         PreviewNotificationHandler,
         ApplyCustomerResponseHandler,
       ],

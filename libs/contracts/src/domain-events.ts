@@ -142,7 +142,7 @@ export interface NotificationSentPayload extends NotificationOutcome {
   provider: string;
   providerMessageId: string | null;
   sentAt: string;
-  /** For a reminder: the request's `reminder`, so that scheduling applies its effects once it has gone. */
+  /** For a reminder: the request's `reminder` (what was staged). */
   reminder?: ReminderSendRef;
 }
 

@@ -1,4 +1,4 @@
-import { CHANNELS, Channel, ChannelSkipReason } from '@appointments/domain';
+import { CHANNEL_SKIP_REASONS, CHANNELS, Channel, ChannelSkipReason } from '@appointments/domain';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -131,11 +131,10 @@ export const BULLMQ_QUEUE = {
 export type BullmqQueueName = (typeof BULLMQ_QUEUE)[keyof typeof BULLMQ_QUEUE];
 
 /**
- * A reminder send as it travels from its staging to its effects: in `NotificationRequested`
+ * A reminder send as it travels from its staging to its release: in `NotificationRequested`
  * (scheduling → notification-dispatch), kept on the console rows while they are staged, checked
- * at release (`SCHEDULING_REQUEST.checkReminderReleases`), and in `NotificationSent`
- * (notification-dispatch → scheduling), which then applies what a sent reminder does to the
- * event (chatter, the state machine's "reminder sent", `ReminderSent`) once per request.
+ * at release (`SCHEDULING_REQUEST.checkReminderReleases`, where scheduling applies what the
+ * reminder does to the event as it lets it go), and in `NotificationSent` (for the record).
  */
 export interface ReminderSendRef {
   reminderId: string;
@@ -150,7 +149,7 @@ export interface ReminderSendRef {
   /** The event's version and the time when this copy was prepared: a later write re-stages it. */
   eventVersion: number;
   stagedAt: string;
-  /** The channels the request uses and those it skipped (the chatter line once it is sent). */
+  /** The channels the request uses and those it skipped (the chatter line once it is let go). */
   channels: { channel: Channel; address: string }[];
   skipped: { channel: Channel; reason: ChannelSkipReason; message: string }[];
 }
@@ -163,7 +162,13 @@ export class StagedChannelDto {
   @IsString() @IsNotEmpty() @MaxLength(254) address: string;
 }
 
-/** What the release check reads of a `ReminderSendRef` (the rest is not needed to decide). */
+export class StagedSkipDto {
+  @IsIn(CHANNELS) channel: Channel;
+  @IsIn(CHANNEL_SKIP_REASONS) reason: ChannelSkipReason;
+  @IsString() @MaxLength(500) message: string;
+}
+
+/** A `ReminderSendRef` as the release check takes it (it decides on it, and writes the chatter line of those it lets go). */
 export class StagedReminderRefDto {
   @IsUUID() reminderId: string;
   @IsString() @IsNotEmpty() @MaxLength(100) configKey: string;
@@ -174,6 +179,7 @@ export class StagedReminderRefDto {
   @IsInt() @Min(0) eventVersion: number;
   @IsISO8601({ strict: true }) stagedAt: string;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ValidateNested({ each: true }) @Type(() => StagedChannelDto) channels: StagedChannelDto[];
+  @IsArray() @ArrayMaxSize(2) @ValidateNested({ each: true }) @Type(() => StagedSkipDto) skipped: StagedSkipDto[];
 }
 
 export class StagedReminderDto {
@@ -190,8 +196,8 @@ export class ReminderReleaseCheck {
 }
 
 /**
- * The answer for one staged reminder, in the order asked: `send` the staged copy, or withdraw
- * it: `stale` (the start moved), `missed` (the event has started), `refused` (the state machine
+ * The answer for one staged reminder, in the order asked: `send` the staged copy (scheduling has
+ * applied its effects: status, chatter, `ReminderSent`), or withdraw it: `stale` (the start moved), `missed` (the event has started), `refused` (the state machine
  * or the config refuse it now), `restaged` (scheduling prepared it again from the current state
  * and it is on its way as a new request with the same dedupe key, to be sent at once).
  */

@@ -16,7 +16,8 @@ export interface Recipient {
   preferredConfirmationMethod?: ConfirmationMethod | null;
 }
 
-export type ChannelSkipReason = 'no_email_address' | 'no_phone_number' | 'opted_out';
+export const CHANNEL_SKIP_REASONS = ['no_email_address', 'no_phone_number', 'opted_out'] as const;
+export type ChannelSkipReason = (typeof CHANNEL_SKIP_REASONS)[number];
 
 export interface ChannelSelection {
   channels: { channel: Channel; address: string }[];

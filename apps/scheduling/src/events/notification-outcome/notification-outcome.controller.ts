@@ -5,7 +5,6 @@ import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { EntityManager } from 'typeorm';
 import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
-import { ReminderSentEffects, sentReminders } from '../reminder-due/reminder-sent-effects';
 
 const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
   failed: 'failed',
@@ -17,19 +16,14 @@ const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
 /**
  * What happened to notifications, told back by notification-dispatch, goes into their
  * events' chatter: a batch of outcomes is one lookup and one insert. An outcome for an
- * event that no longer exists is dropped. A sent reminder also has its effects on the event
- * applied then (`ReminderSentEffects`), before its per-channel lines.
+ * event that no longer exists is dropped.
  */
 @Controller()
 export class NotificationOutcomeController {
-  constructor(
-    private readonly chatter: ChatterLog,
-    private readonly reminderEffects: ReminderSentEffects,
-  ) {}
+  constructor(private readonly chatter: ChatterLog) {}
 
   @EventPattern(DOMAIN_EVENT.NotificationSent, HANDLES_BATCHES)
   async onSent(@Payload() sent: NotificationSentPayload[], @Ctx() context: DomainEventBatchContext) {
-    await this.reminderEffects.apply(context.manager, sentReminders(sent, context.correlationIds));
     const known = await existingEvents(context.manager, sent);
     await this.chatter.addMany(
       context.manager,

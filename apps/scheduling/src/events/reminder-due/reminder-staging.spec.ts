@@ -9,7 +9,7 @@ import type { TemplateEntity } from '../../persistence/template.entity';
 import type { EventLoader, LoadedEvent } from '../event-loader';
 import { NotificationPlanner } from '../notification-plan';
 import { StartMoved } from '../send-notification/start-moved';
-import { ReminderSentEffects } from './reminder-sent-effects';
+import { ReminderAcceptance } from './reminder-acceptance';
 import { ReminderStaging, ReminderToStage } from './reminder-staging';
 
 const BUTTONS = (on: boolean) => ({ accept: on, decline: on, reschedule: false, viewDetails: false, addToCalendar: false });
@@ -82,10 +82,11 @@ function harness(events: LoadedEvent[], appliedRequests: string[] = []) {
   );
   const chatterLog = { addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries) } as unknown as ChatterLog;
   const outbox = { add: async (_m: EntityManager, added: typeof published) => void published.push(...added) };
-  const staging = new ReminderStaging({ transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never, loader, planner, outbox as never);
   const logger = { info: () => undefined } as never;
-  const effects = new ReminderSentEffects(loader, chatterLog, outbox as never, logger);
-  return { staging, effects, manager, chatter, published, updates };
+  const acceptance = new ReminderAcceptance(chatterLog, outbox as never, logger);
+  const staging = new ReminderStaging({ transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never, loader, planner, outbox as never, acceptance);
+  const loaded = new Map(events.map((e) => [e.event.id, e]));
+  return { staging, acceptance, loaded, manager, chatter, published, updates };
 }
 
 const NOW = new Date('2026-03-08T12:50:00.000Z');
@@ -167,11 +168,17 @@ describe('staging due reminders in the consumer transaction', () => {
     expect(plain.reminder).toMatchObject({ late: true });
   });
 
-  it('a reminder staged at or after its due time is sent at once (no sendAt)', async () => {
-    const { staging, manager, published } = harness([loadedEvent('booked-buttons', 'booked')]);
-    await staging.stage(manager, [reminder('booked-buttons', 'plain')], new Date(DUE_AT));
+  it('a reminder staged at or after its due time is sent at once (no sendAt), and let go there: its effects are applied', async () => {
+    const { staging, manager, published, chatter, updates } = harness([loadedEvent('booked-buttons', 'booked')]);
+    await staging.stage(manager, [reminder('booked-buttons', 'with-buttons')], new Date(DUE_AT));
+    expect(published.map((event) => event.type)).toEqual(['NotificationRequested', 'ReminderSent']);
     expect(published[0].payload.sendAt).toBeUndefined();
     expect(published[0].payload.reminder.stagedAt).toBe(DUE_AT);
+    expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
+    expect(chatter.map((entry) => [entry.kind, entry.sourceId ?? null])).toEqual([
+      ['notification_requested', `reminder:${published[0].payload.requestId}`],
+      ['status_changed', null],
+    ]);
   });
 });
 
@@ -192,7 +199,7 @@ describe('the release check of staged reminders', () => {
   const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
     ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}:1`, ...item })) }) as ReminderReleaseCheck;
 
-  it('answers each in order; prepares the changed one again at once with the same dedupe key', async () => {
+  it('answers each in order; lets go the current one and prepares the changed one again at once with the same dedupe key, applying their effects', async () => {
     const optedOut = loadedEvent('opted-out', 'booked');
     optedOut.customer.email = 'opted-out@example.com';
     const { staging, published, updates, chatter } = harness([
@@ -222,10 +229,24 @@ describe('the release check of staged reminders', () => {
       ['req-5', 'refused'],
     ]);
     expect(verdicts[4]).toMatchObject({ reason: expect.stringMatching(/opted out|Nothing was sent/) });
-    expect(published.map((event) => [event.type, event.eventId, event.payload.dedupeKey, event.payload.sendAt, event.payload.reminder.eventVersion])).toEqual([
-      ['NotificationRequested', 'edited', 'reminder:rem:1', undefined, 3],
+    const [restaged, ...statusEvents] = published;
+    expect([restaged.type, restaged.eventId, restaged.payload.dedupeKey, restaged.payload.sendAt, restaged.payload.reminder.eventVersion]).toEqual([
+      'NotificationRequested',
+      'edited',
+      'reminder:rem:1',
+      undefined,
+      3,
     ]);
-    expect([updates, chatter]).toEqual([[], []]);
+    // Let go: the staged one (its request) and the restaged one (its new request); both configs have buttons.
+    expect(statusEvents.map((event) => [event.type, event.eventId, event.payload.bookingStatus])).toEqual([
+      ['ReminderSent', 'same', 'invited'],
+      ['ReminderSent', 'edited', 'invited'],
+    ]);
+    expect(updates).toEqual([[{ id: 'same', status: 'invited', version: 4 }, { id: 'edited', status: 'invited', version: 4 }]]);
+    expect(chatter.filter((entry) => entry.kind === 'notification_requested').map((entry) => [entry.eventId, entry.sourceId])).toEqual([
+      ['same', 'reminder:req-0'],
+      ['edited', `reminder:${restaged.payload.requestId}`],
+    ]);
   });
 
   it('a staged reminder released after its event started is missed', async () => {
@@ -235,7 +256,7 @@ describe('the release check of staged reminders', () => {
   });
 });
 
-describe('a sent reminder applies its effects once per request', () => {
+describe('a reminder let go applies its effects once per request', () => {
   const sentRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
     reminderId: 'rem',
     configKey: 'with-buttons',
@@ -251,12 +272,12 @@ describe('a sent reminder applies its effects once per request', () => {
   });
 
   it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
-    const { effects, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
-    await effects.apply(manager, [
+    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
+    await acceptance.apply(manager, [
       { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' },
       { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' }, // its second channel
       { requestId: 'req-2', eventId: 'confirmed-plain', reminder: sentRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
-    ]);
+    ], loaded);
     expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
       ['booked-buttons', 'notification_requested', 'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start', 'reminder:req-1'],
@@ -275,12 +296,12 @@ describe('a sent reminder applies its effects once per request', () => {
   });
 
   it('applies nothing for a request already applied, and only the line when the state machine refuses by now', async () => {
-    const { effects, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['req-1']);
-    await effects.apply(manager, [
+    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['req-1']);
+    await acceptance.apply(manager, [
       { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef() },
       { requestId: 'req-3', eventId: 'cancelled', reminder: sentRef() },
       { requestId: 'req-4', eventId: 'gone', reminder: sentRef() },
-    ]);
+    ], loaded);
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
     expect([updates, published]).toEqual([[], []]);
   });

@@ -17,6 +17,7 @@ import { EventEntity } from '../../persistence/event.entity';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { applyPlan, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handler';
+import { AcceptedReminder, ReminderAcceptance } from './reminder-acceptance';
 import { StartMoved } from '../send-notification/start-moved';
 
 /** A reminder to prepare: which one, for which start, due when, and the message that asked for it. */
@@ -51,8 +52,9 @@ export type StagingOutcome = { eventId: string; result: { requestId: string; cha
  * (`restaged`): its new request carries the same dedupe key, which the staged copy frees when
  * notification-dispatch withdraws it.
  *
- * The effects of a sent reminder (status, chatter, `ReminderSent`) are applied when it has gone,
- * by `ReminderSentEffects`.
+ * A reminder's effects on its event (status, chatter, `ReminderSent`) are applied when it is let
+ * go: at the release check for those it lets go, or at staging for one that goes at once
+ * (`ReminderAcceptance`).
  */
 @Injectable()
 export class ReminderStaging {
@@ -61,13 +63,16 @@ export class ReminderStaging {
     private readonly loader: EventLoader,
     private readonly planner: NotificationPlanner,
     private readonly outbox: DomainEventOutbox,
+    private readonly acceptance: ReminderAcceptance,
   ) {}
 
   /** Prepares due reminders in `manager`'s transaction (a consumer's batch): one outcome each, in order. */
   async stage(manager: EntityManager, reminders: ReminderToStage[], now = new Date()): Promise<StagingOutcome[]> {
-    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId));
+    // Locked: a reminder that goes at once (its due time has come) is let go here, which writes the event.
+    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId), { forUpdate: true });
     const facts = await this.planner.facts(manager, [...loaded.values()]);
     const events: NewDomainEvent[] = [];
+    const atOnce: AcceptedReminder[] = [];
     const outcomes = reminders.map((reminder): StagingOutcome => {
       try {
         const item = loaded.get(reminder.eventId);
@@ -75,6 +80,7 @@ export class ReminderStaging {
         if (item.event.startVersion !== reminder.startVersion) throw new StartMoved(reminder.startVersion, item.event.startVersion);
         const requested = this.prepare(item, facts, reminder, now);
         events.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: reminder.eventId, payload: requested, correlationId: reminder.correlationId });
+        if (!requested.sendAt) atOnce.push(accepted(requested, reminder.correlationId));
         return { eventId: reminder.eventId, result: { requestId: requested.requestId, channels: requested.notifications, sendAt: requested.sendAt ?? null } };
       } catch (error) {
         if (toErrorShape(error).code === 'internal') throw error;
@@ -82,15 +88,21 @@ export class ReminderStaging {
       }
     });
     await this.outbox.add(manager, events);
+    await this.acceptance.apply(manager, atOnce, loaded);
     return outcomes;
   }
 
-  /** The release check of staged reminders, in the order asked (reads only, but for the ones it prepares again). */
+  /**
+   * The release check of staged reminders, in the order asked. Each is decided against the event
+   * as it is; then those let go (sent, or prepared again and sent at once) have their effects
+   * applied, in the same transaction, before notification-dispatch sends them.
+   */
   checkReleases(check: ReminderReleaseCheck, now = new Date()): Promise<ReminderReleaseVerdict[]> {
     return this.dataSource.transaction(async (manager) => {
-      const loaded = await this.loader.loadMany(manager, check.reminders.map((staged) => staged.eventId));
+      const loaded = await this.loader.loadMany(manager, check.reminders.map((staged) => staged.eventId), { forUpdate: true });
       const facts = await this.planner.facts(manager, [...loaded.values()]);
       const restaged: NewDomainEvent[] = [];
+      const letGo: AcceptedReminder[] = [];
       const verdicts = check.reminders.map((staged): ReminderReleaseVerdict => {
         const item = loaded.get(staged.eventId) ?? null;
         const decision = decideReminderRelease(
@@ -98,13 +110,19 @@ export class ReminderStaging {
           item && this.releaseTimeFacts(item, facts, staged.reminder.configKey),
           now,
         );
-        if (decision.outcome === 'send') return { requestId: staged.requestId, verdict: 'send' };
+        if (decision.outcome === 'send') {
+          letGo.push({ requestId: staged.requestId, eventId: staged.eventId, reminder: staged.reminder });
+          return { requestId: staged.requestId, verdict: 'send' };
+        }
         if (decision.outcome !== 'restage') return { requestId: staged.requestId, verdict: decision.outcome, reason: decision.reason };
         const requested = this.prepare(item!, facts, toStage(staged), now);
         restaged.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: staged.eventId, payload: requested });
+        letGo.push(accepted(requested));
         return { requestId: staged.requestId, verdict: 'restaged', reason: decision.reason };
       });
       await this.outbox.add(manager, restaged);
+      // After every decision: the effects change the loaded events the decisions read.
+      await this.acceptance.apply(manager, letGo, loaded);
       return verdicts;
     });
   }
@@ -164,6 +182,11 @@ export class ReminderStaging {
     const sendAt = Date.parse(reminder.dueAt) > now.getTime() ? { sendAt: reminder.dueAt } : {};
     return { ...requested, ...sendAt, reminder: ref };
   }
+}
+
+/** A prepared reminder as it is let go. */
+function accepted(requested: NotificationRequestedPayload, correlationId?: string): AcceptedReminder {
+  return { requestId: requested.requestId, eventId: requested.event.id, reminder: requested.reminder!, correlationId };
 }
 
 /** A due reminder as a reminder to stage. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DOMAIN_EVENT, NotificationSentPayload, ReminderSendRef } from '@appointments/contracts';
+import { DOMAIN_EVENT, ReminderSendRef } from '@appointments/contracts';
 import { decideTransition } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
@@ -7,43 +7,43 @@ import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
 import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
 import { writeEventStatusRows } from '../event-status-rows';
-import { EventLoader, LoadedEvent } from '../event-loader';
+import { LoadedEvent } from '../event-loader';
 import { applyPlan, eventStatusPayload } from '../notification-plan';
 import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handler';
 import { triggerForNotification } from '../send-notification/notification-trigger';
 import { sentChatterBody } from '../send-notification/send-chatter';
 
-/** A sent reminder's first outcome: the request it belongs to. */
-export interface SentReminderRequest {
+/** A reminder let go (sent at once, or released at its due time): the request it is, and what was staged. */
+export interface AcceptedReminder {
   requestId: string;
   eventId: string;
-  reminder: ReminderSendRef;
+  reminder: Pick<ReminderSendRef, 'reminderId' | 'configKey' | 'offsetMinutes' | 'late' | 'channels' | 'skipped'>;
   correlationId?: string;
 }
 
 /**
- * What a reminder does to its event once it has gone out (staged reminders: the send is no longer
- * in the transaction that changes the event). Once per request, whatever the number of its
- * channels or redeliveries (the chatter entry `reminder:<requestId>` is the mark): the chatter line
- * ("Reminder sent to Jane Doe by email (…), 1 day before the start"), and the state machine's
- * "reminder sent" (a config with accept/decline buttons moves a booked event to `invited`), with
- * its status-changed chatter and `ReminderSent`. Should the state machine refuse by now (the
- * event was cancelled in the moment between the release and the send), the line is written
- * and nothing else changes. The events are locked in id order, as every writer of events does.
+ * What a reminder does to its event when it is let go, as any accepted send does ("the booking
+ * status changes when the send is accepted", docs/decisions.md): at its release (the release
+ * check answers `send`), when it is prepared again at release (`restaged`), or at its staging
+ * when it goes at once. Before notification-dispatch calls the provider, so a customer never
+ * holds a reminder whose event does not yet ask them to answer. Once per request, whatever the
+ * redeliveries or repeated checks (the chatter entry `reminder:<requestId>` is the mark): the
+ * chatter line ("Reminder sent to Jane Doe by email (…), 1 day before the start"), and the state
+ * machine's "reminder sent" (a config with accept/decline buttons moves a booked event to
+ * `invited`), with its status-changed chatter and `ReminderSent`. The caller has the events
+ * loaded and locked in its transaction.
  */
 @Injectable()
-export class ReminderSentEffects {
+export class ReminderAcceptance {
   constructor(
-    private readonly loader: EventLoader,
     private readonly chatter: ChatterLog,
     private readonly outbox: DomainEventOutbox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async apply(manager: EntityManager, sent: readonly SentReminderRequest[]): Promise<void> {
-    const firsts = [...new Map(sent.map((item) => [item.requestId, item])).values()];
+  async apply(manager: EntityManager, accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>): Promise<void> {
+    const firsts = [...new Map(accepted.map((item) => [item.requestId, item])).values()];
     if (firsts.length === 0) return;
-    const loaded = await this.loader.loadMany(manager, firsts.map((item) => item.eventId), { forUpdate: true });
     const applied = await alreadyApplied(manager, firsts.map((item) => item.requestId));
     const chatter: NewChatterEntry[] = [];
     const events: NewDomainEvent[] = [];
@@ -59,7 +59,7 @@ export class ReminderSentEffects {
     await this.outbox.add(manager, events);
   }
 
-  private effectsOf(item: SentReminderRequest, target: LoadedEvent, changed: Map<string, LoadedEvent>, events: NewDomainEvent[]): NewChatterEntry[] {
+  private effectsOf(item: AcceptedReminder, target: LoadedEvent, changed: Map<string, LoadedEvent>, events: NewDomainEvent[]): NewChatterEntry[] {
     const { reminder } = item;
     const { event, customer, template } = target;
     const author = { name: REMINDER_SCHEDULER.name };
@@ -74,7 +74,7 @@ export class ReminderSentEffects {
     const config = template.notificationConfigs.find((candidate) => candidate.key === reminder.configKey);
     const decision = decideTransition(event, triggerForNotification('reminder', config ?? { buttons: undefined }));
     if (!decision.allowed) {
-      this.logger.info({ eventId: event.id, requestId: item.requestId, reason: decision.refusal.message }, 'reminder sent, but its status effect is refused by now; chatter only');
+      this.logger.info({ eventId: event.id, requestId: item.requestId, reason: decision.refusal.message }, 'reminder let go, but its status effect is refused by now; chatter only');
       return [line];
     }
     const { previousBookingStatus } = applyPlan(target, { type: 'reminder', next: decision.next });
@@ -92,15 +92,6 @@ export class ReminderSentEffects {
       },
     ];
   }
-}
-
-/** The reminders among sent notifications: one per request, the first of its channels to be reported. */
-export function sentReminders(sent: readonly NotificationSentPayload[], correlationIds: readonly (string | undefined)[]): SentReminderRequest[] {
-  return sent.flatMap((outcome, index) =>
-    outcome.type === 'reminder' && outcome.reminder
-      ? [{ requestId: outcome.requestId, eventId: outcome.eventId, reminder: outcome.reminder, correlationId: correlationIds[index] }]
-      : [],
-  );
 }
 
 function sourceIdOf(requestId: string): string {
