@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { DispatchConfig } from '../../../apps/notification-dispatch/src/dispatch.config';
 import { NotificationDispatchModule } from '../../../apps/notification-dispatch/src/notification-dispatch.module';
 import { BrokerClient } from '../messaging/broker-client';
+import { reminderConfig, reminderEvent, REMINDER_SENDER } from './reminder-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -63,29 +64,9 @@ describe('notification-dispatch: one send per dedupe key', () => {
       notifications: channels.map((channel) => ({ notificationId: randomUUID(), channel, address: channel === 'email' ? 'jane@example.com' : '+14155550100' })),
       skipped: [],
       recipient: { customerId: randomUUID(), name: 'Jane Doe', email: 'jane@example.com', phone: '+14155550100' },
-      event: {
-        id: eventId,
-        title: '[BOOKED] Site visit with Jane Doe',
-        customerTitle: 'Your Appointment with Acme',
-        start: '2026-03-09T13:00:00.000Z',
-        end: '2026-03-09T14:00:00.000Z',
-        timeZone: 'America/New_York',
-        location: '123 Main St',
-        videoUrl: null,
-        description: null,
-        organizer: { name: 'Olga' },
-        calendarSequence: 0,
-      },
-      config: {
-        key: 'day-before',
-        type: 'reminder',
-        channelMode: 'both',
-        emailSubject: 'Reminder: your appointment on {{date}} at {{time}}',
-        emailBody: '<p>See you on {{date}} at {{time}}.</p>',
-        smsBody: 'Reminder: your appointment on {{date}} at {{time}}.',
-        buttons: { accept: true, decline: true, reschedule: false, viewDetails: false, addToCalendar: false },
-      },
-      sender: { name: 'Acme', email: 'appointments@example.com', imageUrl: null },
+      event: reminderEvent(eventId, '2026-03-09T13:00:00.000Z'),
+      config: reminderConfig(),
+      sender: REMINDER_SENDER,
       ...(dedupeKey ? { dedupeKey } : {}),
     };
   }

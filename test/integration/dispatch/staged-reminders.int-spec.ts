@@ -24,6 +24,7 @@ import { DispatchConfig } from '../../../apps/notification-dispatch/src/dispatch
 import { LandingTokens } from '../../../apps/notification-dispatch/src/landing/landing-tokens';
 import { NotificationDispatchModule } from '../../../apps/notification-dispatch/src/notification-dispatch.module';
 import { BrokerClient } from '../messaging/broker-client';
+import { reminderConfig, reminderEvent, REMINDER_SENDER } from './reminder-fixtures';
 import { SchedulingStandIn, sendIt } from './scheduling-stand-in';
 
 jest.setTimeout(90_000);
@@ -143,30 +144,9 @@ describe('notification-dispatch: staged reminders', () => {
       notifications,
       skipped,
       recipient: { customerId: randomUUID(), name: 'Jane Doe', email: 'jane@example.com', phone },
-      event: {
-        id: eventId,
-        title: '[BOOKED] Site visit with Jane Doe',
-        customerTitle: 'Your Appointment with Acme',
-        start: inMs(2 * 86_400_000),
-        end: inMs(2 * 86_400_000 + 3_600_000),
-        timeZone: 'America/New_York',
-        location: '123 Main St',
-        videoUrl: null,
-        description: null,
-        organizer: { name: 'Olga' },
-        calendarSequence: 0,
-      },
-      config: {
-        key: 'day-before',
-        type: 'reminder',
-        channelMode: 'both',
-        emailSubject: 'Reminder: your appointment on {{date}} at {{time}}',
-        emailBody: '<p>See you on {{date}} at {{time}}.</p>',
-        smsBody: 'Reminder: your appointment on {{date}} at {{time}}.',
-        buttons: { accept: true, decline: true, reschedule: false, viewDetails: false, addToCalendar: false },
-        ...(options.replyCodes ? { replyCodes: { enabled: true } } : {}),
-      },
-      sender: { name: 'Acme', email: 'appointments@example.com', imageUrl: null },
+      event: reminderEvent(eventId, inMs(2 * 86_400_000)),
+      config: reminderConfig({ replyCodes: options.replyCodes }),
+      sender: REMINDER_SENDER,
       dedupeKey: options.dedupeKey ?? `reminder:${reminderId}:1`,
       reminder,
       ...(options.sendAt ? { sendAt: options.sendAt } : {}),

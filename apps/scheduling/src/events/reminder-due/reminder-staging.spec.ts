@@ -104,6 +104,21 @@ const reminder = (eventId: string, configKey: string, startVersion = 1, late = f
   correlationId: `corr-${eventId}`,
 });
 
+/** What was staged for a reminder of the template's `with-buttons` config. */
+const stagedRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
+  reminderId: 'rem',
+  configKey: 'with-buttons',
+  offsetMinutes: 1440,
+  startVersion: 1,
+  dueAt: DUE_AT,
+  late: false,
+  eventVersion: 3,
+  stagedAt: NOW.toISOString(),
+  channels: [{ channel: 'email', address: 'jane@example.com' }],
+  skipped: [],
+  ...overrides,
+});
+
 describe('staging due reminders in the consumer transaction', () => {
   it('prepares the current ones without changing anything of the event, and refuses the stale, draft, cancelled and missing ones', async () => {
     const bookedButtons = loadedEvent('booked-buttons', 'booked');
@@ -183,19 +198,6 @@ describe('staging due reminders in the consumer transaction', () => {
 });
 
 describe('the release check of staged reminders', () => {
-  const ref = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
-    reminderId: 'rem',
-    configKey: 'with-buttons',
-    offsetMinutes: 1440,
-    startVersion: 1,
-    dueAt: DUE_AT,
-    late: false,
-    eventVersion: 3,
-    stagedAt: NOW.toISOString(),
-    channels: [{ channel: 'email', address: 'jane@example.com' }],
-    skipped: [],
-    ...overrides,
-  });
   const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
     ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}:1`, ...item })) }) as ReminderReleaseCheck;
 
@@ -211,12 +213,12 @@ describe('the release check of staged reminders', () => {
     ]);
     const verdicts = await staging.checkReleases(
       check([
-        { eventId: 'same', reminder: ref() },
-        { eventId: 'moved', reminder: ref() },
-        { eventId: 'cancelled', reminder: ref() },
-        { eventId: 'edited', reminder: ref({ eventVersion: 2 }) },
-        { eventId: 'opted-out', reminder: ref({ channels: [{ channel: 'email', address: 'opted-out@example.com' }] }) },
-        { eventId: 'gone', reminder: ref() },
+        { eventId: 'same', reminder: stagedRef() },
+        { eventId: 'moved', reminder: stagedRef() },
+        { eventId: 'cancelled', reminder: stagedRef() },
+        { eventId: 'edited', reminder: stagedRef({ eventVersion: 2 }) },
+        { eventId: 'opted-out', reminder: stagedRef({ channels: [{ channel: 'email', address: 'opted-out@example.com' }] }) },
+        { eventId: 'gone', reminder: stagedRef() },
       ]),
       new Date(DUE_AT),
     );
@@ -251,32 +253,19 @@ describe('the release check of staged reminders', () => {
 
   it('a staged reminder released after its event started is missed', async () => {
     const { staging } = harness([loadedEvent('same', 'booked')]);
-    const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: ref() }]), new Date('2026-03-09T13:00:00Z'));
+    const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: stagedRef() }]), new Date('2026-03-09T13:00:00Z'));
     expect(verdict).toMatchObject({ verdict: 'missed', reason: expect.stringMatching(/event start/) });
   });
 });
 
 describe('a reminder let go applies its effects once per request', () => {
-  const sentRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef => ({
-    reminderId: 'rem',
-    configKey: 'with-buttons',
-    offsetMinutes: 1440,
-    startVersion: 1,
-    dueAt: DUE_AT,
-    late: false,
-    eventVersion: 3,
-    stagedAt: NOW.toISOString(),
-    channels: [{ channel: 'email', address: 'jane@example.com' }],
-    skipped: [],
-    ...overrides,
-  });
 
   it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
     const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
     await acceptance.apply(manager, [
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' },
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef(), correlationId: 'c1' }, // its second channel
-      { requestId: 'req-2', eventId: 'confirmed-plain', reminder: sentRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef(), correlationId: 'c1' },
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
+      { requestId: 'req-2', eventId: 'confirmed-plain', reminder: stagedRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
     ], loaded);
     expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
@@ -298,9 +287,9 @@ describe('a reminder let go applies its effects once per request', () => {
   it('applies nothing for a request already applied, and only the line when the state machine refuses by now', async () => {
     const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['req-1']);
     await acceptance.apply(manager, [
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: sentRef() },
-      { requestId: 'req-3', eventId: 'cancelled', reminder: sentRef() },
-      { requestId: 'req-4', eventId: 'gone', reminder: sentRef() },
+      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef() },
+      { requestId: 'req-3', eventId: 'cancelled', reminder: stagedRef() },
+      { requestId: 'req-4', eventId: 'gone', reminder: stagedRef() },
     ], loaded);
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
     expect([updates, published]).toEqual([[], []]);

@@ -21,17 +21,7 @@ import { AcceptedReminder, ReminderAcceptance } from './reminder-acceptance';
 import { StartMoved } from '../send-notification/start-moved';
 
 /** A reminder to prepare: which one, for which start, due when, and the message that asked for it. */
-export interface ReminderToStage {
-  reminderId: string;
-  eventId: string;
-  configKey: string;
-  offsetMinutes: number;
-  startVersion: number;
-  dueAt: string;
-  late: boolean;
-  dedupeKey: string;
-  correlationId?: string;
-}
+export type ReminderToStage = Omit<ReminderDuePayload, 'firedAt'> & { correlationId?: string };
 
 /** A prepared reminder (its request id and channels), or why it was not prepared. */
 export type StagingOutcome = { eventId: string; result: { requestId: string; channels: { channel: string }[]; sendAt: string | null } } | { eventId: string; refusal: unknown };
