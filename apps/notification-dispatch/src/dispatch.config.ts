@@ -56,6 +56,13 @@ export class DispatchConfig extends ServiceConfig {
   /** Staged reminder rows released together at most (one transaction, one release check). */
   @IsInt() @Min(1) @Max(10_000) REMINDER_RELEASE_BATCH = 1000;
 
+  /**
+   * Release passes that may run at once. A pass waits on scheduling's release check most of its
+   * time; a second one takes other due rows meanwhile (`SKIP LOCKED`), so a pass that runs long
+   * does not hold back the reminders that fall due during it.
+   */
+  @IsInt() @Min(1) @Max(16) REMINDER_RELEASE_CONCURRENCY = 2;
+
   /** Whether Twilio is fully configured. */
   get twilioConfigured(): boolean {
     return Boolean(this.TWILIO_ACCOUNT_SID && this.TWILIO_AUTH_TOKEN && this.TWILIO_FROM);

@@ -30,7 +30,8 @@ type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderRelease
  * console, answer no landing link or SMS reply, and hold the reminder's dedupe key.
  *
  * At start and every `REMINDER_RELEASE_POLL_MS`, passes run until nothing is due (a full batch
- * is followed at once by another). One pass is one transaction:
+ * is followed at once by another), up to `REMINDER_RELEASE_CONCURRENCY` runs at once, each taking
+ * other rows. One pass is one transaction:
  * 1. the due staged rows, at most `REMINDER_RELEASE_BATCH` (and the rest of a request the limit
  *    cut), oldest first, are taken with `FOR UPDATE SKIP LOCKED` (two dispatch processes never
  *    take the same rows) and claimed for delivery as `NotificationDelivery` claims (`pending`,
@@ -53,7 +54,7 @@ type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderRelease
 @Injectable()
 export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
   private readonly delivering = new Set<Promise<void>>();
 
@@ -66,25 +67,23 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap() {
-    this.schedule(0);
+    this.poll();
+    this.timer = setInterval(() => this.poll(), this.config.REMINDER_RELEASE_POLL_MS);
+    this.timer.unref();
   }
 
   async onApplicationShutdown() {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.running]);
     await Promise.allSettled([...this.delivering]);
   }
 
-  private schedule(delayMs: number) {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.releaseDue().finally(() => {
-        this.running = null;
-        this.schedule(this.config.REMINDER_RELEASE_POLL_MS);
-      });
-    }, delayMs);
-    this.timer.unref();
+  /** Starts a run of passes, unless `REMINDER_RELEASE_CONCURRENCY` runs are going already. */
+  private poll() {
+    if (this.stopped || this.running.size >= this.config.REMINDER_RELEASE_CONCURRENCY) return;
+    const run = this.releaseDue().finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 
   /** Release passes until nothing is due; a pass that fails leaves its rows staged for the next poll. */
