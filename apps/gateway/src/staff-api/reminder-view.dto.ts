@@ -14,7 +14,7 @@ export class ReminderViewDto implements ReminderView {
   @ApiProperty({ enum: REMINDER_STATUSES, example: 'scheduled' }) status: ReminderStatus;
   @ApiProperty({ type: String, nullable: true, description: 'Why it was skipped, missed or cancelled; null while scheduled or once fired' })
   reason: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it fired (ReminderDue published); null before' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it fired: handed over to be sent (staged, up to REMINDER_STAGE_AHEAD_SECONDS before dueAt; the send itself is at dueAt, in the notifications console); null before' })
   firedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
