@@ -10,7 +10,7 @@ import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { NOTIFICATIONS_TABLE, RequestFields, requestRow, skippedRows } from '../requests/console-rows';
 import { CLAIM_SET, CLAIMED_COLUMNS, NotificationDelivery } from './notification-delivery';
-import { StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
+import { releaseRetryDelayMs, StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
 
 const TABLE = 'notification_dispatch.notifications';
 /** Released batches whose provider calls and recording may still run while the next batch is claimed and checked. */
@@ -48,7 +48,9 @@ type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderRelease
  * lock) makes a concurrent insert of the same dedupe key wait for this transaction: a
  * `restaged` reminder's new request, which scheduling publishes before it answers, then finds
  * the staged copy gone rather than refused as a repeat of it. If scheduling does not answer,
- * or anything fails, the pass rolls back: the rows stay staged and the next poll tries again.
+ * or anything fails, the pass rolls back: the rows stay staged and are tried again after a pause
+ * that doubles with each failure in a row (`releaseRetryDelayMs`, at most 5 s), so that an outage
+ * gives a warning every few seconds, not ten a second.
  * A staged row is never sent without a `send` verdict.
  */
 @Injectable()
@@ -56,6 +58,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  /** Passes failed in a row (scheduling down, PostgreSQL refusing), and no new run before this time. */
+  private failures = 0;
+  private pausedUntil = 0;
   private readonly delivering = new Set<Promise<void>>();
 
   constructor(
@@ -79,9 +84,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     await Promise.allSettled([...this.delivering]);
   }
 
-  /** Starts a run of passes, unless `REMINDER_RELEASE_CONCURRENCY` runs are going already. */
+  /** Starts a run of passes, unless `REMINDER_RELEASE_CONCURRENCY` runs are going already or passes keep failing. */
   private poll() {
-    if (this.stopped || this.running.size >= this.config.REMINDER_RELEASE_CONCURRENCY) return;
+    if (this.stopped || this.running.size >= this.config.REMINDER_RELEASE_CONCURRENCY || Date.now() < this.pausedUntil) return;
     const run = this.releaseDue().finally(() => this.running.delete(run));
     this.running.add(run);
   }
@@ -94,8 +99,12 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       let taken: number;
       try {
         taken = await this.releaseBatch();
+        this.failures = 0;
       } catch (error) {
-        this.logger.warn({ err: error }, 'could not release staged reminders; they stay staged and are tried again at the next poll');
+        this.failures += 1;
+        const retryInMs = releaseRetryDelayMs(this.config.REMINDER_RELEASE_POLL_MS, this.failures);
+        this.pausedUntil = Date.now() + retryInMs;
+        this.logger.warn({ err: error, failures: this.failures, retryInMs }, 'could not release staged reminders; they stay staged and are tried again');
         return;
       }
       if (taken < this.config.REMINDER_RELEASE_BATCH) return;

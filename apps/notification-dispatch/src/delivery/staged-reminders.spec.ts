@@ -1,5 +1,5 @@
 import type { ReminderSendRef, StagedReminderDto } from '@appointments/contracts';
-import { stagedRequests, StagedRowRef, stagedUntil, verdictsByRequest } from './staged-reminders';
+import { releaseRetryDelayMs, stagedRequests, StagedRowRef, stagedUntil, verdictsByRequest } from './staged-reminders';
 
 const NOW = Date.parse('2026-03-08T13:00:00.000Z');
 
@@ -81,5 +81,21 @@ describe('verdictsByRequest: a staged reminder goes only on a send verdict', () 
     ['an item that is no object', ['send', 'send'], /not a verdict/],
   ])('refuses %s whole', (_, answer, refusal) => {
     expect(() => verdictsByRequest(asked('a', 'b'), answer)).toThrow(refusal);
+  });
+});
+
+describe('releaseRetryDelayMs: a failing release pauses longer each time, at most 5 s', () => {
+  // prettier-ignore
+  const CASES: [pollMs: number, failures: number, delayMs: number][] = [
+    [100, 1, 100],
+    [100, 2, 200],
+    [100, 3, 400],
+    [100, 6, 3_200],
+    [100, 7, 5_000],
+    [100, 500, 5_000],
+    [60_000, 1, 5_000],
+  ];
+  it.each(CASES)('poll %i ms, %i failures in a row → %i ms', (pollMs, failures, delayMs) => {
+    expect(releaseRetryDelayMs(pollMs, failures)).toBe(delayMs);
   });
 });

@@ -60,3 +60,8 @@ export function verdictsByRequest(asked: readonly StagedReminderDto[], answer: u
   if (missing.length > 0) throw new Error(`the release check gave no verdict for ${missing.length} of ${asked.length} staged reminders (request ${missing[0].requestId}...)`);
   return verdicts;
 }
+
+/** How long the release pauses after `failures` failed passes in a row: the poll interval, doubled each time, at most 5 s. */
+export function releaseRetryDelayMs(pollMs: number, failures: number): number {
+  return Math.min(5_000, pollMs * 2 ** Math.min(failures - 1, 16));
+}
