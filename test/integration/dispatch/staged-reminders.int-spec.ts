@@ -29,6 +29,8 @@ import { SchedulingStandIn, sendIt } from './scheduling-stand-in';
 
 jest.setTimeout(90_000);
 
+const HOUR = 3_600_000;
+
 const RETRY_DELAYS_MS = [100, 200];
 /** Small batches: the two-process case releases in many passes, full batches followed at once by the next. */
 const RELEASE_BATCH = 50;
@@ -59,7 +61,7 @@ describe('notification-dispatch: staged reminders', () => {
       OUTBOX_POLL_MS: '200',
       MESSAGE_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
       DELIVERY_SWEEP_MS: '200',
-      RPC_TIMEOUT_MS: '2000',
+      RPC_TIMEOUT_MS: '4000',
       REMINDER_RELEASE_BATCH: String(RELEASE_BATCH),
     };
     const config = loadConfig(DispatchConfig, env);
@@ -217,10 +219,23 @@ describe('notification-dispatch: staged reminders', () => {
     return sentSeen.filter((event) => requestIds.includes(event.payload.requestId));
   }
 
+  /**
+   * Brings the staged rows of these events to their due time (now), as the clock would: the tests
+   * stage far ahead, so that what they check before the release never races it on a slow machine.
+   */
+  async function dueNow(eventIds: string[]): Promise<Date> {
+    const [[row]]: [{ due: Date }[], number] = await db.query(
+      `UPDATE notification_dispatch.notifications SET next_attempt_at = now() WHERE event_id = ANY($1::uuid[]) AND status = 'staged' RETURNING next_attempt_at AS due`,
+      [eventIds],
+    );
+    if (!row) throw new Error('no staged row to bring due');
+    return row.due;
+  }
+
   it('holds a staged reminder out of sight until sendAt, then sends it once, NotificationSent carrying its reminder', async () => {
     const eventId = randomUUID();
     const phone = uniquePhone();
-    const sendAt = inMs(3_000);
+    const sendAt = inMs(HOUR);
     const staged = reminderRequest(eventId, { sendAt, channels: ['email', 'sms'], phone, replyCodes: true });
     const [email, sms] = staged.notifications;
     await handled(await publish(staged));
@@ -241,15 +256,16 @@ describe('notification-dispatch: staged reminders', () => {
     await expect(rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token })).rejects.toMatchObject({ code: 'not_found' });
     expect(scheduling.askedAbout(staged.requestId)).toBe(0);
 
-    await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the reminder to reach the local sink at sendAt', timeoutMs: 15_000 });
+    const due = await dueNow([eventId]);
+    await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the reminder to reach the local sink at its due time', timeoutMs: 15_000 });
     await eventually(
       () => storedRows([eventId]),
       (after) => after.every((row) => row.status === 'sent'),
       { what: 'both rows to be recorded sent' },
     );
     for (const row of await storedRows([eventId])) {
-      expect(row.sent_at!.getTime()).toBeGreaterThanOrEqual(Date.parse(sendAt));
-      expect(row.created_at.getTime()).toBeGreaterThanOrEqual(Date.parse(sendAt)); // the console shows it when it went out
+      expect(row.sent_at!.getTime()).toBeGreaterThanOrEqual(due.getTime());
+      expect(row.created_at.getTime()).toBeGreaterThanOrEqual(due.getTime()); // the console shows it when it went out
     }
     const sent = await eventually(() => sentEvents([staged.requestId]), (events) => events.length === 2, { what: 'NotificationSent for email and SMS' });
     expect(sent.map((event) => event.payload.notificationId).sort()).toEqual([email.notificationId, sms.notificationId].sort());
@@ -269,7 +285,7 @@ describe('notification-dispatch: staged reminders', () => {
 
   it('withdraws a staged reminder that scheduling calls stale, refused, missed or restaged: rows and tokens deleted, nothing sent', async () => {
     const verdicts = ['stale', 'refused', 'missed', 'restaged'] as const;
-    const sendAt = inMs(1_000);
+    const sendAt = inMs(HOUR);
     const requests = verdicts.map(() => reminderRequest(randomUUID(), { sendAt, channels: ['email', 'sms'] }));
     const eventIds = requests.map((request) => request.event.id);
     const verdictOf = new Map(requests.map((request, index) => [request.requestId, verdicts[index]]));
@@ -278,6 +294,7 @@ describe('notification-dispatch: staged reminders', () => {
     expect(await storedRows(eventIds)).toHaveLength(8);
     expect(await landingTokens(eventIds)).toBe(8);
 
+    await dueNow(eventIds);
     await eventually(() => storedRows(eventIds), (rows) => rows.length === 0, { what: 'the withdrawn reminders to be deleted', timeoutMs: 15_000 });
     expect(await landingTokens(eventIds)).toBe(0);
     for (const request of requests) expect(scheduling.askedAbout(request.requestId)).toBe(1);
@@ -305,7 +322,7 @@ describe('notification-dispatch: staged reminders', () => {
             )
           )[0].n as number,
         (waiting) => waiting > 0,
-        { what: 'the new request to wait for the release', timeoutMs: 1_500 },
+        { what: 'the new request to wait for the release', timeoutMs: 3_500 }, // within RPC_TIMEOUT_MS
       );
       return { requestId: staged.requestId, verdict: 'restaged', reason: 'the event changed' };
     };
@@ -320,13 +337,14 @@ describe('notification-dispatch: staged reminders', () => {
 
   it('refuses a second staging of the same reminder (same dedupe key), and sends the first once', async () => {
     const eventId = randomUUID();
-    const first = reminderRequest(eventId, { sendAt: inMs(1_500) });
-    const second = reminderRequest(eventId, { sendAt: inMs(1_500), dedupeKey: first.dedupeKey });
+    const first = reminderRequest(eventId, { sendAt: inMs(HOUR) });
+    const second = reminderRequest(eventId, { sendAt: inMs(HOUR), dedupeKey: first.dedupeKey });
     await handled(await publish(first));
     await handled(await publish(second));
     expect((await storedRows([eventId])).map((row) => [row.request_id, row.status])).toEqual([[first.requestId, 'staged']]);
     expect(await landingTokens([eventId])).toBe(1);
 
+    await dueNow([eventId]);
     await eventually(() => sinkTotal([eventId]), (count) => count === 1, { what: 'the first staging to be sent', timeoutMs: 15_000 });
     expect(await sinkMessages([eventId])).toEqual(new Map([[first.notifications[0].notificationId, 1]]));
     expect(scheduling.askedAbout(second.requestId)).toBe(0);
@@ -351,13 +369,13 @@ describe('notification-dispatch: staged reminders', () => {
       // Running but silent: the check times out (RPC_TIMEOUT_MS).
       scheduling.mode = 'silent';
       await scheduling.resume();
-      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= 2, { what: 'checks left unanswered', timeoutMs: 15_000 });
+      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= 2, { what: 'checks left unanswered', timeoutMs: 25_000 });
       await stillStaged();
 
       // Answering an error.
       scheduling.mode = 'fail';
       const before = scheduling.askedAbout(staged.requestId);
-      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= before + 2, { what: 'checks answered with an error', timeoutMs: 15_000 });
+      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= before + 2, { what: 'checks answered with an error', timeoutMs: 25_000 });
       await stillStaged();
     } finally {
       asks.mockRestore();
@@ -383,12 +401,13 @@ describe('notification-dispatch: staged reminders', () => {
     const skipped: NotificationRequestedPayload['skipped'] = [{ channel: 'sms', reason: 'no_phone_number', message: 'Jane Doe has no phone number' }];
     const stagedEvent = randomUUID();
     const atOnceEvent = randomUUID();
-    const staged = reminderRequest(stagedEvent, { sendAt: inMs(1_500), channels: ['email'], skipped, phone: null });
+    const staged = reminderRequest(stagedEvent, { sendAt: inMs(HOUR), channels: ['email'], skipped, phone: null });
     const atOnce = reminderRequest(atOnceEvent, { channels: ['email'], skipped, phone: null });
     await handled(await publish(staged, atOnce));
     expect((await storedRows([stagedEvent])).map((row) => [row.channel, row.status])).toEqual([['email', 'staged']]);
     expect((await consolePage(stagedEvent)).total).toBe(0);
 
+    await dueNow([stagedEvent]);
     await eventually(
       () => consolePage(stagedEvent),
       (page) => page.total === 2 && page.items.every((item) => item.status !== 'pending'),
@@ -421,14 +440,14 @@ describe('notification-dispatch: staged reminders', () => {
   it('two dispatch processes, and passes run side by side, never send one staged reminder twice', async () => {
     const second = await startDispatch();
     try {
-      const sendAt = inMs(2_000);
+      const sendAt = inMs(HOUR);
       const requests = Array.from({ length: 150 }, () => reminderRequest(randomUUID(), { sendAt, channels: ['email', 'sms'] }));
       const eventIds = requests.map((request) => request.event.id);
       await handled(await publish(...requests));
       expect(await storedRows(eventIds)).toHaveLength(300);
 
       // At the due time, more passes besides the two processes' own polls.
-      await eventually(async () => (await db.query('SELECT now() >= $1::timestamptz AS due', [sendAt]))[0].due as boolean, Boolean, { what: 'sendAt', timeoutMs: 10_000 });
+      await dueNow(eventIds);
       const releases = [app, second].map((instance) => instance.get(StagedReminderRelease));
       await Promise.all([...releases, ...releases].map((release) => release.releaseDue()));
 
