@@ -33,6 +33,7 @@ export const DOMAIN_EVENT = {
   InboundMessageReceived: 'InboundMessageReceived',
   OptOutChanged: 'OptOutChanged',
   ReminderDue: 'ReminderDue',
+  ReminderMissed: 'ReminderMissed',
   TimerFired: 'TimerFired',
 } as const;
 export type DomainEventName = (typeof DOMAIN_EVENT)[keyof typeof DOMAIN_EVENT];

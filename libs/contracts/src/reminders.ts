@@ -154,6 +154,19 @@ export interface ReminderSendRef {
   skipped: { channel: Channel; reason: ChannelSkipReason; message: string }[];
 }
 
+/**
+ * A staged reminder was not sent because its event had started by its release (the system was
+ * down at its due time): published by scheduling from the release check; reminder-scheduler marks
+ * the reminder `missed` with the reason, as it does for one missed at its firing.
+ */
+export interface ReminderMissedPayload {
+  reminderId: string;
+  eventId: string;
+  startVersion: number;
+  dueAt: string;
+  reason: string;
+}
+
 /** The most staged reminders one release check may ask about. */
 export const MAX_RELEASE_CHECK = 1000;
 

@@ -55,9 +55,11 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   }
   const duesOf = async (eventId: string) => (await reminderDues()).filter((due) => due.payload.eventId === eventId);
 
-  async function publish<P>(type: string, eventId: string, payload: P, occurredAt = new Date()) {
+  /** Publishes a domain event as scheduling would; answers its id. */
+  async function publish<P>(type: string, eventId: string, payload: P, occurredAt = new Date()): Promise<string> {
     const envelope: DomainEventEnvelope<P> = { id: randomUUID(), type, version: 1, occurredAt: occurredAt.toISOString(), eventId, producer: 'scheduling', payload };
     await broker.publish(exchange, type, JSON.stringify(envelope), { messageId: envelope.id, type, contentType: 'application/json' });
+    return envelope.id;
   }
 
   function statusPayload(eventId: string, start: Date, startVersion: number, triggers = [{ configKey: 'reminder-1m', offsetMinutes: 1 }]): EventStatusChangedPayload {
@@ -212,6 +214,26 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     expect(row.reason).toMatch(/at or after the event start/);
     await service.outboxDrained();
     expect(await duesOf(missed)).toHaveLength(0);
+  });
+
+  it('ReminderMissed (a staged reminder withdrawn at release: its event had started) marks the fired reminder missed, not one for another start', async () => {
+    const eventId = randomUUID();
+    const start = new Date(Date.now() + MINUTE + 3000);
+    await publish(DOMAIN_EVENT.EventBooked, eventId, statusPayload(eventId, start, 1));
+    const [fired] = await remindersOf(eventId, ([row]) => row?.status === 'fired', 'the reminder fired');
+
+    // A copy for another start version changes nothing; the one for this start marks it missed.
+    const missed = (startVersion: number) => ({ reminderId: fired.id, eventId, startVersion, dueAt: fired.dueAt, reason: 'released after the event start' });
+    const other = await publish(DOMAIN_EVENT.ReminderMissed, eventId, missed(7));
+    await eventually(
+      async () => (await service.db.query('SELECT count(*)::int AS n FROM reminder_scheduler.processed_messages WHERE message_id = $1', [other]))[0].n as number,
+      (n) => n === 1,
+      { what: 'the ReminderMissed for another start handled' },
+    );
+    expect((await listReminders(eventId))[0]).toMatchObject({ status: 'fired', reason: null });
+    await publish(DOMAIN_EVENT.ReminderMissed, eventId, missed(1));
+    const [marked] = await remindersOf(eventId, ([row]) => row.status === 'missed', 'the reminder marked missed');
+    expect(marked).toMatchObject({ id: fired.id, startVersion: 1, reason: 'released after the event start', firedAt: fired.firedAt });
   });
 
   it('two scheduler processes: every reminder is published once', async () => {

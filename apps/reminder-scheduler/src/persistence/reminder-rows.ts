@@ -117,6 +117,23 @@ export const reminderRows = {
     );
   },
 
+  /**
+   * Marks fired reminders `missed` (their staged copy was withdrawn at release: the event had
+   * started), only while the row is still the fired one for that start version; answers the ids marked.
+   */
+  async markMissed(manager: EntityManager, missed: readonly { reminderId: string; startVersion: number; reason: string }[], at: Date): Promise<string[]> {
+    if (missed.length === 0) return [];
+    const [rows]: [{ id: string }[], number] = await manager.query(
+      `UPDATE reminder_scheduler.reminders r
+          SET status = 'missed', reason = m.reason, status_changed_at = $4, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS m(id, start_version, reason)
+        WHERE r.id = m.id AND r.start_version = m.start_version AND r.status = 'fired'
+    RETURNING r.id`,
+      [missed.map((m) => m.reminderId), missed.map((m) => m.startVersion), missed.map((m) => m.reason), at],
+    );
+    return rows.map((row) => row.id);
+  },
+
   /** Scheduled reminders after `afterId` in id order, `limit` at a time (reconcile streams them). */
   async scheduledPage(manager: EntityManager, afterId: string | null, limit: number): Promise<{ id: string; startVersion: number; dueAt: Date }[]> {
     const raw: { id: string; start_version: number; due_at: Date }[] = await manager.query(

@@ -1,9 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DOMAIN_EVENT, EventRescheduledPayload, EventStatusChangedPayload, FieldsChangedPayload } from '@appointments/contracts';
+import { DOMAIN_EVENT, EventRescheduledPayload, EventStatusChangedPayload, FieldsChangedPayload, ReminderMissedPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
+import { reminderRows } from '../persistence/reminder-rows';
 import { JobChanges, ReminderQueue } from '../reminders/reminder-queue';
 import { Fact, ReminderSchedule } from './reminder-schedule';
 
@@ -44,6 +45,15 @@ export class EventFactsController {
   @EventPattern(DOMAIN_EVENT.EventCancelled, HANDLES_BATCHES)
   async onCancelled(@Payload() payloads: EventStatusChangedPayload[], @Ctx() context: DomainEventBatchContext) {
     this.afterCommit(context, await this.schedule.cancel(context.manager, facts(payloads, context)));
+  }
+
+  /** A staged reminder withdrawn at release because its event had started: the reminder is `missed`, and logged. */
+  @EventPattern(DOMAIN_EVENT.ReminderMissed, HANDLES_BATCHES)
+  async onMissed(@Payload() payloads: ReminderMissedPayload[], @Ctx() context: DomainEventBatchContext) {
+    const marked = new Set(await reminderRows.markMissed(context.manager, payloads, new Date()));
+    context.afterCommit(async () => {
+      for (const missed of payloads.filter((payload) => marked.has(payload.reminderId))) this.logger.warn(missed, 'reminder missed: released at or after the event start; not sent');
+    });
   }
 
   private afterCommit(context: DomainEventBatchContext, changes: JobChanges) {

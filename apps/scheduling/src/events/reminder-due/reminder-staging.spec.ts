@@ -251,10 +251,14 @@ describe('the release check of staged reminders', () => {
     ]);
   });
 
-  it('a staged reminder released after its event started is missed', async () => {
-    const { staging } = harness([loadedEvent('same', 'booked')]);
+  it('a staged reminder released after its event started is missed, and reminder-scheduler is told (ReminderMissed)', async () => {
+    const { staging, published, chatter } = harness([loadedEvent('same', 'booked')]);
     const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: stagedRef() }]), new Date('2026-03-09T13:00:00Z'));
     expect(verdict).toMatchObject({ verdict: 'missed', reason: expect.stringMatching(/event start/) });
+    expect(published.map((event) => [event.type, event.eventId, event.payload])).toEqual([
+      ['ReminderMissed', 'same', { reminderId: 'rem', eventId: 'same', startVersion: 1, dueAt: DUE_AT, reason: (verdict as { reason: string }).reason }],
+    ]);
+    expect(chatter).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   DOMAIN_EVENT,
   NotificationRequestedPayload,
   ReminderDuePayload,
+  ReminderMissedPayload,
   ReminderReleaseCheck,
   ReminderReleaseVerdict,
   ReminderSendRef,
@@ -93,6 +94,7 @@ export class ReminderStaging {
       const facts = await this.planner.facts(manager, [...loaded.values()]);
       const restaged: NewDomainEvent[] = [];
       const letGo: AcceptedReminder[] = [];
+      const missed: NewDomainEvent[] = [];
       const verdicts = check.reminders.map((staged): ReminderReleaseVerdict => {
         const item = loaded.get(staged.eventId) ?? null;
         const decision = decideReminderRelease(
@@ -104,13 +106,14 @@ export class ReminderStaging {
           letGo.push({ requestId: staged.requestId, eventId: staged.eventId, reminder: staged.reminder });
           return { requestId: staged.requestId, verdict: 'send' };
         }
+        if (decision.outcome === 'missed') missed.push({ type: DOMAIN_EVENT.ReminderMissed, eventId: staged.eventId, payload: missedReminder(staged, decision.reason) });
         if (decision.outcome !== 'restage') return { requestId: staged.requestId, verdict: decision.outcome, reason: decision.reason };
         const requested = this.prepare(item!, facts, toStage(staged), now);
         restaged.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: staged.eventId, payload: requested });
         letGo.push(accepted(requested));
         return { requestId: staged.requestId, verdict: 'restaged', reason: decision.reason };
       });
-      await this.outbox.add(manager, restaged);
+      await this.outbox.add(manager, [...restaged, ...missed]);
       // After every decision: the effects change the loaded events the decisions read.
       await this.acceptance.apply(manager, letGo, loaded);
       return verdicts;
@@ -172,6 +175,12 @@ export class ReminderStaging {
     const sendAt = Date.parse(reminder.dueAt) > now.getTime() ? { sendAt: reminder.dueAt } : {};
     return { ...requested, ...sendAt, reminder: ref };
   }
+}
+
+/** A staged reminder whose event started before its release, as reminder-scheduler is told. */
+function missedReminder(staged: StagedReminderDto, reason: string): ReminderMissedPayload {
+  const { reminderId, startVersion, dueAt } = staged.reminder;
+  return { reminderId, eventId: staged.eventId, startVersion, dueAt, reason };
 }
 
 /** A prepared reminder as it is let go. */
