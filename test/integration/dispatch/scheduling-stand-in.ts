@@ -17,6 +17,8 @@ export class SchedulingStandIn {
   /** Every release check received, the reminders it asked about. */
   readonly checks: StagedReminderDto[][] = [];
   mode: StandInMode = 'answer';
+  /** Requests scheduling cannot read: a check asking about one is refused whole as `invalid_input`, as validation would. */
+  readonly unreadable = new Set<string>();
   decide: (staged: StagedReminderDto) => ReminderReleaseVerdict | Promise<ReminderReleaseVerdict> = sendIt;
   private consumerTag: string | null = null;
 
@@ -69,6 +71,12 @@ export class SchedulingStandIn {
       if (this.mode === 'silent') return;
       try {
         if (this.mode === 'fail') throw new Error('failing on purpose');
+        const bad = check.reminders.find((staged) => this.unreadable.has(staged.requestId));
+        if (bad) {
+          reply = { ok: false, error: { code: 'invalid_input', message: `reminders.${check.reminders.indexOf(bad)}.reminder.channels must contain at least 1 elements` } };
+          this.channel.publish('', replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, contentType: 'application/json', persistent: false });
+          return;
+        }
         reply = { ok: true, data: await Promise.all(check.reminders.map((staged) => this.decide(staged))) };
       } catch {
         reply = { ok: false, error: { code: 'internal', message: `${SERVICE.scheduling} failed to handle ${type}` } };

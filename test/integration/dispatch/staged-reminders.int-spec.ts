@@ -1,4 +1,5 @@
 import {
+  NotificationFailedPayload,
   DISPATCH_REQUEST,
   DOMAIN_EVENT,
   LandingTokenView,
@@ -182,6 +183,7 @@ describe('notification-dispatch: staged reminders', () => {
     request_id: string;
     channel: string;
     status: string;
+    error: string | null;
     dedupe_key: string | null;
     reminder: ReminderSendRef | null;
     next_attempt_at: Date;
@@ -191,7 +193,7 @@ describe('notification-dispatch: staged reminders', () => {
 
   const storedRows = (eventIds: string[]): Promise<StoredRow[]> =>
     db.query(
-      `SELECT id, request_id, channel, status, dedupe_key, reminder, next_attempt_at, sent_at, created_at
+      `SELECT id, request_id, channel, status, error, dedupe_key, reminder, next_attempt_at, sent_at, created_at
          FROM notification_dispatch.notifications WHERE event_id = ANY($1::uuid[]) ORDER BY created_at, channel`,
       [eventIds],
     );
@@ -385,6 +387,35 @@ describe('notification-dispatch: staged reminders', () => {
     scheduling.mode = 'answer';
     await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the reminder to go once scheduling answers', timeoutMs: 15_000 });
     expect([...(await sinkMessages([eventId])).values()]).toEqual([1, 1]);
+  });
+
+  it('fails a staged reminder the release check cannot read, visibly, and releases the others of its batch', async () => {
+    const requests = Array.from({ length: 3 }, () => reminderRequest(randomUUID(), { sendAt: inMs(HOUR), channels: ['email'] }));
+    const [good, bad, alsoGood] = requests;
+    const eventIds = requests.map((request) => request.event.id);
+    scheduling.unreadable.add(bad.requestId);
+    const failedEvents = await broker.observe(exchange, DOMAIN_EVENT.NotificationFailed);
+    try {
+      await handled(await publish(...requests));
+      await dueNow(eventIds);
+      await eventually(() => sinkTotal([good.event.id, alsoGood.event.id]), (count) => count === 2, { what: 'the readable reminders sent', timeoutMs: 15_000 });
+      const [failed] = await eventually(() => storedRows([bad.event.id]), ([row]) => row?.status === 'failed', { what: 'the unreadable reminder failed' });
+      expect(failed.error).toMatch(/^the release check could not read this staged reminder: reminders\.0\.reminder\.channels/);
+      expect(await sinkTotal([bad.event.id])).toBe(0);
+      expect((await consolePage(bad.event.id)).items.map((item) => item.status)).toEqual(['failed']);
+      const seen: DomainEventEnvelope<NotificationFailedPayload>[] = [];
+      const [told] = await eventually(
+        async () => {
+          seen.push(...(await broker.takeEvents<NotificationFailedPayload>(failedEvents)));
+          return seen.filter((event) => event.payload.requestId === bad.requestId);
+        },
+        (found) => found.length === 1,
+        { what: 'its NotificationFailed' },
+      );
+      expect(told.payload).toMatchObject({ notificationId: bad.notifications[0].notificationId, status: 'failed', type: 'reminder' });
+    } finally {
+      scheduling.unreadable.clear();
+    }
   });
 
   it('sends at once a request whose sendAt is not in the future, without a release check', async () => {

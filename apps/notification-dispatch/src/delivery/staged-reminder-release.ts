@@ -1,7 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { MAX_RELEASE_CHECK, ReminderReleaseCheck, ReminderReleaseVerdict, SCHEDULING_REQUEST, SERVICE, StagedReminderDto } from '@appointments/contracts';
-import { RpcClient } from '@appointments/messaging';
+import {
+  DOMAIN_EVENT,
+  MAX_RELEASE_CHECK,
+  NotificationFailedPayload,
+  ReminderReleaseCheck,
+  ReminderReleaseVerdict,
+  SCHEDULING_REQUEST,
+  SERVICE,
+  StagedReminderDto,
+} from '@appointments/contracts';
+import { DomainEventOutbox, NewDomainEvent, RemoteServiceError, RpcClient } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { insertRows } from '@appointments/persistence';
 import type { Logger } from 'pino';
@@ -9,8 +18,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
 import { NOTIFICATIONS_TABLE, RequestFields, requestRow, skippedRows } from '../requests/console-rows';
-import { CLAIM_SET, CLAIMED_COLUMNS, NotificationDelivery } from './notification-delivery';
-import { releaseRetryDelayMs, StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
+import { CLAIM_SET, CLAIMED_COLUMNS, NotificationDelivery, outcomeOf } from './notification-delivery';
+import { ReleaseVerdict, releaseRetryDelayMs, StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
 
 const TABLE = 'notification_dispatch.notifications';
 /** Released batches whose provider calls and recording may still run while the next batch is claimed and checked. */
@@ -21,6 +30,9 @@ type ReleasedRow = NotificationEntity & StagedRowRef & { configKey: string; even
 
 /** A request scheduling withdrew, and why (logged once the release has committed). */
 type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderReleaseVerdict, { verdict: 'send' }> };
+
+/** A request the release check could not read (failed, logged). */
+type Unreadable = StagedRequest<ReleasedRow> & { verdict: Extract<ReleaseVerdict, { verdict: 'unreadable' }> };
 
 /**
  * Releases staged reminders at their due time. A reminder is staged ahead of it
@@ -39,7 +51,8 @@ type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderRelease
  * 2. scheduling is asked, per request, whether each may still go
  *    (`SCHEDULING_REQUEST.checkReminderReleases`, `MAX_RELEASE_CHECK` a request);
  * 3. the requests it withdraws (stale, missed, refused, restaged) are deleted with their
- *    landing tokens; those it lets go get their skipped-channel rows (from `reminder.skipped`).
+ *    landing tokens; those it lets go get their skipped-channel rows (from `reminder.skipped`);
+ *    one it cannot read (`invalid_input` for it alone) is failed, visibly, with `NotificationFailed`.
  * Once that has committed, `NotificationDelivery` calls the providers and records the outcomes
  * (`NotificationSent` carries the `reminder`), while the next pass may already run (at most
  * `DELIVERING_BATCHES` batches delivering).
@@ -67,6 +80,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly delivery: NotificationDelivery,
     private readonly rpc: RpcClient,
+    private readonly outbox: DomainEventOutbox,
     private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -113,9 +127,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
 
   /** One pass (see the class comment); answers how many staged rows it took. */
   private async releaseBatch(): Promise<number> {
-    const { taken, released, withdrawn } = await this.dataSource.transaction(async (manager) => {
+    const { taken, released, withdrawn, unreadable } = await this.dataSource.transaction(async (manager) => {
       const due = await this.claim(manager, 'next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1', [this.config.REMINDER_RELEASE_BATCH]);
-      if (due.length === 0) return { taken: 0, released: [], withdrawn: [] };
+      if (due.length === 0) return { taken: 0, released: [], withdrawn: [], unreadable: [] };
       // The limit may cut a request in two (its rows are next to each other in the index): its
       // other rows are taken too, so that scheduling is asked about each request once.
       const cut = stagedRequests(due).filter(({ rows }) => rows.length < rows[0].reminder.channels.length);
@@ -130,12 +144,15 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       const verdicts = await this.check(requests.map((request) => request.staged));
       const released: StagedRequest<ReleasedRow>[] = [];
       const withdrawn: Withdrawn[] = [];
+      const unreadable: Unreadable[] = [];
       for (const request of requests) {
         const verdict = verdicts.get(request.staged.requestId)!;
         if (verdict.verdict === 'send') released.push(request);
+        else if (verdict.verdict === 'unreadable') unreadable.push({ ...request, verdict });
         else withdrawn.push({ ...request, verdict });
       }
       await this.withdraw(manager, withdrawn.flatMap((request) => request.rows.map((row) => row.id)));
+      await this.fail(manager, unreadable);
       // A request that skipped a channel has one row to release (there are two channels): its
       // skipped rows are written once, whatever the batches.
       await insertRows(
@@ -143,8 +160,11 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
         NOTIFICATIONS_TABLE,
         released.flatMap(({ rows: [row] }) => skippedRows(requestRow(requestFields(row)), row.reminder.skipped)),
       );
-      return { taken: due.length, released, withdrawn };
+      return { taken: due.length, released, withdrawn, unreadable };
     });
+    for (const { staged, verdict } of unreadable) {
+      this.logger.error({ requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, reason: verdict.reason }, 'staged reminder failed: the release check cannot read it');
+    }
     for (const { staged, verdict } of withdrawn) {
       const line = { requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, verdict: verdict.verdict, reason: verdict.reason };
       if (verdict.verdict === 'missed') this.logger.warn(line, 'staged reminder withdrawn: missed');
@@ -170,17 +190,51 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     return rows;
   }
 
-  /** Scheduling's verdicts on the staged reminders, by request id (`MAX_RELEASE_CHECK` a request). */
-  private async check(reminders: StagedReminderDto[]): Promise<Map<string, ReminderReleaseVerdict>> {
+  /**
+   * Scheduling's verdicts on the staged reminders, by request id (`MAX_RELEASE_CHECK` a request).
+   * A request scheduling refuses as unreadable (`invalid_input`) is asked again one reminder at a
+   * time, so that one corrupted row is found and failed (`unreadable`) instead of holding back
+   * every reminder due after it; any other failure fails the pass.
+   */
+  private async check(reminders: StagedReminderDto[]): Promise<Map<string, ReleaseVerdict>> {
     const chunks: StagedReminderDto[][] = [];
     for (let start = 0; start < reminders.length; start += MAX_RELEASE_CHECK) chunks.push(reminders.slice(start, start + MAX_RELEASE_CHECK));
-    const answers = await Promise.all(
-      chunks.map(async (chunk) => {
-        const check: ReminderReleaseCheck = { reminders: chunk };
-        return verdictsByRequest(chunk, await this.rpc.request<unknown>(SERVICE.scheduling, SCHEDULING_REQUEST.checkReminderReleases, check));
+    const answers = await Promise.all(chunks.map((chunk) => this.checkChunk(chunk)));
+    return new Map(answers.flatMap((answer) => [...answer]));
+  }
+
+  private async checkChunk(chunk: StagedReminderDto[]): Promise<Map<string, ReleaseVerdict>> {
+    try {
+      const check: ReminderReleaseCheck = { reminders: chunk };
+      return verdictsByRequest(chunk, await this.rpc.request<unknown>(SERVICE.scheduling, SCHEDULING_REQUEST.checkReminderReleases, check));
+    } catch (error) {
+      if (!(error instanceof RemoteServiceError && error.code === 'invalid_input')) throw error;
+      if (chunk.length === 1) return new Map([[chunk[0].requestId, { requestId: chunk[0].requestId, verdict: 'unreadable', reason: error.message }]]);
+      const alone: Map<string, ReleaseVerdict>[] = [];
+      for (const staged of chunk) alone.push(await this.checkChunk([staged]));
+      return new Map(alone.flatMap((answer) => [...answer]));
+    }
+  }
+
+  /**
+   * Fails staged reminders the release check cannot read: their rows `failed` with the reason (the
+   * console shows them), their `NotificationFailed` for the chatter, in the release's transaction.
+   */
+  private async fail(manager: EntityManager, unreadable: Unreadable[]): Promise<void> {
+    if (unreadable.length === 0) return;
+    const rows = unreadable.flatMap(({ rows, verdict }) => rows.map((row) => ({ row, reason: `the release check could not read this staged reminder: ${verdict.reason}` })));
+    await manager.query(
+      `UPDATE ${TABLE} n SET status = 'failed', error = f.reason, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = now(), updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE n.id = f.id`,
+      [rows.map(({ row }) => row.id), rows.map(({ reason }) => reason)],
+    );
+    await this.outbox.add(
+      manager,
+      rows.map(({ row, reason }): NewDomainEvent => {
+        const payload: NotificationFailedPayload = { ...outcomeOf(row), status: 'failed', reason };
+        return { type: DOMAIN_EVENT.NotificationFailed, eventId: row.eventId, payload };
       }),
     );
-    return new Map(answers.flatMap((answer) => [...answer]));
   }
 
   /** Deletes withdrawn staged rows and their landing tokens, with one statement. */

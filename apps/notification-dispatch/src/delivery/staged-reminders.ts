@@ -40,6 +40,13 @@ export function stagedRequests<Row extends StagedRowRef>(rows: readonly Row[]): 
   return [...byRequest.values()];
 }
 
+/**
+ * A verdict of the release, as dispatch acts on it: scheduling's, or `unreadable` when scheduling
+ * refused to read the staged reminder itself (`invalid_input` for it alone: a corrupted row),
+ * which fails it visibly instead of blocking every release behind it.
+ */
+export type ReleaseVerdict = ReminderReleaseVerdict | { requestId: string; verdict: 'unreadable'; reason: string };
+
 const VERDICTS: ReadonlySet<string> = new Set<ReminderReleaseVerdict['verdict']>(['send', 'stale', 'missed', 'refused', 'restaged']);
 
 /**
