@@ -1,20 +1,14 @@
-import { DOMAIN_EVENT, NotificationRequestedPayload, SERVICE } from '@appointments/contracts';
-import { loadConfig } from '@appointments/config';
-import { AmqpConnection, MessagingNames, stampDomainEvent } from '@appointments/messaging';
-import { dropDatabase } from '@appointments/persistence';
-import { hostService } from '@appointments/service-host';
-import { deleteAmqpNamespace, eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
+import { DOMAIN_EVENT, NotificationRequestedPayload } from '@appointments/contracts';
+import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
+import { eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DispatchConfig } from '../../../apps/notification-dispatch/src/dispatch.config';
-import { NotificationDispatchModule } from '../../../apps/notification-dispatch/src/notification-dispatch.module';
 import { BrokerClient } from '../messaging/broker-client';
+import { cleanUpDispatch, startDispatch } from './dispatch-service';
 import { reminderConfig, reminderEvent, REMINDER_SENDER } from './reminder-fixtures';
 
 jest.setTimeout(60_000);
-
-const RETRY_DELAYS_MS = [100, 200];
 
 /**
  * notification-dispatch started in this process as its main.ts starts it, with the local
@@ -30,17 +24,7 @@ describe('notification-dispatch: one send per dedupe key', () => {
 
   beforeAll(async () => {
     environment = isolatedEnvironment('dispatch_dedupe');
-    const env = { ...environment.env, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200', MESSAGE_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','), DELIVERY_SWEEP_MS: '200' };
-    const config = loadConfig(DispatchConfig, env);
-    ({ app } = await hostService({
-      service: SERVICE.notificationDispatch,
-      module: NotificationDispatchModule.register(config),
-      config,
-      port: 0,
-      host: '127.0.0.1',
-      messaging: true,
-    }));
-    await app.get(AmqpConnection).waitUntilConnected(15_000);
+    app = await startDispatch(environment);
     db = app.get(DataSource);
     broker = await BrokerClient.connect(environment.env.AMQP_URL);
     exchange = new MessagingNames(environment.amqpNamespace).exchange;
@@ -50,8 +34,7 @@ describe('notification-dispatch: one send per dedupe key', () => {
     await broker?.close();
     await app?.close().catch(() => undefined);
     if (environment) {
-      await dropDatabase(environment.databaseUrl);
-      await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), [SERVICE.notificationDispatch], RETRY_DELAYS_MS.length);
+      await cleanUpDispatch(environment);
     }
   });
 

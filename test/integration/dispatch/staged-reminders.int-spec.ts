@@ -12,19 +12,15 @@ import {
   SCHEDULING_REQUEST,
   SERVICE,
 } from '@appointments/contracts';
-import { loadConfig } from '@appointments/config';
-import { AmqpConnection, DomainEventEnvelope, MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
-import { dropDatabase } from '@appointments/persistence';
-import { hostService } from '@appointments/service-host';
-import { deleteAmqpNamespace, eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
+import { DomainEventEnvelope, MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
+import { eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { StagedReminderRelease } from '../../../apps/notification-dispatch/src/delivery/staged-reminder-release';
-import { DispatchConfig } from '../../../apps/notification-dispatch/src/dispatch.config';
 import { LandingTokens } from '../../../apps/notification-dispatch/src/landing/landing-tokens';
-import { NotificationDispatchModule } from '../../../apps/notification-dispatch/src/notification-dispatch.module';
 import { BrokerClient } from '../messaging/broker-client';
+import { cleanUpDispatch, startDispatch } from './dispatch-service';
 import { reminderConfig, reminderEvent, REMINDER_SENDER } from './reminder-fixtures';
 import { SchedulingStandIn, sendIt } from './scheduling-stand-in';
 
@@ -32,7 +28,6 @@ jest.setTimeout(90_000);
 
 const HOUR = 3_600_000;
 
-const RETRY_DELAYS_MS = [100, 200];
 /** Small batches: the two-process case releases in many passes, full batches followed at once by the next. */
 const RELEASE_BATCH = 50;
 
@@ -55,32 +50,11 @@ describe('notification-dispatch: staged reminders', () => {
   let scheduling: SchedulingStandIn;
   const sentSeen: DomainEventEnvelope<NotificationSentPayload>[] = [];
 
-  async function startDispatch(): Promise<NestFastifyApplication> {
-    const env = {
-      ...environment.env,
-      LOG_LEVEL: 'silent',
-      OUTBOX_POLL_MS: '200',
-      MESSAGE_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
-      DELIVERY_SWEEP_MS: '200',
-      RPC_TIMEOUT_MS: '4000',
-      REMINDER_RELEASE_BATCH: String(RELEASE_BATCH),
-    };
-    const config = loadConfig(DispatchConfig, env);
-    const { app: started } = await hostService({
-      service: SERVICE.notificationDispatch,
-      module: NotificationDispatchModule.register(config),
-      config,
-      port: 0,
-      host: '127.0.0.1',
-      messaging: true,
-    });
-    await started.get(AmqpConnection).waitUntilConnected(15_000);
-    return started;
-  }
+  const startDispatchHere = () => startDispatch(environment, { RPC_TIMEOUT_MS: '4000', REMINDER_RELEASE_BATCH: String(RELEASE_BATCH) });
 
   beforeAll(async () => {
     environment = isolatedEnvironment('dispatch_staged');
-    app = await startDispatch();
+    app = await startDispatchHere();
     db = app.get(DataSource);
     rpc = app.get(RpcClient);
     const names = new MessagingNames(environment.amqpNamespace);
@@ -100,8 +74,7 @@ describe('notification-dispatch: staged reminders', () => {
     await scheduling?.close();
     await app?.close().catch(() => undefined);
     if (environment) {
-      await dropDatabase(environment.databaseUrl);
-      await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), [SERVICE.notificationDispatch, SERVICE.scheduling], RETRY_DELAYS_MS.length);
+      await cleanUpDispatch(environment, [SERVICE.notificationDispatch, SERVICE.scheduling]);
     }
   });
 
@@ -469,7 +442,7 @@ describe('notification-dispatch: staged reminders', () => {
   });
 
   it('two dispatch processes, and passes run side by side, never send one staged reminder twice', async () => {
-    const second = await startDispatch();
+    const second = await startDispatchHere();
     try {
       const sendAt = inMs(HOUR);
       const requests = Array.from({ length: 150 }, () => reminderRequest(randomUUID(), { sendAt, channels: ['email', 'sms'] }));

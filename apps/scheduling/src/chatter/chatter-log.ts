@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { insertRows } from '@appointments/persistence';
+import type { BookingStatus } from '@appointments/domain';
 import { ChatterKind } from '../persistence/chatter-entry.entity';
+import type { EventEntity } from '../persistence/event.entity';
 
 export interface NewChatterEntry {
   eventId: string;
@@ -38,6 +40,29 @@ export class ChatterLog {
       { skipConflicts: true },
     );
   }
+}
+
+/**
+ * The entry of a booking status change ("Status changed from booked to invited"), or none when the
+ * status stayed. `data` and `sourceId` add what caused it.
+ */
+export function statusChangedEntries(
+  event: Pick<EventEntity, 'id' | 'bookingStatus' | 'title'>,
+  from: BookingStatus,
+  author: NewChatterEntry['author'],
+  cause: { data?: Record<string, unknown>; sourceId?: string } = {},
+): NewChatterEntry[] {
+  if (from === event.bookingStatus) return [];
+  return [
+    {
+      eventId: event.id,
+      kind: 'status_changed',
+      body: `Status changed from ${from} to ${event.bookingStatus}`,
+      author,
+      data: { from, to: event.bookingStatus, title: event.title, ...cause.data },
+      ...(cause.sourceId ? { sourceId: cause.sourceId } : {}),
+    },
+  ];
 }
 
 export const NOTIFICATION_TYPE_LABEL: Record<string, string> = {

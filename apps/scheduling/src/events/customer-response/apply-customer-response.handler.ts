@@ -13,7 +13,7 @@ import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
 import { SenderSettings } from '../../settings/sender-settings';
 import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventEntity } from '../../persistence/event.entity';
@@ -183,16 +183,7 @@ export class ApplyCustomerResponseHandler {
       data: { ...details, reason, from: previous, to: { bookingStatus: event.bookingStatus, attendeeStatus: event.attendeeStatus }, phone: response.from },
       sourceId,
     });
-    if (previous.bookingStatus !== event.bookingStatus) {
-      chatter.push({
-        eventId: event.id,
-        kind: 'status_changed',
-        body: `Status changed from ${previous.bookingStatus} to ${event.bookingStatus}`,
-        author,
-        data: { from: previous.bookingStatus, to: event.bookingStatus, title: event.title, responseId: response.responseId },
-        sourceId: `response-status:${response.responseId}`,
-      });
-    }
+    chatter.push(...statusChangedEntries(event, previous.bookingStatus, author, { data: { responseId: response.responseId }, sourceId: `response-status:${response.responseId}` }));
     this.logger.info({ ...log, from: previous, to: effect.next }, 'customer response applied');
     return {
       kind: 'applied',

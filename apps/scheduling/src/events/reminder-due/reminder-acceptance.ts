@@ -5,7 +5,7 @@ import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
 import { writeEventStatusRows } from '../event-status-rows';
 import { LoadedEvent } from '../event-loader';
 import { applyPlan, eventStatusPayload } from '../notification-plan';
@@ -79,18 +79,8 @@ export class ReminderAcceptance {
     }
     const { previousBookingStatus } = applyPlan(target, { type: 'reminder', next: decision.next });
     events.push({ type: DOMAIN_EVENT.ReminderSent, eventId: event.id, payload: eventStatusPayload(target, previousBookingStatus), correlationId: item.correlationId });
-    if (previousBookingStatus === event.bookingStatus) return [line];
-    changed.set(event.id, target);
-    return [
-      line,
-      {
-        eventId: event.id,
-        kind: 'status_changed',
-        body: `Status changed from ${previousBookingStatus} to ${event.bookingStatus}`,
-        author,
-        data: { from: previousBookingStatus, to: event.bookingStatus, title: event.title },
-      },
-    ];
+    if (previousBookingStatus !== event.bookingStatus) changed.set(event.id, target);
+    return [line, ...statusChangedEntries(event, previousBookingStatus, author)];
   }
 }
 

@@ -59,8 +59,9 @@ export class ReminderStaging {
 
   /** Prepares due reminders in `manager`'s transaction (a consumer's batch): one outcome each, in order. */
   async stage(manager: EntityManager, reminders: ReminderToStage[], now = new Date()): Promise<StagingOutcome[]> {
-    // Locked: a reminder that goes at once (its due time has come) is let go here, which writes the event.
-    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId), { forUpdate: true });
+    // Locked only when a reminder goes at once (its due time has come): it is let go here, which writes the event.
+    const atOnceDue = reminders.some((reminder) => !staysStaged(reminder, now));
+    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId), { forUpdate: atOnceDue });
     const facts = await this.planner.facts(manager, [...loaded.values()]);
     const events: NewDomainEvent[] = [];
     const atOnce: AcceptedReminder[] = [];
@@ -121,10 +122,11 @@ export class ReminderStaging {
   }
 
   /** The event as it is now, and what a reminder planned now would do (`decideReminderRelease`'s facts). */
-  private releaseTimeFacts({ event, customer, template }: LoadedEvent, facts: PlanningFacts, configKey: string): ReleaseTimeFacts {
+  private releaseTimeFacts(loaded: LoadedEvent, facts: PlanningFacts, configKey: string): ReleaseTimeFacts {
+    const { event, customer, template } = loaded;
     let plan: ReleaseTimeFacts['plan'];
     try {
-      const planned = this.planner.plan(facts, { event, customer, template }, 'reminder', configKey);
+      const planned = this.planner.plan(facts, loaded, 'reminder', configKey);
       plan = { allowed: true, channels: planned.selection.channels };
     } catch (error) {
       if (toErrorShape(error).code === 'internal') throw error;
@@ -172,7 +174,7 @@ export class ReminderStaging {
       notifications: plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel })),
       dedupeKey: reminder.dedupeKey,
     });
-    const sendAt = Date.parse(reminder.dueAt) > now.getTime() ? { sendAt: reminder.dueAt } : {};
+    const sendAt = staysStaged(reminder, now) ? { sendAt: reminder.dueAt } : {};
     return { ...requested, ...sendAt, reminder: ref };
   }
 }
@@ -181,6 +183,11 @@ export class ReminderStaging {
 function missedReminder(staged: StagedReminderDto, reason: string): ReminderMissedPayload {
   const { reminderId, startVersion, dueAt } = staged.reminder;
   return { reminderId, eventId: staged.eventId, startVersion, dueAt, reason };
+}
+
+/** Whether a reminder prepared now is held until its due time (else it is sent at once). */
+function staysStaged(reminder: Pick<ReminderToStage, 'dueAt'>, now: Date): boolean {
+  return Date.parse(reminder.dueAt) > now.getTime();
 }
 
 /** A prepared reminder as it is let go. */

@@ -11,7 +11,7 @@ import { NotFound, TransitionRefused } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
 import { eventView } from '../../persistence/views';
 import { writeEventStatusRows } from '../event-status-rows';
 import { EventLoader, LoadedEvent } from '../event-loader';
@@ -152,15 +152,7 @@ export class SendNotificationHandler {
         skipped,
       },
     });
-    if (previousBookingStatus !== event.bookingStatus) {
-      effects.chatter.push({
-        eventId: event.id,
-        kind: 'status_changed',
-        body: `Status changed from ${previousBookingStatus} to ${event.bookingStatus}`,
-        author,
-        data: { from: previousBookingStatus, to: event.bookingStatus, title: event.title },
-      });
-    }
+    effects.chatter.push(...statusChangedEntries(event, previousBookingStatus, author));
 
     const requested = notificationRequest({
       requestId,
