@@ -16,17 +16,12 @@ import { DeliveryStatusChangedController } from './delivery-status/delivery-stat
 import { LandingLookupController } from './landing/landing-lookup.controller';
 import { LandingTokens } from './landing/landing-tokens';
 import { LandingTokenEntity } from './persistence/landing-token.entity';
-import { LandingTokensAndDelivery1763800000100 } from './persistence/migrations/1763800000100-landing-tokens-and-delivery';
-import { InboundConsole1763900000100 } from './persistence/migrations/1763900000100-inbound-console';
-import { NotificationDedupeKey1764000000100 } from './persistence/migrations/1764000000100-notification-dedupe-key';
-import { NotificationsRoomForHotUpdates1764100000100 } from './persistence/migrations/1764100000100-notifications-room-for-hot-updates';
-import { StagedReminders1764200000100 } from './persistence/migrations/1764200000100-staged-reminders';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
-import { InitialDispatch1763700000100 } from './persistence/migrations/1763700000100-initial-dispatch';
 import { NotificationEntity } from './persistence/notification.entity';
 import { NotificationRequestedController } from './requests/notification-requested.controller';
+import { DISPATCH_MIGRATIONS } from './persistence/migrations';
 
 const ENTITIES = [NotificationEntity, DevOutboxMessageEntity, LandingTokenEntity];
 const SCHEMA = 'notification_dispatch';
@@ -42,7 +37,7 @@ export class NotificationDispatchModule {
           service: SERVICE.notificationDispatch,
           configClass: DispatchConfig,
           config,
-          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: [InitialDispatch1763700000100, LandingTokensAndDelivery1763800000100, InboundConsole1763900000100, NotificationDedupeKey1764000000100, NotificationsRoomForHotUpdates1764100000100, StagedReminders1764200000100] },
+          persistence: { schema: SCHEMA, entities: ENTITIES, migrations: DISPATCH_MIGRATIONS },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

@@ -47,6 +47,17 @@ export const CLAIMED_COLUMNS = [
   .map((column) => `n.${column}`)
   .join(', ');
 
+/**
+ * Records notifications as sent, with one statement: `$1` their ids, `$2` the providers, `$3` the
+ * providers' message ids, `$4` when. A provider report may have come first (Twilio calls back
+ * fast): its status is never moved back. Shared with `bench/reminder-floor`.
+ */
+export const RECORD_SENT_SQL = `UPDATE ${TABLE} n SET status = CASE WHEN n.status = 'pending' THEN 'sent' ELSE n.status END,
+    provider = s.provider, provider_message_id = COALESCE(n.provider_message_id, s.provider_message_id), sent_at = $4,
+    error = NULL, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(n.status_changed_at, $4), updated_at = now()
+   FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, provider, provider_message_id)
+  WHERE n.id = s.id`;
+
 interface Sent {
   row: NotificationEntity;
   provider: string;
@@ -189,15 +200,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async recordSent(sent: Sent[], correlations = new Map<string, string | undefined>()) {
     const sentAt = new Date();
     await this.dataSource.transaction(async (manager) => {
-      // A provider report may have come first (Twilio calls back fast): never move it back.
-      await manager.query(
-        `UPDATE ${TABLE} n SET status = CASE WHEN n.status = 'pending' THEN 'sent' ELSE n.status END,
-            provider = s.provider, provider_message_id = COALESCE(n.provider_message_id, s.provider_message_id), sent_at = $4,
-            error = NULL, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(n.status_changed_at, $4), updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, provider, provider_message_id)
-          WHERE n.id = s.id`,
-        [sent.map((s) => s.row.id), sent.map((s) => s.provider), sent.map((s) => s.providerMessageId), sentAt],
-      );
+      await manager.query(RECORD_SENT_SQL, [sent.map((s) => s.row.id), sent.map((s) => s.provider), sent.map((s) => s.providerMessageId), sentAt]);
       const replyTargets = await this.replyTargets(
         manager,
         sent.filter(({ row }) => row.channel === 'sms').map(({ row }) => row.id),

@@ -25,6 +25,21 @@ const TABLE = 'notification_dispatch.notifications';
 /** Released batches whose provider calls and recording may still run while the next batch is claimed and checked. */
 const DELIVERING_BATCHES = 4;
 
+/** The due staged rows, oldest first, at most `$1` (a `claimStagedSql` selection). */
+export const DUE_STAGED = 'next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1';
+
+/**
+ * Takes staged rows (`selection`: the condition, and the order and limit, over the table's
+ * columns) and claims them for delivery in one statement, returning what the send needs. Shared
+ * with `bench/reminder-floor`, which measures this statement alone.
+ */
+export function claimStagedSql(selection: string): string {
+  return `UPDATE ${TABLE} n SET status = 'pending', ${CLAIM_SET}, created_at = now()
+     FROM (SELECT id FROM ${TABLE} WHERE status = 'staged' AND ${selection} FOR UPDATE SKIP LOCKED) AS due
+    WHERE n.id = due.id
+    RETURNING ${CLAIMED_COLUMNS}, n.dedupe_key AS "dedupeKey", n.config_key AS "configKey", n.event_start AS "eventStart"`;
+}
+
 /** A staged row as a release claims it: what delivery needs, what the check asks about, and what its skipped rows copy. */
 type ReleasedRow = NotificationEntity & StagedRowRef & { configKey: string; eventStart: Date };
 
@@ -128,7 +143,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
   /** One pass (see the class comment); answers how many staged rows it took. */
   private async releaseBatch(): Promise<number> {
     const { taken, released, withdrawn, unreadable } = await this.dataSource.transaction(async (manager) => {
-      const due = await this.claim(manager, 'next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1', [this.config.REMINDER_RELEASE_BATCH]);
+      const due = await this.claim(manager, DUE_STAGED, [this.config.REMINDER_RELEASE_BATCH]);
       if (due.length === 0) return { taken: 0, released: [], withdrawn: [], unreadable: [] };
       // The limit may cut a request in two (its rows are next to each other in the index): its
       // other rows are taken too, so that scheduling is asked about each request once.
@@ -175,18 +190,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     return taken;
   }
 
-  /**
-   * Takes staged rows (`selection`: the condition, and the order and limit, over the table's
-   * columns) and claims them for delivery, with one statement.
-   */
+  /** Takes staged rows and claims them for delivery (`claimStagedSql`). */
   private async claim(manager: EntityManager, selection: string, parameters: unknown[]): Promise<ReleasedRow[]> {
-    const [rows]: [ReleasedRow[], number] = await manager.query(
-      `UPDATE ${TABLE} n SET status = 'pending', ${CLAIM_SET}, created_at = now()
-         FROM (SELECT id FROM ${TABLE} WHERE status = 'staged' AND ${selection} FOR UPDATE SKIP LOCKED) AS due
-        WHERE n.id = due.id
-        RETURNING ${CLAIMED_COLUMNS}, n.dedupe_key AS "dedupeKey", n.config_key AS "configKey", n.event_start AS "eventStart"`,
-      parameters,
-    );
+    const [rows]: [ReleasedRow[], number] = await manager.query(claimStagedSql(selection), parameters);
     return rows;
   }
 

@@ -1,5 +1,5 @@
 import { MailDataRequired, MailService } from '@sendgrid/mail';
-import { isAxiosError, networkFailure, ProviderSendError, stringProperty } from '../provider-failure';
+import { networkFailure, ProviderSendError, stringProperty } from '../provider-failure';
 import { EmailProvider, EmailSendResult, OutboundEmail } from './email-provider';
 
 export interface SendGridEmailProviderOptions {
