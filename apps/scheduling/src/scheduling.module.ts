@@ -21,9 +21,6 @@ import { UpdateEventHandler } from './events/update-event/update-event.handler';
 import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
 import { CustomerEntity } from './persistence/customer.entity';
 import { EventEntity } from './persistence/event.entity';
-import { InitialScheduling1763700000000 } from './persistence/migrations/1763700000000-initial-scheduling';
-import { SenderAndStopList1763800000000 } from './persistence/migrations/1763800000000-sender-and-stop-list';
-import { EventsRoomForHotUpdates1764100000000 } from './persistence/migrations/1764100000000-events-room-for-hot-updates';
 import { OptedOutAddressEntity } from './persistence/opted-out-address.entity';
 import { SenderSettingsEntity } from './persistence/sender-settings.entity';
 import { TemplateEntity } from './persistence/template.entity';
@@ -32,6 +29,7 @@ import { SenderSettings } from './settings/sender-settings';
 import { SenderSettingsController } from './settings/sender-settings.controller';
 import { OptOutChangedController, StopListCopy } from './stop-list/stop-list-copy';
 import { TemplatesController } from './templates/templates.controller';
+import { SCHEDULING_MIGRATIONS } from './persistence/migrations';
 
 const ENTITIES = [CustomerEntity, TemplateEntity, EventEntity, ChatterEntryEntity, SenderSettingsEntity, OptedOutAddressEntity];
 
@@ -46,7 +44,7 @@ export class SchedulingModule {
           service: SERVICE.scheduling,
           configClass: SchedulingConfig,
           config,
-          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: [InitialScheduling1763700000000, SenderAndStopList1763800000000, EventsRoomForHotUpdates1764100000000] },
+          persistence: { schema: 'scheduling', entities: ENTITIES, migrations: SCHEDULING_MIGRATIONS },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

@@ -4,7 +4,6 @@ import { DOMAIN_EVENT, OptOutChangedPayload } from '@appointments/contracts';
 import type { Channel } from '@appointments/domain';
 import { DomainEventContext } from '@appointments/messaging';
 import { EntityManager } from 'typeorm';
-import { OptedOutAddressEntity } from '../persistence/opted-out-address.entity';
 
 /** Scheduling's copy of the stop list, read when a send chooses its channels. */
 @Injectable()

@@ -17,6 +17,12 @@ const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
  * What happened to notifications, told back by notification-dispatch, goes into their
  * events' chatter: a batch of outcomes is one lookup and one insert. An outcome for an
  * event that no longer exists is dropped.
+ *
+ * A reminder's delivery adds no line: its line ("Reminder sent to …, 1 day before the start")
+ * is written when it is let go, just before the provider call (`ReminderAcceptance`), and a
+ * reminder is sent many times over an event's life, so one line per reminder keeps the chatter
+ * readable (and spares a write per reminder at its due time, when 100,000 may be due at once).
+ * A failed reminder still gets its failure line; the provider's message id is in the console.
  */
 @Controller()
 export class NotificationOutcomeController {
@@ -24,10 +30,12 @@ export class NotificationOutcomeController {
 
   @EventPattern(DOMAIN_EVENT.NotificationSent, HANDLES_BATCHES)
   async onSent(@Payload() sent: NotificationSentPayload[], @Ctx() context: DomainEventBatchContext) {
-    const known = await existingEvents(context.manager, sent);
+    const told = sent.filter((outcome) => !outcome.reminder);
+    if (told.length === 0) return;
+    const known = await existingEvents(context.manager, told);
     await this.chatter.addMany(
       context.manager,
-      sent
+      told
         .filter((outcome) => known.has(outcome.eventId))
         .map((outcome) => ({
           eventId: outcome.eventId,

@@ -13,10 +13,12 @@ import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handl
 import { triggerForNotification } from '../send-notification/notification-trigger';
 import { sentChatterBody } from '../send-notification/send-chatter';
 
-/** A reminder let go (sent at once, or released at its due time): the request it is, and what was staged. */
+/** A reminder let go (sent at once, or released at its due time): the request it is, its dedupe key, and what was staged. */
 export interface AcceptedReminder {
   requestId: string;
   eventId: string;
+  /** The reminder for this start (`reminder:<reminderId>:<startVersion>`): dispatch sends once per key, and the effects are applied once per key. */
+  dedupeKey: string;
   reminder: Pick<ReminderSendRef, 'reminderId' | 'configKey' | 'offsetMinutes' | 'late' | 'channels' | 'skipped'>;
   correlationId?: string;
 }
@@ -26,8 +28,11 @@ export interface AcceptedReminder {
  * status changes when the send is accepted", docs/decisions.md): at its release (the release
  * check answers `send`), when it is prepared again at release (`restaged`), or at its staging
  * when it goes at once. Before notification-dispatch calls the provider, so a customer never
- * holds a reminder whose event does not yet ask them to answer. Once per request, whatever the
- * redeliveries or repeated checks (the chatter entry `reminder:<requestId>` is the mark): the
+ * holds a reminder whose event does not yet ask them to answer. Once per reminder (its dedupe key,
+ * which notification-dispatch sends once), whatever the redeliveries, repeated checks or requests
+ * (the chatter entry `let-go:<dedupeKey>` is the mark): a reminder prepared again after its
+ * effects were applied (a crash between the release check and dispatch's commit, or the second
+ * half of a two-channel reminder split between two dispatch processes) applies nothing twice. The
  * chatter line ("Reminder sent to Jane Doe by email (…), 1 day before the start"), and the state
  * machine's "reminder sent" (a config with accept/decline buttons moves a booked event to
  * `invited`), with its status-changed chatter and `ReminderSent`. The caller has the events
@@ -42,15 +47,15 @@ export class ReminderAcceptance {
   ) {}
 
   async apply(manager: EntityManager, accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>): Promise<void> {
-    const firsts = [...new Map(accepted.map((item) => [item.requestId, item])).values()];
+    const firsts = [...new Map(accepted.map((item) => [item.dedupeKey, item])).values()];
     if (firsts.length === 0) return;
-    const applied = await alreadyApplied(manager, firsts.map((item) => item.requestId));
+    const applied = await alreadyApplied(manager, firsts.map((item) => item.dedupeKey));
     const chatter: NewChatterEntry[] = [];
     const events: NewDomainEvent[] = [];
     const changed = new Map<string, LoadedEvent>();
     for (const item of firsts) {
       const target = loaded.get(item.eventId);
-      if (!target || applied.has(sourceIdOf(item.requestId))) continue;
+      if (!target || applied.has(sourceIdOf(item.dedupeKey))) continue;
       chatter.push(...this.effectsOf(item, target, changed, events));
     }
     for (const target of changed.values()) target.event.version += 1;
@@ -69,7 +74,7 @@ export class ReminderAcceptance {
       body: sentChatterBody({ actor: REMINDER_SCHEDULER, type: 'reminder', customerName: customer.name, channels: reminder.channels, skipped: reminder.skipped, reminder }),
       author,
       data: { requestId: item.requestId, type: 'reminder', configKey: reminder.configKey, reminder },
-      sourceId: sourceIdOf(item.requestId),
+      sourceId: sourceIdOf(item.dedupeKey),
     };
     const config = template.notificationConfigs.find((candidate) => candidate.key === reminder.configKey);
     const decision = decideTransition(event, triggerForNotification('reminder', config ?? { buttons: undefined }));
@@ -84,13 +89,14 @@ export class ReminderAcceptance {
   }
 }
 
-function sourceIdOf(requestId: string): string {
-  return `reminder:${requestId}`;
+/** The mark of a reminder let go: the source id of its chatter line. */
+function sourceIdOf(dedupeKey: string): string {
+  return `let-go:${dedupeKey}`;
 }
 
-async function alreadyApplied(manager: EntityManager, requestIds: string[]): Promise<Set<string>> {
+async function alreadyApplied(manager: EntityManager, dedupeKeys: string[]): Promise<Set<string>> {
   const rows: { source_id: string }[] = await manager.query('SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])', [
-    requestIds.map(sourceIdOf),
+    dedupeKeys.map(sourceIdOf),
   ]);
   return new Set(rows.map((row) => row.source_id));
 }

@@ -61,13 +61,13 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
 }
 
 /** Staging and the sent reminders' effects with the database at the edges replaced: loads from a map, records what would be written. */
-function harness(events: LoadedEvent[], appliedRequests: string[] = []) {
+function harness(events: LoadedEvent[], appliedKeys: string[] = []) {
   const chatter: NewChatterEntry[] = [];
   const published: { type: string; eventId: string; payload: any; correlationId?: string }[] = [];
   const updates: { id: string; status: string; version: number }[][] = [];
   const manager = {
     query: async (sql: string, params: unknown[][]) => {
-      if (sql.includes('chatter_entries')) return appliedRequests.map((id) => ({ source_id: `reminder:${id}` }));
+      if (sql.includes('chatter_entries')) return appliedKeys.map((key) => ({ source_id: `let-go:${key}` }));
       const ids = params[0] as string[];
       updates.push(ids.map((id, index) => ({ id, status: params[1][index] as string, version: params[9][index] as number })));
       return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
@@ -191,7 +191,7 @@ describe('staging due reminders in the consumer transaction', () => {
     expect(published[0].payload.reminder.stagedAt).toBe(DUE_AT);
     expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.kind, entry.sourceId ?? null])).toEqual([
-      ['notification_requested', `reminder:${published[0].payload.requestId}`],
+      ['notification_requested', 'let-go:reminder:rem-booked-buttons:1'],
       ['status_changed', null],
     ]);
   });
@@ -199,7 +199,7 @@ describe('staging due reminders in the consumer transaction', () => {
 
 describe('the release check of staged reminders', () => {
   const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
-    ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}:1`, ...item })) }) as ReminderReleaseCheck;
+    ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}-${item.eventId}:1`, ...item })) }) as ReminderReleaseCheck;
 
   it('answers each in order; lets go the current one and prepares the changed one again at once with the same dedupe key, applying their effects', async () => {
     const optedOut = loadedEvent('opted-out', 'booked');
@@ -235,7 +235,7 @@ describe('the release check of staged reminders', () => {
     expect([restaged.type, restaged.eventId, restaged.payload.dedupeKey, restaged.payload.sendAt, restaged.payload.reminder.eventVersion]).toEqual([
       'NotificationRequested',
       'edited',
-      'reminder:rem:1',
+      'reminder:rem-edited:1',
       undefined,
       3,
     ]);
@@ -246,8 +246,8 @@ describe('the release check of staged reminders', () => {
     ]);
     expect(updates).toEqual([[{ id: 'same', status: 'invited', version: 4 }, { id: 'edited', status: 'invited', version: 4 }]]);
     expect(chatter.filter((entry) => entry.kind === 'notification_requested').map((entry) => [entry.eventId, entry.sourceId])).toEqual([
-      ['same', 'reminder:req-0'],
-      ['edited', `reminder:${restaged.payload.requestId}`],
+      ['same', 'let-go:reminder:rem-same:1'],
+      ['edited', 'let-go:reminder:rem-edited:1'],
     ]);
   });
 
@@ -262,24 +262,24 @@ describe('the release check of staged reminders', () => {
   });
 });
 
-describe('a reminder let go applies its effects once per request', () => {
+describe('a reminder let go applies its effects once per reminder (its dedupe key)', () => {
 
   it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
     const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
     await acceptance.apply(manager, [
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef(), correlationId: 'c1' },
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
-      { requestId: 'req-2', eventId: 'confirmed-plain', reminder: stagedRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
+      { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' },
+      { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
+      { requestId: 'req-2', eventId: 'confirmed-plain', dedupeKey: 'reminder:rem-2:1', reminder: stagedRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
     ], loaded);
     expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
-      ['booked-buttons', 'notification_requested', 'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start', 'reminder:req-1'],
+      ['booked-buttons', 'notification_requested', 'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start', 'let-go:reminder:rem-1:1'],
       ['booked-buttons', 'status_changed', 'Status changed from booked to invited', null],
       [
         'confirmed-plain',
         'notification_requested',
         'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start; sent late: the system was down at its due time',
-        'reminder:req-2',
+        'let-go:reminder:rem-2:1',
       ],
     ]);
     expect(published.map((event) => [event.type, event.eventId, event.payload.bookingStatus, event.correlationId])).toEqual([
@@ -288,12 +288,13 @@ describe('a reminder let go applies its effects once per request', () => {
     ]);
   });
 
-  it('applies nothing for a request already applied, and only the line when the state machine refuses by now', async () => {
-    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['req-1']);
+  it('applies nothing for a reminder already let go, even under another request, and only the line when the state machine refuses by now', async () => {
+    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['reminder:rem-1:1']);
     await acceptance.apply(manager, [
-      { requestId: 'req-1', eventId: 'booked-buttons', reminder: stagedRef() },
-      { requestId: 'req-3', eventId: 'cancelled', reminder: stagedRef() },
-      { requestId: 'req-4', eventId: 'gone', reminder: stagedRef() },
+      // Prepared again after its effects were applied (a crash before dispatch committed the release): a new request, the same reminder.
+      { requestId: 'req-1-restaged', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef() },
+      { requestId: 'req-3', eventId: 'cancelled', dedupeKey: 'reminder:rem-3:1', reminder: stagedRef() },
+      { requestId: 'req-4', eventId: 'gone', dedupeKey: 'reminder:rem-4:1', reminder: stagedRef() },
     ], loaded);
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
     expect([updates, published]).toEqual([[], []]);

@@ -104,7 +104,7 @@ export class ReminderStaging {
           now,
         );
         if (decision.outcome === 'send') {
-          letGo.push({ requestId: staged.requestId, eventId: staged.eventId, reminder: staged.reminder });
+          letGo.push({ requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, reminder: staged.reminder });
           return { requestId: staged.requestId, verdict: 'send' };
         }
         if (decision.outcome === 'missed') missed.push({ type: DOMAIN_EVENT.ReminderMissed, eventId: staged.eventId, payload: missedReminder(staged, decision.reason) });
@@ -192,7 +192,7 @@ function staysStaged(reminder: Pick<ReminderToStage, 'dueAt'>, now: Date): boole
 
 /** A prepared reminder as it is let go. */
 function accepted(requested: NotificationRequestedPayload, correlationId?: string): AcceptedReminder {
-  return { requestId: requested.requestId, eventId: requested.event.id, reminder: requested.reminder!, correlationId };
+  return { requestId: requested.requestId, eventId: requested.event.id, dedupeKey: requested.dedupeKey!, reminder: requested.reminder!, correlationId };
 }
 
 /** A due reminder as a reminder to stage. */
