@@ -7,6 +7,7 @@ import {
   planReminder,
   reminderDedupeKey,
   reminderDueAt,
+  parseReminderJobId,
   reminderJobId,
   ReminderScheduleStatus,
   timerJobId,
@@ -204,6 +205,22 @@ describe('job ids and dedupe keys', () => {
       expect(id).not.toContain(':'); // BullMQ 5: "Custom Id cannot contain :"
       expect(`${parseInt(id, 10)}`).not.toBe(id); // BullMQ 5: "Custom Id cannot be integers"
     }
+  });
+
+  it.each([
+    [reminderJobId(reminderId, 1), { reminderId, startVersion: 1 }],
+    [reminderJobId(reminderId, 12), { reminderId, startVersion: 12 }],
+    [`reminder-${reminderId.toUpperCase()}-v3`, { reminderId: reminderId.toUpperCase(), startVersion: 3 }],
+    [timerJobId(reminderId), null],
+    [`reminder-${reminderId}-v0`, null],
+    [`reminder-${reminderId}-v`, null],
+    [`reminder-${reminderId}-v1x`, null],
+    [`reminder-${reminderId.slice(1)}-v1`, null],
+    [`xreminder-${reminderId}-v1`, null],
+    ['', null],
+    [undefined, null],
+  ])('reads the reminder and start version back from job id %s', (jobId, expected) => {
+    expect(parseReminderJobId(jobId)).toEqual(expected);
   });
 
   it('gives the dedupe key the contract names', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, ReminderDuePayload, TimerFiredPayload } from '@appointments/contracts';
-import { decideFiring, decideTimerFiring, reminderDedupeKey, ReminderScheduleStatus } from '@appointments/domain';
+import { decideFiring, decideTimerFiring, parseReminderJobId, reminderDedupeKey, ReminderScheduleStatus } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { Job, Worker } from 'bullmq';
@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { reminderRows } from '../persistence/reminder-rows';
 import { timerRows } from '../persistence/timer-rows';
 import { ReminderConfig } from '../reminder.config';
-import { REMINDER_QUEUE, ReminderJobData, TimerJobData } from '../reminders/reminder-queue';
+import { REMINDER_QUEUE, ReminderJobRef, TimerJobData } from '../reminders/reminder-queue';
 
 interface Pending {
   job: Job;
@@ -103,7 +103,11 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Fires one batch of due jobs in one transaction (see the class comment). */
   async fire(jobs: readonly Pick<Job, 'name' | 'data' | 'id'>[], now = new Date()): Promise<void> {
-    const reminderJobs = jobs.filter((job) => job.name === 'reminder').map((job) => job.data as ReminderJobData);
+    const reminderJobs = jobs.filter((job) => job.name === 'reminder').flatMap((job): ReminderJobRef[] => {
+      const named = parseReminderJobId(job.id);
+      if (!named) this.logger.error({ jobId: job.id }, 'reminder job with an id that names no reminder ignored');
+      return named ? [named] : [];
+    });
     const timerJobs = jobs.filter((job) => job.name === 'timer').map((job) => job.data as TimerJobData);
     const lateThresholdMs = this.config.REMINDER_LATE_THRESHOLD_SECONDS * 1000;
     const events: NewDomainEvent[] = [];

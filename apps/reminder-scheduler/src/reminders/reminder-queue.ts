@@ -7,8 +7,12 @@ import { ReminderConfig } from '../reminder.config';
 
 export const REMINDER_QUEUE = BULLMQ_QUEUE.reminders;
 
-/** What a reminder job carries: which reminder, for which start. Everything else is read from Postgres at fire time. */
-export interface ReminderJobData {
+/**
+ * Which reminder a reminder job is for, and for which start: its job id says it
+ * (`reminderJobId`, read back with `parseReminderJobId`), and its data is empty. Everything else
+ * is read from Postgres at fire time.
+ */
+export interface ReminderJobRef {
   reminderId: string;
   startVersion: number;
 }
@@ -23,7 +27,7 @@ export type JobName = 'reminder' | 'timer';
 
 /** One delayed job to put in Redis, and when it fires (a reminder's stage time, a timer's fire time). */
 export type DelayedJob =
-  | { name: 'reminder'; jobId: string; data: ReminderJobData; fireAt: Date }
+  | { name: 'reminder'; jobId: string; fireAt: Date }
   | { name: 'timer'; jobId: string; data: TimerJobData; fireAt: Date };
 
 /** The job set changes a transaction implies, applied after its commit. */
@@ -43,7 +47,7 @@ const KEEP_FAILED = 1000;
 
 /**
  * The BullMQ queue that mirrors the schedule as delayed jobs (prefix `REDIS_PREFIX`). Jobs are
- * tiny (`{reminderId, startVersion}` or `{timerKey, runId}`) and removed on completion, so a
+ * tiny (a reminder's id is all it carries; a timer's data is `{timerKey, runId}`) and removed on completion, so a
  * pending reminder costs Redis a few hundred bytes. Adding a job id that exists is a no-op in
  * BullMQ, which makes every add here idempotent.
  */
@@ -71,7 +75,7 @@ export class ReminderQueue implements HealthIndicator, OnApplicationShutdown {
       await this.queue.addBulk(
         jobs.slice(index, index + ADD_CHUNK).map((job) => ({
           name: job.name,
-          data: job.data,
+          data: job.name === 'timer' ? job.data : {},
           opts: { jobId: job.jobId, delay: Math.max(0, job.fireAt.getTime() - now), removeOnComplete: true, removeOnFail: { count: KEEP_FAILED } },
         })),
       );

@@ -143,7 +143,6 @@ export function reminderJob(row: Pick<ReminderRow, 'id' | 'startVersion' | 'dueA
   return {
     name: 'reminder',
     jobId: reminderJobId(row.id, row.startVersion),
-    data: { reminderId: row.id, startVersion: row.startVersion },
     fireAt: new Date(row.dueAt.getTime() - stageAheadMs),
   };
 }
