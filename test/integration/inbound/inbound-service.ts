@@ -1,16 +1,12 @@
 import { SERVICE } from '@appointments/contracts';
-import { loadConfig } from '@appointments/config';
-import { AmqpConnection, MessagingNames, OutboxRelay, RpcClient } from '@appointments/messaging';
-import { dropDatabase } from '@appointments/persistence';
-import { hostService } from '@appointments/service-host';
-import { deleteAmqpNamespace, eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
+import { OutboxRelay, RpcClient } from '@appointments/messaging';
+import { eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import { InboundConfig } from '../../../apps/inbound-response/src/inbound.config';
 import { InboundResponseModule } from '../../../apps/inbound-response/src/inbound-response.module';
 import { configureWebhookBodies } from '../../../apps/inbound-response/src/webhooks/webhook-bodies';
-
-const RETRY_DELAYS_MS = [100, 200];
+import { cleanUpInProcess, startInProcess } from '../in-process-service';
 
 /**
  * inbound-response started in this process exactly as its main.ts starts it (hostService,
@@ -26,19 +22,12 @@ export class InboundService {
 
   static async start(label: string, overrides: Record<string, string>): Promise<InboundService> {
     const environment = isolatedEnvironment(label);
-    const env = { ...environment.env, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200', MESSAGE_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','), ...overrides };
-    const config = loadConfig(InboundConfig, env);
-    const { app } = await hostService({
-      service: SERVICE.inboundResponse,
-      module: InboundResponseModule.register(config),
-      config,
-      port: 0,
-      host: '127.0.0.1',
-      messaging: true,
-      configure: configureWebhookBodies,
-    });
+    const app = await startInProcess(
+      environment,
+      { service: SERVICE.inboundResponse, configClass: InboundConfig, module: (config) => InboundResponseModule.register(config), configure: configureWebhookBodies },
+      overrides,
+    );
     const { port } = app.getHttpServer().address() as AddressInfo;
-    await app.get(AmqpConnection).waitUntilConnected(15_000);
     return new InboundService(app, environment, `http://127.0.0.1:${port}`);
   }
 
@@ -59,7 +48,6 @@ export class InboundService {
 
   async stop(): Promise<void> {
     await this.app.close().catch(() => undefined);
-    await dropDatabase(this.environment.databaseUrl);
-    await deleteAmqpNamespace(this.environment.env.AMQP_URL, new MessagingNames(this.environment.amqpNamespace), [SERVICE.inboundResponse], RETRY_DELAYS_MS.length);
+    await cleanUpInProcess(this.environment, [SERVICE.inboundResponse]);
   }
 }

@@ -1,9 +1,6 @@
 import { SERVICE } from '@appointments/contracts';
-import { loadConfig } from '@appointments/config';
-import { AmqpConnection, MessagingNames, OutboxRelay, RpcClient } from '@appointments/messaging';
-import { dropDatabase } from '@appointments/persistence';
-import { hostService } from '@appointments/service-host';
-import { deleteAmqpNamespace, eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
+import { OutboxRelay, RpcClient } from '@appointments/messaging';
+import { eventually, IsolatedEnvironment, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -12,8 +9,7 @@ import { ScheduleReconciliation } from '../../../apps/reminder-scheduler/src/rec
 import { ReminderConfig } from '../../../apps/reminder-scheduler/src/reminder.config';
 import { ReminderSchedulerModule } from '../../../apps/reminder-scheduler/src/reminder-scheduler.module';
 import { ReminderQueue } from '../../../apps/reminder-scheduler/src/reminders/reminder-queue';
-
-const RETRY_DELAYS_MS = [100, 200];
+import { cleanUpInProcess, startInProcess } from '../in-process-service';
 
 /**
  * reminder-scheduler started in this process exactly as its main.ts starts it, on a free port.
@@ -28,17 +24,11 @@ export class ReminderService {
   ) {}
 
   static async start(environment: IsolatedEnvironment = isolatedEnvironment('reminders'), overrides: Record<string, string> = {}): Promise<ReminderService> {
-    const env = { ...environment.env, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200', MESSAGE_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','), ...overrides };
-    const config = loadConfig(ReminderConfig, env);
-    const { app } = await hostService({
-      service: SERVICE.reminderScheduler,
-      module: ReminderSchedulerModule.register(config),
-      config,
-      port: 0,
-      host: '127.0.0.1',
-      messaging: true,
-    });
-    await app.get(AmqpConnection).waitUntilConnected(15_000);
+    const app = await startInProcess(
+      environment,
+      { service: SERVICE.reminderScheduler, configClass: ReminderConfig, module: (config) => ReminderSchedulerModule.register(config) },
+      overrides,
+    );
     return new ReminderService(app, environment);
   }
 
@@ -86,7 +76,6 @@ export class ReminderService {
 
   static async cleanUp(environment: IsolatedEnvironment): Promise<void> {
     await ReminderService.deleteRedisKeys(environment);
-    await dropDatabase(environment.databaseUrl);
-    await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), [SERVICE.reminderScheduler], RETRY_DELAYS_MS.length);
+    await cleanUpInProcess(environment, [SERVICE.reminderScheduler]);
   }
 }

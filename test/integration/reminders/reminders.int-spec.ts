@@ -188,7 +188,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   });
 
   it('reconcile removes orphan jobs (no scheduled reminder expects them)', async () => {
-    await service.queue.add([{ name: 'reminder', jobId: reminderJobId(randomUUID(), 7), data: { reminderId: randomUUID(), startVersion: 7 }, fireAt: new Date(Date.now() + 10 * MINUTE) }]);
+    await service.queue.add([{ name: 'reminder', jobId: reminderJobId(randomUUID(), 7), fireAt: new Date(Date.now() + 10 * MINUTE) }]);
     const report = await service.reconciliation.reconcile();
     expect(report.orphansRemoved).toBeGreaterThanOrEqual(1);
     expect([...(await service.queue.jobIds(['delayed']))].filter((jobId) => jobId.endsWith('-v7'))).toEqual([]);
@@ -253,7 +253,7 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
       timeoutMs: 20_000,
     });
     const rows = (await Promise.all(eventIds.map((id) => listReminders(id)))).flat();
-    const jobs = rows.map((row) => ({ name: 'reminder', id: reminderJobId(row.id, 1), data: { reminderId: row.id, startVersion: 1 } }));
+    const jobs = rows.map((row) => ({ name: 'reminder', id: reminderJobId(row.id, 1), data: {} }));
     await Promise.all([service.firing.fire(jobs), second.firing.fire(jobs)]);
     await Promise.all([service.outboxDrained(), second.outboxDrained()]);
     const [{ count }] = await service.db.query(
