@@ -1,5 +1,5 @@
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
-import { BooleanFlag, IntegerList } from './decorators';
+import { BooleanFlag } from './decorators';
 import { ConfigValidationError, loadConfig } from './load-config';
 import { ServiceConfig } from './service-config';
 

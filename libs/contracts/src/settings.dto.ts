@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsString, IsUrl, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ActorDto } from './commands';
 import { Trim } from './validation';
 

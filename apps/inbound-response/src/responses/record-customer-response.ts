@@ -18,7 +18,6 @@ import { insertRows } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { CustomerResponseEntity } from '../persistence/customer-response.entity';
 import { decideResponses, keptReason, landingRefusal, reasonTooLong, RecordedResponseFacts } from './response-rules';
 
 /** What is recorded: the answer, and for an SMS reply what came with it. */
