@@ -152,5 +152,15 @@ describe('booking an event and sending its confirmation', () => {
     expect(response.status).toBe(503);
     expect(response.body.message).toContain('scheduling');
     expect(Date.now() - started).toBeLessThan(3000);
+    expect(platform.crashes).toEqual([]); // stopped on purpose: not a crash
+  });
+
+  it('reports a service that dies with its exit and last lines, so a crash is never silent', async () => {
+    const inbound = platform.stack.services.find((service) => service.spec.name === 'inbound-response')!;
+    inbound.process.kill('SIGKILL');
+    const [crash] = await eventually(() => platform.crashes, (crashes) => crashes.length > 0, { what: 'the crash reported' });
+    expect(crash).toMatchObject({ service: 'inbound-response', code: null, signal: 'SIGKILL' });
+    expect(crash.lastLines.some((line) => line.includes('"service":"inbound-response"'))).toBe(true);
+    platform.crashes.length = 0; // seen: not a failure of the suite
   });
 });

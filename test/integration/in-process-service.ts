@@ -30,7 +30,7 @@ export async function startInProcess<C extends ServiceConfig>(
 ): Promise<NestFastifyApplication> {
   const env = { ...environment.env, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200', MESSAGE_RETRY_DELAYS_MS: IN_PROCESS_RETRY_DELAYS_MS.join(','), ...overrides };
   const config = loadConfig(configClass, env);
-  const { app } = await hostService({ service, module: module(config), config, port: 0, host: '127.0.0.1', messaging: true, configure });
+  const { app } = await hostService({ service, module: module(config), config, port: 0, host: '127.0.0.1', messaging: true, ownsProcess: false, configure });
   await app.get(AmqpConnection).waitUntilConnected(15_000);
   return app;
 }

@@ -90,6 +90,19 @@ export class AmqpConnection extends EventEmitter {
     });
   }
 
+  /**
+   * Drops the current connection and connects again, which runs every setup anew. For a
+   * consumer that is gone while the connection stays up (the broker cancelled it, or closed
+   * its channel on an error): without this the service would stay healthy and deaf.
+   */
+  recover(reason: string): void {
+    const connection = this.connection;
+    if (!connection || this.stopped) return;
+    this.logger.error({ reason }, 'a consumer is gone; reconnecting to RabbitMQ to set it up again');
+    // Its 'close' event takes the usual path (onClosed): reconnect, then every setup.
+    void connection.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);

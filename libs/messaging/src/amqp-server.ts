@@ -160,7 +160,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       for (const pattern of eventPatterns) await channel.bindQueue(queue, names.exchange, pattern);
       const { consumerTag } = await channel.consume(
         queue,
-        (message) => message && this.track(this.onDomainEvent(channel, message)),
+        (message) => (message ? this.track(this.onDomainEvent(channel, message)) : this.consumerLost(queue, 'cancelled by the broker')),
         { noAck: false },
       );
       this.consumerTags.set(channel, consumerTag);
@@ -172,7 +172,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       await channel.assertQueue(queue, { durable: false, autoDelete: true });
       const { consumerTag } = await channel.consume(
         queue,
-        (message) => message && this.track(this.onRequest(channel, message)),
+        (message) => (message ? this.track(this.onRequest(channel, message)) : this.consumerLost(queue, 'cancelled by the broker')),
         { noAck: false },
       );
       this.consumerTags.set(channel, consumerTag);
@@ -182,7 +182,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
 
   private async openChannel(connection: ChannelModel, prefetch: number) {
     const channel = await connection.createChannel();
-    channel.on('error', (error) => this.options.logger.warn({ err: error }, 'consumer channel error'));
+    // A channel error closes the channel, and its consumer with it, while the connection stays up.
+    channel.on('error', (error) => this.consumerLost(null, `its channel was closed: ${String((error as Error)?.message ?? error)}`));
     await channel.prefetch(prefetch);
     this.channels.push(channel);
     channel.on('close', () => {
@@ -190,6 +191,17 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       this.consumerTags.delete(channel);
     });
     return channel;
+  }
+
+  /**
+   * A consumer is gone while the connection is up (the broker cancelled it, e.g. its queue was
+   * deleted, or closed its channel on an error). The connection is set up again from scratch:
+   * queues declared, consumers started; unacknowledged messages come back from the broker.
+   */
+  private consumerLost(queue: string | null, reason: string) {
+    if (this.closing) return;
+    this.options.logger.error({ queue, reason }, 'consumer lost');
+    this.options.connection.recover(queue ? `consumer of ${queue} ${reason}` : `a consumer channel: ${reason}`);
   }
 
   private track(work: Promise<void>) {

@@ -28,6 +28,12 @@ export interface HostServiceOptions {
   host?: string;
   /** Whether the module has `@EventPattern`/`@MessagePattern` handlers to serve over AMQP. */
   messaging: boolean;
+  /**
+   * Whether the service has the process to itself (its main.ts; the default): a failed start
+   * or a stray failure then stops the process. A test hosting services in its own process says
+   * false, and gets the start failure thrown instead.
+   */
+  ownsProcess?: boolean;
   /** Gateway-style extras (OpenAPI, filters, pipes) before listening. */
   configure?: (app: NestFastifyApplication, logger: Logger) => void | Promise<void>;
 }
@@ -51,6 +57,8 @@ export function loadConfigOrExit<T extends ServiceConfig>(schema: ConfigClass<T>
  */
 export async function hostService(options: HostServiceOptions): Promise<HostedService> {
   const logger = createLogger(options.service, options.config.LOG_LEVEL);
+  const ownsProcess = options.ownsProcess ?? true;
+  if (ownsProcess) stopOnStrayFailure(logger);
   try {
     const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
     const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
@@ -75,9 +83,26 @@ export async function hostService(options: HostServiceOptions): Promise<HostedSe
     return { app, logger, url };
   } catch (error) {
     logger.fatal({ err: error }, `${options.service} failed to start`);
+    if (!ownsProcess) throw error;
     await new Promise((resolve) => setTimeout(resolve, 50)); // let the log line out
     process.exit(1);
   }
+}
+
+/**
+ * A rejection nobody handled, or an exception nobody caught, leaves the process in a state
+ * nobody planned for: it is logged as one structured fatal line (Node would write a bare stack
+ * to stderr) and the process stops, for its supervisor to start it again (`restart:
+ * unless-stopped` in docker-compose.yml). Nothing is lost by stopping: unacknowledged messages
+ * go back to the queue, and claimed deliveries are settled by the next process's sweep.
+ */
+function stopOnStrayFailure(logger: Logger) {
+  const stop = (what: string) => (error: unknown) => {
+    logger.fatal({ err: error }, `${what}; the process stops`);
+    setTimeout(() => process.exit(1), 50); // let the log line out
+  };
+  process.once('unhandledRejection', stop('a promise rejection nobody handled'));
+  process.once('uncaughtException', stop('an exception nobody caught'));
 }
 
 function installCorrelation(app: INestApplication, logger: Logger) {

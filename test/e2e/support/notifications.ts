@@ -2,8 +2,8 @@ import { eventually, isolatedEnvironment } from '@appointments/testing';
 import { randomBytes, randomInt } from 'node:crypto';
 import ICAL from 'ical.js';
 import twilio from 'twilio';
-import { freePort, Stack, startStack } from '../../../tools/stack/src/stack';
-import { ApiResponse, LogLine, logCollector, NO_BUTTONS, Platform, platformEnv, removeEnvironment, SERVICES, StaffApi } from './platform';
+import { freePort, Stack, startStack, UnexpectedExit } from '../../../tools/stack/src/stack';
+import { ApiResponse, LogLine, logCollector, NO_BUTTONS, Platform, platformEnv, platformOver, removeEnvironment, SERVICES, StaffApi } from './platform';
 
 /**
  * Helpers for the notification end-to-end tests: building templates with one notification
@@ -281,32 +281,21 @@ export async function startPlatformWithInboundEnv(
 ): Promise<Platform & { inboundPublicUrl: string }> {
   const environment = isolatedEnvironment(label);
   const logs: LogLine[] = [];
+  const crashes: UnexpectedExit[] = [];
   const onLine = logCollector(logs);
+  const onUnexpectedExit = (exit: UnexpectedExit) => crashes.push(exit);
   const env = platformEnv(environment);
   const inboundPort = await freePort();
   const inboundPublicUrl = `http://127.0.0.1:${inboundPort}`;
-  const cleanUp = () => removeEnvironment(environment);
-  const inbound = await startStack({ only: ['inbound-response'], env: { ...env, INBOUND_PORT: String(inboundPort), ...inboundEnv(inboundPublicUrl) }, onLine });
+  const inbound = await startStack({ only: ['inbound-response'], env: { ...env, INBOUND_PORT: String(inboundPort), ...inboundEnv(inboundPublicUrl) }, onLine, onUnexpectedExit });
   let others: Stack;
   try {
-    others = await startStack({ freePorts: true, only: OTHER_SERVICES, env, onLine });
+    others = await startStack({ freePorts: true, only: OTHER_SERVICES, env, onLine, onUnexpectedExit });
   } catch (error) {
     await inbound.stop();
-    await cleanUp();
+    await removeEnvironment(environment);
     throw error;
   }
-  const stack = new Stack([...inbound.services, ...others.services]);
-  const api = new StaffApi(stack.gatewayUrl);
-  await api.login('admin@example.com', 'admin-password');
-  return {
-    stack,
-    environment,
-    logs,
-    api,
-    inboundPublicUrl,
-    async stop() {
-      await stack.stop();
-      await cleanUp();
-    },
-  };
+  const platform = await platformOver(new Stack([...inbound.services, ...others.services]), environment, logs, crashes);
+  return { ...platform, inboundPublicUrl };
 }

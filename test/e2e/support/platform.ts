@@ -1,7 +1,7 @@
 import { MessagingNames } from '@appointments/messaging';
 import { dropDatabase } from '@appointments/persistence';
 import { deleteAmqpNamespace, isolatedEnvironment, IsolatedEnvironment } from '@appointments/testing';
-import { startStack, Stack } from '../../../tools/stack/src/stack';
+import { startStack, Stack, UnexpectedExit } from '../../../tools/stack/src/stack';
 
 export interface LogLine {
   service: string;
@@ -13,6 +13,8 @@ export interface Platform {
   stack: Stack;
   environment: IsolatedEnvironment;
   logs: LogLine[];
+  /** Services that exited while nobody asked them to stop; `stop()` fails the suite if any did. */
+  crashes: UnexpectedExit[];
   api: StaffApi;
   stop(): Promise<void>;
 }
@@ -51,17 +53,34 @@ export async function removeEnvironment(environment: IsolatedEnvironment): Promi
 export async function startPlatform(label: string, env: Record<string, string> = {}): Promise<Platform> {
   const environment = isolatedEnvironment(label);
   const logs: LogLine[] = [];
-  const stack = await startStack({ freePorts: true, env: platformEnv(environment, env), onLine: logCollector(logs) });
+  const crashes: UnexpectedExit[] = [];
+  const stack = await startStack({
+    freePorts: true,
+    env: platformEnv(environment, env),
+    onLine: logCollector(logs),
+    onUnexpectedExit: (exit) => crashes.push(exit),
+  });
+  return platformOver(stack, environment, logs, crashes);
+}
+
+/**
+ * The platform over a started stack: logged in as the development admin. Its `stop()` stops the
+ * services, removes the environment, and fails if a service exited while nobody asked it to.
+ */
+export async function platformOver(stack: Stack, environment: IsolatedEnvironment, logs: LogLine[], crashes: UnexpectedExit[]): Promise<Platform> {
   const api = new StaffApi(stack.gatewayUrl);
   await api.login('admin@example.com', 'admin-password');
   return {
     stack,
     environment,
     logs,
+    crashes,
     api,
     async stop() {
       await stack.stop();
       await removeEnvironment(environment);
+      // A crash would otherwise show only as unrelated timeouts (requests answered 503).
+      if (crashes.length > 0) throw new Error(`services exited while the tests ran:\n${crashes.map(describeCrash).join('\n')}`);
     },
   };
 }
@@ -70,6 +89,10 @@ export interface ApiResponse<T = any> {
   status: number;
   body: T;
   headers: Headers;
+}
+
+function describeCrash({ service, code, signal, lastLines }: UnexpectedExit): string {
+  return `${service} (code ${code}, signal ${signal}); its last lines:\n${lastLines.join('\n')}`;
 }
 
 /** A staff client of the public HTTP contract. */

@@ -102,7 +102,13 @@ export function localTime(instant: Date | string, timeZone: string): string {
 
 /** Another reminder-scheduler process of the platform: same database, AMQP namespace and Redis prefix, its own port. */
 export function startReminderScheduler(platform: Platform, env: Record<string, string> = {}): Promise<Stack> {
-  return startStack({ only: ['reminder-scheduler'], freePorts: true, env: platformEnv(platform.environment, env), onLine: logCollector(platform.logs) });
+  return startStack({
+    only: ['reminder-scheduler'],
+    freePorts: true,
+    env: platformEnv(platform.environment, env),
+    onLine: logCollector(platform.logs),
+    onUnexpectedExit: (exit) => platform.crashes.push(exit),
+  });
 }
 
 /** A Redis client for the run (the services' `REDIS_URL`). */

@@ -61,6 +61,11 @@ export class BrokerClient {
     return queue;
   }
 
+  /** Deletes a queue, as an operator would: the broker cancels its consumers. */
+  async deleteQueue(queue: string) {
+    await this.channel.deleteQueue(queue);
+  }
+
   async close() {
     await this.connection.close().catch(() => undefined);
   }

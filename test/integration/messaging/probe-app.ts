@@ -141,7 +141,8 @@ export class ProbeAppModule {
       module: ProbeAppModule,
       imports: [
         ConfigModule.forRoot(ServiceConfig, loadConfig(ServiceConfig, env)),
-        LoggerModule.forRoot(createLogger('test', 'warn')),
+        // Warnings by default; a test whose failures are expected sets LOG_LEVEL higher.
+        LoggerModule.forRoot(createLogger('test', env.LOG_LEVEL ?? 'warn')),
         PersistenceModule.forRoot({ schema: PROBE_SCHEMA, entities: [], migrations: [ProbeSchema1700000000000] }),
         MessagingModule.forService({ service: PROBE_SERVICE, schema: PROBE_SCHEMA }),
       ],

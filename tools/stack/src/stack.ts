@@ -36,6 +36,19 @@ export interface StackOptions {
   onLine?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
   startTimeoutMs?: number;
   only?: string[];
+  /**
+   * Told when a service exits that nobody asked to stop (a crash). By default the stack writes
+   * it to stderr with the service's last lines, so that a crash is never silent: the services'
+   * own lines may be going to a test's collector only.
+   */
+  onUnexpectedExit?: (exit: UnexpectedExit) => void;
+}
+
+export interface UnexpectedExit {
+  service: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastLines: string[];
 }
 
 export class Stack {
@@ -87,6 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const running = specs.map((spec) => spawnService(spec, ports.get(spec.name)!, env, options.onLine));
+  for (const service of running) watchForCrash(service, options.onUnexpectedExit ?? reportUnexpectedExit);
   const stack = new Stack(running);
   try {
     await Promise.all(running.map((service) => waitHealthy(service, options.startTimeoutMs ?? 60_000)));
@@ -152,7 +166,22 @@ async function waitHealthy(service: RunningService, timeoutMs: number): Promise<
   throw new Error(`${service.spec.name} was not healthy within ${timeoutMs} ms (last: ${last})`);
 }
 
+/** Processes the stack was asked to stop: their exit is expected. */
+const stopRequested = new WeakSet<ChildProcess>();
+
+function watchForCrash(service: RunningService, onUnexpectedExit: (exit: UnexpectedExit) => void) {
+  service.process.once('exit', (code, signal) => {
+    if (stopRequested.has(service.process)) return;
+    onUnexpectedExit({ service: service.spec.name, code, signal, lastLines: [...(recentLines.get(service.process) ?? [])] });
+  });
+}
+
+function reportUnexpectedExit({ service, code, signal, lastLines }: UnexpectedExit) {
+  process.stderr.write(`[stack] ${service} exited unexpectedly (code ${code}, signal ${signal}); its last lines:\n${lastLines.join('\n')}\n`);
+}
+
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  stopRequested.add(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

@@ -114,7 +114,11 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         const correlations = new Map(batch.map((id) => [id, this.queued.get(id)]));
         for (const id of batch) this.queued.delete(id);
         void this.scheduleFlush();
-        return this.track(this.deliver(batch, correlations));
+        // Never a rejection nobody awaits (it would end the process): a failed delivery leaves
+        // its rows pending, or claimed with an attempt open, and the sweep takes them again.
+        return this.track(this.deliver(batch, correlations)).catch((error) =>
+          this.logger.error({ err: error, notifications: batch.length }, 'delivery failed; the sweep will take these notifications again'),
+        );
       });
     }
     return this.flush ?? Promise.resolve();
