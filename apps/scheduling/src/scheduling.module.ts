@@ -17,6 +17,7 @@ import { ReminderAcceptance } from './events/reminder-due/reminder-acceptance';
 import { ReminderStaging } from './events/reminder-due/reminder-staging';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
+import { UpdateCustomerHandler } from './customers/update-customer.handler';
 import { UpdateEventHandler } from './events/update-event/update-event.handler';
 import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
 import { CustomerEntity } from './persistence/customer.entity';
@@ -70,6 +71,7 @@ export class SchedulingModule {
         },
         CreateEventHandler,
         UpdateEventHandler,
+        UpdateCustomerHandler,
         SendNotificationHandler,
         ReminderStaging,
         ReminderAcceptance,

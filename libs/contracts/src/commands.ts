@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
-import { CreateCustomerDto } from './customer.dto';
+import { CreateCustomerDto, UpdateCustomerDto } from './customer.dto';
 import { BatchSendItemDto, CreateEventDto, MAX_SENDS_PER_BATCH, PreviewNotificationDto, SendNotificationDto, UpdateEventDto } from './event.dto';
 import { NotificationQueryDto } from './notification.dto';
 import { CreateTemplateDto } from './template.dto';
@@ -26,6 +26,11 @@ export class ActorCommand {
 
 export class CreateCustomerCommand extends ActorCommand {
   @ValidateNested() @Type(() => CreateCustomerDto) customer: CreateCustomerDto;
+}
+
+export class UpdateCustomerCommand extends ActorCommand {
+  @IsUUID('all', { message: 'id must be a UUID' }) id: string;
+  @ValidateNested() @Type(() => UpdateCustomerDto) changes: UpdateCustomerDto;
 }
 
 export class CreateTemplateCommand extends ActorCommand {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONFIRMATION_METHODS, ConfirmationMethod } from '@appointments/domain';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsE164Phone, NormalisePhone, Trim } from './validation';
 
 export class CreateCustomerDto {
@@ -30,6 +30,41 @@ export class CreateCustomerDto {
   preferredConfirmationMethod?: ConfirmationMethod;
 }
 
+/** A field given as null is cleared; a field left out stays as it is. */
+const givenAndNotNull = (_: object, value: unknown) => value !== null && value !== undefined;
+
+/**
+ * `PATCH /api/customers/:id`: the fields to change. Notifications sent from then on use the new
+ * details (a reminder prepared before is prepared again); those already sent are not resent.
+ */
+export class UpdateCustomerDto {
+  @ApiPropertyOptional({ example: 'Jane Smith', description: 'Cannot be cleared' })
+  @ValidateIf((_, value) => value !== undefined) // null is refused: every customer has a name
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'jane.smith@example.com', nullable: true, description: 'null clears it' })
+  @ValidateIf(givenAndNotNull)
+  @Trim()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+14155550100', nullable: true, description: 'Mobile phone, E.164 (spaces and dashes are accepted and removed); null clears it' })
+  @ValidateIf(givenAndNotNull)
+  @NormalisePhone()
+  @IsE164Phone()
+  phone?: string | null;
+
+  @ApiPropertyOptional({ enum: CONFIRMATION_METHODS, nullable: true, description: 'null: none set (email)' })
+  @ValidateIf(givenAndNotNull)
+  @IsIn(CONFIRMATION_METHODS)
+  preferredConfirmationMethod?: ConfirmationMethod | null;
+}
+
 export interface CustomerView {
   id: string;
   name: string;
@@ -37,4 +72,6 @@ export interface CustomerView {
   phone: string | null;
   preferredConfirmationMethod: ConfirmationMethod | null;
   createdAt: string;
+  /** The last change of the customer's details (its creation until then). */
+  updatedAt: string;
 }

@@ -12,6 +12,7 @@ export type ServiceName = (typeof SERVICE)[keyof typeof SERVICE];
 export const SCHEDULING_REQUEST = {
   createCustomer: 'customers.create',
   getCustomer: 'customers.get',
+  updateCustomer: 'customers.update',
   listCustomers: 'customers.list',
   createTemplate: 'templates.create',
   getTemplate: 'templates.get',

@@ -8,3 +8,4 @@ export * from './delivery-status';
 export * from './sms-reply';
 export * from './reminder-schedule';
 export * from './reminder-release';
+export * from './customer-details';

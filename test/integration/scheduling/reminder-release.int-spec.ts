@@ -67,7 +67,7 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
   }
 
   /** A customer, a template with a reminder config that has accept/decline buttons, and an event booked by its confirmation. */
-  async function bookedEvent(start: Date): Promise<string> {
+  async function bookedEvent(start: Date): Promise<{ eventId: string; customerId: string }> {
     const customer = await ask<{ id: string }>(SCHEDULING_REQUEST.createCustomer, {
       actor: ACTOR,
       customer: { name: 'Ann Lee', email: `ann.${randomUUID()}@example.com`, preferredConfirmationMethod: 'email' },
@@ -95,7 +95,37 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
       event: { customerId: customer.id, templateId: template.id, start: start.toISOString(), end: new Date(start.getTime() + HOUR).toISOString(), timeZone: 'Europe/Berlin' },
     });
     await ask(SCHEDULING_REQUEST.sendNotification, { actor: ACTOR, eventId: event.id, notification: { type: 'confirmation', configKey: 'confirmation' } });
-    return event.id;
+    return { eventId: event.id, customerId: customer.id };
+  }
+
+  /** Publishes the `ReminderDue` of the event's 1-day reminder, as reminder-scheduler does, and waits for its staging. */
+  async function stageReminder(eventId: string, start: Date) {
+    const reminderId = randomUUID();
+    const due: ReminderDuePayload = {
+      reminderId,
+      eventId,
+      configKey: 'reminder',
+      offsetMinutes: 24 * 60,
+      startVersion: 1,
+      dueAt: new Date(start.getTime() - 24 * HOUR).toISOString(),
+      firedAt: new Date().toISOString(),
+      dedupeKey: `reminder:${reminderId}:1`,
+      late: false,
+    };
+    const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReminderDue, eventId, payload: due }, SERVICE.reminderScheduler);
+    await broker.publish(names.exchange, DOMAIN_EVENT.ReminderDue, JSON.stringify(envelope), { messageId: envelope.id });
+    const [staging] = await eventually(
+      () => stagedReminders(eventId),
+      (events) => events.length === 1,
+      { what: 'the staged reminder (NotificationRequested with reminder)' },
+    );
+    const staged: StagedReminderDto = { requestId: staging.payload.requestId, eventId, dedupeKey: due.dedupeKey, reminder: staging.payload.reminder! };
+    return { reminderId, due, staging, staged };
+  }
+
+  /** The reminders of the event requested so far (staged, or prepared again). */
+  async function stagedReminders(eventId: string) {
+    return (await published<NotificationRequestedPayload>(requested, DOMAIN_EVENT.NotificationRequested, eventId)).filter((event) => event.payload.reminder);
   }
 
   /**
@@ -123,35 +153,16 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
 
   it('stages ReminderDue without touching the event, lets it go once, and applies nothing twice when asked again about the same staged copy', async () => {
     const start = new Date(Date.now() + 26 * HOUR);
-    const eventId = await bookedEvent(start);
-    const reminderId = randomUUID();
-    const due: ReminderDuePayload = {
-      reminderId,
-      eventId,
-      configKey: 'reminder',
-      offsetMinutes: 24 * 60,
-      startVersion: 1,
-      dueAt: new Date(start.getTime() - 24 * HOUR).toISOString(),
-      firedAt: new Date().toISOString(),
-      dedupeKey: `reminder:${reminderId}:1`,
-      late: false,
-    };
-    const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReminderDue, eventId, payload: due }, SERVICE.reminderScheduler);
-    await broker.publish(names.exchange, DOMAIN_EVENT.ReminderDue, JSON.stringify(envelope), { messageId: envelope.id });
+    const { eventId } = await bookedEvent(start);
+    const { reminderId, due, staging, staged } = await stageReminder(eventId, start);
 
     // Staged: requested for its due time, rendered as it will leave the event (invited), the event itself unchanged.
-    const [staging] = await eventually(
-      () => published<NotificationRequestedPayload>(requested, DOMAIN_EVENT.NotificationRequested, eventId).then((events) => events.filter((event) => event.payload.reminder)),
-      (events) => events.length === 1,
-      { what: 'the staged reminder (NotificationRequested with reminder)' },
-    );
     expect(staging.payload).toMatchObject({ type: 'reminder', sendAt: due.dueAt, dedupeKey: due.dedupeKey, reminder: { reminderId, startVersion: 1, late: false } });
     expect(staging.payload.event.title).toBe('[INVITED] Visit with Ann Lee');
     expect(await ask(SCHEDULING_REQUEST.getEvent, { id: eventId })).toMatchObject({ bookingStatus: 'booked' });
     expect((await reminderLines(eventId)).reminder).toEqual([]);
 
     // Released: let go, its effects applied before dispatch sends.
-    const staged: StagedReminderDto = { requestId: staging.payload.requestId, eventId, dedupeKey: due.dedupeKey, reminder: staging.payload.reminder! };
     const check = () => ask<ReminderReleaseVerdict[]>(SCHEDULING_REQUEST.checkReminderReleases, { reminders: [staged] });
     expect(await check()).toEqual([{ requestId: staged.requestId, verdict: 'send' }]);
     expect(await ask(SCHEDULING_REQUEST.getEvent, { id: eventId })).toMatchObject({ bookingStatus: 'invited', title: '[INVITED] Visit with Ann Lee' });
@@ -167,11 +178,7 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     // real release it has come, and the copy goes at once), and nothing is applied a second time.
     const [again] = await check();
     expect(again).toMatchObject({ requestId: staged.requestId, verdict: 'restaged' });
-    const restaged = await eventually(
-      () => published<NotificationRequestedPayload>(requested, DOMAIN_EVENT.NotificationRequested, eventId).then((events) => events.filter((event) => event.payload.reminder)),
-      (events) => events.length === 2,
-      { what: 'the reminder prepared again' },
-    );
+    const restaged = await eventually(() => stagedReminders(eventId), (events) => events.length === 2, { what: 'the reminder prepared again' });
     expect(restaged[1].payload).toMatchObject({ dedupeKey: due.dedupeKey, reminder: { reminderId } });
     expect(restaged[1].payload.requestId).not.toBe(staged.requestId);
     expect(restaged[1].payload.sendAt).toBe(due.dueAt);
@@ -181,9 +188,26 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     expect(await reminderSentRecorded(eventId)).toBe(1);
   });
 
+  it("prepares a reminder again, to the new address, when the customer's email changed after its staging", async () => {
+    const start = new Date(Date.now() + 26 * HOUR);
+    const { eventId, customerId } = await bookedEvent(start);
+    const { staging, staged } = await stageReminder(eventId, start);
+    const newEmail = `ann.smith.${randomUUID()}@example.com`;
+    expect(staging.payload.notifications.map((notification) => notification.address)).not.toContain(newEmail);
+
+    const updated = await ask<{ email: string; updatedAt: string }>(SCHEDULING_REQUEST.updateCustomer, { actor: ACTOR, id: customerId, changes: { email: newEmail } });
+    expect(updated.email).toBe(newEmail);
+
+    const [verdict] = await ask<ReminderReleaseVerdict[]>(SCHEDULING_REQUEST.checkReminderReleases, { reminders: [staged] });
+    expect(verdict).toMatchObject({ requestId: staged.requestId, verdict: 'restaged' });
+    const [, again] = await eventually(() => stagedReminders(eventId), (events) => events.length === 2, { what: 'the reminder prepared again' });
+    expect(again.payload.notifications.map((notification) => notification.address)).toEqual([newEmail]);
+    expect(again.payload.dedupeKey).toBe(staged.dedupeKey);
+  });
+
   it('withdraws a staged reminder whose start moved (stale), and changes nothing', async () => {
     const start = new Date(Date.now() + 26 * HOUR);
-    const eventId = await bookedEvent(start);
+    const { eventId } = await bookedEvent(start);
     const staged = (startVersion: number): StagedReminderDto => ({
       requestId: randomUUID(),
       eventId,

@@ -31,6 +31,7 @@ import {
   StopListEntryView,
   StopListQueryDto,
   TemplateView,
+  UpdateCustomerDto,
   UpdateEventDto,
 } from '@appointments/contracts';
 import { DOMAIN_ERROR_HTTP_STATUS } from '@appointments/domain';
@@ -65,6 +66,16 @@ export class CustomersApiController {
   @Get(':id')
   get(@Param('id', uuid) id: string): Promise<CustomerView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.getCustomer, { id });
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: "Change a customer's details (null clears an optional field)",
+    description:
+      "Notifications from then on use the new details; a reminder prepared before is prepared again. Event titles that show the name follow, and each of the customer's events still to come gets a chatter line.",
+  })
+  update(@Param('id', uuid) id: string, @Body() changes: UpdateCustomerDto, @Staff() staff: StaffPrincipal): Promise<CustomerView> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.updateCustomer, { actor: actorOf(staff), id, changes });
   }
 }
 

@@ -10,6 +10,7 @@ export const CHATTER_KINDS = [
   'customer_responded',
   'response_refused',
   'inbound_message',
+  'customer_updated',
 ] as const;
 export type ChatterKind = (typeof CHATTER_KINDS)[number];
 

@@ -12,6 +12,7 @@ export const customerView = (row: CustomerEntity): CustomerView => ({
   phone: row.phone,
   preferredConfirmationMethod: row.preferredConfirmationMethod,
   createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
 });
 
 export const templateView = (row: TemplateEntity): TemplateView => ({

@@ -34,7 +34,7 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
     notificationConfigs: [config('with-buttons', true), config('plain', false)],
     reminderTriggers: [{ configKey: 'with-buttons', offsetMinutes: 1440 }],
   } as unknown as TemplateEntity;
-  const customer = { id: 'cust', name: 'Jane Doe', email: 'jane@example.com', phone: null, preferredConfirmationMethod: null, createdAt: new Date('2026-03-01T09:00:00Z') } as CustomerEntity;
+  const customer = { id: 'cust', name: 'Jane Doe', email: 'jane@example.com', phone: null, preferredConfirmationMethod: null, createdAt: new Date('2026-03-01T09:00:00Z'), updatedAt: new Date('2026-03-01T09:00:00Z') } as CustomerEntity;
   const event = {
     id,
     customerId: 'cust',

@@ -137,7 +137,7 @@ export class ReminderStaging {
       version: event.version,
       start: event.start,
       // Customers are not edited today (no route changes one): their creation is their last write.
-      customerUpdatedAt: customer.createdAt,
+      customerUpdatedAt: customer.updatedAt,
       templateUpdatedAt: template.updatedAt,
       plan,
     };
