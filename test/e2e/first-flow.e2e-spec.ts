@@ -145,6 +145,42 @@ describe('booking an event and sending its confirmation', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("publishes an OpenAPI document with every route of the contract, each with its request body's fields", async () => {
+    const response = await fetch(`${platform.stack.gatewayUrl}/api/docs/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+    // api.md's staff API, and the routes this platform adds to it.
+    const routes: [string, string][] = [
+      ['post', '/api/auth/login'],
+      ['post', '/api/customers'],
+      ['get', '/api/customers/{id}'],
+      ['patch', '/api/customers/{id}'],
+      ['post', '/api/templates'],
+      ['put', '/api/templates/{id}'],
+      ['post', '/api/events'],
+      ['get', '/api/events/{id}'],
+      ['patch', '/api/events/{id}'],
+      ['get', '/api/events/{id}/chatter'],
+      ['get', '/api/events/{id}/reminders'],
+      ['post', '/api/events/{id}/notifications/preview'],
+      ['post', '/api/events/{id}/notifications'],
+      ['get', '/api/notifications'],
+      ['post', '/api/notifications/batch'],
+      ['get', '/api/dev/outbox'],
+      ['get', '/api/settings/sender'],
+      ['put', '/api/settings/sender'],
+      ['get', '/api/stop-list'],
+      ['post', '/api/stop-list'],
+    ];
+    expect(routes.filter(([method, path]) => !document.paths[path]?.[method])).toEqual([]);
+    const bodyOf = (method: string, path: string) => {
+      const reference: string = document.paths[path][method].requestBody.content['application/json'].schema.$ref;
+      return Object.keys(document.components.schemas[reference.split('/').pop()!].properties).sort();
+    };
+    expect(bodyOf('patch', '/api/customers/{id}')).toEqual(['email', 'name', 'phone', 'preferredConfirmationMethod']);
+    expect(bodyOf('post', '/api/events')).toEqual(expect.arrayContaining(['customerId', 'templateId', 'start', 'end', 'timeZone']));
+  });
+
   it('answers 503 quickly when the owning service is down', async () => {
     await platform.stack.stopService('scheduling');
     const started = Date.now();
