@@ -178,7 +178,8 @@ describe('booking an event and sending its confirmation', () => {
       return Object.keys(document.components.schemas[reference.split('/').pop()!].properties).sort();
     };
     expect(bodyOf('patch', '/api/customers/{id}')).toEqual(['email', 'name', 'phone', 'preferredConfirmationMethod']);
-    expect(bodyOf('post', '/api/events')).toEqual(expect.arrayContaining(['customerId', 'templateId', 'start', 'end', 'timeZone']));
+    expect(bodyOf('post', '/api/events')).toEqual(expect.arrayContaining(['customerId', 'templateId', 'start', 'end', 'timeZone', 'salesperson']));
+    expect(bodyOf('patch', '/api/events/{id}')).toEqual(['description', 'end', 'location', 'salesperson', 'start', 'timeZone', 'videoUrl']);
   });
 
   it('answers 503 quickly when the owning service is down', async () => {

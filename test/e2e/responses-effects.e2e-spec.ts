@@ -50,14 +50,15 @@ async function publish(envelope: DomainEventEnvelope): Promise<void> {
 }
 
 /** An event invited by an RSVP request (email by default), with its customer, the request's notification id and the organizer. */
-async function invited(options: { channelMode?: string; rsvp?: Record<string, unknown> } = {}) {
+async function invited(options: { channelMode?: string; rsvp?: Record<string, unknown>; followers?: Record<string, boolean>; event?: Record<string, unknown> } = {}) {
   const name = `Ann ${randomBytes(3).toString('hex')}`;
   const scenario = await createScenario(api(), {
     customer: { name },
     configs: everyType(options.channelMode ?? 'email', {
       rsvp_request: { buttons: RSVP_BUTTONS, declineReason: true, rescheduleReason: true, ...options.rsvp },
     }),
-    template: { name: 'Site visit', followers: FOLLOWERS },
+    template: { name: 'Site visit', followers: options.followers ?? FOLLOWERS },
+    event: options.event,
   });
   const sent = await send(api(), scenario.event.id, { type: 'rsvp_request' });
   expectStatus(sent, 202, 'send rsvp_request');
@@ -103,9 +104,9 @@ async function responseEntries(eventId: string, kind = 'customer_responded') {
   return (await chatter(api(), eventId)).filter((entry) => entry.kind === kind);
 }
 
-/** Follower emails about this customer in the organizer's dev outbox. */
-async function followerEmails(scenario: Invited) {
-  return (await outbox(api(), scenario.organizer.email, 'email')).filter((message) => message.subject?.startsWith(`${scenario.name} `));
+/** Follower emails about this customer in the organizer's dev outbox (or another follower's). */
+async function followerEmails(scenario: Invited, to: string = scenario.organizer.email) {
+  return (await outbox(api(), to, 'email')).filter((message) => message.subject?.startsWith(`${scenario.name} `));
 }
 
 function followerEmailsAtLeast(scenario: Invited, count: number) {
@@ -141,6 +142,48 @@ describe('customer responses applied by scheduling', () => {
     expect(email.attachments ?? []).toEqual([]);
     const [internalRow] = await consoleRows(api(), scenario.event.id, { type: 'internal' });
     expect(internalRow).toMatchObject({ type: 'internal', channel: 'email' });
+  });
+
+  it("tells the event's salesperson too when the template follows the salesperson, and no longer once staff remove them", async () => {
+    const salesperson = { name: 'Sam Sales', email: `sam.${randomBytes(3).toString('hex')}@example.com` };
+    const scenario = await invited({ followers: { ...FOLLOWERS, autoFollowSalesperson: true }, event: { salesperson } });
+    expect(await getEvent(api(), scenario.event.id)).toMatchObject({ salesperson });
+
+    const declined = responded(scenario, { response: 'decline', reason: 'Too far' });
+    await publish(declined);
+    await handled(declined.id);
+    const [toSalesperson] = await eventually(() => followerEmails(scenario, salesperson.email), (messages) => messages.length === 1, {
+      what: 'the follower email to the salesperson',
+      timeoutMs: 15_000,
+    });
+    expect(toSalesperson.subject).toBe(`${scenario.name} declined Site visit on Friday, January 15, 2027 at 2:00 PM: Too far`);
+    expect(await followerEmailsAtLeast(scenario, 1)).toHaveLength(1); // the organizer, once
+
+    const removed = await api().patch(`/api/events/${scenario.event.id}`, { salesperson: null });
+    expectStatus(removed, 200, 'PATCH salesperson null');
+    expect(removed.body.salesperson).toBeNull();
+    const [line] = (await chatter(api(), scenario.event.id)).filter((entry) => entry.kind === 'event_updated');
+    expect(line.body).toBe(`Admin changed salesperson from "${salesperson.name} <${salesperson.email}>" to (none)`);
+    expect(removed.body.notificationState).toBe('in_sync'); // the customer is not told of a salesperson
+
+    const accepted = responded(scenario, { response: 'accept' });
+    await publish(accepted);
+    await handled(accepted.id);
+    // The follower emails of one response are requested together (one transaction, one pack of
+    // NotificationRequested), so once the accept's is in the console, all of them are.
+    const internal = await settledRows(api(), scenario.event.id, 3, { type: 'internal' });
+    expect(internal.map((row) => row.recipientEmail).sort()).toEqual([scenario.organizer.email, scenario.organizer.email, salesperson.email].sort());
+    expect(await followerEmails(scenario, salesperson.email)).toHaveLength(1); // told of the decline only
+  });
+
+  it('refuses a salesperson without a valid email (400) and saves nothing', async () => {
+    const { customer, template } = await createScenario(api());
+    const body = { customerId: customer.id, templateId: template.id, start: '2027-01-15T14:00:00-05:00', end: '2027-01-15T15:00:00-05:00', timeZone: 'America/New_York' };
+    for (const salesperson of [{ name: 'Sam' }, { name: 'Sam', email: 'sam@' }, { name: '', email: 'sam@example.com' }, 'Sam']) {
+      const response = await api().post('/api/events', { ...body, salesperson });
+      expect({ salesperson, status: response.status }).toEqual({ salesperson, status: 400 });
+      expect(response.body.message).toContain('salesperson');
+    }
   });
 
   it('the same CustomerResponded delivered twice, and the same response under a new message id: one chatter entry, one follower email', async () => {

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AttendeeStatus, BookingStatus, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, NotificationState } from '@appointments/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
+
+/**
+ * The salesperson of an event: someone of the business, not its organizer, who follows it when
+ * the template auto-follows the salesperson (told of the customer's answers by email).
+ */
+export class SalespersonDto {
+  @ApiProperty({ example: 'Olga Petrova' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ example: 'olga@example.com' })
+  @Trim()
+  @IsEmail({}, { message: 'salesperson.email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+}
 
 export class CreateEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() customerId: string;
@@ -17,6 +30,11 @@ export class CreateEventDto {
   @MaxLength(2000)
   videoUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
+  @ApiPropertyOptional({ type: () => SalespersonDto, description: 'Follows the event when the template auto-follows the salesperson' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SalespersonDto)
+  salesperson?: SalespersonDto;
 }
 
 /** Any editable field; `null` clears location, videoUrl or description. */
@@ -31,6 +49,11 @@ export class UpdateEventDto {
   @MaxLength(2000)
   videoUrl?: string | null;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(5000) description?: string | null;
+  @ApiPropertyOptional({ type: () => SalespersonDto, nullable: true, description: 'null removes the salesperson; never significant (the customer is not told)' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @ValidateNested()
+  @Type(() => SalespersonDto)
+  salesperson?: SalespersonDto | null;
 }
 
 export class PreviewNotificationDto {
@@ -95,6 +118,7 @@ export interface EventView extends EventSchedule {
   templateId: string;
   customerTitle: string;
   organizer: { id?: string; name: string; email?: string | null };
+  salesperson: { name: string; email: string } | null;
   bookingStatus: BookingStatus;
   attendeeStatus: AttendeeStatus;
   notificationState: NotificationState;

@@ -17,6 +17,8 @@ export class EventEntity {
   @Column('text', { name: 'video_url', nullable: true }) videoUrl: string | null;
   @Column('text', { nullable: true }) description: string | null;
   @Column('jsonb') organizer: PersonRef;
+  /** Follows the event when its template auto-follows the salesperson. */
+  @Column('jsonb', { nullable: true }) salesperson: { name: string; email: string } | null;
   @Column('text', { name: 'booking_status' }) bookingStatus: BookingStatus;
   @Column('text', { name: 'attendee_status' }) attendeeStatus: AttendeeStatus;
   @Column('text', { name: 'notification_state' }) notificationState: NotificationState;

@@ -43,6 +43,7 @@ export const eventView = (row: EventEntity, customerTitle: string): EventView =>
   videoUrl: row.videoUrl,
   description: row.description,
   organizer: row.organizer,
+  salesperson: row.salesperson ?? null,
   bookingStatus: row.bookingStatus,
   attendeeStatus: row.attendeeStatus,
   notificationState: row.notificationState,

@@ -110,7 +110,7 @@ export class ApplyCustomerResponseHandler {
         events.push({ type: DOMAIN_EVENT.ResponseApplied, eventId: item.event.id, payload: decided.applied });
       }
       followUps.push(events);
-      const followers = decided.kind === 'applied' ? followersToNotify(item.template.followers, response.response, { organizer: item.event.organizer }) : [];
+      const followers = decided.kind === 'applied' ? followersToNotify(item.template.followers, response.response, { organizer: item.event.organizer, salesperson: item.event.salesperson }) : [];
       const autoReply = response.autoReply?.trim() && response.from ? response.autoReply.trim() : null;
       if (followers.length > 0 || autoReply) {
         // The follow-ups are built from the event as this response left it.

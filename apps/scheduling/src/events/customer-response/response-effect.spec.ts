@@ -86,18 +86,24 @@ describe('normaliseReason', () => {
 
 describe('followersToNotify', () => {
   const organizer = { id: 'u1', name: 'Olga Organizer', email: 'olga@example.com' };
+  const salesperson = { name: 'Sam Sales', email: 'sam@example.com' };
   const all = { autoFollowOrganizer: true, notifyOnAccept: true, notifyOnDecline: true, notifyOnReschedule: true };
+  const both = { ...all, autoFollowSalesperson: true };
 
-  it.each<[string, Record<string, boolean> | null, ResponseType, string[]]>([
-    ['no follower settings', null, 'accept', []],
-    ['accept with notifyOnAccept', all, 'accept', ['olga@example.com']],
-    ['decline with notifyOnDecline', all, 'decline', ['olga@example.com']],
-    ['reschedule with notifyOnReschedule', all, 'reschedule', ['olga@example.com']],
-    ['reschedule with only accept/decline on', { autoFollowOrganizer: true, notifyOnAccept: true, notifyOnDecline: true }, 'reschedule', []],
-    ['toggle on but nobody follows', { notifyOnAccept: true }, 'accept', []],
-    ['salesperson only: events have none', { autoFollowSalesperson: true, notifyOnAccept: true }, 'accept', []],
-  ])('%s → %p', (_name, followers, response, emails) => {
-    expect(followersToNotify(followers, response, { organizer }).map((f) => f.email)).toEqual(emails);
+  // follower settings | response | the event's salesperson | who is told
+  it.each<[string, Record<string, boolean> | null, ResponseType, typeof salesperson | null, string[]]>([
+    ['no follower settings', null, 'accept', salesperson, []],
+    ['accept with notifyOnAccept', all, 'accept', null, ['olga@example.com']],
+    ['decline with notifyOnDecline', all, 'decline', null, ['olga@example.com']],
+    ['reschedule with notifyOnReschedule', all, 'reschedule', null, ['olga@example.com']],
+    ['reschedule with only accept/decline on', { autoFollowOrganizer: true, notifyOnAccept: true, notifyOnDecline: true }, 'reschedule', null, []],
+    ['toggle on but nobody follows', { notifyOnAccept: true }, 'accept', salesperson, []],
+    ['salesperson only, the event has one', { autoFollowSalesperson: true, notifyOnAccept: true }, 'accept', salesperson, ['sam@example.com']],
+    ['salesperson only, the event has none', { autoFollowSalesperson: true, notifyOnAccept: true }, 'accept', null, []],
+    ['organizer and salesperson, organizer first', both, 'decline', salesperson, ['olga@example.com', 'sam@example.com']],
+    ['a salesperson the template does not follow', all, 'accept', salesperson, ['olga@example.com']],
+  ])('%s → %p', (_name, followers, response, eventSalesperson, emails) => {
+    expect(followersToNotify(followers, response, { organizer, salesperson: eventSalesperson }).map((f) => f.email)).toEqual(emails);
   });
 
   it('notifies a person once even when organizer and salesperson, and never one without an email', () => {

@@ -62,8 +62,8 @@ const TOGGLE_OF: Record<ResponseType, keyof FollowersDto> = {
 
 /**
  * Who gets an internal email about this response: nobody unless the template's toggle for
- * the response is on; then the auto-followers with an email address, once each. Events have
- * no salesperson yet, so `autoFollowSalesperson` adds nobody until they do.
+ * the response is on; then the auto-followers (the organizer, the event's salesperson when it
+ * has one) with an email address, once each.
  */
 export function followersToNotify(
   followers: FollowersDto | null | undefined,

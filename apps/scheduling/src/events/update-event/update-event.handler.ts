@@ -44,7 +44,10 @@ export class UpdateEventHandler {
         throw new InvalidInput('end: must be after start', { errors: ['end must be after start'] });
       }
       const changed = Object.keys(after).filter((field) => after[field as keyof FieldValues] !== before[field as keyof FieldValues]);
-      if (changed.length === 0) return eventView(event, template.customerTitle);
+      // The salesperson is internal: never significant, only in the chatter.
+      const salesperson = changes.salesperson === undefined ? event.salesperson : changes.salesperson && { name: changes.salesperson.name, email: changes.salesperson.email };
+      const salespersonChange = personShown(salesperson) === personShown(event.salesperson) ? null : { field: 'salesperson', oldValue: event.salesperson, newValue: salesperson };
+      if (changed.length === 0 && !salespersonChange) return eventView(event, template.customerTitle);
 
       const now = new Date().toISOString();
       const significant = changed.filter((field) => this.config.SIGNIFICANT_FIELDS.includes(field));
@@ -54,6 +57,7 @@ export class UpdateEventHandler {
       event.location = after.location;
       event.videoUrl = after.videoUrl;
       event.description = after.description;
+      event.salesperson = salesperson;
       if (after.start !== before.start) event.startVersion += 1;
       if (significant.length > 0) {
         const next = applyTransition(event, { kind: 'significant_field_changed' });
@@ -71,12 +75,18 @@ export class UpdateEventHandler {
       }
       const saved = await manager.save(event);
       const described = changed.map((field) => `${field} from ${show(before[field as keyof FieldValues])} to ${show(after[field as keyof FieldValues])}`);
+      if (salespersonChange) described.push(`salesperson from ${personShown(salespersonChange.oldValue)} to ${personShown(salespersonChange.newValue)}`);
       await this.chatter.add(manager, {
         eventId: event.id,
         kind: 'event_updated',
         body: `${command.actor.name} changed ${described.join(', ')}${saved.notificationState === 'update_due' && significant.length > 0 ? '; the customer has not been told yet (update due)' : ''}`,
         author: { id: command.actor.id, name: command.actor.name },
-        data: { changes: changed.map((field) => ({ field, oldValue: before[field as keyof FieldValues], newValue: after[field as keyof FieldValues] })) },
+        data: {
+          changes: [
+            ...changed.map((field) => ({ field, oldValue: before[field as keyof FieldValues], newValue: after[field as keyof FieldValues] })),
+            ...(salespersonChange ? [salespersonChange] : []),
+          ],
+        },
       });
       const events: NewDomainEvent[] = [];
       if (significant.length > 0) {
@@ -125,3 +135,7 @@ function show(value: unknown): string {
   return value === null || value === undefined ? '(none)' : `"${String(value)}"`;
 }
 
+/** `"Olga Petrova <olga@example.com>"`, or `(none)`. */
+function personShown(person: { name: string; email: string } | null): string {
+  return person ? `"${person.name} <${person.email}>"` : '(none)';
+}
