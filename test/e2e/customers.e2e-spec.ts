@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Platform, startPlatform } from './support/platform';
 import { chatter, createScenario, expectStatus, getEvent, outbox, outboxHas, send, settledRows, uniqueEmail, uniquePhone } from './support/notifications';
 
@@ -73,6 +74,34 @@ describe('editing a customer', () => {
     expect(message.html).toContain('Hello Ann Smith');
     await settledRows(api(), event.id, 2);
     expect((await outbox(api(), customer.email, 'email')).map((sent) => sent.notificationId)).toEqual([confirmation.body.notificationIds[0]]);
+  });
+
+  it('finds customers by part of the name or email in any case, or by the digits of the phone however they are typed', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const phone = uniquePhone();
+    const zoe = await newCustomer({ name: `Zoë ${tag} Martin`, email: `zoe.${tag}@example.com`, phone });
+    const max = await newCustomer({ name: `Max ${tag} 50%_off`, email: `max.${tag}@example.org`, phone: null });
+    const found = async (search: string) => {
+      const response = await api().get(`/api/customers?${new URLSearchParams({ search })}`);
+      expectStatus(response, 200, `GET /api/customers?search=${search}`);
+      return (response.body as { id: string }[]).map((customer) => customer.id);
+    };
+    // search | who is found
+    const cases: [string, string[]][] = [
+      [tag, [max.id, zoe.id]], // newest first
+      [`ZOË ${tag.toUpperCase()}`, [zoe.id]],
+      [`zoe.${tag}@EXAMPLE.com`, [zoe.id]],
+      [`${tag}@example.org`, [max.id]],
+      [`${phone.slice(2, 5)} ${phone.slice(5, 8)}-${phone.slice(8)}`, [zoe.id]],
+      [`${tag} 50%_`, [max.id]],
+      [`${tag} 50%off`, []], // % and _ are the characters typed, not wildcards (as one, "50%off" would match "50%_off")
+      [`nobody-${tag}`, []],
+    ];
+    for (const [search, ids] of cases) expect({ search, ids: await found(search) }).toEqual({ search, ids });
+
+    const tooLong = await api().get(`/api/customers?search=${'x'.repeat(201)}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.message).toContain('search');
   });
 
   it('writes nothing for an edit that changes nothing', async () => {

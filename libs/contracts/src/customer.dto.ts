@@ -65,6 +65,20 @@ export class UpdateCustomerDto {
   preferredConfirmationMethod?: ConfirmationMethod | null;
 }
 
+/** `GET /api/customers`: the newest 500, or those that match `search`. */
+export class CustomerQueryDto {
+  @ApiPropertyOptional({
+    description: 'Part of the name or email (any case), or of the phone number (its digits: "415 555" finds +14155550100)',
+    example: 'jane',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  search?: string;
+}
+
 export interface CustomerView {
   id: string;
   name: string;

@@ -8,6 +8,7 @@ import {
   CreateCustomerDto,
   CreateEventDto,
   CreateTemplateDto,
+  CustomerQueryDto,
   CustomerView,
   DevOutboxMessageView,
   DevOutboxQueryDto,
@@ -59,8 +60,9 @@ export class CustomersApiController {
   }
 
   @Get()
-  list(): Promise<CustomerView[]> {
-    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listCustomers, {});
+  @ApiOperation({ summary: 'The newest 500 customers, or those whose name, email or phone matches `search`' })
+  list(@Query() query: CustomerQueryDto): Promise<CustomerView[]> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listCustomers, query);
   }
 
   @Get(':id')

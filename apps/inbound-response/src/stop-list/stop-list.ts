@@ -4,6 +4,7 @@ import { ActorDto, DOMAIN_EVENT, OptOutChangedPayload, PersonRef, StopListComman
 import { InvalidInput, NotFound, type Channel } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
+import { containsPattern } from '@appointments/persistence';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { StopListEntryEntity } from '../persistence/stop-list-entry.entity';
@@ -26,7 +27,7 @@ export class StopList {
     const builder = this.dataSource.getRepository(StopListEntryEntity).createQueryBuilder('entry');
     if (query.channel) builder.andWhere('entry.channel = :channel', { channel: query.channel });
     if (query.address) {
-      const like = `%${query.address.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = containsPattern(query.address.trim());
       builder.andWhere('entry.address ILIKE :like', { like });
     }
     const rows = await builder.orderBy('entry.optedOutAt', 'DESC').addOrderBy('entry.address', 'ASC').getMany();

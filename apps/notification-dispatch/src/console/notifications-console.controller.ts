@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DISPATCH_REQUEST, ListNotificationsQuery, NotificationView, Page } from '@appointments/contracts';
 import type { DeliveryStatus } from '@appointments/domain';
+import { containsPattern } from '@appointments/persistence';
 import { Repository } from 'typeorm';
 import { NotificationEntity } from '../persistence/notification.entity';
 
@@ -31,7 +32,7 @@ export class NotificationsConsoleController {
     if (query.from) builder.andWhere('n.created_at >= :from', { from: new Date(query.from) });
     if (query.to) builder.andWhere('n.created_at < :to', { to: new Date(query.to) });
     if (query.recipient) {
-      const like = `%${query.recipient.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = containsPattern(query.recipient);
       builder.andWhere('(n.recipient_name ILIKE :like OR n.recipient_email ILIKE :like OR n.recipient_phone ILIKE :like)', { like });
     }
     const [rows, total] = await builder

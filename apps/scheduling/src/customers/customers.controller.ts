@@ -1,7 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ByIdQuery, CreateCustomerCommand, CustomerView, SCHEDULING_REQUEST, UpdateCustomerCommand } from '@appointments/contracts';
+import { ByIdQuery, CreateCustomerCommand, CustomerQueryDto, CustomerView, SCHEDULING_REQUEST, UpdateCustomerCommand } from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
+import { containsPattern } from '@appointments/persistence';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
@@ -43,9 +44,22 @@ export class CustomersController {
     return this.updateCustomer.execute(command);
   }
 
+  /** The newest 500 customers, or those whose name, email or phone matches `search` (see `CustomerQueryDto`). */
   @MessagePattern(SCHEDULING_REQUEST.listCustomers)
-  async list(): Promise<CustomerView[]> {
-    const rows = await this.customers.find({ order: { createdAt: 'DESC' }, take: 500 });
+  async list(@Payload() query: CustomerQueryDto): Promise<CustomerView[]> {
+    const builder = this.customers.createQueryBuilder('customer');
+    const search = query?.search?.trim();
+    if (search) {
+      const like = containsPattern(search);
+      const digits = search.replace(/\D/g, '');
+      builder.where(
+        digits.length >= 3
+          ? '(customer.name ILIKE :like OR customer.email ILIKE :like OR customer.phone LIKE :digits)'
+          : '(customer.name ILIKE :like OR customer.email ILIKE :like)',
+        { like, digits: `%${digits}%` },
+      );
+    }
+    const rows = await builder.orderBy('customer.createdAt', 'DESC').addOrderBy('customer.id').take(500).getMany();
     return rows.map(customerView);
   }
 }
