@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONFIRMATION_METHODS, ConfirmationMethod } from '@appointments/domain';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { IsE164Phone, NormalisePhone, Trim } from './validation';
+import { IfGivenNotNull, IsE164Phone, NormalisePhone, Trim } from './validation';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Jane Doe' })
@@ -30,9 +30,6 @@ export class CreateCustomerDto {
   preferredConfirmationMethod?: ConfirmationMethod;
 }
 
-/** A field given as null is cleared; a field left out stays as it is. */
-const givenAndNotNull = (_: object, value: unknown) => value !== null && value !== undefined;
-
 /**
  * `PATCH /api/customers/:id`: the fields to change. Notifications sent from then on use the new
  * details (a reminder prepared before is prepared again); those already sent are not resent.
@@ -47,20 +44,20 @@ export class UpdateCustomerDto {
   name?: string;
 
   @ApiPropertyOptional({ example: 'jane.smith@example.com', nullable: true, description: 'null clears it' })
-  @ValidateIf(givenAndNotNull)
+  @IfGivenNotNull()
   @Trim()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email?: string | null;
 
   @ApiPropertyOptional({ example: '+14155550100', nullable: true, description: 'Mobile phone, E.164 (spaces and dashes are accepted and removed); null clears it' })
-  @ValidateIf(givenAndNotNull)
+  @IfGivenNotNull()
   @NormalisePhone()
   @IsE164Phone()
   phone?: string | null;
 
   @ApiPropertyOptional({ enum: CONFIRMATION_METHODS, nullable: true, description: 'null: none set (email)' })
-  @ValidateIf(givenAndNotNull)
+  @IfGivenNotNull()
   @IsIn(CONFIRMATION_METHODS)
   preferredConfirmationMethod?: ConfirmationMethod | null;
 }

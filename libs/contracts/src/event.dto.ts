@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AttendeeStatus, BookingStatus, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, NotificationState } from '@appointments/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IfGivenNotNull, IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
 
 /**
  * The salesperson of an event: someone of the business, not its organizer, who follows it when
@@ -42,15 +42,15 @@ export class UpdateEventDto {
   @ApiPropertyOptional() @IsOptional() @IsInstantWithOffset() start?: string;
   @ApiPropertyOptional() @IsOptional() @IsInstantWithOffset() end?: string;
   @ApiPropertyOptional() @IsOptional() @IsIanaTimeZone() timeZone?: string;
-  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @Trim() @IsString() @MaxLength(500) location?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IfGivenNotNull() @Trim() @IsString() @MaxLength(500) location?: string | null;
   @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IfGivenNotNull()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'videoUrl must be an http(s) URL' })
   @MaxLength(2000)
   videoUrl?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(5000) description?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IfGivenNotNull() @IsString() @MaxLength(5000) description?: string | null;
   @ApiPropertyOptional({ type: () => SalespersonDto, nullable: true, description: 'null removes the salesperson; never significant (the customer is not told)' })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IfGivenNotNull()
   @ValidateNested()
   @Type(() => SalespersonDto)
   salesperson?: SalespersonDto | null;

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, IsUrl, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import { ActorDto } from './commands';
-import { Trim } from './validation';
+import { IfGivenNotNull, Trim } from './validation';
 
 /** Who customers see an email come from. The address must be on a verified sending domain. */
 export class SenderSettingsDto {
   @ApiProperty({ example: 'Acme Appointments' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(100) name: string;
   @ApiProperty({ example: 'appointments@example.com' }) @Trim() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(254) email: string;
   @ApiPropertyOptional({ example: 'https://example.com/logo.png', nullable: true, description: 'Shown at the top of every email' })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IfGivenNotNull()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'imageUrl must be an http(s) URL' })
   @MaxLength(2000)
   imageUrl?: string | null;

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 
@@ -70,3 +70,9 @@ export function IsInstantWithOffset(options?: ValidationOptions) {
 
 /** Trims strings; turns "" into undefined for optional fields. */
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * For an optional field that may be cleared (a PATCH body's, or `imageUrl` of the sender): its
+ * other rules apply only when it is given and not null (null clears it, leaving it out keeps it).
+ */
+export const IfGivenNotNull = () => ValidateIf((_, value) => value !== null && value !== undefined);
