@@ -32,19 +32,18 @@ async function main() {
   try {
     stack = await startStack({
       onLine: (service, line) => process.stdout.write(`${prefix(service)} ${line}\n`),
+      // Its lines are on the screen already. Ctrl-C reaches the services too: not a crash then.
+      // While starting, startStack itself says which service exited and why.
+      onUnexpectedExit: ({ service, code, signal }) => {
+        if (stopping || !stack) return;
+        process.stderr.write(`${prefix(service)} exited (code ${code}, signal ${signal}); stopping the others\n`);
+        void stop(1);
+      },
     });
   } catch (error) {
     process.stderr.write(`\nCould not start the platform: ${error instanceof Error ? error.message : String(error)}\n`);
     process.stderr.write('Are PostgreSQL, RabbitMQ and Redis running? See README.md, "Quick start".\n');
     process.exit(1);
-  }
-  for (const service of stack.services) {
-    service.process.on('exit', (code) => {
-      if (!stopping) {
-        process.stderr.write(`${prefix(service.spec.name)} exited with code ${code}; stopping the others\n`);
-        void stop(1);
-      }
-    });
   }
   const gateway = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
