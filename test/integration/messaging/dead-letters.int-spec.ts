@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stampDomainEvent } from '@appointments/messaging';
+import { BrokerUnavailable, stampDomainEvent } from '@appointments/messaging';
 import { eventually } from '@appointments/testing';
 import type { GetMessage } from 'amqplib';
 import { BrokerClient, rabbitmq } from './broker-client';
@@ -200,6 +200,31 @@ describe('failed messages: retries and the dead-letter queue', () => {
     });
     expect(probe.handlerRuns.of(failingId)).toBe(1 + PROBE_RETRY_DELAYS_MS.length);
     expect((await probe.effectCounts()).get(failingId)).toBeUndefined();
+  });
+
+  it('puts a failed message back on its queue when its retry cannot be published, and tries it again: nothing is lost', async () => {
+    // The broker refuses the first retry publish (as when it blocks publishers or the channel
+    // drops at that moment): the message is neither acknowledged nor lost, but requeued.
+    const retryQueue = probe.names.retryQueue('probe', 1);
+    const publish = probe.connection.publish.bind(probe.connection);
+    let refused = 0;
+    const spy = jest.spyOn(probe.connection, 'publish').mockImplementation(async (exchange, routingKey, content, options) => {
+      if (routingKey === retryQueue && refused === 0) {
+        refused += 1;
+        throw new BrokerUnavailable('the broker did not confirm the message (injected)');
+      }
+      return publish(exchange, routingKey, content, options);
+    });
+    try {
+      const failingId = await publishEvent({ note: 'fails, and its first retry cannot be published', fail: 'transient' });
+      const message = await deadLetter(failingId);
+      expect(refused).toBe(1);
+      // Once more than the retries: the requeued delivery ran the handler again before the retries did.
+      expect(probe.handlerRuns.of(failingId)).toBe(1 + 1 + PROBE_RETRY_DELAYS_MS.length);
+      expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'retries-exhausted', 'x-attempt': PROBE_RETRY_DELAYS_MS.length });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('keeps consuming after all of that, in the same process', async () => {
