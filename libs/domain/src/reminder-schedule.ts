@@ -170,12 +170,18 @@ export function reminderJobId(reminderId: string, startVersion: number): string 
 
 const REMINDER_JOB_ID = /^reminder-([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})-v([1-9][0-9]{0,8})$/;
 
+/** Which reminder a reminder job is for, and for which start: all its id says, and all it carries. */
+export interface ReminderJobRef {
+  reminderId: string;
+  startVersion: number;
+}
+
 /**
  * The reminder and start version a reminder job id names (`reminderJobId`'s inverse), or null for
  * any other id. A reminder job carries nothing else: its id says which reminder for which start,
  * so the job's data stays empty and a pending reminder costs Redis about 60 bytes less.
  */
-export function parseReminderJobId(jobId: string | undefined): { reminderId: string; startVersion: number } | null {
+export function parseReminderJobId(jobId: string | undefined): ReminderJobRef | null {
   const match = jobId === undefined ? null : REMINDER_JOB_ID.exec(jobId);
   return match ? { reminderId: match[1], startVersion: Number(match[2]) } : null;
 }

@@ -37,9 +37,10 @@ export interface StackOptions {
   startTimeoutMs?: number;
   only?: string[];
   /**
-   * Told when a service exits that nobody asked to stop (a crash). By default the stack writes
-   * it to stderr with the service's last lines, so that a crash is never silent: the services'
-   * own lines may be going to a test's collector only.
+   * Told when a service that was healthy exits while nobody asked it to stop (a crash). By
+   * default the stack writes it to stderr with the service's last lines, so that a crash is never
+   * silent: the services' own lines may be going to a test's collector only. An exit before the
+   * service was healthy is `startStack`'s own error instead.
    */
   onUnexpectedExit?: (exit: UnexpectedExit) => void;
 }
@@ -156,7 +157,10 @@ async function waitHealthy(service: RunningService, timeoutMs: number): Promise<
     }
     try {
       const response = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
+      if (response.status === 200) {
+        healthy.add(service.process);
+        return;
+      }
       last = `${response.status} ${await response.text()}`;
     } catch (error) {
       last = String(error);
@@ -168,10 +172,12 @@ async function waitHealthy(service: RunningService, timeoutMs: number): Promise<
 
 /** Processes the stack was asked to stop: their exit is expected. */
 const stopRequested = new WeakSet<ChildProcess>();
+/** Processes whose /health answered 200: an exit before that is reported by `waitHealthy`. */
+const healthy = new WeakSet<ChildProcess>();
 
 function watchForCrash(service: RunningService, onUnexpectedExit: (exit: UnexpectedExit) => void) {
   service.process.once('exit', (code, signal) => {
-    if (stopRequested.has(service.process)) return;
+    if (stopRequested.has(service.process) || !healthy.has(service.process)) return;
     onUnexpectedExit({ service: service.spec.name, code, signal, lastLines: [...(recentLines.get(service.process) ?? [])] });
   });
 }

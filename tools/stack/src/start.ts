@@ -19,6 +19,7 @@ function prefix(service: string): string {
 async function main() {
   let stack: Stack | undefined;
   let stopping = false;
+  let crashed = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
@@ -33,11 +34,11 @@ async function main() {
     stack = await startStack({
       onLine: (service, line) => process.stdout.write(`${prefix(service)} ${line}\n`),
       // Its lines are on the screen already. Ctrl-C reaches the services too: not a crash then.
-      // While starting, startStack itself says which service exited and why.
       onUnexpectedExit: ({ service, code, signal }) => {
-        if (stopping || !stack) return;
+        if (stopping) return;
         process.stderr.write(`${prefix(service)} exited (code ${code}, signal ${signal}); stopping the others\n`);
-        void stop(1);
+        crashed = true;
+        if (stack) void stop(1); // else once the others are up
       },
     });
   } catch (error) {
@@ -45,6 +46,7 @@ async function main() {
     process.stderr.write('Are PostgreSQL, RabbitMQ and Redis running? See README.md, "Quick start".\n');
     process.exit(1);
   }
+  if (crashed) return stop(1);
   const gateway = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
   const password = process.env.ADMIN_PASSWORD ? '(the ADMIN_PASSWORD you set)' : 'admin-password';

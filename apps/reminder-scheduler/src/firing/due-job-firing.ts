@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, ReminderDuePayload, TimerFiredPayload } from '@appointments/contracts';
-import { decideFiring, decideTimerFiring, parseReminderJobId, reminderDedupeKey, ReminderScheduleStatus } from '@appointments/domain';
+import { decideFiring, decideTimerFiring, parseReminderJobId, reminderDedupeKey, ReminderJobRef, ReminderScheduleStatus } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { Job, Worker } from 'bullmq';
@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { reminderRows } from '../persistence/reminder-rows';
 import { timerRows } from '../persistence/timer-rows';
 import { ReminderConfig } from '../reminder.config';
-import { REMINDER_QUEUE, ReminderJobRef, TimerJobData } from '../reminders/reminder-queue';
+import { REMINDER_QUEUE, TimerJobData } from '../reminders/reminder-queue';
 
 interface Pending {
   job: Job;

@@ -7,15 +7,6 @@ import { ReminderConfig } from '../reminder.config';
 
 export const REMINDER_QUEUE = BULLMQ_QUEUE.reminders;
 
-/**
- * Which reminder a reminder job is for, and for which start: its job id says it
- * (`reminderJobId`, read back with `parseReminderJobId`), and its data is empty. Everything else
- * is read from Postgres at fire time.
- */
-export interface ReminderJobRef {
-  reminderId: string;
-  startVersion: number;
-}
 
 /** What a timer job carries: which timer, which run of it. */
 export interface TimerJobData {

@@ -48,7 +48,7 @@ export class CustomersController {
   @MessagePattern(SCHEDULING_REQUEST.listCustomers)
   async list(@Payload() query: CustomerQueryDto): Promise<CustomerView[]> {
     const builder = this.customers.createQueryBuilder('customer');
-    const search = query?.search?.trim();
+    const { search } = query;
     if (search) {
       const like = containsPattern(search);
       const digits = search.replace(/\D/g, '');

@@ -37,7 +37,7 @@ export class CreateEventHandler {
         videoUrl: input.videoUrl ?? null,
         description: input.description ?? null,
         organizer: { id: command.actor.id, name: command.actor.name, email: command.actor.email ?? null },
-        salesperson: input.salesperson ? { name: input.salesperson.name, email: input.salesperson.email } : null,
+        salesperson: input.salesperson ?? null,
         ...INITIAL_EVENT_STATUS,
         changedFields: [],
         declineReason: null,

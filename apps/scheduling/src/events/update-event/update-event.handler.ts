@@ -45,7 +45,7 @@ export class UpdateEventHandler {
       }
       const changed = Object.keys(after).filter((field) => after[field as keyof FieldValues] !== before[field as keyof FieldValues]);
       // The salesperson is internal: never significant, only in the chatter.
-      const salesperson = changes.salesperson === undefined ? event.salesperson : changes.salesperson && { name: changes.salesperson.name, email: changes.salesperson.email };
+      const salesperson = changes.salesperson === undefined ? event.salesperson : changes.salesperson;
       const salespersonChange = personShown(salesperson) === personShown(event.salesperson) ? null : { field: 'salesperson', oldValue: event.salesperson, newValue: salesperson };
       if (changed.length === 0 && !salespersonChange) return eventView(event, template.customerTitle);
 
