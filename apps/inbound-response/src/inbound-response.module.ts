@@ -83,8 +83,13 @@ export class InboundResponseModule {
           provide: SendGridSignature,
           inject: [LOGGER],
           useFactory: (logger: Logger) => {
-            const signature = new SendGridSignature(config.SENDGRID_WEBHOOK_VERIFICATION_KEY);
-            if (!signature.required) logger.warn('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: SendGrid event webhooks are accepted without a signature');
+            const signature = new SendGridSignature({
+              verificationKey: config.SENDGRID_WEBHOOK_VERIFICATION_KEY,
+              toleranceSeconds: config.SENDGRID_WEBHOOK_TOLERANCE_SECONDS,
+              acceptUnsigned: config.sendGridAcceptsUnsigned,
+            });
+            if (config.sendGridAcceptsUnsigned) logger.warn('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: SendGrid event webhooks are accepted without a signature (never in production)');
+            else if (!signature.required) logger.error('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: in production every SendGrid event webhook will be refused with 403');
             return signature;
           },
         },

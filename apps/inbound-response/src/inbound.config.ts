@@ -18,9 +18,21 @@ export class InboundConfig extends ServiceConfig {
   /**
    * SendGrid's event webhook verification key (base64 DER SubjectPublicKeyInfo of a P-256
    * key, as SendGrid shows it). Set: every SendGrid event webhook must be signed with it.
-   * Unset: SendGrid events are accepted without a signature.
+   * Unset: in production every SendGrid event webhook is refused (403); in development and
+   * tests, events are accepted without a signature.
    */
   @IsOptional() @IsP256PublicKey() SENDGRID_WEBHOOK_VERIFICATION_KEY: string | undefined = undefined;
+
+  /**
+   * How far (seconds, either way) the signed `X-Twilio-Email-Event-Webhook-Timestamp` may be
+   * from this service's clock: further, a signed request is refused (403) as a replay.
+   */
+  @IsInt() @Min(30) @Max(86_400) SENDGRID_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** Unsigned SendGrid events are taken only without a key and outside production. */
+  get sendGridAcceptsUnsigned(): boolean {
+    return !this.SENDGRID_WEBHOOK_VERIFICATION_KEY && this.NODE_ENV !== 'production';
+  }
 
   /** Answered (TwiML) to an SMS `HELP` or `INFO`. */
   @IsString() @MaxLength(1600)

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
-import { CLOSING_DELIVERY_STATUSES, ReplyTargets } from '../sms/reply-targets';
+import { closesReplyTarget, ReplyTargets } from '../sms/reply-targets';
 import { DeliveryReport } from './delivery-report';
 
 export interface RecordedReports {
@@ -17,8 +17,8 @@ export interface RecordedReports {
  * Publishes `DeliveryStatusChanged` once per provider report. In one transaction, each
  * report's key goes into `provider_callbacks`; only the reports whose key was new are
  * published (outbox). A retried or duplicated callback, even one arriving at the same
- * moment on another instance, finds its key taken and publishes nothing. A report that an
- * SMS failed closes its reply target in the same transaction (`ReplyTargets`).
+ * moment on another instance, finds its key taken and publishes nothing. A report from
+ * Twilio that an SMS failed closes its reply target in the same transaction (`ReplyTargets`).
  */
 @Injectable()
 export class RecordDeliveryReports {
@@ -46,10 +46,11 @@ export class RecordDeliveryReports {
         news.map((report) => ({ type: DOMAIN_EVENT.DeliveryStatusChanged, payload: report.change })),
       );
       // A failed or undelivered SMS answers no reply from now on (the copy of the reply
-      // targets); closing is idempotent, so a repeated report changes nothing.
+      // targets); closing is idempotent, so a repeated report changes nothing. Only Twilio's
+      // reports close one: an email report naming an SMS notification closes nothing.
       await this.replyTargets.close(
         manager,
-        distinct.flatMap((report) => (report.change.notificationId && CLOSING_DELIVERY_STATUSES.has(report.change.status) ? [report.change.notificationId] : [])),
+        distinct.flatMap((report) => (closesReplyTarget(report.change) ? [report.change.notificationId] : [])),
       );
       return news.length;
     });

@@ -1,7 +1,7 @@
-import type { LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import type { DeliveryStatusChangedPayload, LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
-import { CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, ReplyTargets, replyTargetRow } from './reply-targets';
+import { closesReplyTarget, CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, ReplyTargets, replyTargetRow } from './reply-targets';
 
 const NOTIFICATION_ID = '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a';
 const EVENT_ID = '0b8f3a52-1c1d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -61,6 +61,31 @@ describe('closing statuses', () => {
   it('include every Twilio status for a message that will never arrive', () => {
     expect(CLOSING_TWILIO_STATUSES).toEqual(['failed', 'undelivered', 'canceled']);
     for (const status of CLOSING_TWILIO_STATUSES) expect(CLOSING_DELIVERY_STATUSES.has(deliveryStatusFromTwilio(status)!)).toBe(true);
+  });
+});
+
+describe('closesReplyTarget: which reports close the reply target they name', () => {
+  const report = (fields: Partial<DeliveryStatusChangedPayload>): DeliveryStatusChangedPayload => ({
+    notificationId: NOTIFICATION_ID,
+    provider: 'twilio',
+    providerMessageId: `SM${'0'.repeat(32)}`,
+    status: 'undelivered',
+    providerStatus: 'undelivered',
+    errorCode: null,
+    reason: null,
+    occurredAt: '2027-01-01T10:00:05.000Z',
+    ...fields,
+  });
+
+  it.each([
+    ['Twilio: undelivered', report({}), true],
+    ['Twilio: failed', report({ status: 'failed', providerStatus: 'failed' }), true],
+    ['Twilio: delivered', report({ status: 'delivered', providerStatus: 'delivered' }), false],
+    ['Twilio: undelivered, without a notification id', report({ notificationId: null }), false],
+    ['SendGrid: a bounce naming the SMS notification', report({ provider: 'sendgrid', status: 'bounced', providerStatus: 'bounce' }), false],
+    ['SendGrid: a drop naming the SMS notification', report({ provider: 'sendgrid', status: 'failed', providerStatus: 'dropped' }), false],
+  ])('%s: %s', (_name, change, closes) => {
+    expect(closesReplyTarget(change)).toBe(closes);
   });
 });
 

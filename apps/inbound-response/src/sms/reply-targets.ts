@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LandingTokenView, NotificationConfig, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import type { DeliveryStatusChangedPayload, LandingTokenView, NotificationConfig, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio, type DeliveryStatus } from '@appointments/domain';
 import { insertRows } from '@appointments/persistence';
 import { isUUID } from 'class-validator';
@@ -11,6 +11,15 @@ import { twilioCallbackKey } from '../delivery-status/twilio/twilio-status-repor
  * notification-dispatch's own lookup (`latestOpenReplyTargets`) leaves out.
  */
 export const CLOSING_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set<DeliveryStatus>(['failed', 'undelivered', 'bounced', 'skipped']);
+
+/**
+ * Whether a provider's report closes the reply target of the notification it names: a closing
+ * status reported by Twilio, the SMS provider. Reply targets are SMS; an email provider's
+ * report naming one (a forged or mistaken `notificationId` custom arg) closes nothing.
+ */
+export function closesReplyTarget(change: DeliveryStatusChangedPayload): change is DeliveryStatusChangedPayload & { notificationId: string } {
+  return change.provider === 'twilio' && change.notificationId !== null && CLOSING_DELIVERY_STATUSES.has(change.status);
+}
 
 /** Twilio's words for a message that will never arrive (the statuses that map to a closing one). */
 export const CLOSING_TWILIO_STATUSES: readonly string[] = ['failed', 'undelivered', 'canceled'].filter((status) => {

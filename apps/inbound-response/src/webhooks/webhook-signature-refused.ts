@@ -4,7 +4,8 @@ export class WebhookSignatureRefused extends Error {
 
   constructor(
     readonly provider: 'twilio' | 'sendgrid',
-    readonly reason: 'missing' | 'invalid' | 'unconfigured',
+    /** `stale`: SendGrid's signed timestamp is outside the tolerance (a replay). */
+    readonly reason: 'missing' | 'invalid' | 'stale' | 'unconfigured',
   ) {
     super(`${provider} webhook refused: signature ${reason}`);
   }
