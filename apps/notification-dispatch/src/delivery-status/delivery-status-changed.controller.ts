@@ -7,11 +7,14 @@ import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { outcomeOf } from '../delivery/notification-delivery';
 import { NotificationEntity } from '../persistence/notification.entity';
+import { deliveryReportMismatch } from './delivery-report-match';
 
 /**
  * A provider's report (through inbound-response) moves the console row's delivery status,
  * only ever forward: a late `sent` after `delivered` changes nothing. Matched by our
- * notification id, or by the provider's message id when the report did not carry ours.
+ * notification id, or by the provider's message id when the report did not carry ours; then
+ * only when it concerns that notification (`deliveryReportMismatch`: the provider and channel
+ * that sent it, the same provider message id).
  */
 @Controller()
 export class DeliveryStatusChangedController {
@@ -29,6 +32,16 @@ export class DeliveryStatusChangedController {
     // A staged reminder went to no provider yet: a report about it cannot be ours.
     if (!row || row.status === 'staged') {
       this.logger.warn({ report }, 'delivery report for a notification we do not know; ignored');
+      return;
+    }
+    // A report moves only a notification of its provider and channel: an email "bounce"
+    // naming an SMS's id (forged, or a mistaken custom arg) fails nothing.
+    const mismatch = deliveryReportMismatch(row, report);
+    if (mismatch) {
+      this.logger.warn(
+        { notificationId: row.id, channel: row.channel, provider: row.provider, reportedBy: report.provider, reportedMessageId: report.providerMessageId, mismatch },
+        'delivery report does not concern the notification it names; ignored',
+      );
       return;
     }
     const next = advanceDeliveryStatus(row.status, report.status);
