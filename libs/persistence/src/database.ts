@@ -3,9 +3,11 @@ import { Client } from 'pg';
 /**
  * Creates the database named in `url` when it does not exist yet (first start on a fresh
  * machine). Connects to the server's `postgres` maintenance database to do so; tolerates
- * another service creating it at the same moment.
+ * another service creating it at the same moment. When the database exists, only it is
+ * connected to: a service's role needs no right on any other database.
  */
 export async function ensureDatabase(url: string): Promise<void> {
+  if (await databaseExists(url)) return;
   const { database, client } = await maintenanceSession(url);
   try {
     // Services start together: one creates the database while the others wait (two
@@ -28,6 +30,20 @@ export async function dropDatabase(url: string): Promise<void> {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`);
   } finally {
     await client.end();
+  }
+}
+
+/** Whether the database `url` names can be connected to; false only when it does not exist. */
+async function databaseExists(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '3D000') return false; // invalid_catalog_name
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

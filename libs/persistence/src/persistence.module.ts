@@ -45,6 +45,25 @@ class SchemaMigrator implements OnModuleInit {
   }
 }
 
+/** The TypeORM options of a service's pool (exported for tests that open it as the service does). */
+export function serviceDataSourceOptions(config: Pick<ServiceConfig, 'DATABASE_URL' | 'DATABASE_PREPARED_STATEMENTS'>, options: PersistenceOptions) {
+  return {
+    type: 'postgres' as const,
+    url: config.DATABASE_URL,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    // The migrations make everything the schema needs (gen_random_uuid is built in): TypeORM
+    // would otherwise try CREATE EXTENSION "uuid-ossp", which a service's role may not do.
+    installExtensions: false,
+    // Parameterised queries as named prepared statements, once migrated (see preparingClientClass).
+    extra: { max: 10, application_name: options.schema, ...(config.DATABASE_PREPARED_STATEMENTS ? { Client: preparingClientClass() } : {}) },
+  };
+}
+
 /**
  * TypeORM on PostgreSQL for one service: creates the database when missing, applies the
  * service's migrations at start (never `synchronize`), exposes a health indicator.
@@ -60,18 +79,7 @@ export class PersistenceModule {
           inject: [ServiceConfig],
           useFactory: async (config: ServiceConfig) => {
             await ensureDatabase(config.DATABASE_URL);
-            return {
-              type: 'postgres' as const,
-              url: config.DATABASE_URL,
-              schema: options.schema,
-              entities: options.entities,
-              migrations: options.migrations,
-              migrationsTableName: 'migrations',
-              migrationsRun: false,
-              synchronize: false,
-              // Parameterised queries as named prepared statements, once migrated (see preparingClientClass).
-              extra: { max: 10, application_name: options.schema, ...(config.DATABASE_PREPARED_STATEMENTS ? { Client: preparingClientClass() } : {}) },
-            };
+            return serviceDataSourceOptions(config, options);
           },
         }),
       ],
