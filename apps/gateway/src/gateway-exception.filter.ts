@@ -4,6 +4,7 @@ import { RemoteServiceError, ServiceTimeout, ServiceUnavailable } from '@appoint
 import { currentCorrelationId } from '@appointments/observability';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { LoginThrottled } from './auth/login-throttle';
 
 export interface ErrorBody {
   statusCode: number;
@@ -27,6 +28,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     body.correlationId = currentCorrelationId();
     if (body.statusCode >= 500) this.logger.error({ err: exception, statusCode: body.statusCode }, body.message);
+    if (exception instanceof LoginThrottled) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 

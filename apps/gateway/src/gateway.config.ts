@@ -42,4 +42,11 @@ export class GatewayConfig extends ServiceConfig {
   @IsInt() @Min(0) @Max(3600) LANDING_CACHE_SECONDS = 300;
   /** Most tokens (and as many events) the landing pages keep in memory; the oldest go first. */
   @IsInt() @Min(100) @Max(10_000_000) LANDING_CACHE_ENTRIES = 50_000;
+
+  /** Failed logins allowed per (client address, email) in LOGIN_THROTTLE_WINDOW_SECONDS; then 429 with Retry-After. */
+  @IsInt() @Min(1) @Max(1_000_000) LOGIN_MAX_FAILURES = 10;
+  /** Login attempts (failed or not) allowed per client address in LOGIN_THROTTLE_WINDOW_SECONDS; then 429. */
+  @IsInt() @Min(1) @Max(1_000_000) LOGIN_MAX_ATTEMPTS_PER_ADDRESS = 100;
+  /** The login throttle's window (fixed, from the first counted attempt), shared by the gateway replicas through Redis. */
+  @IsInt() @Min(1) @Max(24 * 3600) LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60;
 }

@@ -10,6 +10,7 @@ import { SERVICE } from '@appointments/contracts';
 import type { Logger } from 'pino';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
@@ -72,6 +73,7 @@ export class GatewayModule {
       ],
       providers: [
         AuthService,
+        LoginThrottle,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         LandingViews,
         { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET), config.LANDING_FORM_TTL_SECONDS) },

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { AuthService } from './auth.service';
 import { PublicRoute } from './staff-auth.guard';
@@ -25,7 +26,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password' })
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body.email, body.password);
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many failed logins for this email from this address, or too many attempts from this address, in 15 minutes; `Retry-After` gives the seconds to wait',
+  })
+  login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
+    return this.auth.login(body.email, body.password, request.ip);
   }
 }

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service';
+import { LoginThrottled } from '../auth/login-throttle';
 import { GatewayConfig } from '../gateway.config';
 import { isSameOriginPost, LandingFormToken, PostOriginHeaders } from '../landing/landing-form-token';
 import { newNonce, redirectAfterPost, sendPage } from '../landing/landing-page-reply';
@@ -70,8 +71,14 @@ export class OpsLoginController {
     }
     let accessToken: string;
     try {
-      ({ accessToken } = await this.auth.login(email, password));
+      ({ accessToken } = await this.auth.login(email, password, request.ip));
     } catch (error) {
+      if (error instanceof LoginThrottled) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+        const minutes = Math.ceil(error.retryAfterSeconds / 60);
+        this.sendForm(request, reply, 429, { email, message: { kind: 'error', text: `Too many sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` } });
+        return;
+      }
       if (!(error instanceof UnauthorizedException)) throw error;
       this.sendForm(request, reply, 401, { email, message: { kind: 'error', text: 'Wrong email or password.' } });
       return;
