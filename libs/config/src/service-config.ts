@@ -85,6 +85,15 @@ export class ServiceConfig {
   @Min(50)
   OUTBOX_POLL_MS = 1000;
 
+  /**
+   * How long a publish (the outbox relay's, a retry or dead letter, an RPC reply) waits for the
+   * broker's confirm before it counts as failed: the relay publishes the row again later, a
+   * failed message goes back to its queue. Bounds the wait on a broker that stalls.
+   */
+  @IsInt()
+  @Min(100)
+  AMQP_PUBLISH_TIMEOUT_MS = 10_000;
+
   @IsString()
   SERVICE_INSTANCE = `${process.pid}`;
 }

@@ -13,9 +13,44 @@ export class BrokerUnavailable extends Error {
 }
 
 /**
+ * A `mandatory` message the broker could not route to any queue (`basic.return`): it was
+ * confirmed, but dropped. The queue it was meant for is missing.
+ */
+export class MessageReturned extends BrokerUnavailable {
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+    readonly replyText: string,
+  ) {
+    super(`the broker could not route the message to ${exchange ? `exchange ${exchange}, key ${routingKey}` : `queue ${routingKey}`} (${replyText})`);
+    this.name = 'MessageReturned';
+  }
+}
+
+export interface AmqpConnectionOptions {
+  /** How long `publish` waits for the broker's confirm before it fails (default 10 s). */
+  publishTimeoutMs?: number;
+}
+
+/** A `mandatory` publish waiting for its confirm: a `basic.return` that matches it marks it returned. */
+interface MandatoryPublish {
+  exchange: string;
+  routingKey: string;
+  messageId: unknown;
+  content: Buffer;
+  returned: string | null;
+}
+
+/**
  * One AMQP connection per process that comes back by itself. Nothing is buffered in
  * memory while the broker is away: `publish` fails fast (the outbox keeps the event and
  * retries), consumers are re-created by their setups after each reconnect.
+ *
+ * Publishing has a channel of its own (a confirm channel), never one a consumer uses, and
+ * every publish is bounded: it fails when the broker does not confirm within
+ * `publishTimeoutMs`, when it returns a `mandatory` message, and at once while the broker
+ * blocks publishers (a memory or disk alarm, `connection.blocked`). Not publishing while
+ * blocked keeps the connection itself unblocked, so consumers' acks still flow.
  */
 export class AmqpConnection extends EventEmitter {
   private connection: amqp.ChannelModel | null = null;
@@ -26,13 +61,20 @@ export class AmqpConnection extends EventEmitter {
   private stopped = false;
   private retryDelayMs = 250;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Why the broker blocks publishers on the current connection; null while it does not. */
+  private blockedReason: string | null = null;
+  /** `mandatory` publishes of the current publish channel not confirmed yet. */
+  private readonly mandatory = new Set<MandatoryPublish>();
+  private readonly publishTimeoutMs: number;
 
   constructor(
     private readonly url: string,
     private readonly name: string,
     private readonly logger: Logger,
+    options: AmqpConnectionOptions = {},
   ) {
     super();
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
   }
 
   get isConnected(): boolean {
@@ -42,6 +84,11 @@ export class AmqpConnection extends EventEmitter {
   /** Connected and every setup (exchanges, queues, consumers) has run: the service can take messages. */
   get isReady(): boolean {
     return this.connection !== null && this.ready;
+  }
+
+  /** The broker blocks publishers (resource alarm): `publish` fails at once until it unblocks. */
+  get isBlocked(): boolean {
+    return this.blockedReason !== null;
   }
 
   /** A new channel on the current connection (for a client's own consumers, e.g. RPC replies). */
@@ -80,13 +127,45 @@ export class AmqpConnection extends EventEmitter {
     });
   }
 
-  /** Publishes persistently and resolves only once the broker has confirmed the message. */
+  /**
+   * Publishes persistently and resolves only once the broker has confirmed the message.
+   * Fails with `BrokerUnavailable` when there is no connection, the broker blocks publishers,
+   * nacks the message or does not confirm it within `publishTimeoutMs`; with `MessageReturned`
+   * when the message is `mandatory` and no queue took it.
+   */
   async publish(exchange: string, routingKey: string, content: Buffer, options: amqp.Options.Publish = {}): Promise<void> {
+    if (this.blockedReason !== null) throw new BrokerUnavailable(`RabbitMQ blocks publishers (${this.blockedReason})`);
     const channel = await this.getPublishChannel();
+    const watched: MandatoryPublish | null = options.mandatory
+      ? { exchange, routingKey, messageId: options.messageId, content, returned: null }
+      : null;
+    if (watched) this.mandatory.add(watched);
     await new Promise<void>((resolve, reject) => {
-      channel.publish(exchange, routingKey, content, { persistent: true, ...options }, (error) =>
-        error ? reject(new BrokerUnavailable(`broker did not confirm the message: ${String(error)}`)) : resolve(),
+      let done = false;
+      const finish = (error?: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (watched) this.mandatory.delete(watched);
+        if (error) reject(error);
+        else resolve();
+      };
+      // A confirm that comes after the timeout is ignored: the caller has treated the message as not sent.
+      const timer = setTimeout(
+        () => finish(new BrokerUnavailable(`the broker did not confirm the message within ${this.publishTimeoutMs} ms`)),
+        this.publishTimeoutMs,
       );
+      try {
+        channel.publish(exchange, routingKey, content, { persistent: true, ...options }, (error) => {
+          if (error) finish(new BrokerUnavailable(`broker did not confirm the message: ${String(error)}`));
+          // The broker sends a message's basic.return before its basic.ack.
+          else if (watched?.returned != null) finish(new MessageReturned(exchange, routingKey, watched.returned));
+          else finish();
+        });
+      } catch (error) {
+        // The channel closed under us (amqplib throws on a closed channel).
+        finish(new BrokerUnavailable(`could not publish: ${error instanceof Error ? error.message : String(error)}`));
+      }
     });
   }
 
@@ -122,6 +201,7 @@ export class AmqpConnection extends EventEmitter {
         channel.on('close', () => {
           if (this.publishChannel === created) this.publishChannel = null;
         });
+        channel.on('return', (message: amqp.Message) => this.onReturned(message));
         return channel;
       });
       created.catch(() => {
@@ -132,6 +212,44 @@ export class AmqpConnection extends EventEmitter {
     return this.publishChannel;
   }
 
+  /**
+   * A `mandatory` message came back unroutable. The return carries the message, not its
+   * publish's sequence number: it is matched by exchange, routing key, message id and body
+   * (two identical messages returned are interchangeable).
+   */
+  private onReturned(message: amqp.Message) {
+    const { exchange, routingKey, replyText } = message.fields as amqp.Message['fields'] & { replyText?: string };
+    for (const pending of this.mandatory) {
+      if (
+        pending.returned === null &&
+        pending.exchange === exchange &&
+        pending.routingKey === routingKey &&
+        pending.messageId === message.properties.messageId &&
+        pending.content.equals(message.content)
+      ) {
+        pending.returned = replyText ?? 'NO_ROUTE';
+        return;
+      }
+    }
+  }
+
+  private onBlocked(connection: amqp.ChannelModel, reason: string) {
+    if (this.connection !== connection || this.blockedReason !== null) return;
+    this.blockedReason = String(reason ?? 'resource alarm');
+    this.logger.warn(
+      { connection: this.name, reason: this.blockedReason },
+      'RabbitMQ blocks publishers (resource alarm); publishing fails until it unblocks',
+    );
+    this.emit('blocked', this.blockedReason);
+  }
+
+  private onUnblocked(connection: amqp.ChannelModel) {
+    if (this.connection !== connection || this.blockedReason === null) return;
+    this.blockedReason = null;
+    this.logger.info({ connection: this.name }, 'RabbitMQ unblocked publishers');
+    this.emit('unblocked');
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
@@ -140,8 +258,11 @@ export class AmqpConnection extends EventEmitter {
       const connection = await amqp.connect(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error) => this.logger.warn({ err: error }, 'AMQP connection error'));
       connection.on('close', () => this.onClosed(connection));
+      connection.on('blocked', (reason: string) => this.onBlocked(connection, reason));
+      connection.on('unblocked', () => this.onUnblocked(connection));
       this.connection = connection;
       this.ready = false;
+      this.blockedReason = null;
       // By index: a setup registered while an earlier one runs is picked up here, once.
       for (let index = 0; index < this.setups.length; index++) await this.setups[index](connection);
       this.ready = true;

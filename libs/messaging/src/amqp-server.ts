@@ -5,7 +5,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
-import { AmqpConnection } from './amqp-connection';
+import { AmqpConnection, MessageReturned } from './amqp-connection';
 import { DomainEventEnvelope, parseDomainEvents, ReceivedDomainEvent } from './domain-event';
 import { batchRuns } from './batch-runs';
 import { ConsumerTransaction, DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
@@ -38,6 +38,8 @@ const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
 const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 /** Deliveries the broker allows before dead-lettering by itself: the guard against crash loops. */
 const DELIVERY_LIMIT = 10;
+/** How long a message whose failure could not be parked stays in hand before it goes back to its queue (at most). */
+const MAX_REQUEUE_DELAY_MS = 5000;
 
 /** A message taken off the event queue: acknowledged once every domain event in it is settled. */
 interface Delivery {
@@ -83,12 +85,18 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private readonly consumerTags = new Map<Channel, string>();
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages waiting to go back to their queue (their failure could not be parked): each runs its nack. */
+  private readonly requeues = new Set<() => void>();
+  /** The retry and dead-letter queues being declared again (a parked copy came back unroutable). */
+  private redeclaring: Promise<void> | null = null;
 
   private readonly concurrentBatches: number;
+  private readonly requeueDelayMs: number;
 
   constructor(private readonly options: AmqpServerOptions) {
     super();
     this.concurrentBatches = Math.max(1, options.concurrentBatches ?? 4);
+    this.requeueDelayMs = Math.min(options.retryDelaysMs[0] ?? 1000, MAX_REQUEUE_DELAY_MS);
   }
 
   listen(callback: (error?: unknown) => void) {
@@ -108,6 +116,8 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         if (tag) await channel.cancel(tag).catch(() => undefined);
       }),
     );
+    // Messages waiting to be requeued go back now (closing requeues at once from here on).
+    for (const requeue of [...this.requeues]) requeue();
     await Promise.allSettled([...this.inFlight]);
     await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
   }
@@ -131,7 +141,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
 
   private async setup(connection: ChannelModel) {
     if (this.closing) return;
-    const { names, service, prefetch, retryDelaysMs } = this.options;
+    const { names, service, prefetch } = this.options;
     const eventPatterns = this.eventPatterns();
     if (eventPatterns.length > 0) {
       if (!this.options.dataSource || !this.options.schema) {
@@ -141,7 +151,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       const queue = names.eventQueue(service);
       const deadLetters = names.deadLetterQueue(service);
       await assertDomainEventsExchange(channel, names);
-      await channel.assertQueue(deadLetters, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      await this.declareParkingQueues(channel);
       await channel.assertQueue(queue, {
         durable: true,
         arguments: {
@@ -151,12 +161,6 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           'x-dead-letter-routing-key': deadLetters,
         },
       });
-      for (const [index, delay] of retryDelaysMs.entries()) {
-        await channel.assertQueue(names.retryQueue(service, index + 1), {
-          durable: true,
-          arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
-        });
-      }
       for (const pattern of eventPatterns) await channel.bindQueue(queue, names.exchange, pattern);
       const { consumerTag } = await channel.consume(
         queue,
@@ -178,6 +182,44 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       this.consumerTags.set(channel, consumerTag);
     }
     this.options.logger.info({ eventPatterns, rpcPatterns }, 'consuming from RabbitMQ');
+  }
+
+  /** The queues a failed message is parked on: the dead-letter queue and one retry queue per delay. */
+  private async declareParkingQueues(channel: Channel) {
+    const { names, service, retryDelaysMs } = this.options;
+    await channel.assertQueue(names.deadLetterQueue(service), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    for (const [index, delay] of retryDelaysMs.entries()) {
+      await channel.assertQueue(names.retryQueue(service, index + 1), {
+        durable: true,
+        arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.eventQueue(service) },
+      });
+    }
+  }
+
+  /**
+   * A parked copy came back unroutable: its queue is gone (deleted by hand, say). They are
+   * declared again, on a channel of their own, so that the requeued message can be parked
+   * when it comes back; one declaration at a time.
+   */
+  private redeclareParkingQueues() {
+    if (this.redeclaring || this.closing) return;
+    const { connection, logger } = this.options;
+    this.redeclaring = (async () => {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined); // a failed declaration rejects below, and closes only this channel
+      try {
+        await this.declareParkingQueues(channel);
+        const { names, service, retryDelaysMs } = this.options;
+        const queues = [names.deadLetterQueue(service), ...retryDelaysMs.map((_, index) => names.retryQueue(service, index + 1))];
+        logger.warn({ queues }, 'declared the retry and dead-letter queues again');
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    })()
+      .catch((error) => logger.error({ err: error }, 'could not declare the retry and dead-letter queues again'))
+      .finally(() => {
+        this.redeclaring = null;
+      });
   }
 
   private async openChannel(connection: ChannelModel, prefetch: number) {
@@ -284,6 +326,33 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     if (!parked) delivery.requeue = true;
     delivery.unsettled -= 1;
     if (delivery.unsettled > 0) return;
+    if (delivery.requeue && !this.closing) this.requeueLater(delivery);
+    else this.release(delivery);
+  }
+
+  /**
+   * A message with an event that could not be parked goes back to its queue after a pause
+   * (the first retry delay, at most 5 s): at once, it would come straight back and fail the
+   * same way in a tight loop. While the broker blocks publishers it stays in hand until the
+   * block ends, rather than spend the deliveries the queue allows (`x-delivery-limit`).
+   */
+  private requeueLater(delivery: Delivery) {
+    let timer: NodeJS.Timeout;
+    const requeue = () => {
+      clearTimeout(timer);
+      if (this.options.connection.isBlocked && !this.closing) {
+        timer = setTimeout(requeue, this.requeueDelayMs);
+        return;
+      }
+      this.requeues.delete(requeue);
+      this.release(delivery);
+    };
+    timer = setTimeout(requeue, this.requeueDelayMs);
+    this.requeues.add(requeue);
+  }
+
+  /** Acknowledges the message, or returns it to its queue when one of its events could not be parked. */
+  private release(delivery: Delivery) {
     // A failed ack (channel closed by a broker restart) must not send a message whose
     // effect has committed to the retry queue: the broker redelivers it and the
     // idempotency record turns the redelivery into a no-op.
@@ -455,6 +524,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     const { message } = delivery;
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
     const permanent = isPermanentFailure(error);
+    const retry = !permanent && attempt < retryDelaysMs.length;
     const shape = toErrorShape(error);
     const context = { eventType: envelope?.type, messageId: envelope?.id ?? message.properties.messageId, attempt, err: error };
     const headers: Record<string, unknown> = { ...message.properties.headers };
@@ -473,16 +543,21 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           },
         }
       : { content: message.content, properties: { ...message.properties, headers } };
+    // `mandatory`: a copy sent to a queue that does not exist is returned rather than dropped
+    // (the broker confirms it either way), and then the original must stay.
+    const target = retry ? names.retryQueue(service, attempt + 1) : names.deadLetterQueue(service);
     try {
-      if (!permanent && attempt < retryDelaysMs.length) {
-        await connection.publish('', names.retryQueue(service, attempt + 1), alone.content, {
+      if (retry) {
+        await connection.publish('', target, alone.content, {
           ...alone.properties,
+          mandatory: true,
           headers: { ...alone.properties.headers, ...origin, [ATTEMPT_HEADER]: attempt + 1, 'x-last-error': shape.message },
         });
         logger.warn({ ...context, retryInMs: retryDelaysMs[attempt] }, 'handler failed; message will be retried');
       } else {
-        await connection.publish('', names.deadLetterQueue(service), alone.content, {
+        await connection.publish('', target, alone.content, {
           ...alone.properties,
+          mandatory: true,
           headers: {
             ...alone.properties.headers,
             ...origin,
@@ -497,8 +572,22 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       }
       return true;
     } catch (publishError) {
-      // The broker is going away: the message stays unacknowledged and comes back later.
-      logger.warn({ err: publishError }, 'could not park a failed message; it stays on its queue');
+      // Not parked (the broker went away, blocks publishers, did not confirm in time, or
+      // returned the copy): the original is not acknowledged; it goes back to its queue and
+      // is tried again. A returned copy means its queue is gone: it is declared again.
+      const returned = publishError instanceof MessageReturned;
+      logger[returned ? 'error' : 'warn'](
+        {
+          ...context,
+          err: publishError,
+          handlerError: shape.message,
+          queue: names.eventQueue(service),
+          target,
+          requeueInMs: this.requeueDelayMs,
+        },
+        `could not park a failed message on ${target}; it goes back to ${names.eventQueue(service)} and is tried again`,
+      );
+      if (returned) this.redeclareParkingQueues();
       return false;
     }
   }

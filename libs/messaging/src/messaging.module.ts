@@ -99,7 +99,9 @@ export class MessagingModule {
           provide: AmqpConnection,
           inject: [ServiceConfig, LOGGER],
           useFactory: (config: ServiceConfig, logger: Logger) => {
-            const connection = new AmqpConnection(config.AMQP_URL, `${options.service}#${config.SERVICE_INSTANCE}`, logger);
+            const connection = new AmqpConnection(config.AMQP_URL, `${options.service}#${config.SERVICE_INSTANCE}`, logger, {
+              publishTimeoutMs: config.AMQP_PUBLISH_TIMEOUT_MS,
+            });
             connection.start();
             return connection;
           },

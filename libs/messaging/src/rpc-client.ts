@@ -43,6 +43,8 @@ export class RpcClient {
 
   async request<T>(service: string, pattern: string, payload: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    // A request published now would block the connection (and this process's other traffic on it) until the alarm ends.
+    if (this.connection.isBlocked) throw new ServiceUnavailable(service, 'RabbitMQ blocks publishers (resource alarm)');
     let channel: Channel;
     try {
       channel = await this.getChannel();

@@ -61,6 +61,20 @@ export class BrokerClient {
     return queue;
   }
 
+  /** Whether the queue exists (asked on a channel of its own: a missing queue closes the channel that asks). */
+  async queueExists(queue: string): Promise<boolean> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkQueue(queue);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   /** Deletes a queue, as an operator would: the broker cancels its consumers. */
   async deleteQueue(queue: string) {
     await this.channel.deleteQueue(queue);

@@ -227,6 +227,30 @@ describe('failed messages: retries and the dead-letter queue', () => {
     }
   });
 
+  // The copy a failed message leaves behind goes to a queue through the default exchange; if that
+  // queue is gone (an operator deleted it), the broker drops the copy and still confirms it, unless
+  // it is published `mandatory`: then it comes back (basic.return) and the original must stay.
+  it.each([
+    { target: 'its first retry queue', fail: 'transient' as const, queue: () => probe.names.retryQueue('probe', 1), reason: 'retries-exhausted' },
+    { target: 'the dead-letter queue', fail: 'invalid_input' as const, queue: () => deadLetterQueue, reason: 'rejected' },
+  ])(
+    'keeps a failed message whose copy the broker cannot route ($target is missing): requeued, the queue declared again, then parked as usual',
+    async ({ fail, queue, reason }) => {
+      await broker.deleteQueue(queue());
+      expect(await broker.queueExists(queue())).toBe(false);
+      const failingId = await publishEvent({ note: `fails while ${queue()} is missing`, fail });
+
+      // The original came back to the handler: its copy was returned, so it was not acknowledged.
+      await eventually(() => probe.handlerRuns.of(failingId), (runs) => runs >= 2, { what: `message ${failingId} redelivered` });
+      await eventually(() => broker.queueExists(queue()), (exists) => exists, { what: `${queue()} declared again by the consumer` });
+      const message = await deadLetter(failingId);
+      expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': reason, 'x-original-routing-key': 'ProbeHappened' });
+      const usualRuns = fail === 'transient' ? 1 + PROBE_RETRY_DELAYS_MS.length : 1;
+      expect(probe.handlerRuns.of(failingId)).toBeGreaterThan(usualRuns);
+      expect((await probe.effectCounts()).get(failingId)).toBeUndefined();
+    },
+  );
+
   it('keeps consuming after all of that, in the same process', async () => {
     const ids = [await publishEvent({ note: 'still alive 1' }), await publishEvent({ note: 'still alive 2' })];
     for (const id of ids) await handled(id);
