@@ -106,7 +106,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const api = new ApiClient(stack.gatewayUrl, deadline);
 
   // Setup: login, one customer, one template, N + warmup draft events.
-  await api.loginAsAdmin();
+  await api.loginAsAdmin(environment.admin);
   const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
     name: 'Bench Customer',
     email: 'bench.customer@example.com',

@@ -129,7 +129,7 @@ interface RedisFigures {
 }
 
 async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEnvironment, database: Client, redis: Redis): Promise<Setup> {
-  await api.loginAsAdmin();
+  await api.loginAsAdmin(environment.admin);
   const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
     name: 'Bench Customer',
     email: 'bench.customer@example.com',

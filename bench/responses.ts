@@ -17,6 +17,7 @@
  *
  * Run: `npm run bench:responses` (see bench/README.md).
  */
+import type { IsolatedEnvironment } from '../libs/testing/src/isolated-environment';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -101,8 +102,9 @@ async function startServices(env: Record<string, string>, onLine: LineHandler, s
 
 // ---------------------------------------------------------------- setup
 
-async function setUp(api: ApiClient, deadline: Deadline, databaseUrl: string): Promise<Customer[]> {
-  await api.loginAsAdmin();
+async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEnvironment): Promise<Customer[]> {
+  const databaseUrl = environment.databaseUrl;
+  await api.loginAsAdmin(environment.admin);
   const template = await api.expect<{ id: string }>(201, 'POST', '/api/templates', {
     name: 'Bench visit',
     titlePattern: '[{status}] Bench visit with {customerName}',
@@ -526,7 +528,7 @@ runBenchmark({
   startServices,
   measure: async ({ stack, environment, deadline }) => {
     const api = new ApiClient(stack.gatewayUrl, deadline);
-    const customers = await setUp(api, deadline, environment.databaseUrl);
+    const customers = await setUp(api, deadline, environment);
     const sms = KNOBS.parts.sms ? await measureReplies(stack, deadline, environment.databaseUrl, customers) : null;
     const landing = KNOBS.parts.landing ? await measureLanding(stack, customers, deadline) : null;
     const result = { benchmark: 'responses', date: new Date(runStartedAt).toISOString(), machine: machineDescription(), knobs: KNOBS, sms, landing };

@@ -106,12 +106,9 @@ export class ApiClient {
     }
   }
 
-  /** Logs in as the first admin (`ADMIN_EMAIL`/`ADMIN_PASSWORD`, as the gateway creates it) and keeps the token. */
-  async loginAsAdmin(): Promise<void> {
-    const login = await this.expect<{ accessToken: string }>(200, 'POST', '/api/auth/login', {
-      email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
-      password: process.env.ADMIN_PASSWORD ?? 'admin-password',
-    });
+  /** Logs in as the run's first admin (its environment's `admin`, as the gateway creates it) and keeps the token. */
+  async loginAsAdmin(admin: { email: string; password: string }): Promise<void> {
+    const login = await this.expect<{ accessToken: string }>(200, 'POST', '/api/auth/login', admin);
     this.token = login.accessToken;
   }
 

@@ -12,6 +12,7 @@ jest.setTimeout(180_000);
 const session = browserSession('browser_ops', { width: 1280, height: 800 });
 
 const dashboardUrl = () => `${session.platform.api.baseUrl}/ops/queues`;
+const adminCredentials = (): [string, string] => [session.platform.environment.admin.email, session.platform.environment.admin.password];
 
 async function signInThroughTheForm(email: string, password: string): Promise<void> {
   await session.page.getByLabel('Email').fill(email);
@@ -25,7 +26,7 @@ it('sends a browser without a session to the sign-in form, signs in, and lists t
   await expectVisibleText(session.page.locator('h1'), 'Ops sign-in');
   expect(await session.page.locator('script').count()).toBe(0);
 
-  await signInThroughTheForm('admin@example.com', 'admin-password');
+  await signInThroughTheForm(...adminCredentials());
   await session.page.waitForURL(/\/ops\/queues/);
   // bull-board's own page (a React app) lists every queue in its side menu.
   await session.page.getByRole('link', { name: /reminders/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -43,7 +44,7 @@ it('shows the form again with a message after a wrong password', async () => {
 
 it('signs out from the sign-in page', async () => {
   await session.page.goto(`${session.platform.api.baseUrl}/ops/login`);
-  await signInThroughTheForm('admin@example.com', 'admin-password');
+  await signInThroughTheForm(...adminCredentials());
   await session.page.waitForURL(/\/ops\/queues/);
   await session.page.goto(`${session.platform.api.baseUrl}/ops/login`);
   await expectVisibleText(session.page.locator('.signed-in'), 'Signed in as admin@example.com');

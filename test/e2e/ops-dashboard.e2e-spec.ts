@@ -14,7 +14,8 @@ jest.setTimeout(180_000);
 let platform: Platform;
 
 beforeAll(async () => {
-  platform = await startPlatform('e2e_ops');
+  // Behind a TLS-terminating proxy on this machine, trusted to say the protocol.
+  platform = await startPlatform('e2e_ops', { TRUST_PROXY: 'loopback' });
 });
 
 afterAll(async () => {
@@ -22,6 +23,8 @@ afterAll(async () => {
 });
 
 const api = () => platform.api;
+const admin = () => platform.environment.admin;
+const adminCredentials = (): [string, string] => [admin().email, admin().password];
 
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -110,15 +113,15 @@ describe('GET /ops/login', () => {
 
 describe('POST /ops/login', () => {
   it('signs an admin in: 303 to /ops/queues with an HttpOnly, SameSite=Strict session cookie for /ops', async () => {
-    const { answer } = await signIn('admin@example.com', 'admin-password');
+    const { answer } = await signIn(...adminCredentials());
     expect(answer.status).toBe(303);
     expect(answer.headers.get('location')).toBe('/ops/queues');
     const session = answer.setCookies.find((line) => line.startsWith('ops_session='));
     expect(session).toMatch(/^ops_session=[A-Za-z0-9._-]+; Path=\/ops; Max-Age=900; HttpOnly; SameSite=Strict$/);
   });
 
-  it('makes the cookie Secure behind a TLS-terminating proxy (X-Forwarded-Proto: https)', async () => {
-    const { answer } = await signIn('admin@example.com', 'admin-password', { 'sec-fetch-site': 'same-origin', 'x-forwarded-proto': 'https' });
+  it('makes the cookie Secure behind a trusted TLS-terminating proxy (TRUST_PROXY, X-Forwarded-Proto: https)', async () => {
+    const { answer } = await signIn(...adminCredentials(), { 'sec-fetch-site': 'same-origin', 'x-forwarded-proto': 'https' });
     expect(answer.status).toBe(303);
     expect(answer.setCookies.find((line) => line.startsWith('ops_session='))).toMatch(/; Secure$/);
   });
@@ -132,7 +135,7 @@ describe('POST /ops/login', () => {
 
   it('refuses a post without the form token, or without the cookie it is bound to, with 403', async () => {
     const page = await browser('GET', '/ops/login', { headers: { accept: HTML } });
-    const credentials = { email: 'admin@example.com', password: 'admin-password' };
+    const credentials = { ...admin() };
     const withoutToken = await browser('POST', '/ops/login', { cookies: page.cookies, form: credentials });
     expect(withoutToken.status).toBe(403);
     const withoutCookie = await browser('POST', '/ops/login', { form: { ...credentials, _csrf: csrfOf(page.text) } });
@@ -141,7 +144,7 @@ describe('POST /ops/login', () => {
   });
 
   it('refuses a post the browser says came from another site, even with the form token', async () => {
-    const { answer } = await signIn('admin@example.com', 'admin-password', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' });
+    const { answer } = await signIn(...adminCredentials(), { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' });
     expect(answer.status).toBe(403);
     expect(answer.cookies.ops_session).toBeUndefined();
   });
@@ -156,7 +159,7 @@ describe('POST /ops/login', () => {
 
 describe('/ops/queues', () => {
   it('shows bull-board to a signed-in admin, and its API lists the reminders queue', async () => {
-    const { cookies } = await signIn('admin@example.com', 'admin-password');
+    const { cookies } = await signIn(...adminCredentials());
     const page = await browser('GET', '/ops/queues', { cookies, headers: { accept: HTML } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -173,7 +176,7 @@ describe('/ops/queues', () => {
   });
 
   it("serves the dashboard's static files only to the signed-in", async () => {
-    const { cookies } = await signIn('admin@example.com', 'admin-password');
+    const { cookies } = await signIn(...adminCredentials());
     expect((await browser('GET', '/ops/queues/static/images/logo.svg', { cookies })).status).toBe(200);
     expect((await browser('GET', '/ops/queues/static/images/logo.svg')).status).toBe(401);
   });
@@ -209,7 +212,7 @@ describe('/ops/queues', () => {
   });
 
   it('GET /ops sends a signed-in admin to the dashboard', async () => {
-    const { cookies } = await signIn('admin@example.com', 'admin-password');
+    const { cookies } = await signIn(...adminCredentials());
     const index = await browser('GET', '/ops', { cookies, headers: { accept: HTML } });
     expect(index.status).toBe(302);
     expect(index.headers.get('location')).toBe('/ops/queues');
@@ -218,7 +221,7 @@ describe('/ops/queues', () => {
 
 describe('POST /ops/logout', () => {
   it('removes the session cookie and goes back to the sign-in page', async () => {
-    const { cookies } = await signIn('admin@example.com', 'admin-password');
+    const { cookies } = await signIn(...adminCredentials());
     const page = await browser('GET', '/ops/login', { cookies, headers: { accept: HTML } });
     expect(page.text).toContain('Signed in as');
     const answer = await browser('POST', '/ops/logout', { cookies, form: { _csrf: csrfOf(page.text) }, headers: { 'sec-fetch-site': 'same-origin' } });

@@ -1,29 +1,59 @@
-import { ServiceConfig } from '@appointments/config';
-import { IsEmail, IsInt, IsNotIn, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Secret, ServiceConfig } from '@appointments/config';
+import { randomBytes } from 'node:crypto';
+import { IsDefined, IsEmail, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me';
-export const DEVELOPMENT_ADMIN_PASSWORD = 'admin-password';
+const inProductionOrSet = (variable: 'JWT_SECRET' | 'ADMIN_PASSWORD') => (config: GatewayConfig) =>
+  config.NODE_ENV === 'production' || config[variable] !== undefined;
+
+/** At least `bytes` bytes of UTF-8 (a secret's strength is in bytes, not characters). */
+const MinBytes = (bytes: number) =>
+  ValidateBy({
+    name: 'minBytes',
+    constraints: [bytes],
+    validator: {
+      validate: (value) => typeof value === 'string' && Buffer.byteLength(value, 'utf8') >= bytes,
+      defaultMessage: () => `must be at least ${bytes} bytes long (e.g. openssl rand -base64 48)`,
+    },
+  });
 
 export class GatewayConfig extends ServiceConfig {
   @IsInt() @Min(1) @Max(65535) GATEWAY_PORT = 3000;
 
-  /** Signs staff access tokens (HS256). Must be set, and long, in production. */
+  /**
+   * Signs staff access tokens (HS256): at least 32 bytes, the same on every gateway replica.
+   * Required in production. Elsewhere, when not set, a random one is made at start (tokens then
+   * end with the process; `npm start` keeps one in `.local/dev-secrets.json`).
+   */
+  @Secret()
+  @ValidateIf(inProductionOrSet('JWT_SECRET'))
+  @IsDefined({ message: 'JWT_SECRET must be set in production (at least 32 bytes)' })
   @IsString()
-  @MinLength(16)
-  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production')
-  @IsNotIn([DEVELOPMENT_JWT_SECRET], { message: 'JWT_SECRET must be set to a secret of your own in production' })
-  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  @MinBytes(32)
+  JWT_SECRET: string | undefined = undefined;
 
   /** Lifetime of a staff access token. */
   @IsInt() @Min(60) @Max(24 * 3600) ACCESS_TOKEN_TTL_SECONDS = 900;
 
+  /**
+   * How long a token's user is remembered as current (not deleted, not disabled, same password
+   * and role) before the database is asked again; 0: asked on every request. A change made
+   * through this gateway applies at once; through another replica, within this time.
+   */
+  @IsInt() @Min(0) @Max(60_000) STAFF_USER_CACHE_MS = 5000;
+
   /** The first admin, created at start when no staff user has this email. */
   @IsEmail({}, { message: 'must be an email address' }) ADMIN_EMAIL = 'admin@example.com';
+  /**
+   * The first admin's password (at least 12 characters). Required in production. Elsewhere, when
+   * not set, a random one is made and printed when the admin is created.
+   */
+  @Secret()
+  @ValidateIf(inProductionOrSet('ADMIN_PASSWORD'))
+  @IsDefined({ message: 'ADMIN_PASSWORD must be set in production (at least 12 characters)' })
   @IsString()
-  @MinLength(8)
-  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production')
-  @IsNotIn([DEVELOPMENT_ADMIN_PASSWORD], { message: 'ADMIN_PASSWORD must be set to a password of your own in production' })
-  ADMIN_PASSWORD = DEVELOPMENT_ADMIN_PASSWORD;
+  @MinLength(12, { message: 'must be at least 12 characters long' })
+  @MaxLength(200)
+  ADMIN_PASSWORD: string | undefined = undefined;
   @IsString() @MaxLength(100) ADMIN_NAME = 'Admin';
 
   /**
@@ -31,7 +61,13 @@ export class GatewayConfig extends ServiceConfig {
    * from JWT_SECRET is used; set it (16+ characters, the same on every gateway replica) to
    * rotate it on its own.
    */
-  @IsOptional() @IsString() @MinLength(16) LANDING_CSRF_SECRET: string | undefined = undefined;
+  @Secret() @IsOptional() @IsString() @MinLength(16) LANDING_CSRF_SECRET: string | undefined = undefined;
+
+  /**
+   * The gateway's public URL, as customers and staff reach it (the links in messages use the
+   * same variable). When it is https, every answer carries HSTS.
+   */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_BASE_URL = 'http://localhost:3000';
 
   /** How long a landing page's forms stay valid after the page was shown. */
   @IsInt() @Min(300) @Max(7 * 24 * 3600) LANDING_FORM_TTL_SECONDS = 24 * 3600;
@@ -49,4 +85,29 @@ export class GatewayConfig extends ServiceConfig {
   @IsInt() @Min(1) @Max(1_000_000) LOGIN_MAX_ATTEMPTS_PER_ADDRESS = 100;
   /** The login throttle's window (fixed, from the first counted attempt), shared by the gateway replicas through Redis. */
   @IsInt() @Min(1) @Max(24 * 3600) LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60;
+
+  /** Whether the gateway is reached over https (HSTS, Secure cookies). */
+  get servedOverHttps(): boolean {
+    return this.PUBLIC_BASE_URL.startsWith('https:');
+  }
+}
+
+/** The provider token of the gateway's `GatewaySecrets`. */
+export const GATEWAY_SECRETS = Symbol('GATEWAY_SECRETS');
+
+/** The secrets the gateway runs with: the configured ones, or (outside production) ones made for this process. */
+export interface GatewaySecrets {
+  jwtSecret: string;
+  adminPassword: string;
+  /** Which of them were made at start rather than configured. */
+  generated: { jwtSecret: boolean; adminPassword: boolean };
+}
+
+/** Configuration validation guarantees both are set in production; elsewhere what is missing is made now, at random. */
+export function gatewaySecrets(config: GatewayConfig): GatewaySecrets {
+  return {
+    jwtSecret: config.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    adminPassword: config.ADMIN_PASSWORD ?? randomBytes(15).toString('base64url'),
+    generated: { jwtSecret: config.JWT_SECRET === undefined, adminPassword: config.ADMIN_PASSWORD === undefined },
+  };
 }

@@ -12,19 +12,23 @@ import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
-import { GatewayConfig } from './gateway.config';
+import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { HomeController } from './home/home.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LandingController } from './landing/landing.controller';
 import { LandingFormToken } from './landing/landing-form-token';
 import { LandingViews } from './landing/landing-views';
 import { OpsAccess } from './ops/ops-access';
-import { OpsAdminGuard } from './ops/ops-admin.guard';
 import { mountOpsDashboard } from './ops/ops-dashboard';
 import { OPS_LOGIN_FORM_TOKEN, OPS_LOGIN_FORM_TTL_SECONDS, OpsLoginController } from './ops/ops-login.controller';
 import { OpsQueues } from './ops/ops-queues';
 import { InitialGateway1763700000200 } from './persistence/migrations/1763700000200-initial-gateway';
+import { IdempotencyKeys1763700000240 } from './persistence/migrations/1763700000240-idempotency-keys';
+import { StaffUserTokenVersion1765100000200 } from './persistence/migrations/1765100000200-staff-user-token-version';
 import { StaffUserEntity } from './persistence/staff-user.entity';
+import { CurrentStaffUsers } from './staff-users/current-staff-users';
+import { StaffUsersRepository } from './staff-users/staff-users.repository';
 import {
   CustomersApiController,
   DevOutboxApiController,
@@ -38,7 +42,7 @@ import {
 /** Staff API, authentication, the customer landing pages (`/m/*`), the ops dashboards (`/ops/*`); no domain data of its own. */
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig): DynamicModule {
+  static register(config: GatewayConfig, secrets: GatewaySecrets = gatewaySecrets(config)): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -46,14 +50,15 @@ export class GatewayModule {
           service: SERVICE.gateway,
           configClass: GatewayConfig,
           config,
-          persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200] },
+          persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200, IdempotencyKeys1763700000240, StaffUserTokenVersion1765100000200] },
           domainEvents: false,
         }),
         TypeOrmModule.forFeature([StaffUserEntity]),
+        IdempotencyModule,
         JwtModule.register({
           // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a
           // public key on every verify, which cost more CPU than the rest of a request.
-          secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
+          secret: createSecretKey(Buffer.from(secrets.jwtSecret, 'utf8')),
           signOptions: { expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),
@@ -72,23 +77,25 @@ export class GatewayModule {
         OpsLoginController,
       ],
       providers: [
+        { provide: GATEWAY_SECRETS, useValue: secrets },
+        StaffUsersRepository,
+        CurrentStaffUsers,
         AuthService,
         LoginThrottle,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         LandingViews,
-        { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET), config.LANDING_FORM_TTL_SECONDS) },
+        { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret), config.LANDING_FORM_TTL_SECONDS) },
         OpsAccess,
-        OpsAdminGuard,
         OpsQueues,
         // The landing pages' form token with a key of its own (derived from theirs), so a token of one kind never verifies as the other.
-        { provide: OPS_LOGIN_FORM_TOKEN, useValue: new LandingFormToken(opsLoginFormKey(config), OPS_LOGIN_FORM_TTL_SECONDS) },
+        { provide: OPS_LOGIN_FORM_TOKEN, useValue: new LandingFormToken(opsLoginFormKey(config, secrets), OPS_LOGIN_FORM_TTL_SECONDS) },
       ],
     };
   }
 }
 
-function opsLoginFormKey(config: GatewayConfig): Buffer {
-  return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, config.JWT_SECRET)).update('appointments ops-login form key v1').digest();
+function opsLoginFormKey(config: GatewayConfig, secrets: GatewaySecrets): Buffer {
+  return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret)).update('appointments ops-login form key v1').digest();
 }
 
 /** HTTP extras of the gateway: validation (400 naming the field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues. */

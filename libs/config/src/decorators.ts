@@ -26,3 +26,20 @@ export const StringList = () =>
           .map((part) => part.trim())
           .filter(Boolean),
   );
+
+const SECRET_VARIABLES = Symbol('secretVariables');
+
+/**
+ * The variable holds a secret (or a URL that may carry a password): a configuration error names
+ * the variable and the rule but never prints the value that was given.
+ */
+export const Secret = (): PropertyDecorator => (target, property) => {
+  const names: Set<string | symbol> = Reflect.getMetadata(SECRET_VARIABLES, target) ?? new Set();
+  Reflect.defineMetadata(SECRET_VARIABLES, new Set([...names, property]), target);
+};
+
+/** Whether `@Secret()` marks the variable on the config class (or a class it extends). */
+export function isSecretVariable(config: object, variable: string): boolean {
+  const names: Set<string | symbol> | undefined = Reflect.getMetadata(SECRET_VARIABLES, Object.getPrototypeOf(config));
+  return names?.has(variable) ?? false;
+}

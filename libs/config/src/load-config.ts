@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { isSecretVariable } from './decorators';
 
 export type ConfigClass<T> = new () => T;
 
@@ -29,7 +30,7 @@ export function loadConfig<T extends object>(schema: ConfigClass<T>, env: NodeJS
   }
   const config = plainToInstance(schema, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigValidationError(errors.flatMap(describe(raw)));
+  if (errors.length > 0) throw new ConfigValidationError(errors.flatMap(describe(raw, config)));
   return Object.freeze(config);
 }
 
@@ -39,15 +40,12 @@ function coerce(value: string, fallback: unknown): unknown {
   return value;
 }
 
+/** The variable and the rule it breaks, with the value given unless the variable is `@Secret()`. */
 const describe =
-  (raw: Record<string, unknown>) =>
+  (raw: Record<string, unknown>, config: object) =>
   (error: ValidationError): { variable: string; problem: string }[] => {
     const given = raw[error.property];
     const problem = Object.values(error.constraints ?? {}).join('; ');
-    return [
-      {
-        variable: error.property,
-        problem: given === undefined ? `is required (${problem})` : `${problem} (got ${JSON.stringify(given)})`,
-      },
-    ];
+    const value = isSecretVariable(config, error.property) ? 'the value given is not shown: it is secret' : `got ${JSON.stringify(given)}`;
+    return [{ variable: error.property, problem: given === undefined ? `is required (${problem})` : `${problem} (${value})` }];
   };

@@ -1,5 +1,5 @@
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { BooleanFlag, IntegerList } from './decorators';
+import { BooleanFlag, IntegerList, Secret } from './decorators';
 
 /**
  * What every service reads: infrastructure URLs with local defaults, naming prefixes that
@@ -13,6 +13,7 @@ export class ServiceConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  @Secret()
   @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_-]+(\?.*)?$/, {
     message: 'must be a postgres:// URL that names a database',
   })
@@ -27,9 +28,11 @@ export class ServiceConfig {
   @IsBoolean()
   DATABASE_PREPARED_STATEMENTS = true;
 
+  @Secret()
   @Matches(/^amqps?:\/\/.+/, { message: 'must be an amqp:// or amqps:// URL' })
   AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
+  @Secret()
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -96,4 +99,22 @@ export class ServiceConfig {
 
   @IsString()
   SERVICE_INSTANCE = `${process.pid}`;
+
+  /**
+   * Which proxies in front of the service are trusted to say the client's address and protocol
+   * (`X-Forwarded-For`, `X-Forwarded-Proto`): `false` (the default: nobody, so no client can fake
+   * the address that login throttling counts), a number of hops (`1` behind one load balancer), or
+   * a comma-separated list of proxy addresses and CIDR ranges (`10.0.0.0/8,loopback`).
+   */
+  @Matches(/^(false|\d{1,2}|[0-9A-Fa-f.:/,a-z ]+)$/, {
+    message: 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses or CIDR ranges',
+  })
+  TRUST_PROXY = 'false';
+
+  /** `TRUST_PROXY` as Fastify's `trustProxy` option. */
+  get trustProxy(): boolean | number | string[] {
+    if (this.TRUST_PROXY === 'false') return false;
+    if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
+    return this.TRUST_PROXY.split(',').map((part) => part.trim()).filter(Boolean);
+  }
 }

@@ -2,6 +2,7 @@ import { Controller, DynamicModule, Get, Inject, Injectable, Module, Res } from 
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RedisHealthIndicator } from './redis-health';
+import { PublicRoute } from './route-access';
 
 /** One dependency a service needs to do its work (database, broker, Redis). */
 export interface HealthIndicator {
@@ -45,6 +46,7 @@ export class HealthService {
 }
 
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -3,3 +3,4 @@ export * from './logger';
 export * from './logger.module';
 export * from './health';
 export * from './redis-health';
+export * from './route-access';

@@ -60,7 +60,7 @@ export async function hostService(options: HostServiceOptions): Promise<HostedSe
   const ownsProcess = options.ownsProcess ?? true;
   if (ownsProcess) stopOnStrayFailure(logger);
   try {
-    const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: 1024 * 1024 });
+    const adapter = new FastifyAdapter({ trustProxy: options.config.trustProxy, bodyLimit: 1024 * 1024 });
     const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
       logger: new StructuredNestLogger(logger),
       abortOnError: false,

@@ -9,6 +9,8 @@ export interface IsolatedEnvironment {
   databaseUrl: string;
   amqpNamespace: string;
   redisPrefix: string;
+  /** The first admin the gateway creates; the password, like the JWT secret, is made for this run. */
+  admin: { email: string; password: string };
   env: Record<string, string>;
 }
 
@@ -19,11 +21,14 @@ export function isolatedEnvironment(label: string): IsolatedEnvironment {
   const databaseUrl = baseDatabaseUrl.toString();
   const amqpNamespace = `t.${runId}.`;
   const redisPrefix = `t:${runId}`;
+  // Made for each run: no secret written in the repository signs a token or logs anyone in.
+  const admin = { email: 'admin@example.com', password: randomBytes(18).toString('base64url') };
   return {
     runId,
     databaseUrl,
     amqpNamespace,
     redisPrefix,
+    admin,
     env: {
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
@@ -31,6 +36,9 @@ export function isolatedEnvironment(label: string): IsolatedEnvironment {
       REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       AMQP_NAMESPACE: amqpNamespace,
       REDIS_PREFIX: redisPrefix,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      JWT_SECRET: randomBytes(48).toString('base64url'),
     },
   };
 }

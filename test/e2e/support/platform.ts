@@ -21,7 +21,7 @@ export interface Platform {
 
 export const SERVICES = ['scheduling', 'notification-dispatch', 'inbound-response', 'reminder-scheduler', 'gateway'];
 
-/** What every test platform runs with: its isolation, debug logs, short retry delays. */
+/** What every test platform runs with: its isolation and secrets (`isolatedEnvironment`), debug logs, short retry delays. */
 export function platformEnv(environment: IsolatedEnvironment, env: Record<string, string> = {}): Record<string, string> {
   return { ...environment.env, LOG_LEVEL: 'debug', MESSAGE_RETRY_DELAYS_MS: '200,500', DELIVERY_RETRY_BASE_MS: '100', ...env };
 }
@@ -69,7 +69,7 @@ export async function startPlatform(label: string, env: Record<string, string> =
  */
 export async function platformOver(stack: Stack, environment: IsolatedEnvironment, logs: LogLine[], crashes: UnexpectedExit[]): Promise<Platform> {
   const api = new StaffApi(stack.gatewayUrl);
-  await api.login('admin@example.com', 'admin-password');
+  await api.login(environment.admin.email, environment.admin.password);
   return {
     stack,
     environment,

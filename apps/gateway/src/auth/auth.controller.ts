@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUna
 import type { FastifyRequest } from 'fastify';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { AuthService } from './auth.service';
-import { PublicRoute } from './staff-auth.guard';
+import { PublicRoute } from '@appointments/observability';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com' }) @IsEmail({}, { message: 'email must be an email address' }) email: string;

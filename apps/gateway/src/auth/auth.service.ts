@@ -5,8 +5,9 @@ import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Repository } from 'typeorm';
-import { GatewayConfig } from '../gateway.config';
+import { GATEWAY_SECRETS, GatewayConfig, GatewaySecrets } from '../gateway.config';
 import { StaffRole, StaffUserEntity } from '../persistence/staff-user.entity';
+import { CurrentStaffUsers } from '../staff-users/current-staff-users';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, unknownUserHash, verifyPassword } from './password-hashing';
 
@@ -24,14 +25,22 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly jwt: JwtService,
     private readonly config: GatewayConfig,
     private readonly throttle: LoginThrottle,
+    @Inject(GATEWAY_SECRETS) private readonly secrets: GatewaySecrets,
+    private readonly currentUsers: CurrentStaffUsers,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when no user has that email. */
+  /**
+   * Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when no user has that email. A
+   * password made at start (ADMIN_PASSWORD not set, outside production) is printed then, once.
+   */
   async onApplicationBootstrap() {
     await unknownUserHash(); // made now, so that the first login with an unknown email takes no longer than the others
     const email = this.config.ADMIN_EMAIL.toLowerCase();
-    if (await this.findByEmail(email)) return;
+    if (await this.findByEmail(email)) {
+      if (this.secrets.generated.adminPassword) this.logger.warn({ email }, 'ADMIN_PASSWORD is not set; the existing admin keeps the password they have');
+      return;
+    }
     await this.users
       .createQueryBuilder()
       .insert()
@@ -39,12 +48,15 @@ export class AuthService implements OnApplicationBootstrap {
         id: randomUUID(),
         email,
         name: this.config.ADMIN_NAME,
-        passwordHash: await hashPassword(this.config.ADMIN_PASSWORD),
+        passwordHash: await hashPassword(this.secrets.adminPassword),
         role: 'admin',
       })
       .orIgnore()
       .execute();
-    this.logger.info({ email }, 'created the first admin from ADMIN_EMAIL');
+    if (this.secrets.generated.adminPassword) {
+      // Development only (production refuses to start without ADMIN_PASSWORD): the one way to learn it.
+      this.logger.warn({ email, generatedPassword: this.secrets.adminPassword }, 'created the first admin with a generated password (ADMIN_PASSWORD is not set)');
+    } else this.logger.info({ email }, 'created the first admin from ADMIN_EMAIL');
   }
 
   /**
@@ -63,7 +75,7 @@ export class AuthService implements OnApplicationBootstrap {
     }
     await this.throttle.succeeded(admitted);
     if (check.needsUpgrade) await this.upgradePasswordHash(user, password);
-    const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, name: user.name, role: user.role });
+    const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, name: user.name, role: user.role, ver: user.tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS };
   }
 
@@ -83,12 +95,26 @@ export class AuthService implements OnApplicationBootstrap {
     return this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getOne();
   }
 
+  /**
+   * The staff member a token stands for: signed with this gateway's secret (HS256 only), not
+   * expired, and of a user who still exists, is not disabled and has the token version the token
+   * carries (a password or role change moves it on). The user's role and name are today's.
+   */
   async verify(token: string): Promise<StaffPrincipal> {
+    let claims: { sub?: unknown; ver?: unknown };
     try {
-      const claims = await this.jwt.verifyAsync<{ sub: string; email: string; name: string; role: StaffRole }>(token);
-      return { id: claims.sub, email: claims.email, name: claims.name, role: claims.role };
+      claims = await this.jwt.verifyAsync<{ sub?: unknown; ver?: unknown }>(token);
     } catch {
       throw new UnauthorizedException('The access token is invalid or has expired; log in again');
     }
+    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.currentUsers.find(claims.sub) : null;
+    if (!user || user.disabledAt || user.tokenVersion !== claims.ver) {
+      throw new UnauthorizedException('The access token is no longer valid (the account was changed, disabled or removed); log in again');
+    }
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

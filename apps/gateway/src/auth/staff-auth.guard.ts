@@ -1,33 +1,52 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ROUTE_ACCESS, RouteAccess } from '@appointments/observability';
 import type { FastifyRequest } from 'fastify';
+import { OpsAccess } from '../ops/ops-access';
+import { throwUnlessAllowed } from '../ops/ops-sign-in-redirect';
 import { AuthService, StaffPrincipal } from './auth.service';
-
-const PUBLIC_ROUTE = 'publicRoute';
-/** Marks a route under /api that needs no token (only login). */
-export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);
 
 type AuthenticatedRequest = FastifyRequest & { staff?: StaffPrincipal };
 
-/** Every `/api` route but the public ones requires `Authorization: Bearer <accessToken>`. */
+/**
+ * The gateway's one access rule, global (APP_GUARD), deny by default. It decides on the route
+ * Nest matched, by its `RouteAccess` mark (`@PublicRoute()`, `@AdminOnly()`, `@OpsRoute()`; none
+ * means a staff token), never on the URL string: `/%61pi/customers` or an absolute-form request
+ * line reach the same handler with the same mark. The gateway serves HTTP only; a route of any
+ * other kind is refused too.
+ */
 @Injectable()
 export class StaffAuthGuard implements CanActivate {
   constructor(
     private readonly auth: AuthService,
+    private readonly ops: OpsAccess,
     private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]) ?? 'staff';
+    if (access === 'public') return true;
+    if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!request.url.startsWith('/api')) return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('Log in first: send Authorization: Bearer <accessToken> (POST /api/auth/login)');
-    request.staff = await this.auth.verify(match[1]);
+    if (access === 'ops') {
+      const decision = await this.ops.decide(request.headers);
+      throwUnlessAllowed(decision);
+      if (decision.kind === 'allow') request.staff = decision.staff;
+      return true;
+    }
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new UnauthorizedException('Log in first: send Authorization: Bearer <accessToken> (POST /api/auth/login)');
+    const staff = await this.auth.verify(token);
+    if (access === 'admin' && staff.role !== 'admin') throw new ForbiddenException('Only an admin may do this');
+    request.staff = staff;
     return true;
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | string[] | undefined): string | null {
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1] : null;
 }
 
 /** The signed-in staff member. */

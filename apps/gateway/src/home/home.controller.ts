@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { PublicRoute } from '@appointments/observability';
 import { ApiExcludeController } from '@nestjs/swagger';
 
 /** A plain start page for staff until the staff web app lands: where everything is. */
 @ApiExcludeController()
+@PublicRoute()
 @Controller()
 export class HomeController {
   @Get()

@@ -15,6 +15,7 @@ import { pathAfterResponse, readResponseType, renderLandingPage, renderReschedul
 import { decideTransition } from '@appointments/domain';
 import type { ResponseType } from '@appointments/domain';
 import { RpcClient } from '@appointments/messaging';
+import { PublicRoute } from '@appointments/observability';
 import type { FastifyReply } from 'fastify';
 import { LandingFormToken, isSameOriginPost, PostOriginHeaders } from './landing-form-token';
 import { newNonce, redirectAfterPost, sendDownload, sendPage } from './landing-page-reply';
@@ -33,6 +34,7 @@ type FormBody = Record<string, string | string[] | undefined> | undefined;
  * changes anything; answers are POSTs with the form token and a same-origin browser.
  */
 @ApiExcludeController()
+@PublicRoute()
 @UseFilters(LandingRefusalFilter)
 @Controller('m')
 export class LandingController {

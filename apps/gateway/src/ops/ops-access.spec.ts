@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { StaffPrincipal } from '../auth/auth.service';
 import { clearedOpsSessionCookie, decideOpsAccess, OPS_COOKIE_NAME, OpsRequestHeaders, opsSessionCookie, readCookie, StaffTokenVerifier } from './ops-access';
-import { OpsSignInRedirect, throwUnlessAllowed } from './ops-admin.guard';
+import { OpsSignInRedirect, throwUnlessAllowed } from './ops-sign-in-redirect';
 import { requireOpsAdmin } from './ops-admin.hook';
 import { isHttps } from './ops-login.controller';
 
@@ -42,7 +42,7 @@ describe('decideOpsAccess', () => {
   });
 });
 
-describe('the Nest side (OpsAdminGuard)', () => {
+describe('the Nest side (StaffAuthGuard on @OpsRoute())', () => {
   it.each([
     [{ kind: 'sign_in', location: '/ops/login' }, OpsSignInRedirect],
     [{ kind: 'unauthorized', message: 'Sign in first' }, UnauthorizedException],

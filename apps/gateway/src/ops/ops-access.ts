@@ -31,7 +31,7 @@ export type OpsAccessDecision =
 /** Verifies a staff access token: the principal, or null when it is forged, expired or malformed. */
 export type StaffTokenVerifier = (token: string) => Promise<StaffPrincipal | null>;
 
-/** The one access rule of `/ops`, shared by the Nest routes (OpsAdminGuard) and bull-board's Fastify routes (onRequest hook). */
+/** The one access rule of `/ops`, shared by the Nest routes (StaffAuthGuard on `@OpsRoute()`) and bull-board's Fastify routes (onRequest hook). */
 export async function decideOpsAccess(headers: OpsRequestHeaders, verify: StaffTokenVerifier): Promise<OpsAccessDecision> {
   const token = bearerToken(headers.authorization) ?? readCookie(headers.cookie, OPS_COOKIE_NAME);
   const staff = token ? await verify(token) : null;

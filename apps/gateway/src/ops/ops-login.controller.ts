@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, Inject, Post, Query, Req, Res, UnauthorizedException, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Post, Query, Req, Res, UnauthorizedException, UseFilters } from '@nestjs/common';
+import { OpsRoute, PublicRoute } from '@appointments/observability';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,7 @@ import { GatewayConfig } from '../gateway.config';
 import { isSameOriginPost, LandingFormToken, PostOriginHeaders } from '../landing/landing-form-token';
 import { newNonce, redirectAfterPost, sendPage } from '../landing/landing-page-reply';
 import { clearedOpsSessionCookie, OPS_COOKIE_PATH, OPS_DASHBOARD_PATH, OPS_LOGIN_PATH, OpsAccess, opsSessionCookie, readCookie } from './ops-access';
-import { OpsAdminGuard, OpsSignInRedirectFilter, OpsSignInRoute } from './ops-admin.guard';
+import { OpsSignInRedirectFilter } from './ops-sign-in-redirect';
 import { OPS_CSRF_FIELD_NAME, OpsLoginPageView, renderOpsLoginPage } from './ops-login-page';
 
 /** The form token of the sign-in page: the landing pages' HMAC form token, with a key of its own. */
@@ -28,7 +29,7 @@ type FormBody = Record<string, string | string[] | undefined> | undefined;
  * `Sec-Fetch-Site` / `Origin`), the token also bound to a per-browser cookie.
  */
 @ApiExcludeController()
-@UseGuards(OpsAdminGuard)
+@OpsRoute()
 @UseFilters(OpsSignInRedirectFilter)
 @Controller('ops')
 export class OpsLoginController {
@@ -45,7 +46,7 @@ export class OpsLoginController {
     void reply.status(302).headers({ location: OPS_DASHBOARD_PATH, 'cache-control': 'no-store' }).send();
   }
 
-  @OpsSignInRoute()
+  @PublicRoute()
   @Get('login')
   async form(@Req() request: FastifyRequest, @Query('signed-out') signedOut: unknown, @Res() reply: FastifyReply): Promise<void> {
     const decision = await this.access.decide({ cookie: request.headers.cookie });
@@ -55,7 +56,7 @@ export class OpsLoginController {
     });
   }
 
-  @OpsSignInRoute()
+  @PublicRoute()
   @Post('login')
   async signIn(@Req() request: FastifyRequest, @Body() body: FormBody, @Headers() headers: PostOriginHeaders, @Res() reply: FastifyReply): Promise<void> {
     const form = body && typeof body === 'object' ? body : {};
@@ -93,7 +94,7 @@ export class OpsLoginController {
   }
 
   /** Ends the browser's session: open to anyone who posts the page's form (it only ever removes the cookie). */
-  @OpsSignInRoute()
+  @PublicRoute()
   @Post('logout')
   signOut(@Req() request: FastifyRequest, @Body() body: FormBody, @Headers() headers: PostOriginHeaders, @Res() reply: FastifyReply): void {
     const form = body && typeof body === 'object' ? body : {};

@@ -37,8 +37,10 @@ import {
 } from '@appointments/contracts';
 import { DOMAIN_ERROR_HTTP_STATUS } from '@appointments/domain';
 import { RpcClient } from '@appointments/messaging';
+import { AdminOnly } from '@appointments/observability';
 import { StaffPrincipal } from '../auth/auth.service';
 import { Staff } from '../auth/staff-auth.guard';
+import { AcceptsIdempotencyKey } from '../idempotency/accepts-idempotency-key.decorator';
 import { ReminderViewDto } from './reminder-view.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
@@ -55,6 +57,7 @@ export class CustomersApiController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   create(@Body() customer: CreateCustomerDto, @Staff() staff: StaffPrincipal): Promise<CustomerView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createCustomer, { actor: actorOf(staff), customer });
   }
@@ -88,6 +91,7 @@ export class TemplatesApiController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   create(@Body() template: CreateTemplateDto, @Staff() staff: StaffPrincipal): Promise<TemplateView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createTemplate, { actor: actorOf(staff), template });
   }
@@ -122,6 +126,7 @@ export class EventsApiController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
+  @AcceptsIdempotencyKey()
   @ApiOperation({ summary: 'Save a draft event; nothing is sent' })
   create(@Body() event: CreateEventDto, @Staff() staff: StaffPrincipal): Promise<EventView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.createEvent, { actor: actorOf(staff), event });
@@ -172,6 +177,7 @@ export class EventsApiController {
 
   @Post(':id/notifications')
   @HttpCode(202)
+  @AcceptsIdempotencyKey()
   @ApiOperation({ summary: 'Send a notification; 409 when the state machine refuses, 422 when no channel is left' })
   send(@Param('id', uuid) eventId: string, @Body() notification: SendNotificationDto, @Staff() staff: StaffPrincipal): Promise<SendNotificationResult> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotification, { actor: actorOf(staff), eventId, notification });
@@ -192,6 +198,7 @@ export class NotificationsApiController {
 
   @Post('batch')
   @HttpCode(200)
+  @AcceptsIdempotencyKey()
   @ApiOperation({
     summary: 'Send many notifications at once (e.g. confirmations for a day\'s bookings); each send succeeds or is refused on its own',
     description:
@@ -216,12 +223,13 @@ export class NotificationsApiController {
 
 @ApiTags('dev')
 @ApiBearerAuth()
+@AdminOnly()
 @Controller('api/dev/outbox')
 export class DevOutboxApiController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'Messages taken by the local delivery sinks (only while they are active)' })
+  @ApiOperation({ summary: 'Messages taken by the local delivery sinks (admins only; 404 unless the local sink is active)' })
   list(@Query() query: DevOutboxQueryDto): Promise<DevOutboxMessageView[]> {
     return this.rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.listDevOutbox, query);
   }
@@ -259,6 +267,7 @@ export class StopListApiController {
   }
 
   @Post()
+  @AcceptsIdempotencyKey()
   @ApiOperation({ summary: 'Put an address on the stop list by hand (idempotent)' })
   add(@Body() entry: StopListChangeDto, @Staff() staff: StaffPrincipal): Promise<StopListEntryView> {
     return this.rpc.request(SERVICE.inboundResponse, INBOUND_REQUEST.addToStopList, { actor: actorOf(staff), entry });
