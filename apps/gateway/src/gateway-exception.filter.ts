@@ -25,14 +25,15 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const body = GatewayExceptionFilter.toBody(exception);
     body.correlationId = currentCorrelationId();
     if (body.statusCode >= 500) this.logger.error({ err: exception, statusCode: body.statusCode }, body.message);
     if (exception instanceof LoginThrottled) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  /** The answer's body but its correlation id (also kept by the idempotency keys, to replay a refusal as it was sent). */
+  static toBody(exception: unknown): ErrorBody {
     if (exception instanceof RemoteServiceError) {
       const statusCode = DOMAIN_ERROR_HTTP_STATUS[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       return { statusCode, error: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) };
