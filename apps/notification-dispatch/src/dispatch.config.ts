@@ -1,25 +1,41 @@
-import { ServiceConfig } from '@appointments/config';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { Secret, ServiceConfig } from '@appointments/config';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 const TWILIO_TOGETHER = 'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (Twilio), or none of them (local sink)';
 const anyTwilioSetting = (config: DispatchConfig) => Boolean(config.TWILIO_ACCOUNT_SID || config.TWILIO_AUTH_TOKEN || config.TWILIO_FROM);
+/** Production must name a provider for each channel, or ask for the local sink (`DELIVERY_SINK=local`): messages are never kept locally by mistake. */
+const providerRequired = (config: DispatchConfig) => config.NODE_ENV === 'production' && config.DELIVERY_SINK !== 'local';
+const NO_PROVIDER_IN_PRODUCTION = (channel: string, variables: string) =>
+  `${channel} has no provider: in production set ${variables}, or DELIVERY_SINK=local to keep ${channel} messages in the local sink on purpose`;
 
 export class DispatchConfig extends ServiceConfig {
   /** Port of `/health`; the service's work arrives over AMQP. */
   @IsInt() @Min(1) @Max(65535) DISPATCH_PORT = 3003;
 
+  /**
+   * `local`: a channel without a provider delivers to the local sink (GET /api/dev/outbox), in
+   * production too. Unset: the same outside production; production refuses to start while a
+   * channel has no provider.
+   */
+  @IsOptional() @IsIn(['local'], { message: 'DELIVERY_SINK must be local or unset' }) DELIVERY_SINK: 'local' | undefined = undefined;
+
   /** When set, email goes through SendGrid; otherwise to the local delivery sink (GET /api/dev/outbox). */
-  @IsOptional() @IsString() SENDGRID_API_KEY: string | undefined = undefined;
+  @Secret()
+  @ValidateIf((config: DispatchConfig) => providerRequired(config) || config.SENDGRID_API_KEY !== undefined)
+  @IsDefined({ message: NO_PROVIDER_IN_PRODUCTION('email', 'SENDGRID_API_KEY') })
+  @IsString()
+  SENDGRID_API_KEY: string | undefined = undefined;
 
   /**
    * When all three are set, SMS goes through Twilio; otherwise to the local delivery sink.
    * `TWILIO_FROM` is an E.164 number or a Messaging Service SID (`MG…`).
    */
-  @ValidateIf(anyTwilioSetting)
+  @ValidateIf((config: DispatchConfig) => anyTwilioSetting(config) || providerRequired(config))
+  @IsDefined({ message: NO_PROVIDER_IN_PRODUCTION('SMS', 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM') })
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
   TWILIO_ACCOUNT_SID: string | undefined = undefined;
-  @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined = undefined;
+  @Secret() @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined = undefined;
   @ValidateIf(anyTwilioSetting)
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^(?:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)' })

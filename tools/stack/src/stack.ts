@@ -77,7 +77,7 @@ export class Stack {
 }
 
 /** The workspace root, whether this runs from source (tests) or from dist/ (npm start). */
-const ROOT = (() => {
+export const ROOT = (() => {
   let directory = __dirname;
   while (!existsSync(path.join(directory, 'nx.json'))) {
     const parent = path.dirname(directory);

@@ -3,7 +3,8 @@
  * healthy (migrations are applied by each service at start), prints the URLs and the
  * login, and stops them all on Ctrl-C.
  */
-import { SERVICES, startStack, Stack } from './stack';
+import { developmentSecrets } from './development-secrets';
+import { ROOT, SERVICES, startStack, Stack } from './stack';
 
 const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const RESET = '\x1b[0m';
@@ -30,8 +31,10 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
+  const secrets = developmentSecrets(ROOT, process.env);
   try {
     stack = await startStack({
+      env: secrets,
       onLine: (service, line) => process.stdout.write(`${prefix(service)} ${line}\n`),
       // Its lines are on the screen already. Ctrl-C reaches the services too: not a crash then.
       onUnexpectedExit: ({ service, code, signal }) => {
@@ -49,7 +52,8 @@ async function main() {
   if (crashed) return stop(1);
   const gateway = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const email = process.env.ADMIN_EMAIL ?? 'admin@example.com';
-  const password = process.env.ADMIN_PASSWORD ? '(the ADMIN_PASSWORD you set)' : 'admin-password';
+  // Printed only when made here (kept in .local/dev-secrets.json); one the environment sets is the user's own.
+  const password = secrets.ADMIN_PASSWORD ?? '(the ADMIN_PASSWORD you set)';
   const lines = [
     '',
     'Appointments platform is up.',
@@ -62,7 +66,8 @@ async function main() {
     '',
     `  Health: ${stack.services.map((service) => `${service.spec.name} ${service.url}/health`).join(', ')}`,
     '',
-    `  Log in: POST ${gateway}/api/auth/login {"email":"${email}","password":"${password}"}`,
+    `  Log in as ${email}, password ${password}`,
+    `    (POST ${gateway}/api/auth/login {"email","password"}; the password is kept in .local/dev-secrets.json)`,
     '',
     'Press Ctrl-C to stop everything.',
     '',

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** The secrets `npm start` gives the gateway when they are not set, and where it keeps them. */
+export interface DevelopmentSecrets {
+  JWT_SECRET: string;
+  ADMIN_PASSWORD: string;
+}
+
+/**
+ * For `npm start` outside production: the JWT secret and first admin's password the environment
+ * does not set, made at random on the first start and kept in `.local/dev-secrets.json` (mode
+ * 0600, ignored by git), so that the printed login stays right and tokens survive a restart. In
+ * production nothing is made: the gateway refuses to start without them.
+ */
+export function developmentSecrets(root: string, env: NodeJS.ProcessEnv): Partial<DevelopmentSecrets> {
+  if (env.NODE_ENV === 'production') return {};
+  const file = path.join(root, '.local', 'dev-secrets.json');
+  let kept: Partial<DevelopmentSecrets> = {};
+  if (existsSync(file)) kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevelopmentSecrets>;
+  const secrets: DevelopmentSecrets = {
+    JWT_SECRET: kept.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    ADMIN_PASSWORD: kept.ADMIN_PASSWORD ?? randomBytes(15).toString('base64url'),
+  };
+  if (kept.JWT_SECRET !== secrets.JWT_SECRET || kept.ADMIN_PASSWORD !== secrets.ADMIN_PASSWORD) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return {
+    ...(env.JWT_SECRET ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
+    ...(env.ADMIN_PASSWORD ? {} : { ADMIN_PASSWORD: secrets.ADMIN_PASSWORD }),
+  };
+}
