@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -14,6 +15,7 @@ import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
+import { securityHeaders } from './security-headers';
 import { HomeController } from './home/home.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LandingController } from './landing/landing.controller';
@@ -98,8 +100,12 @@ function opsLoginFormKey(config: GatewayConfig, secrets: GatewaySecrets): Buffer
   return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret)).update('appointments ops-login form key v1').digest();
 }
 
-/** HTTP extras of the gateway: validation (400 naming the field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues. */
+/**
+ * HTTP extras of the gateway: security headers on every answer, validation (400 naming the
+ * field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues.
+ */
 export async function configureGateway(app: NestFastifyApplication, logger: Logger) {
+  await app.register(helmet, securityHeaders(app.get(GatewayConfig)));
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } }),
   );

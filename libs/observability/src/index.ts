@@ -4,3 +4,4 @@ export * from './logger.module';
 export * from './health';
 export * from './redis-health';
 export * from './route-access';
+export * from './request-log';

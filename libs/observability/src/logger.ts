@@ -1,11 +1,16 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { currentCorrelationId } from './correlation';
+import { REDACTED_LOG_PATHS } from './request-log';
 
-/** One structured JSON logger per process; every line carries the service and correlation id. */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+/**
+ * One structured JSON logger per process; every line carries the service and correlation id, and
+ * no credential (REDACTED_LOG_PATHS). `destination` is for tests; by default, standard output.
+ */
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     messageKey: 'msg',
@@ -14,7 +19,8 @@ export function createLogger(service: string, level = 'info'): Logger {
       const correlationId = currentCorrelationId();
       return correlationId ? { correlationId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Lets Nest's own messages go through the same structured logger. */

@@ -7,6 +7,7 @@ import { AmqpServer, OriginalErrorRpcFilter } from '@appointments/messaging';
 import {
   CORRELATION_HEADER,
   createLogger,
+  loggedPath,
   newCorrelationId,
   runWithCorrelation,
   sanitiseCorrelationId,
@@ -115,8 +116,9 @@ function installCorrelation(app: INestApplication, logger: Logger) {
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const correlationId = (request as unknown as { correlationId?: string }).correlationId;
-    const line = { correlationId, method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (request.url === '/health' && reply.statusCode === 200) logger.debug(line, 'request');
+    const url = loggedPath({ url: request.url, routePattern: request.routeOptions.url, params: request.params });
+    const line = { correlationId, method: request.method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (url === '/health' && reply.statusCode === 200) logger.debug(line, 'request');
     else logger.info(line, 'request');
     done();
   });

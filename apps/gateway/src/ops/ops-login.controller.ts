@@ -89,7 +89,7 @@ export class OpsLoginController {
       this.sendForm(request, reply, 403, { email, message: { kind: 'error', text: 'The ops dashboards are for admins only; your account is not an admin.' } });
       return;
     }
-    void reply.header('set-cookie', opsSessionCookie(accessToken, { maxAgeSeconds: this.config.ACCESS_TOKEN_TTL_SECONDS, secure: isHttps(request) }));
+    void reply.header('set-cookie', opsSessionCookie(accessToken, { maxAgeSeconds: this.config.ACCESS_TOKEN_TTL_SECONDS, secure: this.isHttps(request) }));
     redirectAfterPost(reply, OPS_DASHBOARD_PATH);
   }
 
@@ -102,7 +102,7 @@ export class OpsLoginController {
       this.sendForm(request, reply, 403, { message: { kind: 'error', text: 'This form has expired or was not sent from this site.' } });
       return;
     }
-    void reply.header('set-cookie', clearedOpsSessionCookie({ secure: isHttps(request) }));
+    void reply.header('set-cookie', clearedOpsSessionCookie({ secure: this.isHttps(request) }));
     redirectAfterPost(reply, `${OPS_LOGIN_PATH}?signed-out=1`);
   }
 
@@ -113,13 +113,18 @@ export class OpsLoginController {
     return this.formTokens.verify(formSubject(browserNonce), form[OPS_CSRF_FIELD_NAME]);
   }
 
+  /** Cookies are Secure when the gateway's public URL is https, or the request came over TLS (directly or through a trusted proxy). */
+  private isHttps(request: FastifyRequest): boolean {
+    return this.config.servedOverHttps || isHttps(request);
+  }
+
   /** The sign-in page with a fresh form token, bound to this browser's nonce (made now when it has none). */
   private sendForm(request: FastifyRequest, reply: FastifyReply, status: number, view: Omit<OpsLoginPageView, 'nonce' | 'csrfToken'>): void {
     let browserNonce = readCookie(request.headers.cookie, OPS_LOGIN_NONCE_COOKIE);
     if (!browserNonce || !/^[A-Za-z0-9_-]{22,64}$/.test(browserNonce)) {
       browserNonce = randomBytes(18).toString('base64url');
       const attributes = [`${OPS_LOGIN_NONCE_COOKIE}=${browserNonce}`, `Path=${OPS_COOKIE_PATH}`, `Max-Age=${OPS_LOGIN_FORM_TTL_SECONDS}`, 'HttpOnly', 'SameSite=Strict'];
-      if (isHttps(request)) attributes.push('Secure');
+      if (this.isHttps(request)) attributes.push('Secure');
       void reply.header('set-cookie', attributes.join('; '));
     }
     const nonce = newNonce();
@@ -132,8 +137,8 @@ function formSubject(browserNonce: string): string {
 }
 
 /**
- * Whether the browser reached us over https: Fastify runs with `trustProxy` (service-host), so
- * `request.protocol` follows `X-Forwarded-Proto` from a TLS-terminating proxy.
+ * Whether the request reached us over https: `request.protocol` follows `X-Forwarded-Proto` only
+ * from a proxy TRUST_PROXY trusts (service-host), so a client cannot claim it.
  */
 export function isHttps(request: Pick<FastifyRequest, 'protocol'>): boolean {
   return request.protocol === 'https';
