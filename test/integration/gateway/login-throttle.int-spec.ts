@@ -17,9 +17,9 @@ describe('LoginThrottle (Redis)', () => {
   const logger = pino({ level: 'silent' });
   const throttles: LoginThrottle[] = [];
 
-  /** A gateway replica's throttle: the run's Redis and prefix, these limits. */
+  /** A gateway replica's throttle: the run's Redis and prefix, the default limits but those given. */
   function replica(limits: Record<string, string> = {}, env: Record<string, string> = {}): LoginThrottle {
-    const config = loadConfig(GatewayConfig, { ...environment.env, LOGIN_MAX_FAILURES: '10', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100', ...limits, ...env });
+    const config = loadConfig(GatewayConfig, { ...environment.env, ...limits, ...env });
     const throttle = new LoginThrottle(config, logger);
     throttles.push(throttle);
     return throttle;
@@ -43,7 +43,7 @@ describe('LoginThrottle (Redis)', () => {
     await ReminderService.deleteRedisKeys(environment);
   });
 
-  it('lets 10 failed logins of one (address, email) through, and refuses the 11th with 429 and the seconds left', async () => {
+  it('lets 10 failed logins of one (address, email) through, and refuses the 11th with 429 and the seconds left (the defaults)', async () => {
     const throttle = replica();
     const address = newAddress();
     for (let failure = 0; failure < 10; failure++) await throttle.admit(address, 'admin@example.com');
@@ -75,8 +75,8 @@ describe('LoginThrottle (Redis)', () => {
     await refusal(throttle.admit(address, 'sam@example.com'));
   });
 
-  it('refuses the 101st attempt of one address in the window, whatever the emails and outcomes', async () => {
-    const throttle = replica({ LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100' });
+  it('refuses the 101st attempt of one address in the window, whatever the emails and outcomes (the defaults)', async () => {
+    const throttle = replica();
     const address = newAddress();
     for (let attempt = 0; attempt < 100; attempt++) await throttle.succeeded(await throttle.admit(address, `user-${attempt}@example.com`));
     const refused = await refusal(throttle.admit(address, 'new-one@example.com'));
@@ -87,7 +87,7 @@ describe('LoginThrottle (Redis)', () => {
   });
 
   it('lets no more than the limit through when the guesses arrive at once, across two replicas', async () => {
-    const [first, second] = [replica({ LOGIN_MAX_FAILURES: '10' }), replica({ LOGIN_MAX_FAILURES: '10' })];
+    const [first, second] = [replica(), replica()];
     const address = newAddress();
     const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, index) => (index % 2 ? first : second).admit(address, 'admin@example.com')));
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(10);

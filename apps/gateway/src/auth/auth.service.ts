@@ -63,13 +63,14 @@ export class AuthService implements OnApplicationBootstrap {
    * Checks a staff member's credentials and issues an access token. Throttled per client address
    * and per (address, email) before any hash is computed (LoginThrottle: 429 with Retry-After);
    * an unknown email is compared against a hash of no one, so that it takes as long. A matching
-   * hash of an older kind (bcrypt) is replaced by today's.
+   * hash of an older kind (bcrypt) is replaced by today's. A disabled user is refused as if the
+   * password were wrong.
    */
   async login(email: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
     const admitted = await this.throttle.admit(clientAddress, email);
     const user = await this.findByEmail(email);
     const check = await verifyPassword(password, user?.passwordHash ?? (await unknownUserHash()));
-    if (!user || !check.matches) {
+    if (!user || !check.matches || user.disabledAt) {
       this.logger.warn({ email, clientAddress }, 'failed staff login');
       throw new UnauthorizedException('Wrong email or password');
     }
