@@ -24,19 +24,22 @@ interface OutboxRow {
 }
 
 /**
- * Publishes committed outbox rows to the domain-events exchange with publisher confirms
- * and marks them published in the same transaction that locked them
- * (`FOR UPDATE SKIP LOCKED`, so several relays share the work without publishing a row
- * twice in the normal case). If the broker fails mid-batch the transaction rolls back and
- * the batch is published again later: delivery is at least once, consumers de-duplicate.
- * Woken by LISTEN/NOTIFY on commit, by a reconnect to the broker, and by a short poll.
+ * Publishes committed outbox rows to the domain-events exchange with publisher confirms,
+ * then marks them published. No transaction is open while it waits on the broker: a pass
+ * claims its rows with session-level advisory locks (one per row, taken by the claiming
+ * statement, so several relays share the work without publishing a row twice in the normal
+ * case), publishes them, then marks the confirmed ones and drops its locks in one statement.
+ * A row whose publish failed stays unpublished and is published again later; a relay that
+ * dies between publish and mark leaves its rows to be published again: delivery is at least
+ * once, consumers de-duplicate. Woken by LISTEN/NOTIFY on commit, by a reconnect to the
+ * broker or the end of a broker's block, and by a short poll.
  *
  * The relay has one connection of its own, for the LISTEN and for its passes, so it never
  * waits for the service's pool nor holds one of its connections. A pass is two round
- * trips (`BEGIN` and the claim in one, then `COMMIT`), and the session commits
- * asynchronously (`synchronous_commit = off`): a mark lost in a crash only means the rows
- * are published again, which consumers already take. Each event hop saves a disk flush
- * and two round trips that way, and a hop is what every event makes at least once.
+ * trips (the claim, then the mark with the unlock), and the session commits asynchronously
+ * (`synchronous_commit = off`): a mark lost in a crash only means the rows are published
+ * again, which consumers already take. Each event hop saves a disk flush that way, and a
+ * hop is what every event makes at least once.
  */
 export class OutboxRelay {
   private client: Client | null = null;
@@ -48,6 +51,8 @@ export class OutboxRelay {
   private lastPrune = 0;
   private readonly table: string;
   private readonly batchSize: number;
+  /** The first key of the relay's advisory locks (the second is the row's seq): one space per schema. */
+  private readonly lockSpace: string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,11 +62,13 @@ export class OutboxRelay {
   ) {
     this.table = `${quoteIdentifier(options.schema)}.outbox`;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 200));
+    this.lockSpace = `outbox:${options.schema}`;
   }
 
   start(): void {
     this.stopped = false;
     this.connection.on('connected', this.wake);
+    this.connection.on('unblocked', this.wake);
     void this.relayClient();
     this.pollTimer = setInterval(this.wake, this.options.pollMs);
     this.wake();
@@ -70,6 +77,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     this.connection.off('connected', this.wake);
+    this.connection.off('unblocked', this.wake);
     if (this.pollTimer) clearInterval(this.pollTimer);
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
     await this.connecting?.catch(() => undefined);
@@ -95,7 +103,8 @@ export class OutboxRelay {
     try {
       while (this.wakeRequested && !this.stopped) {
         this.wakeRequested = false;
-        if (!this.connection.isConnected) break;
+        // While the broker blocks publishers the rows wait (its end wakes the relay).
+        if (!this.connection.isConnected || this.connection.isBlocked) break;
         const client = await this.relayClient();
         if (!client) break;
         let published: number;
@@ -111,41 +120,54 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One pass: claim, publish, mark. The claim takes up to a batch of unpublished rows in
+   * order and, for each, a session-level advisory lock (`pg_try_advisory_lock`): a row
+   * another relay has claimed is skipped (the first four batches' worth of rows are looked
+   * at, so that a few relays find work beside one another). Its `FOR UPDATE SKIP LOCKED` serves freshness
+   * only (its row locks end with the statement): a row another relay marked after this
+   * statement's snapshot is re-read and left out, so a row is not published twice even when
+   * that relay has already dropped its lock. The envelope comes as text: it goes to the
+   * broker as it was stored, without a parse and a stringify.
+   */
   private async publishBatch(client: Client): Promise<number> {
-    // Claimed and marked in one statement: the rows stay locked until the commit, so if a
-    // publish fails the transaction rolls back and they are unpublished again. The envelope
-    // as text: it goes to the broker as it was stored, without a parse and a stringify.
-    // `BEGIN` travels with the claim (a simple query may hold several statements; the batch
-    // size is an integer of the configuration, not input).
+    const { rows: claimed } = await client.query<OutboxRow>(
+      `SELECT seq, id, type, envelope::text AS envelope, headers
+         FROM (SELECT seq, id, type, envelope, headers FROM ${this.table}
+                WHERE published_at IS NULL ORDER BY seq LIMIT ${this.batchSize * 4} FOR UPDATE SKIP LOCKED) AS unpublished
+        WHERE pg_try_advisory_lock(hashtext($1), (seq % 2147483647)::int)
+        LIMIT ${this.batchSize}`,
+      [this.lockSpace],
+    );
+    if (claimed.length === 0) return 0;
+    // In the order they were committed.
+    const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
+    const outcomes = await Promise.allSettled(
+      rows.map((row) =>
+        this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
+          messageId: row.id,
+          type: row.type,
+          contentType: 'application/json',
+          headers: row.headers,
+          timestamp: Math.floor(Date.now() / 1000),
+        }),
+      ),
+    );
+    const confirmed = rows.filter((_, index) => outcomes[index].status === 'fulfilled').map((row) => row.seq);
+    // The confirmed rows are marked, and every lock of the pass dropped, in one round trip (a
+    // simple query: the seqs are bigints read from the table, not input). Rows not confirmed
+    // stay unpublished, for this relay's next pass or another relay.
+    const mark = confirmed.length > 0 ? `UPDATE ${this.table} SET published_at = now() WHERE seq = ANY('{${confirmed.map((seq) => String(BigInt(seq))).join(',')}}'::bigint[]); ` : '';
     try {
-      const results = (await client.query(
-        `BEGIN;
-         UPDATE ${this.table} SET published_at = now()
-          WHERE seq IN (SELECT seq FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED)
-      RETURNING seq, id, type, envelope::text AS envelope, headers`,
-      )) as unknown as { rows: OutboxRow[] }[];
-      const claimed = results[1].rows;
-      if (claimed.length > 0) {
-        // In the order they were committed (RETURNING gives no order).
-        const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
-        await Promise.all(
-          rows.map((row) =>
-            this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
-              messageId: row.id,
-              type: row.type,
-              contentType: 'application/json',
-              headers: row.headers,
-              timestamp: Math.floor(Date.now() / 1000),
-            }),
-          ),
-        );
-      }
-      await client.query('COMMIT');
-      return claimed.length;
+      await client.query(`${mark}SELECT pg_advisory_unlock_all()`);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // Not marked: published again later. The locks go with the session if it is lost, else here.
+      await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
       throw error;
     }
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return claimed.length;
   }
 
   private async pruneOccasionally() {

@@ -104,6 +104,26 @@ export const rabbitmq = {
     if (!line) throw new Error(`queue ${queue} not found`);
     return Number(line.split('\t')[1]);
   },
+  /** The broker's view of its channels: which connection each is on, whether it is in confirm mode, its consumers. */
+  async channels(): Promise<{ pid: string; connection: string; confirm: boolean; consumers: number }[]> {
+    return (await listing(['list_channels', 'pid', 'connection', 'confirm', 'consumer_count'])).map(([pid, connection, confirm, consumers]) => ({
+      pid,
+      connection,
+      confirm: confirm === 'true',
+      consumers: Number(consumers),
+    }));
+  },
+  /** The channel each queue's consumers are on. */
+  async consumerChannels(): Promise<{ queue: string; channel: string }[]> {
+    return (await listing(['list_consumers', 'queue_name', 'channel_pid'])).map(([queue, channel]) => ({ queue, channel }));
+  },
+  /** The connections and the name each client gave its own (`connection_name`). */
+  async connections(): Promise<{ pid: string; name: string | null }[]> {
+    return (await listing(['list_connections', 'pid', 'client_properties'])).map(([pid, properties]) => ({
+      pid,
+      name: /\{"connection_name","([^"]*)"\}/.exec(properties)?.[1] ?? null,
+    }));
+  },
   /** Resolves once the broker accepts AMQP connections again. */
   async waitUntilAccepting(url: string, timeoutMs = 60_000) {
     await eventually(
@@ -117,3 +137,12 @@ export const rabbitmq = {
     );
   },
 };
+
+/** The rows of a `rabbitmqctl list_*` command, split into their tab-separated fields. */
+async function listing(args: string[]): Promise<string[][]> {
+  const { stdout } = await run('rabbitmqctl', [...args, '--no-table-headers'], { timeout: 30_000 });
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('\t'))
+    .map((line) => line.split('\t'));
+}
