@@ -5,7 +5,8 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import type { Logger } from 'pino';
@@ -30,6 +31,7 @@ import { IdempotencyKeys1763700000240 } from './persistence/migrations/176370000
 import { StaffUserTokenVersion1765100000200 } from './persistence/migrations/1765100000200-staff-user-token-version';
 import { StaffUserEntity } from './persistence/staff-user.entity';
 import { CurrentStaffUsers } from './staff-users/current-staff-users';
+import { StaffUsersController } from './staff-users/staff-users.controller';
 import { StaffUsersRepository } from './staff-users/staff-users.repository';
 import {
   CustomersApiController,
@@ -75,6 +77,7 @@ export class GatewayModule {
         DevOutboxApiController,
         SenderSettingsApiController,
         StopListApiController,
+        StaffUsersController,
         LandingController,
         OpsLoginController,
       ],
@@ -119,6 +122,17 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
       .addBearerAuth()
       .build(),
   );
+  markPublicOperations(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   await mountOpsDashboard(app);
+}
+
+/** Every operation needs the bearer token (the document's default) but those `@PublicRoute()` marks `x-public`: `security: []`. */
+function markPublicOperations(document: OpenAPIObject): void {
+  document.security = [{ bearer: [] }];
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as (OperationObject & { 'x-public'?: boolean })[]) {
+      if (operation && typeof operation === 'object' && operation['x-public']) operation.security = [];
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import { GatewayConfig } from './gateway.config';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
@@ -20,7 +20,9 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 export function securityHeaders(config: GatewayConfig): FastifyHelmetOptions {
   return {
     global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: { frameAncestors: ["'none'"] } },
+    // Only the framing rule here: the pages that run anything (landing, sign-in) send a full CSP of
+    // their own, and Swagger UI and bull-board would not run under a default one.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] } },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: config.servedOverHttps ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /**
  * Who may call a route, as metadata on its handler or controller. The gateway's one access
@@ -15,11 +16,11 @@ export type RouteAccess = 'public' | 'staff' | 'admin' | 'ops';
 
 export const ROUTE_ACCESS = 'routeAccess';
 
-/** Anyone may call the route (or every route of the controller): no token is read. */
-export const PublicRoute = () => SetMetadata(ROUTE_ACCESS, 'public' satisfies RouteAccess);
+/** Anyone may call the route (or every route of the controller): no token is read. OpenAPI: `x-public: true`, `security: []`. */
+export const PublicRoute = () => applyDecorators(SetMetadata(ROUTE_ACCESS, 'public' satisfies RouteAccess), ApiExtension('x-public', true));
 
-/** Only admins may call the route (or every route of the controller). */
-export const AdminOnly = () => SetMetadata(ROUTE_ACCESS, 'admin' satisfies RouteAccess);
+/** Only admins may call the route (or every route of the controller). OpenAPI: `x-admin-only: true`. */
+export const AdminOnly = () => applyDecorators(SetMetadata(ROUTE_ACCESS, 'admin' satisfies RouteAccess), ApiExtension('x-admin-only', true));
 
 /** The route belongs to the ops dashboards (admins, with the browser session cookie). */
 export const OpsRoute = () => SetMetadata(ROUTE_ACCESS, 'ops' satisfies RouteAccess);
