@@ -287,6 +287,7 @@ export class AmqpConnection extends EventEmitter {
     this.connection = null;
     this.ready = false;
     this.publishChannel = null;
+    this.blockedReason = null; // a block is the connection's; a new one starts unblocked
     this.emit('disconnected');
     if (!this.stopped) {
       this.logger.warn('lost the RabbitMQ connection; reconnecting');
