@@ -1,20 +1,9 @@
-import { Secret, ServiceConfig } from '@appointments/config';
+import { MinBytes, Secret, ServiceConfig } from '@appointments/config';
 import { randomBytes } from 'node:crypto';
-import { IsDefined, IsEmail, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { IsDefined, IsEmail, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 const inProductionOrSet = (variable: 'JWT_SECRET' | 'ADMIN_PASSWORD') => (config: GatewayConfig) =>
   config.NODE_ENV === 'production' || config[variable] !== undefined;
-
-/** At least `bytes` bytes of UTF-8 (a secret's strength is in bytes, not characters). */
-const MinBytes = (bytes: number) =>
-  ValidateBy({
-    name: 'minBytes',
-    constraints: [bytes],
-    validator: {
-      validate: (value) => typeof value === 'string' && Buffer.byteLength(value, 'utf8') >= bytes,
-      defaultMessage: () => `must be at least ${bytes} bytes long (e.g. openssl rand -base64 48)`,
-    },
-  });
 
 export class GatewayConfig extends ServiceConfig {
   @IsInt() @Min(1) @Max(65535) GATEWAY_PORT = 3000;

@@ -1,8 +1,7 @@
-import { ServiceConfig, StringList } from '@appointments/config';
-import { ArrayMinSize, IsEmail, IsIn, IsInt, IsNotIn, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { MinBytes, Secret, ServiceConfig, StringList } from '@appointments/config';
+import { ArrayMinSize, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export const TRACKABLE_FIELDS = ['start', 'end', 'timeZone', 'location', 'videoUrl', 'description'] as const;
-export const DEVELOPMENT_CANCELLATION_SECRET = 'development-only-cancellation-secret';
 
 export class SchedulingConfig extends ServiceConfig {
   /** Port of `/health` (scheduling has no public HTTP API; the gateway talks to it over AMQP). */
@@ -15,14 +14,16 @@ export class SchedulingConfig extends ServiceConfig {
   SIGNIFICANT_FIELDS: string[] = ['start', 'end', 'timeZone', 'location', 'videoUrl'];
 
   /**
-   * Signs the `confirmationToken` a cancellation preview returns (HMAC-SHA256). Every
-   * scheduling replica needs the same value; must be your own in production.
+   * Signs the `confirmationToken` a cancellation preview returns (HMAC-SHA256): at least 32
+   * bytes, the same on every scheduling replica. Required in production; elsewhere, when not
+   * set, a random one is made at start (`cancellationTokenSecret`).
    */
+  @Secret()
+  @ValidateIf((config: SchedulingConfig) => config.NODE_ENV === 'production' || config.CANCELLATION_TOKEN_SECRET !== undefined)
+  @IsDefined({ message: 'CANCELLATION_TOKEN_SECRET must be set in production (at least 32 bytes)' })
   @IsString()
-  @MinLength(16)
-  @ValidateIf((config: SchedulingConfig) => config.NODE_ENV === 'production')
-  @IsNotIn([DEVELOPMENT_CANCELLATION_SECRET], { message: 'CANCELLATION_TOKEN_SECRET must be set to a secret of your own in production' })
-  CANCELLATION_TOKEN_SECRET = DEVELOPMENT_CANCELLATION_SECRET;
+  @MinBytes(32)
+  CANCELLATION_TOKEN_SECRET: string | undefined = undefined;
 
   /** How long a cancellation preview's confirmationToken stays valid. */
   @IsInt() @Min(30) @Max(24 * 3600) CANCELLATION_TOKEN_TTL_SECONDS = 900;

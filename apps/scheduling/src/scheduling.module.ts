@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -67,7 +68,8 @@ export class SchedulingModule {
         NotificationPlanner,
         {
           provide: CancellationConfirmation,
-          useFactory: () => new CancellationConfirmation(config.CANCELLATION_TOKEN_SECRET, config.CANCELLATION_TOKEN_TTL_SECONDS),
+          // Outside production an unset secret is made for this process (validation requires one in production).
+          useFactory: () => new CancellationConfirmation(config.CANCELLATION_TOKEN_SECRET ?? randomBytes(48).toString('base64url'), config.CANCELLATION_TOKEN_TTL_SECONDS),
         },
         CreateEventHandler,
         UpdateEventHandler,

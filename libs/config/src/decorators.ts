@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ValidateBy } from 'class-validator';
 
 /** `true`/`false`/`1`/`0`/`yes`/`no` from the environment; anything else stays a string and fails `@IsBoolean()`. */
 export const BooleanFlag = () =>
@@ -43,3 +44,14 @@ export function isSecretVariable(config: object, variable: string): boolean {
   const names: Set<string | symbol> | undefined = Reflect.getMetadata(SECRET_VARIABLES, Object.getPrototypeOf(config));
   return names?.has(variable) ?? false;
 }
+
+/** At least `bytes` bytes of UTF-8: a secret's strength is in bytes, not characters. */
+export const MinBytes = (bytes: number) =>
+  ValidateBy({
+    name: 'minBytes',
+    constraints: [bytes],
+    validator: {
+      validate: (value) => typeof value === 'string' && Buffer.byteLength(value, 'utf8') >= bytes,
+      defaultMessage: () => `must be at least ${bytes} bytes long (e.g. openssl rand -base64 48)`,
+    },
+  });

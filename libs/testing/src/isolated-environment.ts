@@ -39,6 +39,7 @@ export function isolatedEnvironment(label: string): IsolatedEnvironment {
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       JWT_SECRET: randomBytes(48).toString('base64url'),
+      CANCELLATION_TOKEN_SECRET: randomBytes(48).toString('base64url'),
     },
   };
 }

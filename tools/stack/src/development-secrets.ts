@@ -6,11 +6,14 @@ import * as path from 'node:path';
 export interface DevelopmentSecrets {
   JWT_SECRET: string;
   ADMIN_PASSWORD: string;
+  CANCELLATION_TOKEN_SECRET: string;
 }
 
+const NAMES = ['JWT_SECRET', 'ADMIN_PASSWORD', 'CANCELLATION_TOKEN_SECRET'] as const;
+
 /**
- * For `npm start` outside production: the JWT secret and first admin's password the environment
- * does not set, made at random on the first start and kept in `.local/dev-secrets.json` (mode
+ * For `npm start` outside production: the JWT secret, the first admin's password and the cancellation
+ * token secret the environment does not set, made at random on the first start and kept in `.local/dev-secrets.json` (mode
  * 0600, ignored by git), so that the printed login stays right and tokens survive a restart. In
  * production nothing is made: the gateway refuses to start without them.
  */
@@ -22,14 +25,12 @@ export function developmentSecrets(root: string, env: NodeJS.ProcessEnv): Partia
   const secrets: DevelopmentSecrets = {
     JWT_SECRET: kept.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     ADMIN_PASSWORD: kept.ADMIN_PASSWORD ?? randomBytes(15).toString('base64url'),
+    CANCELLATION_TOKEN_SECRET: kept.CANCELLATION_TOKEN_SECRET ?? randomBytes(48).toString('base64url'),
   };
-  if (kept.JWT_SECRET !== secrets.JWT_SECRET || kept.ADMIN_PASSWORD !== secrets.ADMIN_PASSWORD) {
+  if (NAMES.some((name) => kept[name] !== secrets[name])) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return {
-    ...(env.JWT_SECRET ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
-    ...(env.ADMIN_PASSWORD ? {} : { ADMIN_PASSWORD: secrets.ADMIN_PASSWORD }),
-  };
+  return Object.fromEntries(NAMES.filter((name) => !env[name]).map((name) => [name, secrets[name]]));
 }
