@@ -22,6 +22,7 @@ describe('GatewayConfig in production', () => {
   it.each<[string, Record<string, string | undefined>, string]>([
     ['no JWT secret', { JWT_SECRET: undefined }, 'JWT_SECRET'],
     ['a JWT secret of 31 bytes', { JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET'],
+    ['the development JWT secret this repository once shipped', { JWT_SECRET: 'development-only-secret-change-me' }, 'JWT_SECRET'],
     ['no admin password', { ADMIN_PASSWORD: undefined }, 'ADMIN_PASSWORD'],
     ['an admin password of 11 characters', { ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD'],
   ])('refuses %s, naming the variable', (_case, change, variable) => {

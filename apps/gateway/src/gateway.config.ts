@@ -1,4 +1,4 @@
-import { MinBytes, Secret, ServiceConfig } from '@appointments/config';
+import { MinBytes, NotAPublishedSecret, Secret, ServiceConfig } from '@appointments/config';
 import { randomBytes } from 'node:crypto';
 import { IsDefined, IsEmail, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
@@ -18,6 +18,7 @@ export class GatewayConfig extends ServiceConfig {
   @IsDefined({ message: 'JWT_SECRET must be set in production (at least 32 bytes)' })
   @IsString()
   @MinBytes(32)
+  @NotAPublishedSecret()
   JWT_SECRET: string | undefined = undefined;
 
   /** Lifetime of a staff access token. */

@@ -1,4 +1,4 @@
-import { MinBytes, Secret, ServiceConfig, StringList } from '@appointments/config';
+import { MinBytes, NotAPublishedSecret, Secret, ServiceConfig, StringList } from '@appointments/config';
 import { ArrayMinSize, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export const TRACKABLE_FIELDS = ['start', 'end', 'timeZone', 'location', 'videoUrl', 'description'] as const;
@@ -23,6 +23,7 @@ export class SchedulingConfig extends ServiceConfig {
   @IsDefined({ message: 'CANCELLATION_TOKEN_SECRET must be set in production (at least 32 bytes)' })
   @IsString()
   @MinBytes(32)
+  @NotAPublishedSecret()
   CANCELLATION_TOKEN_SECRET: string | undefined = undefined;
 
   /** How long a cancellation preview's confirmationToken stays valid. */

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { IsNotIn, ValidateBy } from 'class-validator';
 
 /** `true`/`false`/`1`/`0`/`yes`/`no` from the environment; anything else stays a string and fails `@IsBoolean()`. */
 export const BooleanFlag = () =>
@@ -55,3 +55,12 @@ export const MinBytes = (bytes: number) =>
       defaultMessage: () => `must be at least ${bytes} bytes long (e.g. openssl rand -base64 48)`,
     },
   });
+
+/**
+ * Values this repository once shipped as defaults (and so are public): refused as secrets, in
+ * production or not, however long they are.
+ */
+export const PUBLISHED_SECRETS = ['development-only-secret-change-me', 'development-only-cancellation-secret', 'admin-password'];
+
+/** Not one of the PUBLISHED_SECRETS. */
+export const NotAPublishedSecret = () => IsNotIn(PUBLISHED_SECRETS, { message: 'must not be a value published in this repository; make your own' });
