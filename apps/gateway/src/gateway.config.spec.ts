@@ -25,6 +25,7 @@ describe('GatewayConfig in production', () => {
     ['the development JWT secret this repository once shipped', { JWT_SECRET: 'development-only-secret-change-me' }, 'JWT_SECRET'],
     ['no admin password', { ADMIN_PASSWORD: undefined }, 'ADMIN_PASSWORD'],
     ['an admin password of 11 characters', { ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD'],
+    ['the admin password this repository once shipped', { ADMIN_PASSWORD: 'admin-password' }, 'ADMIN_PASSWORD'],
   ])('refuses %s, naming the variable', (_case, change, variable) => {
     const env = Object.fromEntries(Object.entries({ ...PRODUCTION, ...change }).filter(([, value]) => value !== undefined)) as Record<string, string>;
     expect(problemsOf(env).map((problem) => problem.variable)).toEqual([variable]);

@@ -43,6 +43,7 @@ export class GatewayConfig extends ServiceConfig {
   @IsString()
   @MinLength(12, { message: 'must be at least 12 characters long' })
   @MaxLength(200)
+  @NotAPublishedSecret()
   ADMIN_PASSWORD: string | undefined = undefined;
   @IsString() @MaxLength(100) ADMIN_NAME = 'Admin';
 
