@@ -1,6 +1,6 @@
 import { eventually } from '@appointments/testing';
 import { randomUUID } from 'node:crypto';
-import { ApiResponse, confirmationTemplate, Platform, startPlatform } from './support/platform';
+import { ApiResponse, confirmationTemplate, Platform, StaffApi, startPlatform } from './support/platform';
 import { consoleRows, createScenario, EVENT_END, EVENT_START, expectStatus, notificationConfig, uniqueEmail } from './support/notifications';
 
 jest.setTimeout(120_000);
@@ -9,8 +9,7 @@ jest.setTimeout(120_000);
  * `Idempotency-Key` on the staff API's creating and sending routes, over the public HTTP
  * contract against the five services running as real processes: a retry with the same key
  * and body answers the first answer again and does nothing twice; another body is 422; of
- * concurrent duplicates exactly one does the work. (Keys per staff user: at the store level
- * in test/integration/gateway/idempotency-keys.int-spec.ts, as there is one staff user here.)
+ * concurrent duplicates exactly one does the work; keys belong to the staff user.
  */
 let platform: Platform;
 
@@ -61,6 +60,28 @@ describe('Idempotency-Key', () => {
     const otherRoute = await post('/api/templates', confirmationTemplate(), key);
     expectStatus(otherRoute, 422, 'the same key on POST /api/templates');
     expect(otherRoute.body.message).toContain('POST /api/customers');
+  });
+
+  it("keys belong to the staff user: another user's same key is a request of its own, replayed to that user only", async () => {
+    const password = `pw-${randomUUID()}`;
+    const sam = await api().post('/api/users', { email: uniqueEmail('sam'), name: 'Sam Staff', password, role: 'staff' });
+    expectStatus(sam, 201, 'POST /api/users');
+    const samApi = new StaffApi(platform.stack.gatewayUrl);
+    expectStatus(await samApi.login(sam.body.email, password), 200, "Sam's login");
+    const key = randomUUID();
+    const adminEmail = uniqueEmail();
+    const samEmail = uniqueEmail();
+
+    const byAdmin = await post('/api/customers', { name: 'Ann Lee', email: adminEmail }, key);
+    expectStatus(byAdmin, 201, "the admin's creation");
+    const bySam = await samApi.request('POST', '/api/customers', { name: 'Bob Ray', email: samEmail }, { headers: { 'idempotency-key': key } });
+    expectStatus(bySam, 201, "Sam's creation with the admin's key");
+    expect(replayed(bySam)).toBe(false);
+    expect(bySam.body.id).not.toBe(byAdmin.body.id);
+    const samAgain = await samApi.request('POST', '/api/customers', { name: 'Bob Ray', email: samEmail }, { headers: { 'idempotency-key': key } });
+    expect({ replayed: replayed(samAgain), id: samAgain.body.id }).toEqual({ replayed: true, id: bySam.body.id });
+    expect(await customersWithEmail(adminEmail)).toHaveLength(1);
+    expect(await customersWithEmail(samEmail)).toHaveLength(1);
   });
 
   it('of five concurrent requests with one key, exactly one creates the event; the others are 409 or its replay', async () => {
@@ -138,7 +159,7 @@ describe('Idempotency-Key', () => {
     expectStatus(document, 200, 'GET /api/docs/openapi.json');
     const takesKey = (path: string) =>
       (document.body.paths[path].post.parameters ?? []).some((parameter: { in: string; name: string }) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
-    const marked = ['/api/customers', '/api/templates', '/api/events', '/api/events/{id}/notifications', '/api/notifications/batch', '/api/stop-list'];
+    const marked = ['/api/customers', '/api/templates', '/api/events', '/api/events/{id}/notifications', '/api/notifications/batch', '/api/stop-list', '/api/users'];
     expect(marked.filter(takesKey)).toEqual(marked);
     expect(takesKey('/api/events/{id}/notifications/preview')).toBe(false);
   });

@@ -1,5 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
-import { canonicalJson, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { createHash } from 'node:crypto';
+import { canonicalJson, fingerprintKey, parseIdempotencyKey, requestFingerprint as fingerprintWith } from './idempotency-key';
+
+const key = fingerprintKey('a-jwt-secret-for-the-spec');
+const requestFingerprint = (request: Parameters<typeof fingerprintWith>[0]) => fingerprintWith(request, key);
 
 describe('parseIdempotencyKey', () => {
   it('is null without the header: the route behaves as without keys', () => {
@@ -44,8 +48,10 @@ describe('requestFingerprint', () => {
     expect(requestFingerprint(other)).not.toBe(requestFingerprint({ params: { id: '1' }, body }));
   });
 
-  it('is a sha256 in hex', () => {
+  it('is an HMAC-SHA256 in hex under a key derived from the secret: no one without it can test guesses of a body (a password, a phone) against it', () => {
     expect(requestFingerprint({ body })).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintWith({ body }, fingerprintKey('another-jwt-secret'))).not.toBe(requestFingerprint({ body }));
+    expect(requestFingerprint({ body })).not.toBe(createHash('sha256').update(canonicalJson({ params: {}, query: {}, body })).digest('hex'));
   });
 });
 

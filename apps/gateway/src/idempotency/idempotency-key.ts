@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** The request header (Node gives header names in lower case). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -24,18 +24,27 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
 export interface IdempotentRequest {
   /** Method and route template, e.g. `POST /api/events/:id/notifications`. */
   route: string;
-  /** sha256 (hex) of the canonical JSON of the route params, query and body (see `requestFingerprint`). */
+  /** HMAC-SHA256 (hex) of the canonical JSON of the route params, query and body (see `requestFingerprint`). */
   fingerprint: string;
 }
 
 /**
- * sha256 of what the request asks for: its route params, query and JSON body, as canonical
- * JSON (object keys sorted at every level, array order kept), so that the same body sent
- * with its keys in another order or other whitespace is the same request.
+ * The key of the request fingerprints, derived from the gateway's JWT secret (the same on every
+ * replica). Keyed, because a body may hold a password (POST /api/users) or a phone number: a
+ * bare sha256 of it would be cheap to reverse by guessing for whoever reads the table.
  */
-export function requestFingerprint(request: { params?: unknown; query?: unknown; body?: unknown }): string {
+export function fingerprintKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('appointments idempotency-key request fingerprint v1').digest();
+}
+
+/**
+ * HMAC-SHA256 of what the request asks for: its route params, query and JSON body, as
+ * canonical JSON (object keys sorted at every level, array order kept), so that the same body
+ * sent with its keys in another order or other whitespace is the same request.
+ */
+export function requestFingerprint(request: { params?: unknown; query?: unknown; body?: unknown }, key: Buffer): string {
   const canonical = canonicalJson({ params: request.params ?? {}, query: request.query ?? {}, body: request.body ?? null });
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
 }
 
 /** JSON with object keys sorted at every level; what JSON.stringify leaves out (undefined, functions) is left out. */

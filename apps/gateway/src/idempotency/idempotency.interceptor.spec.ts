@@ -70,7 +70,7 @@ describe('IdempotencyInterceptor', () => {
 
   beforeEach(() => {
     keys = new InMemoryKeys();
-    interceptor = new IdempotencyInterceptor(keys as unknown as IdempotencyKeys, pino({ level: 'silent' }));
+    interceptor = new IdempotencyInterceptor(keys as unknown as IdempotencyKeys, { jwtSecret: 'a-jwt-secret-for-the-spec' }, pino({ level: 'silent' }));
     runs = 0;
   });
 

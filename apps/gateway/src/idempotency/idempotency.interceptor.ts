@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import type { StaffPrincipal } from '../auth/auth.service';
 import { GatewayExceptionFilter } from '../gateway-exception.filter';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRequest, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { GATEWAY_SECRETS, type GatewaySecrets } from '../gateway.config';
+import { fingerprintKey, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRequest, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import { IdempotencyKeys, IdempotencyScope } from './idempotency-keys';
 import { answerForUsedKey, keepsAnswer } from './idempotency-policy';
 
@@ -24,10 +25,15 @@ const CLAIM_ATTEMPTS = 3;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly fingerprintKey: Buffer;
+
   constructor(
     private readonly keys: IdempotencyKeys,
+    @Inject(GATEWAY_SECRETS) secrets: Pick<GatewaySecrets, 'jwtSecret'>,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.fingerprintKey = fingerprintKey(secrets.jwtSecret);
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<StaffRequest>();
@@ -38,7 +44,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope: IdempotencyScope = { staffId: request.staff.id, key };
     const asked: IdempotentRequest = {
       route: `${request.method} ${request.routeOptions.url}`,
-      fingerprint: requestFingerprint({ params: request.params, query: request.query, body: request.body }),
+      fingerprint: requestFingerprint({ params: request.params, query: request.query, body: request.body }, this.fingerprintKey),
     };
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
