@@ -57,7 +57,6 @@ export class GatewayModule {
           persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200, IdempotencyKeys1763700000240, StaffUserTokenVersion1765100000200] },
           domainEvents: false,
         }),
-        TypeOrmModule.forFeature([StaffUserEntity]),
         IdempotencyModule,
         JwtModule.register({
           // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a

@@ -1,13 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
 import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Repository } from 'typeorm';
 import { GATEWAY_SECRETS, GatewayConfig, GatewaySecrets } from '../gateway.config';
-import { StaffRole, StaffUserEntity } from '../persistence/staff-user.entity';
+import { StaffRole } from '../persistence/staff-user.entity';
 import { CurrentStaffUsers } from '../staff-users/current-staff-users';
+import { StaffUsersRepository } from '../staff-users/staff-users.repository';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, unknownUserHash, verifyPassword } from './password-hashing';
 
@@ -21,7 +20,7 @@ export interface StaffPrincipal {
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   constructor(
-    @InjectRepository(StaffUserEntity) private readonly users: Repository<StaffUserEntity>,
+    private readonly users: StaffUsersRepository,
     private readonly jwt: JwtService,
     private readonly config: GatewayConfig,
     private readonly throttle: LoginThrottle,
@@ -41,18 +40,7 @@ export class AuthService implements OnApplicationBootstrap {
       if (this.secrets.generated.adminPassword) this.logger.warn({ email }, 'ADMIN_PASSWORD is not set; the existing admin keeps the password they have');
       return;
     }
-    await this.users
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id: randomUUID(),
-        email,
-        name: this.config.ADMIN_NAME,
-        passwordHash: await hashPassword(this.secrets.adminPassword),
-        role: 'admin',
-      })
-      .orIgnore()
-      .execute();
+    await this.users.insert({ id: randomUUID(), email, name: this.config.ADMIN_NAME, passwordHash: await hashPassword(this.secrets.adminPassword), role: 'admin' });
     if (this.secrets.generated.adminPassword) {
       // Development only (production refuses to start without ADMIN_PASSWORD): the one way to learn it.
       this.logger.warn({ email, generatedPassword: this.secrets.adminPassword }, 'created the first admin with a generated password (ADMIN_PASSWORD is not set)');
@@ -81,19 +69,17 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** Stores today's hash of a password that just matched an older one, unless the hash changed meanwhile. Never fails the login. */
-  private async upgradePasswordHash(user: StaffUserEntity, password: string): Promise<void> {
+  private async upgradePasswordHash(user: { id: string; passwordHash: string }, password: string): Promise<void> {
     try {
-      const passwordHash = await hashPassword(password);
-      const result = await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
-      if (result.affected) this.logger.info({ userId: user.id }, 'upgraded a staff password hash to scrypt');
+      const upgraded = await this.users.upgradePasswordHash(user.id, user.passwordHash, await hashPassword(password));
+      if (upgraded) this.logger.info({ userId: user.id }, 'upgraded a staff password hash to scrypt');
     } catch (error) {
       this.logger.warn({ err: error, userId: user.id }, 'could not upgrade a staff password hash; it stays as it was');
     }
   }
 
-  /** Emails are unique whatever their case (index on lower(email)). */
-  private findByEmail(email: string): Promise<StaffUserEntity | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.email) = :email', { email: email.toLowerCase() }).getOne();
+  private findByEmail(email: string) {
+    return this.users.findByEmailWithPassword(email);
   }
 
   /**

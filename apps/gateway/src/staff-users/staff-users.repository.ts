@@ -87,9 +87,13 @@ export class StaffUsersRepository {
     });
   }
 
-  /** Stores a stronger hash of the same password (no token is revoked: the password did not change). */
-  async upgradePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.db.query('UPDATE gateway.staff_users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  /**
+   * Stores a stronger hash of the same password, unless the hash changed meanwhile (no token is
+   * revoked: the password did not change). Whether it was stored.
+   */
+  async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<boolean> {
+    const [, updated] = (await this.db.query('UPDATE gateway.staff_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [id, previousHash, passwordHash])) as [unknown, number];
+    return updated > 0;
   }
 
   /** Deletes the user; refuses (`last_admin`) to delete the last active admin. False when there was no such user. */
