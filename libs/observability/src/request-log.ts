@@ -35,7 +35,9 @@ export function loggedPath(request: RequestForLog): string {
 
 /**
  * Fields pino replaces with `[redacted]` wherever a log line carries them: credentials in
- * headers, bodies and errors (an HTTP client's error keeps the request's headers).
+ * headers, bodies and errors (an HTTP client's error keeps the request's headers). Webhook
+ * signatures are redacted as the headers they travel in; a bare `signature` field is the
+ * webhooks' verdict (`missing`, `invalid`) and stays.
  */
 export const REDACTED_LOG_PATHS = [
   'authorization',
@@ -43,7 +45,6 @@ export const REDACTED_LOG_PATHS = [
   'password',
   'accessToken',
   'token',
-  'signature',
   'csrf',
   '*.authorization',
   '*.Authorization',
@@ -51,7 +52,6 @@ export const REDACTED_LOG_PATHS = [
   '*.password',
   '*.accessToken',
   '*.token',
-  '*.signature',
   '*.csrf',
   '*["x-twilio-signature"]',
   '*["x-twilio-email-event-webhook-signature"]',
