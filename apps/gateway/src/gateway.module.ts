@@ -1,5 +1,4 @@
 import { createHmac, createSecretKey } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -16,7 +15,7 @@ import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
-import { securityHeaders } from './security-headers';
+import { addSecurityHeaders, securityHeaders } from './security-headers';
 import { HomeController } from './home/home.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LandingController } from './landing/landing.controller';
@@ -107,7 +106,7 @@ function opsLoginFormKey(config: GatewayConfig, secrets: GatewaySecrets): Buffer
  * field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues.
  */
 export async function configureGateway(app: NestFastifyApplication, logger: Logger) {
-  await app.register(helmet, securityHeaders(app.get(GatewayConfig)));
+  addSecurityHeaders(app.getHttpAdapter().getInstance(), securityHeaders(app.get(GatewayConfig)));
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } }),
   );

@@ -1,28 +1,36 @@
-import helmet from '@fastify/helmet';
 import { loadConfig } from '@appointments/config';
 import Fastify from 'fastify';
 import { GatewayConfig } from './gateway.config';
-import { securityHeaders } from './security-headers';
+import { addSecurityHeaders, securityHeaders } from './security-headers';
 
-async function headersFor(publicBaseUrl: string): Promise<Record<string, unknown>> {
+async function headersFor(publicBaseUrl: string, route: (reply: { header(name: string, value: string): unknown }) => void = () => undefined) {
   const app = Fastify();
-  await app.register(helmet, securityHeaders(loadConfig(GatewayConfig, { PUBLIC_BASE_URL: publicBaseUrl })));
-  app.get('/page', async () => ({ ok: true }));
-  const answer = await app.inject({ method: 'GET', url: '/page' });
+  addSecurityHeaders(app, securityHeaders(loadConfig(GatewayConfig, { PUBLIC_BASE_URL: publicBaseUrl })));
+  app.get('/page', async (_request, reply) => {
+    route(reply);
+    return { ok: true };
+  });
+  const answers = [await app.inject({ method: 'GET', url: '/page' }), await app.inject({ method: 'GET', url: '/nowhere' })];
   await app.close();
-  return answer.headers;
+  return answers.map((answer) => answer.headers);
 }
 
-describe('securityHeaders', () => {
+describe('security headers', () => {
   it.each([
     ['http://localhost:3000', undefined],
     ['https://appointments.example.com', 'max-age=31536000; includeSubDomains'],
-  ])('served at %s: HSTS %p, and the framing, sniffing and referrer rules', async (publicBaseUrl, hsts) => {
-    const headers = await headersFor(publicBaseUrl);
-    expect(headers['strict-transport-security']).toBe(hsts);
-    expect(headers['x-content-type-options']).toBe('nosniff');
-    expect(headers['x-frame-options']).toBe('DENY');
-    expect(headers['content-security-policy']).toBe("frame-ancestors 'none'");
-    expect(headers['referrer-policy']).toBe('no-referrer');
+  ])('served at %s: HSTS %p, and the framing, sniffing and referrer rules, on a route and on a 404', async (publicBaseUrl, hsts) => {
+    for (const headers of await headersFor(publicBaseUrl)) {
+      expect(headers['strict-transport-security']).toBe(hsts);
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['content-security-policy']).toBe("frame-ancestors 'none'");
+      expect(headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it("lets a route's own header win", async () => {
+    const [headers] = await headersFor('http://localhost:3000', (reply) => reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'"));
+    expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });
