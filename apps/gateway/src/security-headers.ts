@@ -38,6 +38,6 @@ export function securityHeaders(config: GatewayConfig): HelmetOptions {
 export function addSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions): void {
   const setHeaders = helmet(options);
   fastify.addHook('onRequest', (request, reply, done) => {
-    setHeaders(request.raw, reply.raw, done);
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
 }
