@@ -77,6 +77,14 @@ export class GatewayConfig extends ServiceConfig {
   /** The login throttle's window (fixed, from the first counted attempt), shared by the gateway replicas through Redis. */
   @IsInt() @Min(1) @Max(24 * 3600) LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60;
 
+  /**
+   * The bearer token a Prometheus server sends for the gateway's `GET /metrics`
+   * (`Authorization: Bearer <token>`, compared in constant time), at least 32 characters. When not
+   * set, `/metrics` is open outside production and answers 404 in production. The other services'
+   * `/metrics` are not published outside their network and need no token.
+   */
+  @Secret() @IsOptional() @IsString() @MinLength(32) @NotAPublishedSecret() METRICS_TOKEN: string | undefined = undefined;
+
   /** Whether the gateway is reached over https (HSTS, Secure cookies). */
   get servedOverHttps(): boolean {
     return this.PUBLIC_BASE_URL.startsWith('https:');

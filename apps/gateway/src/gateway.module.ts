@@ -8,6 +8,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
+import { publicFacingMetricsAccess } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -55,6 +56,8 @@ export class GatewayModule {
           config,
           persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200, IdempotencyKeys1763700000240, StaffUserTokenVersion1765100000200] },
           domainEvents: false,
+          // Public-facing: /metrics takes METRICS_TOKEN when set; without it, open outside production and 404 in it.
+          metrics: publicFacingMetricsAccess(config.METRICS_TOKEN, config.NODE_ENV === 'production'),
         }),
         IdempotencyModule,
         JwtModule.register({

@@ -8,6 +8,7 @@ import { NotificationsConsoleController } from './console/notifications-console.
 import { EMAIL_PROVIDER } from './delivery/email/email-provider';
 import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider';
 import { LocalSinkEmailProvider, LocalSinkSmsProvider } from './delivery/local-sink/local-delivery-sink';
+import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { NotificationDelivery } from './delivery/notification-delivery';
 import { StagedReminderRelease } from './delivery/staged-reminder-release';
 import { SMS_PROVIDER } from './delivery/sms/sms-provider';
@@ -43,6 +44,7 @@ export class NotificationDispatchModule {
       ],
       controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController, LandingLookupController, InboundConsoleController],
       providers: [
+        DeliveryMetrics,
         NotificationDelivery,
         StagedReminderRelease,
         LandingTokens,

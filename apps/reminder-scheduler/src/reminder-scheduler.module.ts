@@ -7,6 +7,7 @@ import { ReminderSchedule1764000000400 } from './persistence/migrations/17640000
 import { ScheduleReconciliation } from './reconcile/schedule-reconciliation';
 import { ReminderConfig } from './reminder.config';
 import { ReminderQueue, ReminderQueueModule } from './reminders/reminder-queue';
+import { ReminderQueueMetrics } from './reminders/reminder-queue-metrics';
 import { EventFactsController } from './schedule/event-facts.controller';
 import { ReminderSchedule } from './schedule/reminder-schedule';
 import { RemindersController } from './schedule/reminders.controller';
@@ -43,7 +44,7 @@ export class ReminderSchedulerModule {
         ReminderQueueModule,
       ],
       controllers: [EventFactsController, RemindersController, TimersController],
-      providers: [ReminderSchedule, DueJobFiring, ScheduleReconciliation, Timers],
+      providers: [ReminderSchedule, DueJobFiring, ScheduleReconciliation, Timers, ReminderQueueMetrics],
     };
   }
 }

@@ -10,6 +10,7 @@ import { DomainEventEnvelope, parseDomainEvents, ReceivedDomainEvent } from './d
 import { batchRuns } from './batch-runs';
 import { ConsumerTransaction, DomainEventBatchContext, DomainEventContext, RpcRequestContext } from './domain-event-context';
 import { isPermanentFailure, toErrorShape } from './failure-policy';
+import type { ConsumerMetrics } from './messaging-metrics';
 import { MessagingNames } from './naming';
 import { assertDomainEventsExchange } from './topology';
 import { DomainEventOutbox, PACKED_EVENTS_HEADER } from './outbox';
@@ -30,6 +31,8 @@ export interface AmqpServerOptions {
   dataSource?: DataSource;
   schema?: string;
   outbox?: DomainEventOutbox;
+  /** Handling time and lag per event type, observed as each event is settled. */
+  consumerMetrics?: ConsumerMetrics;
 }
 
 const ATTEMPT_HEADER = 'x-attempt';
@@ -401,12 +404,14 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       if (outcome !== 'applied' && outcome !== 'duplicate') {
         const parked = await runWithCorrelation(item.correlationId, () => this.park(item.delivery, item.pending.received, item.envelope, outcome.failed));
         this.settleEvent(item.pending, parked);
+        this.options.consumerMetrics?.settled(item.envelope.type, 'failed', item.pending.arrivedAt, item.envelope.occurredAt);
         continue;
       }
       runWithCorrelation(item.correlationId, () =>
         logger.debug({ eventType: item.envelope.type, messageId: item.envelope.id, outcome }, 'domain event handled'),
       );
       this.settleEvent(item.pending, true);
+      this.options.consumerMetrics?.settled(item.envelope.type, outcome, item.pending.arrivedAt, item.envelope.occurredAt);
     }
   }
 

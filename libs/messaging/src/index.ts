@@ -13,3 +13,4 @@ export * from './rpc-client';
 export * from './domain-event-feed';
 export * from './rpc-exception.filter';
 export * from './messaging.module';
+export * from './messaging-metrics';

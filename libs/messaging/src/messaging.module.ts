@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ServiceConfig } from '@appointments/config';
-import { HealthIndicator, LOGGER } from '@appointments/observability';
+import { HealthIndicator, LOGGER, ServiceMetrics } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
@@ -20,6 +20,7 @@ import { DomainEventOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { RpcClient } from './rpc-client';
 import { DomainEventFeed } from './domain-event-feed';
+import { ConsumerMetrics, registerDeadLetterMetrics, registerOutboxMetrics } from './messaging-metrics';
 
 export interface MessagingOptions {
   /** The service's name: its queues are `<service>.events` and `<service>.rpc`. */
@@ -39,6 +40,25 @@ export class BrokerHealthIndicator implements HealthIndicator {
     if (!this.connection.isConnected) throw new Error('not connected to RabbitMQ');
     // Healthy only once its queues and consumers exist: a caller trusting /health must not get 503s.
     if (!this.connection.isReady) throw new Error('connected to RabbitMQ, still declaring queues and consumers');
+  }
+}
+
+/** The outbox and dead-letter gauges of the service's `/metrics` (read on scrape), when it has metrics. */
+@Injectable()
+class MessagingMetrics implements OnApplicationBootstrap {
+  constructor(
+    @Optional() @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics | null,
+    @Optional() @Inject(OutboxRelay) private readonly relay: OutboxRelay | null,
+    private readonly connection: AmqpConnection,
+    private readonly names: MessagingNames,
+    private readonly server: AmqpServer,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (!this.metrics) return;
+    if (this.relay) registerOutboxMetrics(this.metrics, this.relay);
+    registerDeadLetterMetrics(this.metrics, this.connection, this.names, this.options.service, () => this.server.eventPatterns().length > 0);
   }
 }
 
@@ -146,13 +166,14 @@ export class MessagingModule {
           : [{ provide: OutboxRelay, useValue: null }]),
         {
           provide: AmqpServer,
-          inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER, { token: getDataSourceToken(), optional: true }],
+          inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER, { token: getDataSourceToken(), optional: true }, { token: ServiceMetrics, optional: true }],
           useFactory: (
             connection: AmqpConnection,
             names: MessagingNames,
             config: ServiceConfig,
             logger: Logger,
             dataSource?: DataSource,
+            metrics?: ServiceMetrics,
           ) =>
             new AmqpServer({
               service: options.service,
@@ -166,10 +187,12 @@ export class MessagingModule {
               dataSource: withSchema ? dataSource : undefined,
               schema: options.schema,
               outbox,
+              consumerMetrics: metrics ? new ConsumerMetrics(metrics) : undefined,
             }),
         },
         BrokerHealthIndicator,
         MessagingLifecycle,
+        MessagingMetrics,
       ],
       exports: [AmqpConnection, MessagingNames, RpcClient, DomainEventFeed, AmqpServer, BrokerHealthIndicator, OutboxRelay, ...(withSchema ? [DomainEventOutbox] : [])],
     };

@@ -92,6 +92,15 @@ export class OutboxRelay {
     return row.n;
   }
 
+  /** Unpublished rows and the age of the oldest (0 when none), for `/metrics`: two reads of the partial index of unpublished rows. */
+  async unpublished(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM ${this.table} WHERE published_at IS NULL) AS count,
+              (SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 FROM ${this.table} WHERE published_at IS NULL ORDER BY seq LIMIT 1) AS age`,
+    );
+    return { count: row.count, oldestAgeSeconds: Math.max(0, row.age ?? 0) };
+  }
+
   readonly wake = (): void => {
     if (this.stopped) return;
     this.wakeRequested = true;

@@ -5,3 +5,5 @@ export * from './health';
 export * from './redis-health';
 export * from './route-access';
 export * from './request-log';
+export * from './metrics';
+export * from './metrics.module';

@@ -7,6 +7,7 @@ import { AmqpServer, OriginalErrorRpcFilter } from '@appointments/messaging';
 import {
   CORRELATION_HEADER,
   createLogger,
+  HttpMetrics,
   loggedPath,
   newCorrelationId,
   runWithCorrelation,
@@ -67,6 +68,7 @@ export async function hostService(options: HostServiceOptions): Promise<HostedSe
       abortOnError: false,
     });
     installCorrelation(app, logger);
+    installHttpMetrics(app);
     app.enableShutdownHooks();
     if (options.messaging) {
       // Filters and pipes are shared with the microservice (inheritAppConfig): request
@@ -106,6 +108,27 @@ function stopOnStrayFailure(logger: Logger) {
   process.once('uncaughtException', stop('an exception nobody caught'));
 }
 
+/** Paths probes and Prometheus call every few seconds: logged at `debug` while they answer 200. */
+const QUIET_WHEN_OK = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
+/**
+ * The duration of every response, by method, matched route pattern and status
+ * (`http_request_duration_seconds`): one histogram observe per request. A module without the
+ * service platform's metrics (a test's own) has none.
+ */
+function installHttpMetrics(app: NestFastifyApplication) {
+  let metrics: HttpMetrics;
+  try {
+    metrics = app.get(HttpMetrics, { strict: false });
+  } catch {
+    return;
+  }
+  app.getHttpAdapter().getInstance().addHook('onResponse', (request, reply, done) => {
+    metrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+}
+
 function installCorrelation(app: INestApplication, logger: Logger) {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -118,7 +141,7 @@ function installCorrelation(app: INestApplication, logger: Logger) {
     const correlationId = (request as unknown as { correlationId?: string }).correlationId;
     const url = loggedPath({ url: request.url, routePattern: request.routeOptions.url, params: request.params });
     const line = { correlationId, method: request.method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (url === '/health' && reply.statusCode === 200) logger.debug(line, 'request');
+    if (QUIET_WHEN_OK.has(url) && reply.statusCode === 200) logger.debug(line, 'request');
     else logger.info(line, 'request');
     done();
   });

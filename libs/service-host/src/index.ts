@@ -1,2 +1,3 @@
 export * from './host-service';
 export * from './service-platform';
+export * from './migrations-health';

@@ -1,8 +1,9 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigClass, ConfigModule, ServiceConfig } from '@appointments/config';
 import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, RedisHealthIndicator } from '@appointments/observability';
+import { createLogger, HealthModule, LoggerModule, MetricsAccess, MetricsModule, RedisHealthIndicator } from '@appointments/observability';
 import { DatabaseHealthIndicator, PersistenceModule, PersistenceOptions } from '@appointments/persistence';
+import { MigrationsHealthIndicator } from './migrations-health';
 
 export interface ServicePlatformOptions<T extends ServiceConfig> {
   service: string;
@@ -14,22 +15,26 @@ export interface ServicePlatformOptions<T extends ServiceConfig> {
   domainEvents?: boolean;
   /** More health indicators than database, broker and Redis, with the modules that provide them. */
   health?: { indicators: unknown[]; imports?: DynamicModule['imports'] };
+  /** Who may read `GET /metrics` (default: open; the gateway, public-facing, says otherwise). */
+  metrics?: MetricsAccess;
 }
 
 /**
- * What every service module imports: its validated config, the structured logger,
- * PostgreSQL with its own schema and migrations, RabbitMQ messaging, and `/health`.
+ * What every service module imports: its validated config, the structured logger, its metrics
+ * (`/metrics`), PostgreSQL with its own schema and migrations, RabbitMQ messaging, and `/health`
+ * (with `/health/live` and `/health/ready`, which also asks that the migrations are applied).
  */
 export function servicePlatform<T extends ServiceConfig>(options: ServicePlatformOptions<T>): NonNullable<DynamicModule['imports']> {
   return [
     ConfigModule.forRoot(options.configClass, options.config),
     LoggerModule.forRoot(createLogger(options.service, options.config.LOG_LEVEL)),
+    MetricsModule.forRoot(options.service, options.metrics),
     PersistenceModule.forRoot(options.persistence),
     MessagingModule.forService({ service: options.service, ...(options.domainEvents === false ? {} : { schema: options.persistence.schema }) }),
     HealthModule.forRoot(
       options.service,
       [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator, ...(options.health?.indicators ?? [])],
-      { imports: options.health?.imports },
+      { imports: options.health?.imports, readiness: [MigrationsHealthIndicator], providers: [MigrationsHealthIndicator] },
     ),
   ];
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, LandingTokenView, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
 import { NotificationEntity } from '../persistence/notification.entity';
+import { DeliveryMetrics } from './delivery-metrics';
 import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
 import { landingTokenView, LandingTokenRow, REPLY_TARGET_CONDITIONS } from '../landing/landing-lookup.controller';
 import { REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
@@ -85,6 +86,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     private readonly outbox: DomainEventOutbox,
     private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(DeliveryMetrics) private readonly metrics?: DeliveryMetrics,
   ) {}
 
   onApplicationBootstrap() {
@@ -230,6 +232,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     });
     for (const { row, provider } of sent) {
       runWithCorrelation(correlations.get(row.id), () => this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'));
+      this.metrics?.delivered(row.channel, 'sent');
+      if (row.reminder) this.metrics?.reminderSent(row.channel, row.reminder.dueAt, sentAt);
     }
   }
 
@@ -266,6 +270,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       // report (or, without one, the sweep after DELIVERY_OUTCOME_WAIT_MS) settles it.
       await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { error: `${reason}; waiting for the provider's report before deciding` });
       this.logger.warn({ notificationId: row.id, reason }, 'provider call outcome unknown; not resent');
+      this.metrics?.delivered(row.channel, 'outcome_unknown');
       return;
     }
     if (transient && row.attempts < this.config.DELIVERY_MAX_ATTEMPTS) {
@@ -277,6 +282,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
         { attemptStartedAt: null, error: reason, nextAttemptAt: new Date(Date.now() + delay) },
       );
       this.logger.warn({ notificationId: row.id, attempt: row.attempts, retryInMs: delay, reason }, 'provider failed; will retry');
+      this.metrics?.delivered(row.channel, 'retrying');
       return;
     }
     await this.markFailed(row, transient ? `gave up after ${row.attempts} attempts: ${reason}` : reason);
@@ -297,6 +303,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       await this.outbox.add(manager, [{ type: DOMAIN_EVENT.NotificationFailed, eventId: row.eventId, payload }]);
     });
     this.logger.error({ notificationId: row.id, reason }, 'notification failed');
+    this.metrics?.delivered(row.channel, 'failed');
   }
 
   /**
