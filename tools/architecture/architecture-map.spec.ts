@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ARCHITECTURE_DOC } from './architecture-doc';
 import { BEGIN_MARKER, END_MARKER, renderServiceMap, replaceGeneratedBlock } from './render-map';
@@ -100,5 +101,45 @@ describe('the service map in docs/architecture.md', () => {
     expect(service('reminder-scheduler').redis.map((r) => `${r.kind} ${r.queue}`)).toEqual(expect.arrayContaining(['bullmq-queue reminders', 'bullmq-worker reminders']));
     expect(service('gateway').redis.map((r) => r.kind)).toEqual(expect.arrayContaining(['bullmq-queue', 'keys']));
     expect(service('inbound-response').http).toContainEqual(expect.objectContaining({ method: 'POST', path: '/webhooks/twilio/sms' }));
+  });
+});
+
+describe('the service map reader', () => {
+  const roots: string[] = [];
+  afterEach(() => roots.splice(0).forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
+  /** A workspace of one app, in a temporary folder. */
+  function workspace(appSource: string): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'service-map-'));
+    roots.push(root);
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write('tsconfig.base.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true } }));
+    write('libs/contracts/src/domain-events.ts', "export const DOMAIN_EVENT = { EventBooked: 'EventBooked', TimerFired: 'TimerFired' } as const;\n");
+    write(
+      'apps/probe/src/probe.ts',
+      `import { DOMAIN_EVENT } from '../../../libs/contracts/src/domain-events';
+function servicePlatform(options: object) { return options; }
+function EventPattern(pattern: string) { return (target: object, key: string) => undefined; }
+export const imports = servicePlatform({ service: 'probe', persistence: { schema: 'probe' } });
+${appSource}`,
+    );
+    return root;
+  }
+
+  it('reads a lookup in a literal table of events as every event of the table', () => {
+    const root = workspace(`const EVENT_OF = { a: DOMAIN_EVENT.EventBooked, b: DOMAIN_EVENT.TimerFired } as const;
+export function publish(kind: 'a' | 'b') { return { type: EVENT_OF[kind], payload: {} }; }`);
+    expect(readServiceMap(root).services[0].publishes.map((p) => p.event)).toEqual(['EventBooked', 'TimerFired']);
+  });
+
+  it('stops, naming the file, at a pattern whose value it cannot tell, rather than leave a gap in the map', () => {
+    const root = workspace(`export function handlerFor(pattern: string) {
+  class Probe { @EventPattern(pattern) on() { return undefined; } }
+  return Probe;
+}`);
+    expect(() => readServiceMap(root)).toThrow(/apps\/probe\/src\/probe\.ts.*cannot tell the value of an @EventPattern "pattern"/);
   });
 });
