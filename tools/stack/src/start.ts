@@ -3,6 +3,7 @@
  * healthy (migrations are applied by each service at start), prints the URLs and the
  * login, and stops them all on Ctrl-C.
  */
+import { prettyFactory } from 'pino-pretty';
 import { developmentSecrets } from './development-secrets';
 import { ROOT, SERVICES, startStack, Stack } from './stack';
 
@@ -10,6 +11,24 @@ const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const RESET = '\x1b[0m';
 const width = Math.max(...SERVICES.map((spec) => spec.name.length));
 const useColour = process.stdout.isTTY;
+
+/**
+ * The services write JSON lines (pino). On a terminal, outside production, `npm start` shows them
+ * readable and coloured (pino-pretty); `LOG_FORMAT=json` or production keeps them as they are.
+ */
+const pretty =
+  process.stdout.isTTY && process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json'
+    ? prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true })
+    : null;
+
+function readable(line: string): string {
+  if (!pretty || !line.startsWith('{')) return line;
+  try {
+    return pretty(line).trimEnd();
+  } catch {
+    return line;
+  }
+}
 
 function prefix(service: string): string {
   const index = SERVICES.findIndex((spec) => spec.name === service);
@@ -35,7 +54,7 @@ async function main() {
   try {
     stack = await startStack({
       env: secrets,
-      onLine: (service, line) => process.stdout.write(`${prefix(service)} ${line}\n`),
+      onLine: (service, line) => process.stdout.write(`${prefix(service)} ${readable(line)}\n`),
       // Its lines are on the screen already. Ctrl-C reaches the services too: not a crash then.
       onUnexpectedExit: ({ service, code, signal }) => {
         if (stopping) return;
