@@ -6,7 +6,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import { publicFacingMetricsAccess } from '@appointments/observability';
 import type { Logger } from 'pino';

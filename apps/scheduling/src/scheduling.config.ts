@@ -1,5 +1,5 @@
 import { MinBytes, NotAPublishedSecret, Secret, ServiceConfig, StringList } from '@appointments/config';
-import { ArrayMinSize, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMinSize, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 export const TRACKABLE_FIELDS = ['start', 'end', 'timeZone', 'location', 'videoUrl', 'description'] as const;
 

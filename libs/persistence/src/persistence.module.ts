@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceConfig } from '@appointments/config';
 import { LOGGER, HealthIndicator } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { ensureDatabase } from './database';
 import { migrateSchema } from './migrations';
 import { enablePreparedStatements, preparingClientClass } from './prepared-statements';
@@ -11,10 +11,8 @@ import { enablePreparedStatements, preparingClientClass } from './prepared-state
 export interface PersistenceOptions {
   /** The PostgreSQL schema this service owns; its tables and migrations table live there. */
   schema: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  entities: MixedList<Function | string | EntitySchema<any>>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  migrations: MixedList<Function | string>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
 export const SERVICE_SCHEMA = Symbol('SERVICE_SCHEMA');

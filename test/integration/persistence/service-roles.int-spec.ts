@@ -25,12 +25,15 @@ const SERVICES = [
 ] as const;
 type Service = (typeof SERVICES)[number];
 
+type Constructor = abstract new (...args: never[]) => unknown;
+
 /** The classes a folder's files export (each migration or entity file exports its class). */
-function classesIn(folder: string, fileName: RegExp): Function[] {
+function classesIn(folder: string, fileName: RegExp): Constructor[] {
   return readdirSync(folder)
     .filter((file) => fileName.test(file) && !file.endsWith('.spec.ts'))
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every file of a folder, loaded as TypeORM's globs would
     .flatMap((file) => Object.values(require(join(folder, file)) as Record<string, unknown>))
-    .filter((value): value is Function => typeof value === 'function');
+    .filter((value): value is Constructor => typeof value === 'function');
 }
 
 /** The service's schema, migrations and entities, as its module gives them to PersistenceModule. */

@@ -33,6 +33,7 @@ export async function configureWebhookBodies(app: NestFastifyApplication): Promi
   // its own form parser, which Fastify would refuse next to @fastify/formbody's.
   app.useBodyParser<RawServerDefault>('application/json', undefined, (request, body, done) => {
     if ((request.routeOptions.config as RawBodyRouteConfig).rawBody) done(null, body);
-    else parseJson(request, body as unknown as string, done);
+    // The default parser answers through `done`; its return value carries nothing.
+    else void parseJson(request, body as unknown as string, done);
   });
 }
