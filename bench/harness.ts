@@ -88,11 +88,14 @@ async function main(options: BenchmarkOptions): Promise<number> {
   process.on('SIGTERM', () => interrupt('SIGTERM'));
 
   // Last resort: if even the cleanup hangs, kill the services and leave.
-  const watchdog = setTimeout(() => {
-    process.stderr.write('bench: watchdog fired; killing the services and exiting\n');
-    for (const service of stack?.services ?? []) service.process.kill('SIGKILL');
-    process.exit(3);
-  }, deadline.at + CLEANUP_GRACE_MS - Date.now());
+  const watchdog = setTimeout(
+    () => {
+      process.stderr.write('bench: watchdog fired; killing the services and exiting\n');
+      for (const service of stack?.services ?? []) service.process.kill('SIGKILL');
+      process.exit(3);
+    },
+    deadline.at + CLEANUP_GRACE_MS - Date.now(),
+  );
   watchdog.unref();
 
   try {
@@ -113,7 +116,7 @@ async function main(options: BenchmarkOptions): Promise<number> {
     exitCode = (await options.measure({ stack, environment, deadline, stackStartSeconds })) ? 0 : 1;
   } catch (error) {
     exitCode = 2;
-    const message = error instanceof BenchAborted ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+    const message = error instanceof BenchAborted ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`\nbench failed: ${message}\n`);
     for (const [service, lines] of recentLines) {
       process.stderr.write(`\n--- last lines of ${service} ---\n${lines.join('\n')}\n`);
@@ -126,9 +129,14 @@ async function main(options: BenchmarkOptions): Promise<number> {
       await Promise.all(
         stack.services.map(async (service) => {
           const started = Date.now();
-          await stopProcess(service.process).catch((error) => process.stderr.write(`bench: stopping ${service.spec.name} failed: ${String(error)}\n`));
+          await stopProcess(service.process).catch((error) =>
+            process.stderr.write(`bench: stopping ${service.spec.name} failed: ${String(error)}\n`),
+          );
           const took = Date.now() - started;
-          if (took > 2000) say(`  ${service.spec.name} took ${(took / 1000).toFixed(1)} s to stop (exit ${service.process.exitCode ?? service.process.signalCode})`);
+          if (took > 2000)
+            say(
+              `  ${service.spec.name} took ${(took / 1000).toFixed(1)} s to stop (exit ${service.process.exitCode ?? service.process.signalCode})`,
+            );
         }),
       );
     }
@@ -192,18 +200,27 @@ export function cpuBetween(stack: Stack, before: CpuSnapshot, after: CpuSnapshot
     const from = before.services[service.spec.name];
     const to = after.services[service.spec.name];
     const seconds = from !== null && to !== null ? round1(to - from) : null;
-    return { name: service.spec.name, pid: service.process.pid ?? null, cpuSeconds: seconds, cpuMsPerUnit: seconds === null ? null : per(seconds) };
+    return {
+      name: service.spec.name,
+      pid: service.process.pid ?? null,
+      cpuSeconds: seconds,
+      cpuMsPerUnit: seconds === null ? null : per(seconds),
+    };
   });
   const infrastructure = Object.fromEntries(
     Object.keys(after.infrastructure).map((name) => [name, round1(after.infrastructure[name] - (before.infrastructure[name] ?? 0))]),
   );
   const intervalSeconds = (after.at - before.at) / 1000;
   const share = (field: 'busy' | 'steal') =>
-    before.machine && after.machine ? round1((100 * (after.machine[field] - before.machine[field])) / (after.machine.total - before.machine.total)) : null;
+    before.machine && after.machine
+      ? round1((100 * (after.machine[field] - before.machine[field])) / (after.machine.total - before.machine.total))
+      : null;
   const machineBusyPercent = share('busy');
   const client = (after.benchClient.user + after.benchClient.system - before.benchClient.user - before.benchClient.system) / 1e6;
   const ours =
-    services.reduce((sum, service) => sum + (service.cpuSeconds ?? 0), 0) + Object.values(infrastructure).reduce((sum, seconds) => sum + seconds, 0) + client;
+    services.reduce((sum, service) => sum + (service.cpuSeconds ?? 0), 0) +
+    Object.values(infrastructure).reduce((sum, seconds) => sum + seconds, 0) +
+    client;
   const machineBusySeconds = machineBusyPercent === null ? null : (machineBusyPercent / 100) * os.cpus().length * intervalSeconds;
   return {
     intervalSeconds: round1(intervalSeconds),

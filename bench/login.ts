@@ -59,7 +59,11 @@ async function landingToken(api: ApiClient, databaseUrl: string, deadline: Deadl
       },
     ],
   });
-  const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', { name: 'Bench Customer', phone: '+14155550123', preferredConfirmationMethod: 'sms' });
+  const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
+    name: 'Bench Customer',
+    phone: '+14155550123',
+    preferredConfirmationMethod: 'sms',
+  });
   const start = Date.UTC(new Date().getUTCFullYear() + 1, 0, 5, 15, 0, 0);
   const event = await api.expect<{ id: string }>(201, 'POST', '/api/events', {
     customerId: customer.id,
@@ -104,7 +108,13 @@ async function measureLogins(api: ApiClient, admin: { email: string; password: s
     }),
   );
   const seconds = (Date.now() - startedAt) / 1000;
-  return { seconds: round1(seconds), logins: latencies.length, loginsPerSecond: round1(latencies.length / seconds), statuses, latencyMs: rounded(distribution(latencies)) };
+  return {
+    seconds: round1(seconds),
+    logins: latencies.length,
+    loginsPerSecond: round1(latencies.length / seconds),
+    statuses,
+    latencyMs: rounded(distribution(latencies)),
+  };
 }
 
 // ---------------------------------------------------------------- (b) landing pages while guessing
@@ -118,7 +128,16 @@ function guess(gatewayUrl: string, email: string, stop: AbortSignal) {
   const once = (agent: Agent, localAddress: string) =>
     new Promise<number>((resolve) => {
       const outgoing = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          localAddress,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          timeout: 30_000,
+        },
         (incoming) => {
           incoming.resume();
           incoming.on('end', () => resolve(incoming.statusCode ?? 0));
@@ -167,7 +186,13 @@ async function landing(gatewayUrl: string, token: string) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: round1(result.latency.average) },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: round1(result.latency.average),
+    },
   };
 }
 
@@ -189,7 +214,15 @@ function report(result: {
 }) {
   const { logins, alone, guessing, guesses } = result;
   const gateway = result.loginCpu.services.find((service) => service.name === 'gateway');
-  const landingRow = (label: string, f: LandingFigures) => [label, f.requestsPerSecond, f.latencyMs.p50, f.latencyMs.p90, f.latencyMs.p99, f.latencyMs.max, `${f.non2xx} / ${f.errors} / ${f.timeouts}`];
+  const landingRow = (label: string, f: LandingFigures) => [
+    label,
+    f.requestsPerSecond,
+    f.latencyMs.p50,
+    f.latencyMs.p90,
+    f.latencyMs.p99,
+    f.latencyMs.max,
+    `${f.non2xx} / ${f.errors} / ${f.timeouts}`,
+  ];
   const lines = [
     '',
     `Staff logins (${new Date(runStartedAt).toISOString()})`,
@@ -201,13 +234,19 @@ function report(result: {
         ['logins/s', logins.loginsPerSecond],
         ['logins', logins.logins],
         ['answers by status', JSON.stringify(logins.statuses)],
-        ['latency p50 / p90 / p99 / max (ms)', `${logins.latencyMs.p50} / ${logins.latencyMs.p90} / ${logins.latencyMs.p99} / ${logins.latencyMs.max}`],
+        [
+          'latency p50 / p90 / p99 / max (ms)',
+          `${logins.latencyMs.p50} / ${logins.latencyMs.p90} / ${logins.latencyMs.p99} / ${logins.latencyMs.max}`,
+        ],
         ['gateway CPU ms per login', gateway?.cpuMsPerUnit ?? null],
       ],
     ),
     '',
     `(b) landing pages GET /m/:token at ${KNOBS.landingRate}/s (${KNOBS.landingConnections} connections, ${KNOBS.landingSeconds} s), alone and while ${guesses.guessers} guessers post wrong passwords`,
-    table(['', 'requests/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx / errors / timeouts'], [landingRow('alone', alone), landingRow('while guessing', guessing)]),
+    table(
+      ['', 'requests/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx / errors / timeouts'],
+      [landingRow('alone', alone), landingRow('while guessing', guessing)],
+    ),
     `guesses: ${guesses.guesses} (${guesses.guessesPerSecond}/s), answers by status ${JSON.stringify(guesses.statuses)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -245,9 +284,24 @@ runBenchmark({
     stop.abort();
     const guesses = await guessing.finished();
 
-    const result = { benchmark: 'login', date: new Date(runStartedAt).toISOString(), machine: machineDescription(), knobs: KNOBS, logins, loginCpu, alone, guessing: underGuessing, guesses };
+    const result = {
+      benchmark: 'login',
+      date: new Date(runStartedAt).toISOString(),
+      machine: machineDescription(),
+      knobs: KNOBS,
+      logins,
+      loginCpu,
+      alone,
+      guessing: underGuessing,
+      guesses,
+    };
     report(result);
     writeResult('login', result);
-    return logins.logins > 0 && Object.keys(logins.statuses).every((status) => status === '200') && alone.non2xx === 0 && underGuessing.non2xx === 0;
+    return (
+      logins.logins > 0 &&
+      Object.keys(logins.statuses).every((status) => status === '200') &&
+      alone.non2xx === 0 &&
+      underGuessing.non2xx === 0
+    );
   },
 });

@@ -34,7 +34,8 @@ import {
 
 function channelModeFromEnv(): 'email' | 'sms' | 'both' {
   const value = process.env.BENCH_CHANNEL_MODE ?? 'both';
-  if (value !== 'email' && value !== 'sms' && value !== 'both') throw new Error(`BENCH_CHANNEL_MODE must be email, sms or both, not ${value}`);
+  if (value !== 'email' && value !== 'sms' && value !== 'both')
+    throw new Error(`BENCH_CHANNEL_MODE must be email, sms or both, not ${value}`);
   return value;
 }
 
@@ -139,25 +140,33 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   const eventIds: (string | null)[] = new Array(totalEvents).fill(null);
   const createErrors: Record<string, number> = {};
   const createStartedAt = Date.now();
-  await pool(Array.from({ length: totalEvents }, (_, index) => index), KNOBS.setupConcurrency, deadline, async (index) => {
-    const start = firstStart + index * 30 * 60_000;
-    const answer = await api.call<{ id: string }>('POST', '/api/events', {
-      customerId: customer.id,
-      templateId: template.id,
-      start: new Date(start).toISOString(),
-      end: new Date(start + 45 * 60_000).toISOString(),
-      timeZone: 'Europe/Berlin',
-      location: `Bench Street ${index + 1}, Berlin`,
-    });
-    if (answer.status === 201) eventIds[index] = answer.body.id;
-    else createErrors[errorKey(answer)] = (createErrors[errorKey(answer)] ?? 0) + 1;
-  });
+  await pool(
+    Array.from({ length: totalEvents }, (_, index) => index),
+    KNOBS.setupConcurrency,
+    deadline,
+    async (index) => {
+      const start = firstStart + index * 30 * 60_000;
+      const answer = await api.call<{ id: string }>('POST', '/api/events', {
+        customerId: customer.id,
+        templateId: template.id,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 45 * 60_000).toISOString(),
+        timeZone: 'Europe/Berlin',
+        location: `Bench Street ${index + 1}, Berlin`,
+      });
+      if (answer.status === 201) eventIds[index] = answer.body.id;
+      else createErrors[errorKey(answer)] = (createErrors[errorKey(answer)] ?? 0) + 1;
+    },
+  );
   deadline.check('event creation');
   const createSeconds = (Date.now() - createStartedAt) / 1000;
   const created = eventIds.filter((id): id is string => id !== null);
-  say(`created ${created.length}/${totalEvents} draft events in ${createSeconds.toFixed(1)} s (${round1(created.length / createSeconds)}/s)` +
-    (Object.keys(createErrors).length ? `; errors ${JSON.stringify(createErrors)}` : ''));
-  if (created.length < totalEvents) throw new Error(`only ${created.length} of ${totalEvents} events were created: ${JSON.stringify(createErrors)}`);
+  say(
+    `created ${created.length}/${totalEvents} draft events in ${createSeconds.toFixed(1)} s (${round1(created.length / createSeconds)}/s)` +
+      (Object.keys(createErrors).length ? `; errors ${JSON.stringify(createErrors)}` : ''),
+  );
+  if (created.length < totalEvents)
+    throw new Error(`only ${created.length} of ${totalEvents} events were created: ${JSON.stringify(createErrors)}`);
 
   const warmupIds = created.slice(0, KNOBS.warmup);
   const measuredIds = created.slice(KNOBS.warmup);
@@ -170,7 +179,8 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
     });
     deadline.check('warm-up');
     const accepted = warm.filter((c) => c.status === 202).length;
-    if (accepted < warmupIds.length) throw new Error(`warm-up: only ${accepted}/${warmupIds.length} confirmations accepted: ${summariseErrors(warm)}`);
+    if (accepted < warmupIds.length)
+      throw new Error(`warm-up: only ${accepted}/${warmupIds.length} confirmations accepted: ${summariseErrors(warm)}`);
     const warmNotifications = warm.reduce((sum, c) => sum + c.notificationIds.length, 0);
     await waitForSent(api, deadline, warmNotifications, 'warm-up', false);
     say(`warm-up: ${accepted} confirmations (${warmNotifications} notifications) sent`);
@@ -210,8 +220,11 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
   deadline.check('firing confirmations');
   const accepted = confirmations.filter((c) => c.status === 202);
   const expectedIds = new Set(accepted.flatMap((c) => c.notificationIds));
-  say(`fired ${confirmations.length} confirmations in ${((firingEndedAt - firingStartedAt) / 1000).toFixed(1)} s; ` +
-    `${accepted.length} accepted` + (accepted.length < confirmations.length ? `; errors: ${summariseErrors(confirmations)}` : ''));
+  say(
+    `fired ${confirmations.length} confirmations in ${((firingEndedAt - firingStartedAt) / 1000).toFixed(1)} s; ` +
+      `${accepted.length} accepted` +
+      (accepted.length < confirmations.length ? `; errors: ${summariseErrors(confirmations)}` : ''),
+  );
 
   // Wait until every accepted notification has left `pending` (or progress stalls), then read their rows.
   const settled = await waitForSent(api, deadline, sentBefore + expectedIds.size, 'measured run', true);
@@ -242,8 +255,7 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
         sentTimes.push(Date.parse(row.sentAt));
         notificationsCompleted += 1;
         notificationLatencies.push(Date.parse(row.sentAt) - confirmation.startedAt);
-      }
-      else statusOfMissing[row?.status ?? 'not in console'] = (statusOfMissing[row?.status ?? 'not in console'] ?? 0) + 1;
+      } else statusOfMissing[row?.status ?? 'not in console'] = (statusOfMissing[row?.status ?? 'not in console'] ?? 0) + 1;
     }
     if (sentTimes.length === confirmation.notificationIds.length && sentTimes.length > 0) {
       const doneAt = Math.max(...sentTimes);
@@ -314,7 +326,10 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       total: httpErrors + notSent + notFired,
       http: httpErrors,
       httpByStatus: countBy(confirmations.filter((c) => c.status !== 202).map(errorKey)),
-      httpSamples: confirmations.filter((c) => c.status !== 202).slice(0, 5).map((c) => c.error ?? null),
+      httpSamples: confirmations
+        .filter((c) => c.status !== 202)
+        .slice(0, 5)
+        .map((c) => c.error ?? null),
       notSent,
       notSentByStatus: statusOfMissing,
       notFired,
@@ -358,21 +373,25 @@ async function confirmAll(api: ApiClient, eventIds: string[]): Promise<Confirmat
   const results = answer.status === 200 && Array.isArray(answer.body?.results) ? answer.body.results : null;
   return eventIds.map((eventId, index) => {
     const result = results?.[index];
-    const ok = result?.eventId === eventId && result.status === 202 && Array.isArray(result.notificationIds) && result.notificationIds.length > 0;
+    const ok =
+      result?.eventId === eventId && result.status === 202 && Array.isArray(result.notificationIds) && result.notificationIds.length > 0;
     return {
       eventId,
       startedAt,
       answeredAt,
-      status: ok ? 202 : result?.status ?? answer.status,
+      status: ok ? 202 : (result?.status ?? answer.status),
       notificationIds: ok ? result!.notificationIds! : [],
-      error: ok ? undefined : result?.message ?? answer.error ?? JSON.stringify(answer.body).slice(0, 300),
+      error: ok ? undefined : (result?.message ?? answer.error ?? JSON.stringify(answer.body).slice(0, 300)),
     };
   });
 }
 
 async function confirm(api: ApiClient, eventId: string): Promise<Confirmation> {
   const startedAt = Date.now();
-  const answer = await api.call<SendResult>('POST', `/api/events/${eventId}/notifications`, { type: 'confirmation', configKey: CONFIG_KEY });
+  const answer = await api.call<SendResult>('POST', `/api/events/${eventId}/notifications`, {
+    type: 'confirmation',
+    configKey: CONFIG_KEY,
+  });
   const answeredAt = Date.now();
   const ok = answer.status === 202 && Array.isArray(answer.body?.notificationIds) && answer.body.notificationIds.length > 0;
   return {
@@ -381,7 +400,7 @@ async function confirm(api: ApiClient, eventId: string): Promise<Confirmation> {
     answeredAt,
     status: ok ? 202 : answer.status === 202 ? -1 : answer.status,
     notificationIds: ok ? answer.body.notificationIds : [],
-    error: ok ? undefined : answer.error ?? JSON.stringify(answer.body).slice(0, 300),
+    error: ok ? undefined : (answer.error ?? JSON.stringify(answer.body).slice(0, 300)),
   };
 }
 
@@ -431,7 +450,11 @@ async function harvest(api: ApiClient, deadline: Deadline, ids: Set<string>): Pr
   const pageSize = 200;
   for (let page = 1; page <= 10_000; page++) {
     deadline.check('reading the console');
-    const answer = await api.expect<Page<NotificationRow>>(200, 'GET', `/api/notifications?type=confirmation&pageSize=${pageSize}&page=${page}`);
+    const answer = await api.expect<Page<NotificationRow>>(
+      200,
+      'GET',
+      `/api/notifications?type=confirmation&pageSize=${pageSize}&page=${page}`,
+    );
     for (const row of answer.items) if (ids.has(row.id)) rows.set(row.id, row);
     if (rows.size >= ids.size || answer.items.length < pageSize || page * pageSize >= answer.total) break;
   }
@@ -514,7 +537,14 @@ function report(result: {
   latencyMs: Distribution;
   acceptLatencyMs: Distribution;
   stageLatencyMs: { acceptToDispatchRow: Distribution; dispatchRowToSent: Distribution };
-  errors: { total: number; http: number; notSent: number; notFired: number; httpByStatus: Record<string, number>; notSentByStatus: Record<string, number> };
+  errors: {
+    total: number;
+    http: number;
+    notSent: number;
+    notFired: number;
+    httpByStatus: Record<string, number>;
+    notSentByStatus: Record<string, number>;
+  };
   cpu: {
     intervalSeconds: number;
     machineBusyPercent: number | null;
@@ -553,7 +583,10 @@ function report(result: {
         ['notifications/s (end to end)', result.notificationsPerSecond],
         ['confirmations/s (end to end)', result.confirmationsPerSecond],
         ['HTTP accepts/s (202)', result.acceptsPerSecond],
-        ['errors (HTTP / not sent / not fired)', `${result.errors.total} (${result.errors.http} / ${result.errors.notSent} / ${result.errors.notFired})`],
+        [
+          'errors (HTTP / not sent / not fired)',
+          `${result.errors.total} (${result.errors.http} / ${result.errors.notSent} / ${result.errors.notFired})`,
+        ],
       ],
     ),
     '',
@@ -573,17 +606,28 @@ function report(result: {
       [
         ...result.services.map((s) => [s.name, s.pid, s.rssMiB, s.peakRssMiB, s.cpuSecondsDuringRun, s.cpuMsPerConfirmation]),
         ...Object.entries(result.cpu.infrastructureCpuSeconds).map(([name, seconds]) => [
-          `(infra) ${name}`, null, null, null, seconds, result.cpu.infrastructureCpuMsPerConfirmation[name] ?? null,
+          `(infra) ${name}`,
+          null,
+          null,
+          null,
+          seconds,
+          result.cpu.infrastructureCpuMsPerConfirmation[name] ?? null,
         ]),
-        ['(this benchmark client)', process.pid, memoryOf(process.pid)?.rssMiB ?? null, memoryOf(process.pid)?.peakRssMiB ?? null,
-          result.cpu.benchClientCpuSeconds, result.cpu.benchClientCpuMsPerConfirmation],
+        [
+          '(this benchmark client)',
+          process.pid,
+          memoryOf(process.pid)?.rssMiB ?? null,
+          memoryOf(process.pid)?.peakRssMiB ?? null,
+          result.cpu.benchClientCpuSeconds,
+          result.cpu.benchClientCpuMsPerConfirmation,
+        ],
       ],
     ),
     '',
     `machine CPU busy during the run: ${result.cpu.machineBusyPercent ?? '-'} % of ${result.machine.cpus} cores over ${result.cpu.intervalSeconds} s ` +
       `(of which steal ${result.cpu.machineStealPercent ?? '-'} %); ` +
       `other processes used ${result.cpu.otherProcessesCpuSeconds ?? '-'} CPU s of it` +
-      '\n(infra rows count every process of that name on the machine, also other users\' databases and queues)',
+      "\n(infra rows count every process of that name on the machine, also other users' databases and queues)",
   ];
   if (result.database) {
     const d = result.database;
@@ -599,7 +643,9 @@ function report(result: {
     );
   }
   if (result.errors.total) {
-    lines.push(`errors by HTTP status: ${JSON.stringify(result.errors.httpByStatus)}; not sent by console status: ${JSON.stringify(result.errors.notSentByStatus)}`);
+    lines.push(
+      `errors by HTTP status: ${JSON.stringify(result.errors.httpByStatus)}; not sent by console status: ${JSON.stringify(result.errors.notSentByStatus)}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

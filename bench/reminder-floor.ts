@@ -61,7 +61,9 @@ async function main() {
   adminUrl.pathname = '/postgres';
   const admin = new Client({ connectionString: adminUrl.toString() });
   await admin.connect();
-  say(`reminders=${KNOBS.reminders} (${KNOBS.reminders / KNOBS.perEvent} events × ${KNOBS.perEvent}), batch ${KNOBS.batch}, sessions ${KNOBS.sessions}, database ${database}`);
+  say(
+    `reminders=${KNOBS.reminders} (${KNOBS.reminders / KNOBS.perEvent} events × ${KNOBS.perEvent}), batch ${KNOBS.batch}, sessions ${KNOBS.sessions}, database ${database}`,
+  );
   const passes: Pass[] = [];
   try {
     for (const steps of PASSES) {
@@ -71,7 +73,9 @@ async function main() {
       await seed(environment.databaseUrl);
       passes.push(await release(environment.databaseUrl, steps));
       const last = passes[passes.length - 1];
-      say(`${last.steps.padEnd(22)} ${last.reminders} in ${last.seconds} s (${last.perSecond}/s): machine CPU ${last.machineCpuSeconds} s, ${last.cpuMicrosecondsPerReminder} µs per reminder`);
+      say(
+        `${last.steps.padEnd(22)} ${last.reminders} in ${last.seconds} s (${last.perSecond}/s): machine CPU ${last.machineCpuSeconds} s, ${last.cpuMicrosecondsPerReminder} µs per reminder`,
+      );
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
@@ -86,7 +90,14 @@ async function buildTables(url: string) {
     ['notification_dispatch', DISPATCH_MIGRATIONS],
   ] as const) {
     // As the service configures it (libs/persistence, PersistenceModule).
-    const dataSource = new DataSource({ type: 'postgres', url, schema, migrations: [...migrations], migrationsTableName: 'migrations', logging: false });
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      schema,
+      migrations: [...migrations],
+      migrationsTableName: 'migrations',
+      logging: false,
+    });
     await dataSource.initialize();
     await migrateSchema(dataSource, schema);
     await dataSource.destroy();
@@ -101,8 +112,14 @@ async function seed(url: string) {
     const customerId = randomUUID();
     const templateId = randomUUID();
     const events = KNOBS.reminders / KNOBS.perEvent;
-    await client.query(`INSERT INTO scheduling.customers (id, name, email, preferred_confirmation_method) VALUES ($1, 'Floor Customer', 'floor.customer@example.com', 'email')`, [customerId]);
-    await client.query(`INSERT INTO scheduling.templates (id, name, title_pattern, customer_title, notification_configs) VALUES ($1, 'Floor', '[{status}] Visit', 'Your appointment', '[]')`, [templateId]);
+    await client.query(
+      `INSERT INTO scheduling.customers (id, name, email, preferred_confirmation_method) VALUES ($1, 'Floor Customer', 'floor.customer@example.com', 'email')`,
+      [customerId],
+    );
+    await client.query(
+      `INSERT INTO scheduling.templates (id, name, title_pattern, customer_title, notification_configs) VALUES ($1, 'Floor', '[{status}] Visit', 'Your appointment', '[]')`,
+      [templateId],
+    );
     await client.query(
       `INSERT INTO scheduling.events (id, customer_id, template_id, title, starts_at, ends_at, time_zone, location, organizer, booking_status, attendee_status, notification_state, version)
        SELECT md5('floor-event-' || g)::uuid, $1, $2, '[BOOKED] Visit with Floor Customer', now() + interval '10 minutes', now() + interval '40 minutes',
@@ -123,7 +140,11 @@ async function seed(url: string) {
       organizerEmail: 'admin@example.com',
     };
     const email = renderEmail(
-      { emailSubject: 'Reminder: {{customerTitle}} on {{date}} at {{time}}', emailBody: '<p>Hello {{customerName}},</p><p>a reminder of your appointment on {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>' },
+      {
+        emailSubject: 'Reminder: {{customerTitle}} on {{date}} at {{time}}',
+        emailBody:
+          '<p>Hello {{customerName}},</p><p>a reminder of your appointment on {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>',
+      },
       context,
       { calendarBlock: true, sender: { name: 'Appointments' } },
     );
@@ -147,7 +168,9 @@ async function seed(url: string) {
       subject: email.subject,
       body_text: email.text,
       body_html: email.html,
-      attachments: [{ filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content).toString('base64') }],
+      attachments: [
+        { filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content).toString('base64') },
+      ],
       status: 'staged',
       delivery_content: { from: { name: 'Appointments', email: 'appointments@example.com' }, landingToken: null },
       event_start: start.toISOString(),
@@ -197,13 +220,17 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
   try {
     await Promise.all(
       sessions.map(async (client) => {
-        const manager = { query: (sql: string, parameters?: unknown[]) => prepared(client, sql, parameters).then((rows) => rows) } as unknown as EntityManager;
+        const manager = {
+          query: (sql: string, parameters?: unknown[]) => prepared(client, sql, parameters).then((rows) => rows),
+        } as unknown as EntityManager;
         for (;;) {
           const claimed: Claimed[] = await prepared(client, claimStagedSql(DUE_STAGED), [KNOBS.batch]);
           if (claimed.length === 0) return;
           if (steps.includes('check')) {
             await client.query('BEGIN');
-            await prepared(client, 'SELECT * FROM scheduling.events WHERE id = ANY($1::uuid[]) FOR UPDATE', [[...new Set(claimed.map((row) => row.eventId))]]);
+            await prepared(client, 'SELECT * FROM scheduling.events WHERE id = ANY($1::uuid[]) FOR UPDATE', [
+              [...new Set(claimed.map((row) => row.eventId))],
+            ]);
             await chatter.addMany(
               manager,
               claimed.map((row) => ({
@@ -236,7 +263,12 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
             );
           }
           if (steps.includes('sent')) {
-            await prepared(client, RECORD_SENT_SQL, [claimed.map((row) => row.id), claimed.map(() => 'local-sink'), claimed.map(() => randomUUID()), new Date()]);
+            await prepared(client, RECORD_SENT_SQL, [
+              claimed.map((row) => row.id),
+              claimed.map(() => 'local-sink'),
+              claimed.map(() => randomUUID()),
+              new Date(),
+            ]);
           }
           released += claimed.length;
         }

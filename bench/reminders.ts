@@ -64,7 +64,8 @@ const STAGE_AHEAD_SECONDS = intFromEnv('BENCH_STAGE_AHEAD_SECONDS', 150, 0, 3600
 // reminder-scheduler is started with it (the services inherit this process's environment).
 process.env.REMINDER_STAGE_AHEAD_SECONDS = String(STAGE_AHEAD_SECONDS);
 const SPREAD_SECONDS = intFromEnv('BENCH_SPREAD_SECONDS', 60, 0, 3600);
-if (REMINDERS % TRIGGERS !== 0) throw new Error(`BENCH_REMINDERS (${REMINDERS}) must be a multiple of BENCH_TRIGGERS_PER_EVENT (${TRIGGERS})`);
+if (REMINDERS % TRIGGERS !== 0)
+  throw new Error(`BENCH_REMINDERS (${REMINDERS}) must be a multiple of BENCH_TRIGGERS_PER_EVENT (${TRIGGERS})`);
 
 const KNOBS = {
   /** Reminders scheduled and measured: BENCH_REMINDERS / BENCH_TRIGGERS_PER_EVENT events. */
@@ -146,7 +147,8 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
         type: 'confirmation',
         channelMode: 'email',
         emailSubject: 'Confirmed: {{customerTitle}} on {{date}} at {{time}}',
-        emailBody: '<p>Hello {{customerName}},</p><p>your appointment is confirmed for {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>',
+        emailBody:
+          '<p>Hello {{customerName}},</p><p>your appointment is confirmed for {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>',
         buttons: noButtons,
       },
       ...Array.from({ length: KNOBS.triggersPerEvent }, (_, index) => ({
@@ -154,11 +156,15 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
         type: 'reminder',
         channelMode: 'email',
         emailSubject: `Reminder ${index + 1}: {{customerTitle}} on {{date}} at {{time}}`,
-        emailBody: '<p>Hello {{customerName}},</p><p>a reminder of your appointment on {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>',
+        emailBody:
+          '<p>Hello {{customerName}},</p><p>a reminder of your appointment on {{date}} at {{time}} ({{timeZone}}) at {{location}}.</p>',
         buttons: noButtons,
       })),
     ],
-    reminderTriggers: Array.from({ length: KNOBS.triggersPerEvent }, (_, index) => ({ configKey: reminderKey(index), offsetMinutes: KNOBS.offsetMinutes })),
+    reminderTriggers: Array.from({ length: KNOBS.triggersPerEvent }, (_, index) => ({
+      configKey: reminderKey(index),
+      offsetMinutes: KNOBS.offsetMinutes,
+    })),
   });
 
   // The window: event e's reminders are all due at windowStart + e × spread / events.
@@ -168,8 +174,10 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   const dueOf = (index: number) => windowStart + Math.floor((index * spreadMs) / KNOBS.events);
   const windowEnd = dueOf(KNOBS.events - 1);
   const offsetMs = KNOBS.offsetMinutes * 60_000;
-  say(`window: reminders due from ${new Date(windowStart).toISOString()} to ${new Date(windowEnd).toISOString()} ` +
-    `(${KNOBS.events} events × ${KNOBS.triggersPerEvent} triggers, ${KNOBS.offsetMinutes} min before each start); setup has ${KNOBS.setupSeconds} s`);
+  say(
+    `window: reminders due from ${new Date(windowStart).toISOString()} to ${new Date(windowEnd).toISOString()} ` +
+      `(${KNOBS.events} events × ${KNOBS.triggersPerEvent} triggers, ${KNOBS.offsetMinutes} min before each start); setup has ${KNOBS.setupSeconds} s`,
+  );
   const stagingStart = windowStart - KNOBS.stageAheadSeconds * 1000;
   const tooLate = (what: string, detail: string, before = windowStart, beforeWhat = 'the first due time') => {
     if (Date.now() < before - SETUP_MARGIN_MS) return;
@@ -183,30 +191,38 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   const eventIds: (string | null)[] = new Array(KNOBS.events).fill(null);
   const createErrors: Record<string, number> = {};
   const createStartedAt = Date.now();
-  await pool(Array.from({ length: KNOBS.events }, (_, index) => index), KNOBS.setupConcurrency, deadline, async (index) => {
-    if (Date.now() > windowStart) return;
-    const start = dueOf(index) + offsetMs;
-    const answer = await api.call<{ id: string }>('POST', '/api/events', {
-      customerId: customer.id,
-      templateId: template.id,
-      start: new Date(start).toISOString(),
-      end: new Date(start + 30 * 60_000).toISOString(),
-      timeZone: 'Europe/Berlin',
-      location: `Bench Street ${index + 1}, Berlin`,
-    });
-    if (answer.status === 201) eventIds[index] = answer.body.id;
-    else {
-      const key = answer.status === 0 ? 'no answer' : String(answer.status);
-      createErrors[key] = (createErrors[key] ?? 0) + 1;
-    }
-  });
+  await pool(
+    Array.from({ length: KNOBS.events }, (_, index) => index),
+    KNOBS.setupConcurrency,
+    deadline,
+    async (index) => {
+      if (Date.now() > windowStart) return;
+      const start = dueOf(index) + offsetMs;
+      const answer = await api.call<{ id: string }>('POST', '/api/events', {
+        customerId: customer.id,
+        templateId: template.id,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 30 * 60_000).toISOString(),
+        timeZone: 'Europe/Berlin',
+        location: `Bench Street ${index + 1}, Berlin`,
+      });
+      if (answer.status === 201) eventIds[index] = answer.body.id;
+      else {
+        const key = answer.status === 0 ? 'no answer' : String(answer.status);
+        createErrors[key] = (createErrors[key] ?? 0) + 1;
+      }
+    },
+  );
   deadline.check('event creation');
   const createSeconds = (Date.now() - createStartedAt) / 1000;
   const created = eventIds.filter((id): id is string => id !== null);
-  say(`created ${created.length}/${KNOBS.events} draft events in ${createSeconds.toFixed(1)} s (${round1(created.length / createSeconds)}/s)` +
-    (Object.keys(createErrors).length ? `; errors ${JSON.stringify(createErrors)}` : ''));
+  say(
+    `created ${created.length}/${KNOBS.events} draft events in ${createSeconds.toFixed(1)} s (${round1(created.length / createSeconds)}/s)` +
+      (Object.keys(createErrors).length ? `; errors ${JSON.stringify(createErrors)}` : ''),
+  );
   tooLate('creating events', `${created.length} of ${KNOBS.events} created`);
-  if (created.length < KNOBS.events) throw new Error(`only ${created.length} of ${KNOBS.events} events were created: ${JSON.stringify(createErrors)}`);
+  if (created.length < KNOBS.events)
+    throw new Error(`only ${created.length} of ${KNOBS.events} events were created: ${JSON.stringify(createErrors)}`);
 
   // Booking: confirmations, 500 a request → EventBooked → the reminders are scheduled.
   const usedMemoryBefore = await usedMemory(redis);
@@ -227,10 +243,17 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   let lastSaid = Date.now();
   for (let round = 0; round < 100_000; round++) {
     deadline.check('waiting for the reminders to be scheduled');
-    scheduled = Number((await database.query(`SELECT count(*) AS n FROM reminder_scheduler.reminders WHERE status = 'scheduled'`)).rows[0].n);
+    scheduled = Number(
+      (await database.query(`SELECT count(*) AS n FROM reminder_scheduler.reminders WHERE status = 'scheduled'`)).rows[0].n,
+    );
     delayed = await redis.zcard(delayedKey);
     if (scheduled >= KNOBS.reminders && delayed >= KNOBS.reminders) break;
-    tooLate('scheduling the reminders', `${scheduled} of ${KNOBS.reminders} rows scheduled in Postgres, ${delayed} delayed jobs in Redis`, stagingStart, 'the first stage time');
+    tooLate(
+      'scheduling the reminders',
+      `${scheduled} of ${KNOBS.reminders} rows scheduled in Postgres, ${delayed} delayed jobs in Redis`,
+      stagingStart,
+      'the first stage time',
+    );
     if (Date.now() - lastSaid > 5000) {
       say(`  scheduled ${scheduled} in Postgres, ${delayed} delayed jobs in Redis, of ${KNOBS.reminders}`);
       lastSaid = Date.now();
@@ -238,8 +261,10 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
     await sleep(500, deadline.signal);
   }
   const scheduledSeconds = (Date.now() - bookStartedAt) / 1000;
-  say(`${scheduled} reminders scheduled (${delayed} delayed jobs) ${scheduledSeconds.toFixed(1)} s after the first booking ` +
-    `(${round1(scheduled / scheduledSeconds)}/s)`);
+  say(
+    `${scheduled} reminders scheduled (${delayed} delayed jobs) ${scheduledSeconds.toFixed(1)} s after the first booking ` +
+      `(${round1(scheduled / scheduledSeconds)}/s)`,
+  );
   const redisFigures = await redisMemory(redis, environment.redisPrefix, database, usedMemoryBefore, scheduled, delayed);
 
   // The confirmations settled in the console (their deliveries and outcomes are not part of the window).
@@ -249,7 +274,10 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
       `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) AS total FROM notification_dispatch.notifications WHERE type = 'confirmation'`,
     );
     if (Number(rows[0].pending) === 0 && Number(rows[0].total) >= created.length) break;
-    tooLate('waiting for the confirmations to settle', `${rows[0].total} of ${created.length} confirmation rows, ${rows[0].pending} pending`);
+    tooLate(
+      'waiting for the confirmations to settle',
+      `${rows[0].total} of ${created.length} confirmation rows, ${rows[0].pending} pending`,
+    );
     await sleep(500, deadline.signal);
   }
   const confirmationsSettledSeconds = (Date.now() - bookStartedAt) / 1000;
@@ -258,7 +286,9 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   await sleep(Math.max(0, stagingStart - Date.now()), deadline.signal);
   for (let round = 0; round < 100_000; round++) {
     deadline.check('waiting for the reminders to be staged');
-    const { rows } = await database.query(`SELECT count(*) AS n FROM notification_dispatch.notifications WHERE type = 'reminder' AND status = 'staged'`);
+    const { rows } = await database.query(
+      `SELECT count(*) AS n FROM notification_dispatch.notifications WHERE type = 'reminder' AND status = 'staged'`,
+    );
     if (Number(rows[0].n) >= KNOBS.reminders) break;
     tooLate('staging the reminders', `${rows[0].n} of ${KNOBS.reminders} staged`);
     if (Date.now() - lastSaid > 5000) {
@@ -301,7 +331,14 @@ async function usedMemory(redis: Redis): Promise<number> {
  * the booking (the whole server's, which other users of this Redis also move), and the
  * `MEMORY USAGE` (SAMPLES 0: exact) of every key under the run's prefix (only this run's).
  */
-async function redisMemory(redis: Redis, prefix: string, database: Client, before: number, pending: number, delayedJobs: number): Promise<RedisFigures> {
+async function redisMemory(
+  redis: Redis,
+  prefix: string,
+  database: Client,
+  before: number,
+  pending: number,
+  delayedJobs: number,
+): Promise<RedisFigures> {
   const after = await usedMemory(redis);
   let keys = 0;
   let bytes = 0;
@@ -318,7 +355,8 @@ async function redisMemory(redis: Redis, prefix: string, database: Client, befor
     if (cursor === '0') break;
   }
   const queueKey = `${prefix}:${BULLMQ_QUEUE.reminders}`;
-  const sample = (await database.query(`SELECT id, start_version FROM reminder_scheduler.reminders WHERE status = 'scheduled' LIMIT 1`)).rows[0];
+  const sample = (await database.query(`SELECT id, start_version FROM reminder_scheduler.reminders WHERE status = 'scheduled' LIMIT 1`))
+    .rows[0];
   // The job id of a reminder: reminderJobId() in libs/domain (reminder-<reminderId>-v<startVersion>).
   const sampleJobKey = sample ? `${queueKey}:reminder-${sample.id}-v${sample.start_version}` : null;
   const memoryUsage = async (key: string) => {
@@ -464,7 +502,12 @@ async function harvest(database: Client): Promise<{ rows: Row[]; duplicates: num
   let duplicates = 0;
   for (const row of notifications.rows) {
     if (byKey.has(row.dedupe_key)) duplicates += 1;
-    else byKey.set(row.dedupe_key, { status: row.status, created: row.created === null ? null : Number(row.created), sent: row.sent === null ? null : Number(row.sent) });
+    else
+      byKey.set(row.dedupe_key, {
+        status: row.status,
+        created: row.created === null ? null : Number(row.created),
+        sent: row.sent === null ? null : Number(row.sent),
+      });
   }
   let matched = 0;
   const rows = reminders.rows.map((row) => {
@@ -579,7 +622,11 @@ async function measure(stack: Stack, environment: IsolatedEnvironment, deadline:
       },
       cpu,
       database: databaseCostPer(dbBefore, dbAfter, sent),
-      services: stack.services.map((service) => ({ name: service.spec.name, pid: service.process.pid ?? null, ...(memoryOf(service.process.pid) ?? { rssMiB: null, peakRssMiB: null }) })),
+      services: stack.services.map((service) => ({
+        name: service.spec.name,
+        pid: service.process.pid ?? null,
+        ...(memoryOf(service.process.pid) ?? { rssMiB: null, peakRssMiB: null }),
+      })),
       environment: { runId: environment.runId, redisPrefix: environment.redisPrefix },
     };
     report(result);
@@ -597,7 +644,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-
 // ---------------------------------------------------------------- report
 
 function latencyRow(label: string, d: Distribution): (string | number | null)[] {
@@ -612,7 +658,17 @@ function kib(bytes: number | null): string {
 function report(result: {
   date: string;
   machine: { cpus: number; cpuModel: string | null; node: string };
-  setup: { stackStartSeconds: number; events: number; createSeconds: number; bookSeconds: number; scheduledSeconds: number; stagedSeconds: number; confirmationsSettledSeconds: number; setupSeconds: number; slackSeconds: number };
+  setup: {
+    stackStartSeconds: number;
+    events: number;
+    createSeconds: number;
+    bookSeconds: number;
+    scheduledSeconds: number;
+    stagedSeconds: number;
+    confirmationsSettledSeconds: number;
+    setupSeconds: number;
+    slackSeconds: number;
+  };
   window: { start: string; firstDueOffsetMs: number | null; lastDueOffsetMs: number | null };
   redis: RedisFigures;
   reminders: number;
@@ -622,7 +678,15 @@ function report(result: {
   lastFiredAfterWindowStartSeconds: number | null;
   latenessMs: Distribution;
   stageMs: { dueToFired: Distribution; dueToReleased: Distribution; consoleRowToSent: Distribution };
-  errors: { total: number; notSent: number; notSentByStatus: Record<string, number>; reminderStatuses: Record<string, number>; duplicateSends: number; consoleRowsWithoutReminder: number; failedJobs: number | null };
+  errors: {
+    total: number;
+    notSent: number;
+    notSentByStatus: Record<string, number>;
+    reminderStatuses: Record<string, number>;
+    duplicateSends: number;
+    consoleRowsWithoutReminder: number;
+    failedJobs: number | null;
+  };
   cpu: ReturnType<typeof cpuBetween>;
   database: DatabaseCost | null;
   services: { name: string; rssMiB: number | null; peakRssMiB: number | null }[];
@@ -637,7 +701,10 @@ function report(result: {
       ['figure', 'value'],
       [
         ['reminders (events × triggers)', `${result.reminders} (${setup.events} × ${KNOBS.triggersPerEvent})`],
-        ['due times spread over (s)', `${KNOBS.spreadSeconds} (first +${result.window.firstDueOffsetMs} ms, last +${result.window.lastDueOffsetMs} ms)`],
+        [
+          'due times spread over (s)',
+          `${KNOBS.spreadSeconds} (first +${result.window.firstDueOffsetMs} ms, last +${result.window.lastDueOffsetMs} ms)`,
+        ],
         ['setup: events created (s)', setup.createSeconds],
         ['setup: booking requests (s)', setup.bookSeconds],
         ['setup: first booking → all scheduled (s)', setup.scheduledSeconds],
@@ -646,9 +713,15 @@ function report(result: {
         ['setup total (s) / spare before first due (s)', `${setup.setupSeconds} / ${setup.slackSeconds}`],
         ['reminders staged ahead of their due time (s)', KNOBS.stageAheadSeconds],
         ['sent (console row sent)', result.sent],
-        ['last fired / last sent, after the first due time (s)', `${result.lastFiredAfterWindowStartSeconds ?? '-'} / ${result.lastSentAfterWindowStartSeconds ?? '-'}`],
+        [
+          'last fired / last sent, after the first due time (s)',
+          `${result.lastFiredAfterWindowStartSeconds ?? '-'} / ${result.lastSentAfterWindowStartSeconds ?? '-'}`,
+        ],
         ['reminders sent/s (first due time → last sent)', result.sentPerSecond],
-        ['errors (not sent / duplicate sends / failed jobs)', `${errors.total} (${errors.notSent} / ${errors.duplicateSends} / ${errors.failedJobs ?? '-'})`],
+        [
+          'errors (not sent / duplicate sends / failed jobs)',
+          `${errors.total} (${errors.notSent} / ${errors.duplicateSends} / ${errors.failedJobs ?? '-'})`,
+        ],
       ],
     ),
     '',
@@ -666,26 +739,50 @@ function report(result: {
       ['Redis per pending reminder', 'value'],
       [
         ['pending reminders (rows scheduled / delayed jobs)', `${redis.pending} / ${redis.delayedJobs}`],
-        ['used_memory growth, before booking → all scheduled', `${kib(redis.usedMemoryAfter - redis.usedMemoryBefore)} (${redis.usedMemoryDeltaBytesPerReminder ?? '-'} B per reminder)`],
-        [`MEMORY USAGE of the run's ${redis.prefixKeys} keys`, `${kib(redis.prefixBytes)} (${redis.prefixBytesPerReminder ?? '-'} B per reminder)`],
+        [
+          'used_memory growth, before booking → all scheduled',
+          `${kib(redis.usedMemoryAfter - redis.usedMemoryBefore)} (${redis.usedMemoryDeltaBytesPerReminder ?? '-'} B per reminder)`,
+        ],
+        [
+          `MEMORY USAGE of the run's ${redis.prefixKeys} keys`,
+          `${kib(redis.prefixBytes)} (${redis.prefixBytesPerReminder ?? '-'} B per reminder)`,
+        ],
         ['  one job hash (sample)', `${redis.sampleJobKeyBytes ?? '-'} B`],
         ['  the delayed set', `${kib(redis.delayedSetBytes)} (${redis.delayedSetBytesPerReminder ?? '-'} B per reminder)`],
         ['  the events stream (capped)', kib(redis.eventsStreamBytes)],
       ],
     ),
-    '(used_memory is the whole Redis server\'s, shared with everything else on this machine; the run\'s own keys are under its prefix)',
+    "(used_memory is the whole Redis server's, shared with everything else on this machine; the run's own keys are under its prefix)",
     '',
     table(
       ['process', 'RSS MiB', 'peak RSS MiB', 'CPU s in window', 'CPU ms/reminder'],
       [
-        ...cpu.services.map((s) => [s.name, rss.get(s.name)?.rssMiB ?? null, rss.get(s.name)?.peakRssMiB ?? null, s.cpuSeconds, s.cpuMsPerUnit]),
-        ...Object.entries(cpu.infrastructureCpuSeconds).map(([name, seconds]) => [`(infra) ${name}`, null, null, seconds, cpu.infrastructureCpuMsPerUnit[name] ?? null]),
-        ['(this benchmark client)', memoryOf(process.pid)?.rssMiB ?? null, memoryOf(process.pid)?.peakRssMiB ?? null, cpu.benchClientCpuSeconds, cpu.benchClientCpuMsPerUnit],
+        ...cpu.services.map((s) => [
+          s.name,
+          rss.get(s.name)?.rssMiB ?? null,
+          rss.get(s.name)?.peakRssMiB ?? null,
+          s.cpuSeconds,
+          s.cpuMsPerUnit,
+        ]),
+        ...Object.entries(cpu.infrastructureCpuSeconds).map(([name, seconds]) => [
+          `(infra) ${name}`,
+          null,
+          null,
+          seconds,
+          cpu.infrastructureCpuMsPerUnit[name] ?? null,
+        ]),
+        [
+          '(this benchmark client)',
+          memoryOf(process.pid)?.rssMiB ?? null,
+          memoryOf(process.pid)?.peakRssMiB ?? null,
+          cpu.benchClientCpuSeconds,
+          cpu.benchClientCpuMsPerUnit,
+        ],
       ],
     ),
     `machine CPU busy: ${cpu.machineBusyPercent ?? '-'} % of ${result.machine.cpus} cores over ${cpu.intervalSeconds} s (steal ${cpu.machineStealPercent ?? '-'} %); ` +
       `other processes used ${cpu.otherProcessesCpuSeconds ?? '-'} CPU s of it` +
-      '\n(infra rows count every process of that name on the machine, also other users\' databases and queues)',
+      "\n(infra rows count every process of that name on the machine, also other users' databases and queues)",
   ];
   if (result.database) {
     const d = result.database;
@@ -695,7 +792,9 @@ function report(result: {
   }
   lines.push(`reminder statuses: ${JSON.stringify(errors.reminderStatuses)}`);
   if (errors.total) {
-    lines.push(`not sent, by console status: ${JSON.stringify(errors.notSentByStatus)}; console rows without a reminder: ${errors.consoleRowsWithoutReminder}`);
+    lines.push(
+      `not sent, by console status: ${JSON.stringify(errors.notSentByStatus)}; console rows without a reminder: ${errors.consoleRowsWithoutReminder}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

@@ -25,14 +25,28 @@ import twilio from 'twilio';
 import { Stack, freePort, startStack } from '../tools/stack/src/stack';
 import { cpuBetween, cpuSnapshot, LineHandler, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
 import { RawHttpClient } from './raw-http';
-import { ApiClient, databaseCostPer, databaseCounters, Deadline, describeDatabaseCost, distribution, Distribution, intFromEnv, pool, round1, sleep, table } from './support';
+import {
+  ApiClient,
+  databaseCostPer,
+  databaseCounters,
+  Deadline,
+  describeDatabaseCost,
+  distribution,
+  Distribution,
+  intFromEnv,
+  pool,
+  round1,
+  sleep,
+  table,
+} from './support';
 
 // ---------------------------------------------------------------- knobs
 
 function partsFromEnv(): { sms: boolean; landing: boolean } {
   const value = process.env.BENCH_PARTS ?? 'sms,landing';
   const parts = value.split(',').map((part) => part.trim());
-  for (const part of parts) if (part !== 'sms' && part !== 'landing') throw new Error(`BENCH_PARTS is a list of sms and landing, not "${value}"`);
+  for (const part of parts)
+    if (part !== 'sms' && part !== 'landing') throw new Error(`BENCH_PARTS is a list of sms and landing, not "${value}"`);
   return { sms: parts.includes('sms'), landing: parts.includes('landing') };
 }
 
@@ -92,7 +106,13 @@ async function startServices(env: Record<string, string>, onLine: LineHandler, s
     startTimeoutMs,
   });
   try {
-    const others = await startStack({ freePorts: true, only: ['scheduling', 'notification-dispatch', 'reminder-scheduler', 'gateway'], env, onLine, startTimeoutMs });
+    const others = await startStack({
+      freePorts: true,
+      only: ['scheduling', 'notification-dispatch', 'reminder-scheduler', 'gateway'],
+      env,
+      onLine,
+      startTimeoutMs,
+    });
     return new Stack([...inbound.services, ...others.services]);
   } catch (error) {
     await inbound.stop();
@@ -128,25 +148,30 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   const customers: (Customer | null)[] = new Array(total).fill(null);
   const firstStart = Date.UTC(new Date().getUTCFullYear() + 1, 0, 5, 8, 0, 0);
   const started = Date.now();
-  await pool(Array.from({ length: total }, (_, index) => index), KNOBS.setupConcurrency, deadline, async (index) => {
-    // A valid US mobile number in E.164, one per customer (415 and an exchange of 200-999).
-    const phone = `+1415${200 + Math.floor(index / 10_000)}${String(index % 10_000).padStart(4, '0')}`;
-    const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
-      name: `Bench Customer ${index + 1}`,
-      phone,
-      preferredConfirmationMethod: 'sms',
-    });
-    const start = firstStart + index * 30 * 60_000;
-    const event = await api.expect<{ id: string }>(201, 'POST', '/api/events', {
-      customerId: customer.id,
-      templateId: template.id,
-      start: new Date(start).toISOString(),
-      end: new Date(start + 45 * 60_000).toISOString(),
-      timeZone: 'America/New_York',
-      location: `${index + 1} Bench Street, Boston`,
-    });
-    customers[index] = { index, phone, eventId: event.id, landingToken: null };
-  });
+  await pool(
+    Array.from({ length: total }, (_, index) => index),
+    KNOBS.setupConcurrency,
+    deadline,
+    async (index) => {
+      // A valid US mobile number in E.164, one per customer (415 and an exchange of 200-999).
+      const phone = `+1415${200 + Math.floor(index / 10_000)}${String(index % 10_000).padStart(4, '0')}`;
+      const customer = await api.expect<{ id: string }>(201, 'POST', '/api/customers', {
+        name: `Bench Customer ${index + 1}`,
+        phone,
+        preferredConfirmationMethod: 'sms',
+      });
+      const start = firstStart + index * 30 * 60_000;
+      const event = await api.expect<{ id: string }>(201, 'POST', '/api/events', {
+        customerId: customer.id,
+        templateId: template.id,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 45 * 60_000).toISOString(),
+        timeZone: 'America/New_York',
+        location: `${index + 1} Bench Street, Boston`,
+      });
+      customers[index] = { index, phone, eventId: event.id, landingToken: null };
+    },
+  );
   deadline.check('creating customers and events');
   const ready = customers.filter((customer): customer is Customer => customer !== null);
   say(`created ${ready.length} customers and events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -154,7 +179,9 @@ async function setUp(api: ApiClient, deadline: Deadline, environment: IsolatedEn
   // The RSVP requests, 500 a request: one SMS each, with the landing link and the reply codes.
   const sendStarted = Date.now();
   for (let from = 0; from < ready.length; from += 500) {
-    const sends = ready.slice(from, from + 500).map((customer) => ({ eventId: customer.eventId, type: 'rsvp_request', configKey: CONFIG_KEY }));
+    const sends = ready
+      .slice(from, from + 500)
+      .map((customer) => ({ eventId: customer.eventId, type: 'rsvp_request', configKey: CONFIG_KEY }));
     const answer = await api.expect<{ accepted: number }>(200, 'POST', '/api/notifications/batch', { sends });
     if (answer.accepted !== sends.length) throw new Error(`RSVP requests: ${answer.accepted} of ${sends.length} accepted`);
   }
@@ -258,19 +285,35 @@ async function reply(client: RawHttpClient, signed: SignedReply, request: Buffer
   }
 }
 
-async function replyAll(inboundUrl: string, customers: Customer[], deadline: Deadline): Promise<{ replies: Reply[]; firingSeconds: number }> {
+async function replyAll(
+  inboundUrl: string,
+  customers: Customer[],
+  deadline: Deadline,
+): Promise<{ replies: Reply[]; firingSeconds: number }> {
   const signed = customers.map((customer) => signReply(inboundUrl, customer));
   const url = new URL(inboundUrl);
   const requests = signed.map((one) =>
-    RawHttpClient.request('POST', SMS_WEBHOOK_PATH, url.host, { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': one.signature }, one.body),
+    RawHttpClient.request(
+      'POST',
+      SMS_WEBHOOK_PATH,
+      url.host,
+      { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': one.signature },
+      one.body,
+    ),
   );
   const client = new RawHttpClient(url.hostname, Number(url.port), KNOBS.replyConcurrency, 15_000);
   const replies: Reply[] = [];
   const started = Date.now();
   try {
-    await pool(signed, KNOBS.replyConcurrency, deadline, async (one, index) => {
-      replies.push(await reply(client, one, requests[index]));
-    }, 1000 / KNOBS.replyRate);
+    await pool(
+      signed,
+      KNOBS.replyConcurrency,
+      deadline,
+      async (one, index) => {
+        replies.push(await reply(client, one, requests[index]));
+      },
+      1000 / KNOBS.replyRate,
+    );
   } finally {
     client.close();
   }
@@ -303,7 +346,11 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
     const measured = customers.slice(KNOBS.warmup);
     if (warm.length) {
       const { replies } = await replyAll(inboundUrl, warm, deadline);
-      await waitForConfirmed(watcher.seen, replies.filter((r) => r.status === 200), deadline);
+      await waitForConfirmed(
+        watcher.seen,
+        replies.filter((r) => r.status === 200),
+        deadline,
+      );
       say(`warm-up: ${replies.length} replies`);
     }
     const dbBefore = await databaseCounters(databaseUrl);
@@ -328,7 +375,9 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
     }
     const firstStart = Math.min(...replies.map((r) => r.startedAt));
     const lastConfirmed = Math.max(0, ...answered.map((r) => watcher.seen.get(r.customer.eventId) ?? 0));
-    const twimlConfirmed = answered.filter((r) => /Confirmed/i.test(r.twiml) || /<Response\s*\/>|<Response><\/Response>/.test(r.twiml)).length;
+    const twimlConfirmed = answered.filter(
+      (r) => /Confirmed/i.test(r.twiml) || /<Response\s*\/>|<Response><\/Response>/.test(r.twiml),
+    ).length;
     return {
       offeredPerSecond: KNOBS.replyRate,
       replies: replies.length,
@@ -340,7 +389,10 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
       errors: {
         http: replies.length - answered.length,
         byStatus: countBy(replies.filter((r) => r.status !== 200).map((r) => String(r.status))),
-        samples: replies.filter((r) => r.status !== 200).slice(0, 3).map((r) => r.error ?? r.twiml.slice(0, 200)),
+        samples: replies
+          .filter((r) => r.status !== 200)
+          .slice(0, 3)
+          .map((r) => r.error ?? r.twiml.slice(0, 200)),
         notConfirmed: answered.length - confirmed,
       },
       webhookAnswerMs: distribution(replies.map((r) => r.answeredAt - r.startedAt)),
@@ -348,10 +400,19 @@ async function measureReplies(stack: Stack, deadline: Deadline, databaseUrl: str
       /** Per second of the run (by when the reply was sent): where the slow replies were. */
       bySecond: Array.from({ length: Math.ceil(firingSeconds) }, (_, second) => {
         const inSecond = answered.filter((r) => Math.floor((r.startedAt - firstStart) / 1000) === second);
-        const committed = inSecond.map((r) => watcher.seen.get(r.customer.eventId)).flatMap((at, index) => (at === undefined ? [] : [at - inSecond[index].startedAt]));
+        const committed = inSecond
+          .map((r) => watcher.seen.get(r.customer.eventId))
+          .flatMap((at, index) => (at === undefined ? [] : [at - inSecond[index].startedAt]));
         const webhook = distribution(inSecond.map((r) => r.answeredAt - r.startedAt));
         const commit = distribution(committed);
-        return { second, replies: inSecond.length, webhookP99: webhook.p99, webhookMax: webhook.max, committedP99: commit.p99, committedMax: commit.max };
+        return {
+          second,
+          replies: inSecond.length,
+          webhookP99: webhook.p99,
+          webhookMax: webhook.max,
+          committedP99: commit.p99,
+          committedMax: commit.max,
+        };
       }),
       cpu: cpuBetween(stack, before, after, confirmed),
       database: databaseCostPer(dbBefore, dbAfter, confirmed),
@@ -387,7 +448,13 @@ function landingFigures(result: autocannon.Result) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
     bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : null,
   };
 }
@@ -404,12 +471,22 @@ async function measureLanding(stack: Stack, customers: Customer[], deadline: Dea
   const tokens = customers.map((customer) => customer.landingToken).filter((token): token is string => Boolean(token));
   const quietAfterSeconds = await untilQuiet(stack, deadline);
   let next = 0;
-  const requests = [{ method: 'GET' as const, setupRequest: (request: autocannon.Request) => ({ ...request, path: `/m/${tokens[next++ % tokens.length]}` }) }];
+  const requests = [
+    {
+      method: 'GET' as const,
+      setupRequest: (request: autocannon.Request) => ({ ...request, path: `/m/${tokens[next++ % tokens.length]}` }),
+    },
+  ];
   const beforeFirst = cpuSnapshot(stack);
   const first = await autocannon({ url: stack.gatewayUrl, connections: KNOBS.landingConnections, amount: tokens.length, requests });
   const afterFirst = cpuSnapshot(stack);
   const before = cpuSnapshot(stack);
-  const repeat = await autocannon({ url: stack.gatewayUrl, connections: KNOBS.landingConnections, duration: KNOBS.landingSeconds, requests });
+  const repeat = await autocannon({
+    url: stack.gatewayUrl,
+    connections: KNOBS.landingConnections,
+    duration: KNOBS.landingSeconds,
+    requests,
+  });
   const after = cpuSnapshot(stack);
   return {
     tokens: tokens.length,
@@ -441,7 +518,11 @@ function cpuRows(cpu: ReturnType<typeof cpuBetween>, unit: string): string {
       ['process', `CPU s`, `CPU ms/${unit}`],
       [
         ...cpu.services.map((s) => [s.name, s.cpuSeconds, s.cpuMsPerUnit]),
-        ...Object.entries(cpu.infrastructureCpuSeconds).map(([name, seconds]) => [`(infra) ${name}`, seconds, cpu.infrastructureCpuMsPerUnit[name] ?? null]),
+        ...Object.entries(cpu.infrastructureCpuSeconds).map(([name, seconds]) => [
+          `(infra) ${name}`,
+          seconds,
+          cpu.infrastructureCpuMsPerUnit[name] ?? null,
+        ]),
         ['(this benchmark client)', cpu.benchClientCpuSeconds, cpu.benchClientCpuMsPerUnit],
       ],
     ),
@@ -450,7 +531,10 @@ function cpuRows(cpu: ReturnType<typeof cpuBetween>, unit: string): string {
   ].join('\n');
 }
 
-function report(result: { sms: Awaited<ReturnType<typeof measureReplies>> | null; landing: Awaited<ReturnType<typeof measureLanding>> | null }) {
+function report(result: {
+  sms: Awaited<ReturnType<typeof measureReplies>> | null;
+  landing: Awaited<ReturnType<typeof measureLanding>> | null;
+}) {
   const lines: string[] = ['', `Customer responses (${new Date(runStartedAt).toISOString()})`];
   const { sms, landing } = result;
   if (sms) {
@@ -472,7 +556,10 @@ function report(result: { sms: Awaited<ReturnType<typeof measureReplies>> | null
       '',
       table(
         ['latency (ms)', 'min', 'mean', 'p50', 'p90', 'p99', 'max', 'n'],
-        [latencyRow('webhook answer (request → TwiML)', sms.webhookAnswerMs), latencyRow('request → committed confirmed', sms.replyToCommittedMs)],
+        [
+          latencyRow('webhook answer (request → TwiML)', sms.webhookAnswerMs),
+          latencyRow('request → committed confirmed', sms.replyToCommittedMs),
+        ],
       ),
       '',
       table(
@@ -495,7 +582,11 @@ function report(result: { sms: Awaited<ReturnType<typeof measureReplies>> | null
         [
           ['requests/s', landing.requestsPerSecond, f.requestsPerSecond],
           ['requests', landing.requests, f.requests],
-          ['2xx / non-2xx / errors / timeouts', `${landing.ok2xx} / ${landing.non2xx} / ${landing.errors} / ${landing.timeouts}`, `${f.ok2xx} / ${f.non2xx} / ${f.errors} / ${f.timeouts}`],
+          [
+            '2xx / non-2xx / errors / timeouts',
+            `${landing.ok2xx} / ${landing.non2xx} / ${landing.errors} / ${landing.timeouts}`,
+            `${f.ok2xx} / ${f.non2xx} / ${f.errors} / ${f.timeouts}`,
+          ],
           [
             'latency p50 / p90 / p99 / max (ms)',
             `${landing.latencyMs.p50} / ${landing.latencyMs.p90} / ${landing.latencyMs.p99} / ${landing.latencyMs.max}`,
@@ -531,11 +622,19 @@ runBenchmark({
     const customers = await setUp(api, deadline, environment);
     const sms = KNOBS.parts.sms ? await measureReplies(stack, deadline, environment.databaseUrl, customers) : null;
     const landing = KNOBS.parts.landing ? await measureLanding(stack, customers, deadline) : null;
-    const result = { benchmark: 'responses', date: new Date(runStartedAt).toISOString(), machine: machineDescription(), knobs: KNOBS, sms, landing };
+    const result = {
+      benchmark: 'responses',
+      date: new Date(runStartedAt).toISOString(),
+      machine: machineDescription(),
+      knobs: KNOBS,
+      sms,
+      landing,
+    };
     report(result);
     writeResult('responses', result);
     const smsOk = !sms || (sms.errors.http === 0 && sms.errors.notConfirmed === 0);
-    const landingOk = !landing || (landing.non2xx === 0 && landing.errors === 0 && landing.firstViews.non2xx === 0 && landing.firstViews.errors === 0);
+    const landingOk =
+      !landing || (landing.non2xx === 0 && landing.errors === 0 && landing.firstViews.non2xx === 0 && landing.firstViews.errors === 0);
     return smsOk && landingOk;
   },
 });

@@ -16,7 +16,8 @@ export function intFromEnv(name: string, fallback: number, min: number, max: num
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
   return value;
 }
 
@@ -116,7 +117,9 @@ export class ApiClient {
   async expect<T>(status: number, method: string, path: string, body?: unknown): Promise<T> {
     const answer = await this.call<T>(method, path, body);
     if (answer.status !== status) {
-      throw new Error(`${method} ${path}: expected ${status}, got ${answer.status} ${answer.error ?? JSON.stringify(answer.body).slice(0, 500)}`);
+      throw new Error(
+        `${method} ${path}: expected ${status}, got ${answer.status} ${answer.error ?? JSON.stringify(answer.body).slice(0, 500)}`,
+      );
     }
     return answer.body;
   }
@@ -272,7 +275,17 @@ export interface DatabaseCounters {
   /** Per table (`schema.table`): sequential scans and the rows they read, index scans. */
   tables: Record<
     string,
-    { seqScans: number; seqRowsRead: number; indexScans: number; inserted: number; updated: number; deleted: number; hotUpdated: number; autovacuums: number; autoanalyzes: number }
+    {
+      seqScans: number;
+      seqRowsRead: number;
+      indexScans: number;
+      inserted: number;
+      updated: number;
+      deleted: number;
+      hotUpdated: number;
+      autovacuums: number;
+      autoanalyzes: number;
+    }
   >;
 }
 
@@ -375,7 +388,10 @@ export function databaseCostPer(before: DatabaseCounters | null, after: Database
 /** The one-line report of a `DatabaseCost`. */
 export function describeDatabaseCost(cost: DatabaseCost): string {
   const byTable = cost.writesByTable
-    .map((row) => `${row.table} ${[row.inserted && `+${row.inserted}`, row.updated && `~${row.updated}`, row.deleted && `-${row.deleted}`].filter(Boolean).join(' ')}`)
+    .map(
+      (row) =>
+        `${row.table} ${[row.inserted && `+${row.inserted}`, row.updated && `~${row.updated}`, row.deleted && `-${row.deleted}`].filter(Boolean).join(' ')}`,
+    )
     .join(', ');
   return (
     `${cost.commits} commits, ${cost.rollbacks} rollbacks, rows inserted ${cost.rowsInserted}, updated ${cost.rowsUpdated}, ` +

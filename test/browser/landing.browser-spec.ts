@@ -69,7 +69,10 @@ it('has no horizontal scroll at a 375-px-wide viewport', async () => {
   await session.page.setViewportSize({ width: 375, height: 740 });
   await session.page.goto(invitation.landingUrl);
   await session.page.locator('form.lp-form--accept').waitFor();
-  const widths = await session.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const widths = await session.page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(widths.scroll).toBeLessThanOrEqual(375);
   expect(widths.scroll).toBeLessThanOrEqual(widths.client);
 });

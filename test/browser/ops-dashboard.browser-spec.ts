@@ -29,7 +29,10 @@ it('sends a browser without a session to the sign-in form, signs in, and lists t
   await signInThroughTheForm(...adminCredentials());
   await session.page.waitForURL(/\/ops\/queues/);
   // bull-board's own page (a React app) lists every queue in its side menu.
-  await session.page.getByRole('link', { name: /reminders/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await session.page
+    .getByRole('link', { name: /reminders/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
 
   const cookie = (await session.context.cookies()).find((candidate) => candidate.name === 'ops_session');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/ops' });

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Platform, startPlatform } from './support/platform';
-import { chatter, createScenario, expectStatus, getEvent, outbox, outboxHas, send, settledRows, uniqueEmail, uniquePhone } from './support/notifications';
+import {
+  chatter,
+  createScenario,
+  expectStatus,
+  getEvent,
+  outbox,
+  outboxHas,
+  send,
+  settledRows,
+  uniqueEmail,
+  uniquePhone,
+} from './support/notifications';
 
 jest.setTimeout(120_000);
 
@@ -33,9 +44,19 @@ describe('editing a customer', () => {
     const phone = uniquePhone();
     const spaced = `${phone.slice(0, 2)} ${phone.slice(2, 5)}-${phone.slice(5, 8)}-${phone.slice(8)}`;
 
-    const patched = await api().patch(`/api/customers/${customer.id}`, { name: '  Ann Smith ', phone: spaced, preferredConfirmationMethod: null });
+    const patched = await api().patch(`/api/customers/${customer.id}`, {
+      name: '  Ann Smith ',
+      phone: spaced,
+      preferredConfirmationMethod: null,
+    });
     expectStatus(patched, 200, 'PATCH /api/customers/:id');
-    expect(patched.body).toEqual({ ...customer, name: 'Ann Smith', phone, preferredConfirmationMethod: null, updatedAt: expect.any(String) });
+    expect(patched.body).toEqual({
+      ...customer,
+      name: 'Ann Smith',
+      phone,
+      preferredConfirmationMethod: null,
+      updatedAt: expect.any(String),
+    });
     expect(new Date(patched.body.updatedAt).getTime()).toBeGreaterThan(new Date(customer.updatedAt).getTime());
     expect((await api().get(`/api/customers/${customer.id}`)).body).toEqual(patched.body);
 
@@ -73,7 +94,9 @@ describe('editing a customer', () => {
     expect(message.notificationId).toBe(invitation.body.notificationIds[0]);
     expect(message.html).toContain('Hello Ann Smith');
     await settledRows(api(), event.id, 2);
-    expect((await outbox(api(), customer.email, 'email')).map((sent) => sent.notificationId)).toEqual([confirmation.body.notificationIds[0]]);
+    expect((await outbox(api(), customer.email, 'email')).map((sent) => sent.notificationId)).toEqual([
+      confirmation.body.notificationIds[0],
+    ]);
   });
 
   it('finds customers by part of the name or email in any case, or by the digits of the phone however they are typed', async () => {

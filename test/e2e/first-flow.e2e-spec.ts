@@ -20,7 +20,12 @@ describe('booking an event and sending its confirmation', () => {
 
   async function createBooking(customer: Record<string, unknown> = {}) {
     const api = platform.api;
-    const customerResponse = await api.post('/api/customers', { name: 'Jane <Doe> & "Co"', email: `jane.${Date.now()}.${Math.random()}@example.com`, phone: '+1 415-555-0100', ...customer });
+    const customerResponse = await api.post('/api/customers', {
+      name: 'Jane <Doe> & "Co"',
+      email: `jane.${Date.now()}.${Math.random()}@example.com`,
+      phone: '+1 415-555-0100',
+      ...customer,
+    });
     expect(customerResponse.status).toBe(201);
     const template = await api.post('/api/templates', confirmationTemplate());
     expect(template.status).toBe(201);
@@ -48,16 +53,29 @@ describe('booking an event and sending its confirmation', () => {
   it('refuses an /api call without a token (401) and a login with a wrong password (401)', async () => {
     const anonymous = await platform.api.request('GET', '/api/events', undefined, { anonymous: true });
     expect(anonymous.status).toBe(401);
-    const forged = await platform.api.request('GET', '/api/events', undefined, { anonymous: true, headers: { authorization: 'Bearer not.a.token' } });
+    const forged = await platform.api.request('GET', '/api/events', undefined, {
+      anonymous: true,
+      headers: { authorization: 'Bearer not.a.token' },
+    });
     expect(forged.status).toBe(401);
-    const wrong = await platform.api.request('POST', '/api/auth/login', { email: 'admin@example.com', password: 'wrong-password' }, { anonymous: true });
+    const wrong = await platform.api.request(
+      'POST',
+      '/api/auth/login',
+      { email: 'admin@example.com', password: 'wrong-password' },
+      { anonymous: true },
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body).not.toHaveProperty('accessToken');
   });
 
   it('saves a draft event and sends nothing on save', async () => {
     const { customer, event } = await createBooking();
-    expect(event).toMatchObject({ bookingStatus: 'draft', attendeeStatus: 'needs_action', notificationState: 'none', title: '[DRAFT] Site visit with Jane <Doe> & "Co"' });
+    expect(event).toMatchObject({
+      bookingStatus: 'draft',
+      attendeeStatus: 'needs_action',
+      notificationState: 'none',
+      title: '[DRAFT] Site visit with Jane <Doe> & "Co"',
+    });
     expect(customer.phone).toBe('+14155550100');
     const outbox = await platform.api.get(`/api/dev/outbox?to=${encodeURIComponent(customer.email)}`);
     expect(outbox.status).toBe(200);
@@ -70,20 +88,36 @@ describe('booking an event and sending its confirmation', () => {
     const api = platform.api;
     const { customer, event } = await createBooking();
     const correlationId = `e2e-${Date.now()}`;
-    const sent = await api.request('POST', `/api/events/${event.id}/notifications`, { type: 'confirmation' }, { headers: { 'x-correlation-id': correlationId } });
+    const sent = await api.request(
+      'POST',
+      `/api/events/${event.id}/notifications`,
+      { type: 'confirmation' },
+      { headers: { 'x-correlation-id': correlationId } },
+    );
     expect(sent.status).toBe(202);
     expect(sent.body.notificationIds).toHaveLength(1);
     const [notificationId] = sent.body.notificationIds;
 
     const booked = await api.get(`/api/events/${event.id}`);
-    expect(booked.body).toMatchObject({ bookingStatus: 'booked', notificationState: 'in_sync', title: '[BOOKED] Site visit with Jane <Doe> & "Co"' });
+    expect(booked.body).toMatchObject({
+      bookingStatus: 'booked',
+      notificationState: 'in_sync',
+      title: '[BOOKED] Site visit with Jane <Doe> & "Co"',
+    });
 
     const row = await eventually(
       async () => (await api.get(`/api/notifications?eventId=${event.id}`)).body.items[0],
       (item) => item?.status === 'sent',
       { what: 'the console row to be sent' },
     );
-    expect(row).toMatchObject({ id: notificationId, type: 'confirmation', channel: 'email', direction: 'outbound', recipientEmail: customer.email, provider: 'local-sink' });
+    expect(row).toMatchObject({
+      id: notificationId,
+      type: 'confirmation',
+      channel: 'email',
+      direction: 'outbound',
+      recipientEmail: customer.email,
+      provider: 'local-sink',
+    });
     expect(row.sentAt).toEqual(expect.any(String));
 
     const [email] = (await api.get(`/api/dev/outbox?to=${encodeURIComponent(customer.email)}`)).body;
@@ -128,9 +162,30 @@ describe('booking an event and sending its confirmation', () => {
       ['/api/customers', 'POST', { name: 'Jane', phone: '12345' }, 'phone'],
       ['/api/customers', 'POST', { name: 'Jane', preferredConfirmationMethod: 'fax' }, 'preferredConfirmationMethod'],
       ['/api/templates', 'POST', confirmationTemplate({ titlePattern: '{nope} visit' }), 'titlePattern'],
-      ['/api/templates', 'POST', confirmationTemplate({ reminderTriggers: [{ configKey: 'missing', offsetMinutes: 60 }] }), 'reminderTriggers[0].configKey'],
-      ['/api/events', 'POST', { customerId: 'x', templateId: 'y', start: 'tomorrow', end: '2027-01-01T10:00:00Z', timeZone: 'Mars/Base' }, 'start'],
-      ['/api/events', 'POST', { customerId: '00000000-0000-4000-8000-000000000000', templateId: '00000000-0000-4000-8000-000000000000', start: '2027-01-01T10:00:00Z', end: '2027-01-01T11:00:00Z', timeZone: 'Mars/Base' }, 'timeZone'],
+      [
+        '/api/templates',
+        'POST',
+        confirmationTemplate({ reminderTriggers: [{ configKey: 'missing', offsetMinutes: 60 }] }),
+        'reminderTriggers[0].configKey',
+      ],
+      [
+        '/api/events',
+        'POST',
+        { customerId: 'x', templateId: 'y', start: 'tomorrow', end: '2027-01-01T10:00:00Z', timeZone: 'Mars/Base' },
+        'start',
+      ],
+      [
+        '/api/events',
+        'POST',
+        {
+          customerId: '00000000-0000-4000-8000-000000000000',
+          templateId: '00000000-0000-4000-8000-000000000000',
+          start: '2027-01-01T10:00:00Z',
+          end: '2027-01-01T11:00:00Z',
+          timeZone: 'Mars/Base',
+        },
+        'timeZone',
+      ],
     ];
     for (const [path, method, body, field] of cases) {
       const response = await api.request(method, path, body);
@@ -148,7 +203,10 @@ describe('booking an event and sending its confirmation', () => {
   it("publishes an OpenAPI document with every route of the contract, each with its request body's fields", async () => {
     const response = await fetch(`${platform.stack.gatewayUrl}/api/docs/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
+    const document = (await response.json()) as {
+      paths: Record<string, Record<string, any>>;
+      components: { schemas: Record<string, any> };
+    };
     // api.md's staff API, and the routes this platform adds to it.
     const routes: [string, string][] = [
       ['post', '/api/auth/login'],
@@ -178,7 +236,9 @@ describe('booking an event and sending its confirmation', () => {
       return Object.keys(document.components.schemas[reference.split('/').pop()!].properties).sort();
     };
     expect(bodyOf('patch', '/api/customers/{id}')).toEqual(['email', 'name', 'phone', 'preferredConfirmationMethod']);
-    expect(bodyOf('post', '/api/events')).toEqual(expect.arrayContaining(['customerId', 'templateId', 'start', 'end', 'timeZone', 'salesperson']));
+    expect(bodyOf('post', '/api/events')).toEqual(
+      expect.arrayContaining(['customerId', 'templateId', 'start', 'end', 'timeZone', 'salesperson']),
+    );
     expect(bodyOf('patch', '/api/events/{id}')).toEqual(['description', 'end', 'location', 'salesperson', 'start', 'timeZone', 'videoUrl']);
   });
 
@@ -195,7 +255,11 @@ describe('booking an event and sending its confirmation', () => {
   it('reports a service that dies with its exit and last lines, so a crash is never silent', async () => {
     const inbound = platform.stack.services.find((service) => service.spec.name === 'inbound-response')!;
     inbound.process.kill('SIGKILL');
-    const [crash] = await eventually(() => platform.crashes, (crashes) => crashes.length > 0, { what: 'the crash reported' });
+    const [crash] = await eventually(
+      () => platform.crashes,
+      (crashes) => crashes.length > 0,
+      { what: 'the crash reported' },
+    );
     expect(crash).toMatchObject({ service: 'inbound-response', code: null, signal: 'SIGKILL' });
     expect(crash.lastLines.some((line) => line.includes('"service":"inbound-response"'))).toBe(true);
     platform.crashes.length = 0; // seen: not a failure of the suite

@@ -1,7 +1,15 @@
 import { eventually } from '@appointments/testing';
 import { randomUUID } from 'node:crypto';
 import { ApiResponse, confirmationTemplate, Platform, StaffApi, startPlatform } from './support/platform';
-import { consoleRows, createScenario, EVENT_END, EVENT_START, expectStatus, notificationConfig, uniqueEmail } from './support/notifications';
+import {
+  consoleRows,
+  createScenario,
+  EVENT_END,
+  EVENT_START,
+  expectStatus,
+  notificationConfig,
+  uniqueEmail,
+} from './support/notifications';
 
 jest.setTimeout(120_000);
 
@@ -74,11 +82,21 @@ describe('Idempotency-Key', () => {
 
     const byAdmin = await post('/api/customers', { name: 'Ann Lee', email: adminEmail }, key);
     expectStatus(byAdmin, 201, "the admin's creation");
-    const bySam = await samApi.request('POST', '/api/customers', { name: 'Bob Ray', email: samEmail }, { headers: { 'idempotency-key': key } });
+    const bySam = await samApi.request(
+      'POST',
+      '/api/customers',
+      { name: 'Bob Ray', email: samEmail },
+      { headers: { 'idempotency-key': key } },
+    );
     expectStatus(bySam, 201, "Sam's creation with the admin's key");
     expect(replayed(bySam)).toBe(false);
     expect(bySam.body.id).not.toBe(byAdmin.body.id);
-    const samAgain = await samApi.request('POST', '/api/customers', { name: 'Bob Ray', email: samEmail }, { headers: { 'idempotency-key': key } });
+    const samAgain = await samApi.request(
+      'POST',
+      '/api/customers',
+      { name: 'Bob Ray', email: samEmail },
+      { headers: { 'idempotency-key': key } },
+    );
     expect({ replayed: replayed(samAgain), id: samAgain.body.id }).toEqual({ replayed: true, id: bySam.body.id });
     expect(await customersWithEmail(adminEmail)).toHaveLength(1);
     expect(await customersWithEmail(samEmail)).toHaveLength(1);
@@ -89,7 +107,13 @@ describe('Idempotency-Key', () => {
     expectStatus(customer, 201, 'POST /api/customers');
     const template = await api().post('/api/templates', confirmationTemplate());
     expectStatus(template, 201, 'POST /api/templates');
-    const body = { customerId: customer.body.id, templateId: template.body.id, start: EVENT_START, end: EVENT_END, timeZone: 'America/New_York' };
+    const body = {
+      customerId: customer.body.id,
+      templateId: template.body.id,
+      start: EVENT_START,
+      end: EVENT_END,
+      timeZone: 'America/New_York',
+    };
     const key = randomUUID();
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => post('/api/events', body, key)));
@@ -98,17 +122,25 @@ describe('Idempotency-Key', () => {
     expect(created).toHaveLength(1);
     for (const other of answers.filter((answer) => answer !== created[0])) {
       if (other.status === 409) expect(other.body).toMatchObject({ error: 'idempotency_key_in_progress' });
-      else expect({ status: other.status, replayed: replayed(other), id: other.body.id }).toEqual({ status: 201, replayed: true, id: created[0].body.id });
+      else
+        expect({ status: other.status, replayed: replayed(other), id: other.body.id }).toEqual({
+          status: 201,
+          replayed: true,
+          id: created[0].body.id,
+        });
     }
     const events = await api().get('/api/events');
     expectStatus(events, 200, 'GET /api/events');
-    expect(events.body.filter((event: { customerId: string }) => event.customerId === customer.body.id).map((event: { id: string }) => event.id)).toEqual([
-      created[0].body.id,
-    ]);
+    expect(
+      events.body.filter((event: { customerId: string }) => event.customerId === customer.body.id).map((event: { id: string }) => event.id),
+    ).toEqual([created[0].body.id]);
   });
 
   it('a send retried with the same key sends once, and so does a batch send', async () => {
-    const { event } = await createScenario(api(), { customer: { preferredConfirmationMethod: 'email' }, configs: [notificationConfig('rsvp_request')] });
+    const { event } = await createScenario(api(), {
+      customer: { preferredConfirmationMethod: 'email' },
+      configs: [notificationConfig('rsvp_request')],
+    });
     const sendPath = `/api/events/${event.id}/notifications`;
     const sendKey = randomUUID();
     const sent = await post(sendPath, { type: 'rsvp_request' }, sendKey);
@@ -124,7 +156,11 @@ describe('Idempotency-Key', () => {
     expectStatus(batchSent, 200, 'the batch send');
     expect(batchSent.body.accepted).toBe(1);
     const batchResent = await post('/api/notifications/batch', batch, batchKey);
-    expect({ status: batchResent.status, replayed: replayed(batchResent), body: batchResent.body }).toEqual({ status: 200, replayed: true, body: batchSent.body });
+    expect({ status: batchResent.status, replayed: replayed(batchResent), body: batchResent.body }).toEqual({
+      status: 200,
+      replayed: true,
+      body: batchSent.body,
+    });
 
     // A send without a key after them: once its row is in the console, the sends before it are too.
     const last = await api().post(sendPath, { type: 'rsvp_request' });
@@ -134,7 +170,9 @@ describe('Idempotency-Key', () => {
       (found) => found.some((row) => row.id === last.body.notificationIds[0]),
       { what: 'the last send in the console', timeoutMs: 15_000 },
     );
-    expect(rows.map((row) => row.id).sort()).toEqual([...sent.body.notificationIds, ...batchSent.body.results[0].notificationIds, ...last.body.notificationIds].sort());
+    expect(rows.map((row) => row.id).sort()).toEqual(
+      [...sent.body.notificationIds, ...batchSent.body.results[0].notificationIds, ...last.body.notificationIds].sort(),
+    );
   });
 
   it('a refusal is kept too: the retry answers the same 404 without asking again', async () => {
@@ -143,7 +181,11 @@ describe('Idempotency-Key', () => {
     const first = await post(`/api/events/${missing}/notifications`, { type: 'rsvp_request' }, key);
     expectStatus(first, 404, 'a send to an event that does not exist');
     const retry = await post(`/api/events/${missing}/notifications`, { type: 'rsvp_request' }, key);
-    expect({ status: retry.status, replayed: replayed(retry), body: retry.body }).toEqual({ status: 404, replayed: true, body: first.body });
+    expect({ status: retry.status, replayed: replayed(retry), body: retry.body }).toEqual({
+      status: 404,
+      replayed: true,
+      body: first.body,
+    });
   });
 
   it('a key that is not 1 to 255 printable ASCII characters is 400 and nothing is created', async () => {
@@ -158,8 +200,18 @@ describe('Idempotency-Key', () => {
     const document = await api().get('/api/docs/openapi.json');
     expectStatus(document, 200, 'GET /api/docs/openapi.json');
     const takesKey = (path: string) =>
-      (document.body.paths[path].post.parameters ?? []).some((parameter: { in: string; name: string }) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
-    const marked = ['/api/customers', '/api/templates', '/api/events', '/api/events/{id}/notifications', '/api/notifications/batch', '/api/stop-list', '/api/users'];
+      (document.body.paths[path].post.parameters ?? []).some(
+        (parameter: { in: string; name: string }) => parameter.in === 'header' && parameter.name === 'Idempotency-Key',
+      );
+    const marked = [
+      '/api/customers',
+      '/api/templates',
+      '/api/events',
+      '/api/events/{id}/notifications',
+      '/api/notifications/batch',
+      '/api/stop-list',
+      '/api/users',
+    ];
     expect(marked.filter(takesKey)).toEqual(marked);
     expect(takesKey('/api/events/{id}/notifications/preview')).toBe(false);
   });

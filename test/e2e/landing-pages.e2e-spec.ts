@@ -28,7 +28,12 @@ interface PageResponse {
   text: string;
 }
 
-async function customer(method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<PageResponse> {
+async function customer(
+  method: 'GET' | 'POST',
+  path: string,
+  form?: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<PageResponse> {
   const response = await fetch(`${platform.api.baseUrl}${path}`, {
     method,
     redirect: 'manual',
@@ -124,7 +129,12 @@ describe('POST /m/:token/accept|decline|reschedule', () => {
   it('refuses a post the browser says came from another site, even with a form token', async () => {
     const invitation = await invitedWithLandingLink(api());
     const { csrf } = await openPage(invitation);
-    const refused = await customer('POST', `/m/${invitation.token}/accept`, { _csrf: csrf }, { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' });
+    const refused = await customer(
+      'POST',
+      `/m/${invitation.token}/accept`,
+      { _csrf: csrf },
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+    );
     expect(refused.status).toBe(403);
     expect((await getEvent(api(), invitation.event.id)).bookingStatus).toBe('invited');
   });
@@ -139,7 +149,12 @@ describe('POST /m/:token/accept|decline|reschedule', () => {
   it('accept: 303 to ?done=accept, the event becomes confirmed, the page shows the status message', async () => {
     const invitation = await invitedWithLandingLink(api());
     const { csrf } = await openPage(invitation);
-    const answered = await customer('POST', `/m/${invitation.token}/accept`, { _csrf: csrf }, { 'sec-fetch-site': 'same-origin', origin: 'null' });
+    const answered = await customer(
+      'POST',
+      `/m/${invitation.token}/accept`,
+      { _csrf: csrf },
+      { 'sec-fetch-site': 'same-origin', origin: 'null' },
+    );
     expect(answered.status).toBe(303);
     expect(answered.headers.get('location')).toBe(`/m/${invitation.token}?done=accept`);
     const event = await eventReaches(api(), invitation.event.id, 'confirmed');
@@ -177,7 +192,11 @@ describe('POST /m/:token/accept|decline|reschedule', () => {
     expect(confirm.text).toContain('name="confirmed" value="1"');
     expect((await getEvent(api(), invitation.event.id)).bookingStatus).toBe('invited');
 
-    const answered = await customer('POST', `/m/${invitation.token}/reschedule`, { _csrf: csrfOf(confirm.text), reason: 'Can we do Monday?', confirmed: '1' });
+    const answered = await customer('POST', `/m/${invitation.token}/reschedule`, {
+      _csrf: csrfOf(confirm.text),
+      reason: 'Can we do Monday?',
+      confirmed: '1',
+    });
     expect(answered.status).toBe(303);
     expect(answered.headers.get('location')).toBe(`/m/${invitation.token}?done=reschedule`);
     const event = await eventReaches(api(), invitation.event.id, 'rescheduling');

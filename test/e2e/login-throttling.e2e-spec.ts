@@ -38,11 +38,24 @@ interface Answer {
 }
 
 /** One HTTP request to the gateway from `localAddress` (the client address the gateway sees). */
-function from(localAddress: string, method: 'GET' | 'POST', path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function from(
+  localAddress: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   const url = new URL(path, platform.api.baseUrl);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress, headers: options.headers, timeout: 15_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        localAddress,
+        headers: options.headers,
+        timeout: 15_000,
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,7 +78,10 @@ function from(localAddress: string, method: 'GET' | 'POST', path: string, option
 }
 
 function login(localAddress: string, email: string, password: string): Promise<Answer> {
-  return from(localAddress, 'POST', '/api/auth/login', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  return from(localAddress, 'POST', '/api/auth/login', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 }
 
 /** A member of staff whose password was hashed by bcryptjs, as every password was before scrypt. */
@@ -82,7 +98,9 @@ async function staffWithBcryptHash(password: string): Promise<{ id: string; emai
 }
 
 async function passwordHashOf(id: string): Promise<string> {
-  const result = await withDatabase((client) => client.query<{ password_hash: string }>('SELECT password_hash FROM gateway.staff_users WHERE id = $1', [id]));
+  const result = await withDatabase((client) =>
+    client.query<{ password_hash: string }>('SELECT password_hash FROM gateway.staff_users WHERE id = $1', [id]),
+  );
   return result.rows[0].password_hash;
 }
 
@@ -109,7 +127,11 @@ describe('POST /api/auth/login throttling', () => {
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-    expect(eleventh.json).toMatchObject({ statusCode: 429, error: 'too_many_login_attempts', message: expect.stringMatching(/^Too many failed logins for this email from this address; try again in \d+ s$/) });
+    expect(eleventh.json).toMatchObject({
+      statusCode: 429,
+      error: 'too_many_login_attempts',
+      message: expect.stringMatching(/^Too many failed logins for this email from this address; try again in \d+ s$/),
+    });
     // The guesser is not let in even when they hit on the password: it is not looked at.
     expect((await login(guesser, admin().email, admin().password)).status).toBe(429);
     // The case of the email makes no difference.
@@ -117,7 +139,9 @@ describe('POST /api/auth/login throttling', () => {
 
     const realAdmin = await login('127.0.0.3', admin().email, admin().password);
     expect(realAdmin.status).toBe(200);
-    const customers = await from('127.0.0.3', 'GET', '/api/customers', { headers: { authorization: `Bearer ${realAdmin.json.accessToken}` } });
+    const customers = await from('127.0.0.3', 'GET', '/api/customers', {
+      headers: { authorization: `Bearer ${realAdmin.json.accessToken}` },
+    });
     expect(customers.status).toBe(200);
   });
 
@@ -152,7 +176,9 @@ describe('password hashes', () => {
     expect(upgraded).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
 
     // The token given before the upgrade still works (the password did not change), and so does the password.
-    expect((await from('127.0.0.5', 'GET', '/api/customers', { headers: { authorization: `Bearer ${first.json.accessToken}` } })).status).toBe(200);
+    expect(
+      (await from('127.0.0.5', 'GET', '/api/customers', { headers: { authorization: `Bearer ${first.json.accessToken}` } })).status,
+    ).toBe(200);
     expect((await login('127.0.0.5', user.email, 'legacy-password-1')).status).toBe(200);
     expect(await passwordHashOf(user.id)).toBe(upgraded);
     expect((await login('127.0.0.5', user.email, 'legacy-password-2')).status).toBe(401);
@@ -177,7 +203,10 @@ describe('POST /ops/login throttling', () => {
   async function signIn(address: string, email: string, password: string): Promise<Answer> {
     const page = await from(address, 'GET', '/ops/login', { headers: { accept: HTML } });
     expect(page.status).toBe(200);
-    const cookie = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).join('; ');
+    const cookie = ([] as string[])
+      .concat(page.headers['set-cookie'] ?? [])
+      .map((line) => line.split(';')[0])
+      .join('; ');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
     return from(address, 'POST', '/ops/login', {
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', accept: HTML },

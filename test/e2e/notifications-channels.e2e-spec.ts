@@ -77,14 +77,20 @@ describe('channel modes', () => {
   });
 
   it('email only sends an email even to a customer who prefers SMS', async () => {
-    const { event, customer } = await createScenario(api(), { customer: { preferredConfirmationMethod: 'sms' }, configs: everyType('email') });
+    const { event, customer } = await createScenario(api(), {
+      customer: { preferredConfirmationMethod: 'sms' },
+      configs: everyType('email'),
+    });
     const { rows } = await sendAndSettle(event.id, { type: 'confirmation' }, 1);
     expect(rows).toEqual([expect.objectContaining({ channel: 'email', status: 'sent' })]);
     expect(await outbox(api(), customer.phone)).toEqual([]);
   });
 
   it('sms only sends an SMS even to a customer who prefers email', async () => {
-    const { event, customer } = await createScenario(api(), { customer: { preferredConfirmationMethod: 'email' }, configs: everyType('sms') });
+    const { event, customer } = await createScenario(api(), {
+      customer: { preferredConfirmationMethod: 'email' },
+      configs: everyType('sms'),
+    });
     const { rows } = await sendAndSettle(event.id, { type: 'confirmation' }, 1);
     expect(rows).toEqual([expect.objectContaining({ channel: 'sms', status: 'sent' })]);
     expect(await outboxHas(api(), customer.phone, 1)).toHaveLength(1);
@@ -138,7 +144,8 @@ describe('the stop list', () => {
   async function untilSmsStopped(eventId: string, stopped: boolean) {
     return eventually(
       () => preview(api(), eventId, { type: 'confirmation' }),
-      (answer) => answer.status === 200 && answer.body.skipped.some((skip: any) => skip.channel === 'sms' && skip.reason === 'opted_out') === stopped,
+      (answer) =>
+        answer.status === 200 && answer.body.skipped.some((skip: any) => skip.channel === 'sms' && skip.reason === 'opted_out') === stopped,
       { what: `the SMS to be ${stopped ? '' : 'no longer '}skipped for the stop list`, timeoutMs: 15_000 },
     );
   }
@@ -146,7 +153,8 @@ describe('the stop list', () => {
   it('skips a stopped number (email still goes), refuses an SMS-only send (422), and sends again once the number is taken off', async () => {
     const phone = uniquePhone();
     const added = await api().post('/api/stop-list', { channel: 'sms', address: phone, reason: 'Asked by phone not to be texted' });
-    if (added.status === 404 || added.status === 503) throw new Error(`POST /api/stop-list is not available: ${added.status} ${JSON.stringify(added.body)}`);
+    if (added.status === 404 || added.status === 503)
+      throw new Error(`POST /api/stop-list is not available: ${added.status} ${JSON.stringify(added.body)}`);
     expect([200, 201]).toContain(added.status);
     expect(added.body).toMatchObject({ channel: 'sms', address: phone });
     const listed = await api().get(`/api/stop-list?channel=sms&address=${encodeURIComponent(phone)}`);
@@ -204,7 +212,9 @@ describe('action buttons come from the toggles only', () => {
   };
 
   it('accept and decline on: links to <PUBLIC_BASE_URL>/m/<token>?action=accept|decline and nothing else; the console copy has no token', async () => {
-    const { event, customer } = await createScenario(api(), { configs: [notificationConfig('confirmation', { channelMode: 'email', buttons: ACCEPT_DECLINE })] });
+    const { event, customer } = await createScenario(api(), {
+      configs: [notificationConfig('confirmation', { channelMode: 'email', buttons: ACCEPT_DECLINE })],
+    });
     const { sent, rows } = await sendAndSettle(event.id, { type: 'confirmation' }, 1);
     const message = await outboxMessage(api(), customer.email, sent.notificationIds[0]);
     const [token] = landingTokensIn(message.html);
@@ -227,7 +237,13 @@ describe('action buttons come from the toggles only', () => {
   it('each toggle on its own injects exactly its own link', async () => {
     const kinds = Object.keys(BUTTON_LINKS) as (keyof typeof BUTTON_LINKS)[];
     const { template, customer } = await createScenario(api(), {
-      configs: kinds.map((kind) => notificationConfig('confirmation', { key: `only-${kind.toLowerCase()}`, channelMode: 'email', buttons: { ...NO_BUTTONS, [kind]: true } })),
+      configs: kinds.map((kind) =>
+        notificationConfig('confirmation', {
+          key: `only-${kind.toLowerCase()}`,
+          channelMode: 'email',
+          buttons: { ...NO_BUTTONS, [kind]: true },
+        }),
+      ),
     });
     for (const kind of kinds) {
       const created = await api().post('/api/events', {
@@ -303,14 +319,18 @@ describe('SMS text and segments', () => {
   const ucs2Segments = (text: string) => (text.length <= 70 ? 1 : Math.ceil(text.length / 67));
 
   async function smsSend(smsBody: string, extra: Record<string, unknown> = {}) {
-    const { event, customer } = await createScenario(api(), { configs: [notificationConfig('confirmation', { channelMode: 'sms', smsBody, ...extra })] });
+    const { event, customer } = await createScenario(api(), {
+      configs: [notificationConfig('confirmation', { channelMode: 'sms', smsBody, ...extra })],
+    });
     const { sent, rows } = await sendAndSettle(event.id, { type: 'confirmation' }, 1);
     const message = await outboxMessage(api(), customer.phone, sent.notificationIds[0]);
     return { event, customer, row: rows[0], message };
   }
 
   it('with reply codes on: the landing link and the hint at the end; the console row has segments and encoding and no token', async () => {
-    const { row, message } = await smsSend('Hi {{customerName}}, see you on {{date}} at {{time}} at {{location}}.', { replyCodes: { enabled: true } });
+    const { row, message } = await smsSend('Hi {{customerName}}, see you on {{date}} at {{time}} at {{location}}.', {
+      replyCodes: { enabled: true },
+    });
     expect(message.body.startsWith('Hi Ann Lee, see you on Friday, January 15, 2027 at 2:00 PM at 123 Main St.')).toBe(true);
     expect(message.body.endsWith('Reply 1 to confirm, 2 to reschedule, 3 to decline')).toBe(true);
     const [token] = landingTokensIn(message.body);
@@ -325,7 +345,13 @@ describe('SMS text and segments', () => {
 
   it('uses the config’s own code table in the hint', async () => {
     const { message } = await smsSend('Hi {{customerName}}.', {
-      replyCodes: { enabled: true, codes: [{ code: 'Y', action: 'accept' }, { code: 'N', action: 'decline' }] },
+      replyCodes: {
+        enabled: true,
+        codes: [
+          { code: 'Y', action: 'accept' },
+          { code: 'N', action: 'decline' },
+        ],
+      },
     });
     expect(message.body.endsWith('Reply Y to confirm, N to decline')).toBe(true);
   });
@@ -379,15 +405,29 @@ describe('delivery status from provider callbacks', () => {
     const { event, notificationId } = await sentSms();
     const sid = messageSid();
     const path = `/webhooks/twilio/status?notificationId=${notificationId}`;
-    const delivered = await postTwilioForm(platform, path, { MessageSid: sid, MessageStatus: 'delivered', AccountSid: `AC${'0'.repeat(32)}` }, signed);
+    const delivered = await postTwilioForm(
+      platform,
+      path,
+      { MessageSid: sid, MessageStatus: 'delivered', AccountSid: `AC${'0'.repeat(32)}` },
+      signed,
+    );
     expect(delivered.status).toBe(204);
     const row = await rowWhere(api(), event.id, notificationId, (candidate) => candidate.status === 'delivered', 'the SMS to be delivered');
     expect(row).toMatchObject({ status: 'delivered', providerStatus: 'delivered', statusChangedAt: expect.any(String) });
 
-    const late = await postTwilioForm(platform, path, { MessageSid: sid, MessageStatus: 'sent', AccountSid: `AC${'0'.repeat(32)}` }, signed);
+    const late = await postTwilioForm(
+      platform,
+      path,
+      { MessageSid: sid, MessageStatus: 'sent', AccountSid: `AC${'0'.repeat(32)}` },
+      signed,
+    );
     expect(late.status).toBe(204);
     // notification-dispatch says in its log when a report does not move the status.
-    await logged('notification-dispatch', (json) => json.notificationId === notificationId && json.reported === 'sent', 'dispatch to have read the late sent');
+    await logged(
+      'notification-dispatch',
+      (json) => json.notificationId === notificationId && json.reported === 'sent',
+      'dispatch to have read the late sent',
+    );
     const after = (await consoleRows(api(), event.id))[0];
     expect(after).toMatchObject({ status: 'delivered', providerStatus: 'delivered', statusChangedAt: row.statusChangedAt });
   });
@@ -403,7 +443,11 @@ describe('delivery status from provider callbacks', () => {
     const missing = await postTwilioForm(platform, path, fields, { ...signed, signature: '' });
     expect(missing.status).toBe(403);
     // Signed over another notification's URL: the query is part of what is signed.
-    const otherUrl = await postTwilioForm(platform, path, fields, { ...signed, signature: undefined, publicBaseUrl: `${signed.publicBaseUrl}/elsewhere` });
+    const otherUrl = await postTwilioForm(platform, path, fields, {
+      ...signed,
+      signature: undefined,
+      publicBaseUrl: `${signed.publicBaseUrl}/elsewhere`,
+    });
     expect(otherUrl.status).toBe(403);
     const [row] = await consoleRows(api(), event.id);
     expect(row).toMatchObject({ id: notificationId, status: 'sent', providerStatus: null });
@@ -414,9 +458,20 @@ describe('delivery status from provider callbacks', () => {
     const path = `/webhooks/twilio/status?notificationId=${notificationId}`;
     const badForm = await postTwilioForm(platform, path, { MessageSid: 'not-a-sid', MessageStatus: 'delivered' }, signed);
     expect(badForm.status).toBe(400);
-    const undelivered = await postTwilioForm(platform, path, { MessageSid: messageSid(), MessageStatus: 'undelivered', ErrorCode: '30003' }, signed);
+    const undelivered = await postTwilioForm(
+      platform,
+      path,
+      { MessageSid: messageSid(), MessageStatus: 'undelivered', ErrorCode: '30003' },
+      signed,
+    );
     expect(undelivered.status).toBe(204);
-    const row = await rowWhere(api(), event.id, notificationId, (candidate) => candidate.status === 'undelivered', 'the SMS to be undelivered');
+    const row = await rowWhere(
+      api(),
+      event.id,
+      notificationId,
+      (candidate) => candidate.status === 'undelivered',
+      'the SMS to be undelivered',
+    );
     expect(row.error).toContain('30003');
     const entries = await eventually(
       () => chatter(api(), event.id),
@@ -442,7 +497,10 @@ describe('delivery status from provider callbacks', () => {
       sg_message_id: 'local.filter0001.16648.5515E0B88.0',
       notificationId,
     };
-    const posted = await postSendGridEvents(platform, [bounce, { email: customer.email, event: 'open', sg_event_id: `${sgEventId}-other`, timestamp: 1 }]);
+    const posted = await postSendGridEvents(platform, [
+      bounce,
+      { email: customer.email, event: 'open', sg_event_id: `${sgEventId}-other`, timestamp: 1 },
+    ]);
     expect(posted.status).toBe(204);
     const row = await rowWhere(api(), event.id, notificationId, (candidate) => candidate.status === 'bounced', 'the email to be bounced');
     expect(row.error).toMatch(/does not exist|5\.1\.1/);
@@ -457,7 +515,11 @@ describe('delivery status from provider callbacks', () => {
 
     const again = await postSendGridEvents(platform, [bounce]);
     expect(again.status).toBe(204);
-    await logged('inbound-response', (json) => json.msg === 'SendGrid events received' && json.duplicates === 1, 'inbound-response to have seen the duplicate');
+    await logged(
+      'inbound-response',
+      (json) => json.msg === 'SendGrid events received' && json.duplicates === 1,
+      'inbound-response to have seen the duplicate',
+    );
     expect((await consoleRows(api(), event.id))[0]).toMatchObject({ status: 'bounced', updatedAt: row.updatedAt });
     expect((await chatter(api(), event.id)).filter((entry) => entry.kind === 'notification_failed')).toHaveLength(1);
   });

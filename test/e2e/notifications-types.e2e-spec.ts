@@ -37,8 +37,6 @@ afterAll(async () => {
 const api = () => platform.api;
 
 describe('notification types, their effects and refusals', () => {
-
-
   /** A scenario whose event has been booked by a confirmation (its console row settled). */
   async function booked(options: Parameters<typeof createScenario>[1] = {}) {
     const scenario = await createScenario(api(), options);
@@ -53,7 +51,11 @@ describe('notification types, their effects and refusals', () => {
     const sent = await send(api(), event.id, { type: 'confirmation' });
     expect(sent.status).toBe(202);
     expect(sent.body.notificationIds).toHaveLength(1);
-    expect(await getEvent(api(), event.id)).toMatchObject({ bookingStatus: 'booked', notificationState: 'in_sync', title: '[BOOKED] Consultation with Ann Lee' });
+    expect(await getEvent(api(), event.id)).toMatchObject({
+      bookingStatus: 'booked',
+      notificationState: 'in_sync',
+      title: '[BOOKED] Consultation with Ann Lee',
+    });
     const [row] = await settledRows(api(), event.id, 1);
     expect(row).toMatchObject({ id: sent.body.notificationIds[0], type: 'confirmation', channel: 'email', status: 'sent' });
   });
@@ -62,7 +64,11 @@ describe('notification types, their effects and refusals', () => {
     const { event } = await createScenario(api());
     const sent = await send(api(), event.id, { type: 'rsvp_request' });
     expect(sent.status).toBe(202);
-    expect(await getEvent(api(), event.id)).toMatchObject({ bookingStatus: 'invited', attendeeStatus: 'needs_action', notificationState: 'in_sync' });
+    expect(await getEvent(api(), event.id)).toMatchObject({
+      bookingStatus: 'invited',
+      attendeeStatus: 'needs_action',
+      notificationState: 'in_sync',
+    });
     const [row] = await settledRows(api(), event.id, 1);
     expect(row).toMatchObject({ type: 'rsvp_request', status: 'sent' });
   });
@@ -133,7 +139,11 @@ describe('notification types, their effects and refusals', () => {
 
   it('time zone, location and video link are significant too', async () => {
     const { event } = await booked();
-    const patched = await api().patch(`/api/events/${event.id}`, { timeZone: 'America/Chicago', location: '500 Market St', videoUrl: 'https://meet.example.com/abc' });
+    const patched = await api().patch(`/api/events/${event.id}`, {
+      timeZone: 'America/Chicago',
+      location: '500 Market St',
+      videoUrl: 'https://meet.example.com/abc',
+    });
     expect(patched.status).toBe(200);
     const { notificationState, changedFields } = await getEvent(api(), event.id);
     expect(notificationState).toBe('update_due');
@@ -150,14 +160,19 @@ describe('notification types, their effects and refusals', () => {
     const { event } = await booked();
     await api().patch(`/api/events/${event.id}`, { location: 'Room 1' });
     await api().patch(`/api/events/${event.id}`, { location: 'Room 2' });
-    expect((await getEvent(api(), event.id)).changedFields).toEqual([expect.objectContaining({ field: 'location', oldValue: '123 Main St', newValue: 'Room 2' })]);
+    expect((await getEvent(api(), event.id)).changedFields).toEqual([
+      expect.objectContaining({ field: 'location', oldValue: '123 Main St', newValue: 'Room 2' }),
+    ]);
 
     const reverted = await api().patch(`/api/events/${event.id}`, { location: '123 Main St' });
     expect(reverted.status).toBe(200);
     const after = await getEvent(api(), event.id);
     expect(after.changedFields).toEqual([]);
     // Nothing is left to tell the customer: no update is due.
-    expect({ notificationState: after.notificationState, changedFields: after.changedFields }).toEqual({ notificationState: 'in_sync', changedFields: [] });
+    expect({ notificationState: after.notificationState, changedFields: after.changedFields }).toEqual({
+      notificationState: 'in_sync',
+      changedFields: [],
+    });
   });
 
   it('a PATCH of a field that is not significant (description) keeps the event in sync', async () => {
@@ -217,7 +232,9 @@ describe('notification types, their effects and refusals', () => {
 
   it('after a cancellation sent while an update was due, no update can be sent (it would put the meeting back in the calendar)', async () => {
     const { event, customer } = await booked({ configs: everyType('email') });
-    expect((await api().patch(`/api/events/${event.id}`, { start: '2027-01-15T15:00:00-05:00', end: '2027-01-15T16:30:00-05:00' })).status).toBe(200);
+    expect(
+      (await api().patch(`/api/events/${event.id}`, { start: '2027-01-15T15:00:00-05:00', end: '2027-01-15T16:30:00-05:00' })).status,
+    ).toBe(200);
     expect(await getEvent(api(), event.id)).toMatchObject({ notificationState: 'update_due' });
     const token = (await preview(api(), event.id, { type: 'cancellation' })).body.confirmationToken;
     expect((await send(api(), event.id, { type: 'cancellation', confirmationToken: token })).status).toBe(202);
@@ -228,7 +245,10 @@ describe('notification types, their effects and refusals', () => {
     const methods = (await outbox(api(), customer.email)).map((message) => readInvite(message).method);
     // An update of a cancelled event would carry METHOD:REQUEST with a higher SEQUENCE than
     // the CANCEL, and calendar clients would put the cancelled meeting back: it is refused.
-    expect({ updateStatus: update.status, methodsNewestFirst: methods }).toEqual({ updateStatus: 409, methodsNewestFirst: ['CANCEL', 'REQUEST'] });
+    expect({ updateStatus: update.status, methodsNewestFirst: methods }).toEqual({
+      updateStatus: 409,
+      methodsNewestFirst: ['CANCEL', 'REQUEST'],
+    });
   });
 
   it('a cancellation token stops being valid once the event changes after the preview', async () => {
@@ -255,7 +275,6 @@ describe('notification types, their effects and refusals', () => {
 });
 
 describe('the .ics calendar file, read by ical.js', () => {
-
   it('REQUEST with a stable UID and SEQUENCE 0, then the same UID with a higher SEQUENCE after an update, then CANCEL', async () => {
     const api = platform.api;
     const { event, customer } = await createScenario(api, { configs: everyType('email') });
@@ -308,7 +327,6 @@ describe('the .ics calendar file, read by ical.js', () => {
 });
 
 describe('preview of a send', () => {
-
   it('shows recipient, channels, rendered email and SMS and the effect, and changes nothing', async () => {
     const api = platform.api;
     const { event, customer } = await createScenario(api, {
@@ -356,7 +374,9 @@ describe('preview of a send', () => {
     const previewed = await preview(api, event.id, { type: 'confirmation' });
     expect(previewed.status).toBe(200);
     expect(previewed.body.channels).toEqual([expect.objectContaining({ channel: 'email' })]);
-    expect(previewed.body.skipped).toEqual([expect.objectContaining({ channel: 'sms', reason: 'no_phone_number', message: expect.stringMatching(/phone/i) })]);
+    expect(previewed.body.skipped).toEqual([
+      expect.objectContaining({ channel: 'sms', reason: 'no_phone_number', message: expect.stringMatching(/phone/i) }),
+    ]);
     expect(previewed.body.sms).toBeNull();
 
     const refused = await preview(api, event.id, { type: 'update' });
@@ -397,12 +417,15 @@ describe('the notifications console', () => {
 });
 
 describe('sender settings', () => {
-
   it('shows the sender and the verified domains, and refuses an address on another domain with 422 naming it', async () => {
     const api = platform.api;
     const current = await api.get('/api/settings/sender');
     expect(current.status).toBe(200);
-    expect(current.body).toMatchObject({ email: expect.stringMatching(/@example\.com$/), verifiedDomains: ['example.com'], verified: true });
+    expect(current.body).toMatchObject({
+      email: expect.stringMatching(/@example\.com$/),
+      verifiedDomains: ['example.com'],
+      verified: true,
+    });
 
     const refused = await api.request('PUT', '/api/settings/sender', { name: 'Acme', email: 'hello@unverified.test' });
     expect(refused.status).toBe(422);
@@ -450,14 +473,21 @@ describe('batch sends: POST /api/notifications/batch', () => {
     expect(five.message).toMatch(/confirmationToken/i);
 
     // The accepted ones were applied and delivered; the refused one left its event as it was.
-    for (const [scenario, result] of [[first, one], [second, four]] as const) {
+    for (const [scenario, result] of [
+      [first, one],
+      [second, four],
+    ] as const) {
       expect(await getEvent(api(), scenario.event.id)).toMatchObject({ bookingStatus: 'booked' });
       const rows = await settledRows(api(), scenario.event.id, 1);
       expect(rows).toEqual([expect.objectContaining({ id: result.notificationIds[0], status: 'sent', type: 'confirmation' })]);
       expect(await outboxHas(api(), scenario.customer.email!, 1)).toHaveLength(1);
-      const entries = await eventually(() => chatter(api(), scenario.event.id), (list) => list.some((entry) => entry.kind === 'notification_sent'), {
-        what: 'the sent entry in the chatter',
-      });
+      const entries = await eventually(
+        () => chatter(api(), scenario.event.id),
+        (list) => list.some((entry) => entry.kind === 'notification_sent'),
+        {
+          what: 'the sent entry in the chatter',
+        },
+      );
       expect(entries.filter((entry) => entry.kind === 'notification_requested')).toHaveLength(1);
     }
   });

@@ -1,5 +1,13 @@
 import { eventually, metricValue } from '@appointments/testing';
-import { createScenario, expectStatus, landingTokensIn, notificationConfig, outboxMessage, send, settledRows } from './support/notifications';
+import {
+  createScenario,
+  expectStatus,
+  landingTokensIn,
+  notificationConfig,
+  outboxMessage,
+  send,
+  settledRows,
+} from './support/notifications';
 import { NO_BUTTONS, Platform, startPlatform } from './support/platform';
 
 jest.setTimeout(120_000);
@@ -7,7 +15,10 @@ jest.setTimeout(120_000);
 /** The gateway's METRICS_TOKEN in this platform (the other services' /metrics need none). */
 const METRICS_TOKEN = `metrics-token-${'x'.repeat(24)}-e2e`;
 
-async function scrape(url: string, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string | null; text: string }> {
+async function scrape(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string | null; text: string }> {
   const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(10_000) });
   return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
 }
@@ -52,7 +63,12 @@ describe('operations: health and metrics', () => {
       const ready = await fetch(`${service.url}/health/ready`);
       const report = (await ready.json()) as { checks: Record<string, { status: string }> };
       expect({ service: service.spec.name, status: ready.status }).toEqual({ service: service.spec.name, status: 200 });
-      expect(report.checks).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' }, redis: { status: 'up' }, migrations: { status: 'up' } });
+      expect(report.checks).toMatchObject({
+        database: { status: 'up' },
+        broker: { status: 'up' },
+        redis: { status: 'up' },
+        migrations: { status: 'up' },
+      });
     }
   });
 
@@ -61,13 +77,25 @@ describe('operations: health and metrics', () => {
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(text).toContain('process_resident_memory_bytes{service="gateway"}');
-    expect(metricValue(text, 'http_request_duration_seconds_count{method="GET",route="/m/:token",status_code="200",service="gateway"}')).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'http_request_duration_seconds_count{method="POST",route="/api/events/:id/notifications",status_code="202",service="gateway"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'http_request_duration_seconds_count{method="GET",route="/m/:token",status_code="200",service="gateway"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(
+        text,
+        'http_request_duration_seconds_count{method="POST",route="/api/events/:id/notifications",status_code="202",service="gateway"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(token);
   });
 
   it("refuses the gateway's metrics without METRICS_TOKEN or with another token (401)", async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${METRICS_TOKEN}x` }, { authorization: `Bearer ${platform.environment.admin.password}` }, { authorization: METRICS_TOKEN }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${METRICS_TOKEN}x` },
+      { authorization: `Bearer ${platform.environment.admin.password}` },
+      { authorization: METRICS_TOKEN },
+    ]) {
       const refused = await scrape(platform.stack.gatewayUrl, headers);
       expect({ headers, status: refused.status }).toEqual({ headers, status: 401 });
       expect(refused.text).not.toContain('http_request_duration_seconds');
@@ -78,13 +106,25 @@ describe('operations: health and metrics', () => {
     const dispatch = platform.stack.url('notification-dispatch');
     const { status, text } = await scrape(dispatch);
     expect(status).toBe(200);
-    expect(metricValue(text, 'notification_deliveries_total{channel="email",status="sent",service="notification-dispatch"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'notification_deliveries_total{channel="email",status="sent",service="notification-dispatch"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'outbox_backlog_messages{service="notification-dispatch"}')).toEqual(expect.any(Number));
     expect(metricValue(text, 'outbox_oldest_unpublished_age_seconds{service="notification-dispatch"}')).toEqual(expect.any(Number));
     expect(
-      metricValue(text, 'messaging_event_handling_seconds_count{event_type="NotificationRequested",outcome="applied",service="notification-dispatch"}'),
+      metricValue(
+        text,
+        'messaging_event_handling_seconds_count{event_type="NotificationRequested",outcome="applied",service="notification-dispatch"}',
+      ),
     ).toBeGreaterThanOrEqual(1);
-    expect(metricValue(text, 'messaging_dead_letter_messages{queue="' + platform.environment.amqpNamespace + 'notification-dispatch.events.dead-letter",service="notification-dispatch"}')).toBe(0);
+    expect(
+      metricValue(
+        text,
+        'messaging_dead_letter_messages{queue="' +
+          platform.environment.amqpNamespace +
+          'notification-dispatch.events.dead-letter",service="notification-dispatch"}',
+      ),
+    ).toBe(0);
     expect(text).not.toContain(token);
   });
 

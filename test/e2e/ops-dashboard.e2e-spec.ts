@@ -44,7 +44,10 @@ async function browser(
   options: { cookies?: Record<string, string>; form?: Record<string, string>; headers?: Record<string, string> } = {},
 ): Promise<BrowserResponse> {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.cookies) headers.cookie = Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+  if (options.cookies)
+    headers.cookie = Object.entries(options.cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
   if (options.form) headers['content-type'] = 'application/x-www-form-urlencoded';
   const response = await fetch(`${platform.api.baseUrl}${path}`, {
     method,
@@ -54,7 +57,9 @@ async function browser(
     signal: AbortSignal.timeout(15_000),
   });
   const setCookies = response.headers.getSetCookie();
-  const cookies = Object.fromEntries(setCookies.map((line) => line.split(';')[0].split('=')).map(([name, ...value]) => [name, value.join('=')]));
+  const cookies = Object.fromEntries(
+    setCookies.map((line) => line.split(';')[0].split('=')).map(([name, ...value]) => [name, value.join('=')]),
+  );
   return { status: response.status, headers: response.headers, text: await response.text(), cookies, setCookies };
 }
 
@@ -66,7 +71,11 @@ function csrfOf(html: string): string {
 }
 
 /** Opens the sign-in page and posts it: the answer, and the browser's cookies after it. */
-async function signIn(email: string, password: string, headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', origin: 'null' }) {
+async function signIn(
+  email: string,
+  password: string,
+  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', origin: 'null' },
+) {
   const page = await browser('GET', '/ops/login', { headers: { accept: HTML } });
   expect(page.status).toBe(200);
   const cookies = { ...page.cookies };
@@ -107,7 +116,9 @@ describe('GET /ops/login', () => {
     expect(page.text).toContain('name="email"');
     expect(page.text).toContain('name="password"');
     csrfOf(page.text);
-    expect(page.setCookies).toEqual([expect.stringMatching(/^ops_login=[A-Za-z0-9_-]+; Path=\/ops; Max-Age=\d+; HttpOnly; SameSite=Strict$/)]);
+    expect(page.setCookies).toEqual([
+      expect.stringMatching(/^ops_login=[A-Za-z0-9_-]+; Path=\/ops; Max-Age=\d+; HttpOnly; SameSite=Strict$/),
+    ]);
   });
 });
 
@@ -224,7 +235,11 @@ describe('POST /ops/logout', () => {
     const { cookies } = await signIn(...adminCredentials());
     const page = await browser('GET', '/ops/login', { cookies, headers: { accept: HTML } });
     expect(page.text).toContain('Signed in as');
-    const answer = await browser('POST', '/ops/logout', { cookies, form: { _csrf: csrfOf(page.text) }, headers: { 'sec-fetch-site': 'same-origin' } });
+    const answer = await browser('POST', '/ops/logout', {
+      cookies,
+      form: { _csrf: csrfOf(page.text) },
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
     expect(answer.status).toBe(303);
     expect(answer.headers.get('location')).toBe('/ops/login?signed-out=1');
     expect(answer.setCookies).toContainEqual(expect.stringMatching(/^ops_session=; Path=\/ops; Max-Age=0; HttpOnly; SameSite=Strict$/));

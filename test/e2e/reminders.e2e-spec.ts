@@ -71,7 +71,19 @@ const api = () => platform.api;
 const prefix = () => platform.environment.redisPrefix;
 
 /** The flows, started in `beforeAll`, awaited by the tests. */
-let flows: Record<'onTime' | 'moved' | 'cancelled' | 'movedOnceStaged' | 'cancelledOnceStaged' | 'twoProcesses' | 'daylightSaving' | 'withButtons' | 'skipped' | 'redisLoss', Promise<void>>;
+let flows: Record<
+  | 'onTime'
+  | 'moved'
+  | 'cancelled'
+  | 'movedOnceStaged'
+  | 'cancelledOnceStaged'
+  | 'twoProcesses'
+  | 'daylightSaving'
+  | 'withButtons'
+  | 'skipped'
+  | 'redisLoss',
+  Promise<void>
+>;
 
 beforeAll(async () => {
   platform = await startPlatform('e2e_reminders', QUIET);
@@ -131,12 +143,20 @@ async function expectHeldUntilDue(eventId: string, email: string, dueAt: string)
 
 /** Waits until the event's one reminder notification is sent and its email is in the outbox; answers both. */
 async function oneReminderSent(eventId: string, email: string): Promise<{ row: any; message: any }> {
-  const [row] = await eventually(() => reminderRows(api(), eventId), (rows) => rows.length >= 1 && rows[0].status !== 'pending', {
-    what: `the reminder notification of event ${eventId} settled`,
-    timeoutMs: 15_000,
-  });
+  const [row] = await eventually(
+    () => reminderRows(api(), eventId),
+    (rows) => rows.length >= 1 && rows[0].status !== 'pending',
+    {
+      what: `the reminder notification of event ${eventId} settled`,
+      timeoutMs: 15_000,
+    },
+  );
   expect(row).toMatchObject({ type: 'reminder', channel: 'email', status: 'sent' });
-  const [message] = await eventually(() => reminderEmails(api(), email), (messages) => messages.length >= 1, { what: `the reminder email to ${email}`, timeoutMs: 15_000 });
+  const [message] = await eventually(
+    () => reminderEmails(api(), email),
+    (messages) => messages.length >= 1,
+    { what: `the reminder email to ${email}`, timeoutMs: 15_000 },
+  );
   return { row, message };
 }
 
@@ -204,15 +224,28 @@ async function movedFlow(): Promise<void> {
 
   const newStart = new Date(start.getTime() + 8 * SECOND);
   const newDue = new Date(newStart.getTime() - 60 * SECOND).toISOString();
-  const patched = await api().patch(`/api/events/${event.id}`, { start: newStart.toISOString(), end: new Date(newStart.getTime() + 30 * 60 * SECOND).toISOString() });
+  const patched = await api().patch(`/api/events/${event.id}`, {
+    start: newStart.toISOString(),
+    end: new Date(newStart.getTime() + 30 * 60 * SECOND).toISOString(),
+  });
   expectStatus(patched, 200, 'PATCH the start');
 
   const moved = await reminderWhere(api(), event.id, (reminder) => reminder.startVersion > before.startVersion, 'the reminder moved');
-  expect(moved).toMatchObject({ id: before.id, start: newStart.toISOString(), startVersion: before.startVersion + 1, dueAt: newDue, status: 'scheduled' });
+  expect(moved).toMatchObject({
+    id: before.id,
+    start: newStart.toISOString(),
+    startVersion: before.startVersion + 1,
+    dueAt: newDue,
+    status: 'scheduled',
+  });
   expect(Date.now()).toBeLessThan(Date.parse(oldDue));
 
   // Past the old due time (and a margin), nothing has been sent.
-  await holdsFor(() => reminderRows(api(), event.id), (rows) => rows.length === 0, { forMs: Date.parse(oldDue) + 3 * SECOND - Date.now(), what: 'no reminder at the old due time' });
+  await holdsFor(
+    () => reminderRows(api(), event.id),
+    (rows) => rows.length === 0,
+    { forMs: Date.parse(oldDue) + 3 * SECOND - Date.now(), what: 'no reminder at the old due time' },
+  );
 
   const fired = await firedReminder(event.id, newDue);
   expect(fired).toMatchObject({ id: before.id, startVersion: before.startVersion + 1, dueAt: newDue });
@@ -231,7 +264,11 @@ async function cancelledFlow(): Promise<void> {
 
   const confirm = await preview(api(), event.id, { type: 'cancellation' });
   expectStatus(confirm, 200, 'preview the cancellation');
-  expectStatus(await send(api(), event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }), 202, 'send the cancellation');
+  expectStatus(
+    await send(api(), event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }),
+    202,
+    'send the cancellation',
+  );
 
   const cancelled = await reminderWhere(api(), event.id, (reminder) => reminder.status === 'cancelled', 'the reminder cancelled');
   expect(cancelled).toMatchObject({ id: scheduled.id, dueAt: due, reason: 'the event was cancelled', firedAt: null });
@@ -261,12 +298,25 @@ async function movedOnceStagedFlow(): Promise<void> {
 
   const newStart = new Date(start.getTime() + 8 * SECOND);
   const newDue = new Date(newStart.getTime() - 60 * SECOND).toISOString();
-  const patched = await api().patch(`/api/events/${event.id}`, { start: newStart.toISOString(), end: new Date(newStart.getTime() + 30 * 60 * SECOND).toISOString() });
+  const patched = await api().patch(`/api/events/${event.id}`, {
+    start: newStart.toISOString(),
+    end: new Date(newStart.getTime() + 30 * 60 * SECOND).toISOString(),
+  });
   expectStatus(patched, 200, 'PATCH the start once the reminder is staged');
   expect(Date.now()).toBeLessThan(Date.parse(oldDue));
 
-  await holdsFor(() => reminderRows(api(), event.id), (rows) => rows.length === 0, { forMs: Date.parse(oldDue) + 3 * SECOND - Date.now(), what: 'nothing sent at the old due time' });
-  const fired = await reminderWhere(api(), event.id, (reminder) => reminder.startVersion > staged.startVersion && reminder.status === 'fired', 'the moved reminder fired', 20 * SECOND);
+  await holdsFor(
+    () => reminderRows(api(), event.id),
+    (rows) => rows.length === 0,
+    { forMs: Date.parse(oldDue) + 3 * SECOND - Date.now(), what: 'nothing sent at the old due time' },
+  );
+  const fired = await reminderWhere(
+    api(),
+    event.id,
+    (reminder) => reminder.startVersion > staged.startVersion && reminder.status === 'fired',
+    'the moved reminder fired',
+    20 * SECOND,
+  );
   expect(fired).toMatchObject({ id: staged.id, dueAt: newDue });
   const { message } = await oneReminderSent(event.id, customer.email);
   expect(Date.parse(message.sentAt)).toBeGreaterThanOrEqual(Date.parse(newDue));
@@ -284,7 +334,11 @@ async function cancelledOnceStagedFlow(): Promise<void> {
 
   const confirm = await preview(api(), event.id, { type: 'cancellation' });
   expectStatus(confirm, 200, 'preview the cancellation');
-  expectStatus(await send(api(), event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }), 202, 'send the cancellation');
+  expectStatus(
+    await send(api(), event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }),
+    202,
+    'send the cancellation',
+  );
   const cancelled = await reminderWhere(api(), event.id, (reminder) => reminder.status === 'cancelled', 'the staged reminder cancelled');
   expect(cancelled).toMatchObject({ id: staged.id, dueAt: due, reason: 'the event was cancelled' });
   expect(Date.now()).toBeLessThan(Date.parse(due));
@@ -316,7 +370,11 @@ async function twoProcessesFlow(): Promise<void> {
       scheduled.map((reminder) => ({
         name: 'reminder',
         data: { reminderId: reminder.id, startVersion: reminder.startVersion },
-        opts: { jobId: `duplicate-${reminder.id}`, delay: Math.max(0, Date.parse(due) - STAGE_AHEAD_MS - Date.now()), removeOnComplete: true },
+        opts: {
+          jobId: `duplicate-${reminder.id}`,
+          delay: Math.max(0, Date.parse(due) - STAGE_AHEAD_MS - Date.now()),
+          removeOnComplete: true,
+        },
       })),
     );
   } finally {
@@ -371,7 +429,11 @@ async function withButtonsFlow(): Promise<void> {
 
   await firedReminder(event.id, due);
   const { message } = await oneReminderSent(event.id, customer.email);
-  const invited = await eventually(() => getEvent(api(), event.id), (current) => current.bookingStatus === 'invited', { what: 'the event invited', timeoutMs: 10_000 });
+  const invited = await eventually(
+    () => getEvent(api(), event.id),
+    (current) => current.bookingStatus === 'invited',
+    { what: 'the event invited', timeoutMs: 10_000 },
+  );
   expect(invited.attendeeStatus).toBe('needs_action');
 
   // The customer answers the reminder from its landing page, as they would an RSVP request.
@@ -389,7 +451,11 @@ async function withButtonsFlow(): Promise<void> {
     signal: AbortSignal.timeout(15_000),
   });
   expect(answered.status).toBe(303);
-  const confirmed = await eventually(() => getEvent(api(), event.id), (current) => current.bookingStatus === 'confirmed', { what: 'the event confirmed', timeoutMs: 10_000 });
+  const confirmed = await eventually(
+    () => getEvent(api(), event.id),
+    (current) => current.bookingStatus === 'confirmed',
+    { what: 'the event confirmed', timeoutMs: 10_000 },
+  );
   expect(confirmed.attendeeStatus).toBe('accepted');
 }
 
@@ -398,7 +464,12 @@ async function skippedFlow(): Promise<void> {
   const start = startIn(30 * SECOND);
   const { event, customer } = await bookedWithTrigger(api(), { start });
   const skipped = await reminderWhere(api(), event.id, (reminder) => reminder.status !== 'scheduled', 'the reminder settled');
-  expect(skipped).toMatchObject({ status: 'skipped', dueAt: new Date(start.getTime() - 60 * SECOND).toISOString(), firedAt: null, reason: expect.stringMatching(/already past/) });
+  expect(skipped).toMatchObject({
+    status: 'skipped',
+    dueAt: new Date(start.getTime() - 60 * SECOND).toISOString(),
+    firedAt: null,
+    reason: expect.stringMatching(/already past/),
+  });
   await holdsFor(
     async () => ({ rows: (await reminderRows(api(), event.id)).length, emails: (await reminderEmails(api(), customer.email)).length }),
     (seen) => seen.rows === 0 && seen.emails === 0,
@@ -418,7 +489,11 @@ async function redisLossFlow(phaseOne: Promise<unknown>): Promise<void> {
   const { event, customer } = await bookedWithTrigger(api(), { start });
   const scheduled = await reminderWhere(api(), event.id, (reminder) => reminder.status === 'scheduled', 'the reminder scheduled');
   const jobKey = reminderJobKey(prefix(), scheduled);
-  await eventually(() => redis.exists(jobKey), (exists) => exists === 1, { what: `the delayed job ${jobKey} in Redis` });
+  await eventually(
+    () => redis.exists(jobKey),
+    (exists) => exists === 1,
+    { what: `the delayed job ${jobKey} in Redis` },
+  );
 
   await phaseOne;
   await secondScheduler!.stop();
@@ -431,10 +506,19 @@ async function redisLossFlow(phaseOne: Promise<unknown>): Promise<void> {
   await platform.stack.stopService('reminder-scheduler');
   restartedScheduler = await startReminderScheduler(platform, QUIET);
   // The reconcile at start put the job back, before its stage time.
-  await eventually(() => redis.exists(jobKey), (exists) => exists === 1, { what: `the delayed job ${jobKey} back in Redis` });
+  await eventually(
+    () => redis.exists(jobKey),
+    (exists) => exists === 1,
+    { what: `the delayed job ${jobKey} back in Redis` },
+  );
   expect(Date.now()).toBeLessThan(Date.parse(due) - STAGE_AHEAD_MS);
   // Polled: right after the restart the gateway may answer 503 for a moment (see the report on /health).
-  await reminderWhere(api(), event.id, (reminder) => reminder.id === scheduled.id && reminder.status === 'scheduled', 'the reminder still scheduled after the restart');
+  await reminderWhere(
+    api(),
+    event.id,
+    (reminder) => reminder.id === scheduled.id && reminder.status === 'scheduled',
+    'the reminder still scheduled after the restart',
+  );
 
   const fired = await firedReminder(event.id, due);
   expectStagedOnTime(fired, due);

@@ -4,7 +4,18 @@ import { eventually } from '@appointments/testing';
 import * as amqp from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { NO_BUTTONS, Platform, startPlatform } from './support/platform';
-import { chatter, consoleRows, createScenario, everyType, expectStatus, getEvent, outbox, preview, send, settledRows } from './support/notifications';
+import {
+  chatter,
+  consoleRows,
+  createScenario,
+  everyType,
+  expectStatus,
+  getEvent,
+  outbox,
+  preview,
+  send,
+  settledRows,
+} from './support/notifications';
 
 jest.setTimeout(180_000);
 
@@ -50,7 +61,14 @@ async function publish(envelope: DomainEventEnvelope): Promise<void> {
 }
 
 /** An event invited by an RSVP request (email by default), with its customer, the request's notification id and the organizer. */
-async function invited(options: { channelMode?: string; rsvp?: Record<string, unknown>; followers?: Record<string, boolean>; event?: Record<string, unknown> } = {}) {
+async function invited(
+  options: {
+    channelMode?: string;
+    rsvp?: Record<string, unknown>;
+    followers?: Record<string, boolean>;
+    event?: Record<string, unknown>;
+  } = {},
+) {
   const name = `Ann ${randomBytes(3).toString('hex')}`;
   const scenario = await createScenario(api(), {
     customer: { name },
@@ -93,7 +111,11 @@ function handled(messageId: string, outcome: 'applied' | 'duplicate' = 'applied'
   return eventually(
     () =>
       platform.logs.find(
-        (log) => log.service === 'scheduling' && log.json?.msg === 'domain event handled' && log.json.messageId === messageId && log.json.outcome === outcome,
+        (log) =>
+          log.service === 'scheduling' &&
+          log.json?.msg === 'domain event handled' &&
+          log.json.messageId === messageId &&
+          log.json.outcome === outcome,
       ),
     Boolean,
     { what: `scheduling to have handled ${messageId} (${outcome})`, timeoutMs: 15_000 },
@@ -128,13 +150,27 @@ describe('customer responses applied by scheduling', () => {
       (current) => current.bookingStatus === 'confirmed',
       { what: 'the event to be confirmed', timeoutMs: 15_000 },
     );
-    expect(event).toMatchObject({ attendeeStatus: 'accepted', title: `[CONFIRMED] Consultation with ${scenario.name}`, declineReason: null, rescheduleReason: null });
+    expect(event).toMatchObject({
+      attendeeStatus: 'accepted',
+      title: `[CONFIRMED] Consultation with ${scenario.name}`,
+      declineReason: null,
+      rescheduleReason: null,
+    });
 
     const [entry] = await responseEntries(scenario.event.id);
     expect(entry.body).toBe(`Customer accepted the meeting (${scenario.name}, by email link)`);
     expect(entry).toMatchObject({ channel: 'email_link', author: { name: scenario.name } });
-    expect(entry.data).toMatchObject({ responseId: envelope.payload.responseId, response: 'accept', respondedAt: envelope.payload.respondedAt, notificationId: scenario.notificationId });
-    expect((await chatter(api(), scenario.event.id)).some((e) => e.kind === 'status_changed' && e.body === 'Status changed from invited to confirmed')).toBe(true);
+    expect(entry.data).toMatchObject({
+      responseId: envelope.payload.responseId,
+      response: 'accept',
+      respondedAt: envelope.payload.respondedAt,
+      notificationId: scenario.notificationId,
+    });
+    expect(
+      (await chatter(api(), scenario.event.id)).some(
+        (e) => e.kind === 'status_changed' && e.body === 'Status changed from invited to confirmed',
+      ),
+    ).toBe(true);
 
     const [email] = await followerEmailsAtLeast(scenario, 1);
     expect(email.subject).toBe(`${scenario.name} accepted Site visit on Friday, January 15, 2027 at 2:00 PM`);
@@ -152,10 +188,14 @@ describe('customer responses applied by scheduling', () => {
     const declined = responded(scenario, { response: 'decline', reason: 'Too far' });
     await publish(declined);
     await handled(declined.id);
-    const [toSalesperson] = await eventually(() => followerEmails(scenario, salesperson.email), (messages) => messages.length === 1, {
-      what: 'the follower email to the salesperson',
-      timeoutMs: 15_000,
-    });
+    const [toSalesperson] = await eventually(
+      () => followerEmails(scenario, salesperson.email),
+      (messages) => messages.length === 1,
+      {
+        what: 'the follower email to the salesperson',
+        timeoutMs: 15_000,
+      },
+    );
     expect(toSalesperson.subject).toBe(`${scenario.name} declined Site visit on Friday, January 15, 2027 at 2:00 PM: Too far`);
     expect(await followerEmailsAtLeast(scenario, 1)).toHaveLength(1); // the organizer, once
 
@@ -172,13 +212,21 @@ describe('customer responses applied by scheduling', () => {
     // The follower emails of one response are requested together (one transaction, one pack of
     // NotificationRequested), so once the accept's is in the console, all of them are.
     const internal = await settledRows(api(), scenario.event.id, 3, { type: 'internal' });
-    expect(internal.map((row) => row.recipientEmail).sort()).toEqual([scenario.organizer.email, scenario.organizer.email, salesperson.email].sort());
+    expect(internal.map((row) => row.recipientEmail).sort()).toEqual(
+      [scenario.organizer.email, scenario.organizer.email, salesperson.email].sort(),
+    );
     expect(await followerEmails(scenario, salesperson.email)).toHaveLength(1); // told of the decline only
   });
 
   it('refuses a salesperson without a valid email (400) and saves nothing', async () => {
     const { customer, template } = await createScenario(api());
-    const body = { customerId: customer.id, templateId: template.id, start: '2027-01-15T14:00:00-05:00', end: '2027-01-15T15:00:00-05:00', timeZone: 'America/New_York' };
+    const body = {
+      customerId: customer.id,
+      templateId: template.id,
+      start: '2027-01-15T14:00:00-05:00',
+      end: '2027-01-15T15:00:00-05:00',
+      timeZone: 'America/New_York',
+    };
     for (const salesperson of [{ name: 'Sam' }, { name: 'Sam', email: 'sam@' }, { name: '', email: 'sam@example.com' }, 'Sam']) {
       const response = await api().post('/api/events', { ...body, salesperson });
       expect({ salesperson, status: response.status }).toEqual({ salesperson, status: 400 });
@@ -214,7 +262,11 @@ describe('customer responses applied by scheduling', () => {
       (current) => current.bookingStatus === 'declined',
       { what: 'the event to be declined', timeoutMs: 15_000 },
     );
-    expect(event).toMatchObject({ attendeeStatus: 'declined', declineReason: 'Too far <away> & back', title: `[DECLINED] Consultation with ${scenario.name}` });
+    expect(event).toMatchObject({
+      attendeeStatus: 'declined',
+      declineReason: 'Too far <away> & back',
+      title: `[DECLINED] Consultation with ${scenario.name}`,
+    });
     const [entry] = await responseEntries(scenario.event.id);
     expect(entry.body).toBe(`Customer declined the meeting (${scenario.name}, by SMS link). Reason: "Too far <away> & back"`);
 
@@ -267,7 +319,11 @@ describe('customer responses applied by scheduling', () => {
     const scenario = await invited();
     const confirm = await preview(api(), scenario.event.id, { type: 'cancellation' });
     expectStatus(confirm, 200, 'preview cancellation');
-    expectStatus(await send(api(), scenario.event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }), 202, 'send cancellation');
+    expectStatus(
+      await send(api(), scenario.event.id, { type: 'cancellation', confirmationToken: confirm.body.confirmationToken }),
+      202,
+      'send cancellation',
+    );
     const before = await getEvent(api(), scenario.event.id);
     expect(before.bookingStatus).toBe('cancelled');
 
@@ -280,7 +336,12 @@ describe('customer responses applied by scheduling', () => {
       `Customer response refused: ${scenario.name} tried to accept the meeting by email link. The event is cancelled; it can no longer be answered`,
     );
     const after = await getEvent(api(), scenario.event.id);
-    expect(after).toMatchObject({ bookingStatus: 'cancelled', attendeeStatus: before.attendeeStatus, title: before.title, updatedAt: before.updatedAt });
+    expect(after).toMatchObject({
+      bookingStatus: 'cancelled',
+      attendeeStatus: before.attendeeStatus,
+      title: before.title,
+      updatedAt: before.updatedAt,
+    });
     expect(await responseEntries(scenario.event.id)).toEqual([]);
     await settledRows(api(), scenario.event.id, 2);
     expect(await followerEmails(scenario)).toEqual([]);
@@ -306,7 +367,11 @@ describe('customer responses applied by scheduling', () => {
       const scenario = await invited({ channelMode: 'sms', rsvp: smsRsvp });
       await publish(smsReply(scenario));
 
-      const [reply] = await eventually(() => autoReplies(scenario), (messages) => messages.length >= 1, { what: 'the auto-reply SMS', timeoutMs: 15_000 });
+      const [reply] = await eventually(
+        () => autoReplies(scenario),
+        (messages) => messages.length >= 1,
+        { what: 'the auto-reply SMS', timeoutMs: 15_000 },
+      );
       expect(reply.body).toBe("Confirmed! We'll see you at 123 Main St on Friday, January 15, 2027 at 2:00 PM.");
       expect(reply.body).not.toMatch(/\/m\/|Reply 1/);
       expect(await getEvent(api(), scenario.event.id)).toMatchObject({ bookingStatus: 'confirmed', attendeeStatus: 'accepted' });
@@ -323,7 +388,11 @@ describe('customer responses applied by scheduling', () => {
       const again = smsReply(scenario);
       await publish(again);
       await handled(again.id);
-      await eventually(() => autoReplies(scenario), (messages) => messages.length >= 2, { what: 'two auto-replies', timeoutMs: 15_000 });
+      await eventually(
+        () => autoReplies(scenario),
+        (messages) => messages.length >= 2,
+        { what: 'two auto-replies', timeoutMs: 15_000 },
+      );
       expect(await responseEntries(scenario.event.id)).toHaveLength(1);
     });
 
@@ -334,7 +403,8 @@ describe('customer responses applied by scheduling', () => {
       // Scheduling's copy of the stop list has it once a preview skips the number.
       await eventually(
         () => preview(api(), scenario.event.id, { type: 'rsvp_request' }),
-        (answer) => answer.status === 422 || (answer.status === 200 && answer.body.skipped.some((skip: any) => skip.reason === 'opted_out')),
+        (answer) =>
+          answer.status === 422 || (answer.status === 200 && answer.body.skipped.some((skip: any) => skip.reason === 'opted_out')),
         { what: 'scheduling to know the number is stopped', timeoutMs: 15_000 },
       );
       const envelope = smsReply(scenario);

@@ -38,7 +38,12 @@ const api = () => platform.api;
 
 it('keeps the target of a sent SMS with reply codes, open', async () => {
   const { notificationId, phone, event } = await invitedBySms(api());
-  const target = await untilReplyTarget(platform, notificationId, (candidate) => candidate.closed_at === null, 'the reply target in the copy');
+  const target = await untilReplyTarget(
+    platform,
+    notificationId,
+    (candidate) => candidate.closed_at === null,
+    'the reply target in the copy',
+  );
   expect(target).toMatchObject({ phone, event_id: event.id });
 });
 
@@ -48,7 +53,12 @@ it('a Twilio undelivered report closes the target: a reply finds no open notific
 
   const path = `/webhooks/twilio/status?notificationId=${notificationId}`;
   const signed = { authToken: TWILIO_AUTH_TOKEN, publicBaseUrl: platform.inboundPublicUrl };
-  const report = await postTwilioForm(platform, path, { MessageSid: messageSid(), MessageStatus: 'undelivered', ErrorCode: '30003' }, signed);
+  const report = await postTwilioForm(
+    platform,
+    path,
+    { MessageSid: messageSid(), MessageStatus: 'undelivered', ErrorCode: '30003' },
+    signed,
+  );
   expect(report.status).toBe(204);
   // Closed in the callback's own transaction: already so when it has been answered.
   expect(await storedReplyTarget(platform, notificationId)).toMatchObject({ closed_at: expect.any(Date) });

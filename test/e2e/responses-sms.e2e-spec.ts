@@ -4,8 +4,28 @@ import { createLogger } from '@appointments/observability';
 import { eventually } from '@appointments/testing';
 import twilio from 'twilio';
 import { NO_BUTTONS } from './support/platform';
-import { consoleRows, createScenario, everyType, getEvent, landingTokensIn, outboxHas, preview, send, settledRows, uniquePhone } from './support/notifications';
-import { EMPTY_TWIML, invitedBySms as invitedBySmsOn, postSms as postSmsTo, smsForm, SmsPlatform, startSmsPlatform, TWILIO_AUTH_TOKEN, TwimlAnswer } from './support/sms-replies';
+import {
+  consoleRows,
+  createScenario,
+  everyType,
+  getEvent,
+  landingTokensIn,
+  outboxHas,
+  preview,
+  send,
+  settledRows,
+  uniquePhone,
+} from './support/notifications';
+import {
+  EMPTY_TWIML,
+  invitedBySms as invitedBySmsOn,
+  postSms as postSmsTo,
+  smsForm,
+  SmsPlatform,
+  startSmsPlatform,
+  TWILIO_AUTH_TOKEN,
+  TwimlAnswer,
+} from './support/sms-replies';
 
 jest.setTimeout(180_000);
 
@@ -70,7 +90,11 @@ describe('signature', () => {
     const tampered = await postSms({ ...fields, Body: '1' }, { signature });
     expect(tampered.status).toBe(403);
 
-    await untilLogged('inbound-response', (json) => json.path === '/webhooks/twilio/sms' && json.signature === 'missing', 'the refusal to be logged');
+    await untilLogged(
+      'inbound-response',
+      (json) => json.path === '/webhooks/twilio/sms' && json.signature === 'missing',
+      'the refusal to be logged',
+    );
     expect(await getEvent(api(), event.id)).toMatchObject({ bookingStatus: 'invited', attendeeStatus: 'needs_action' });
     expect(await inboundRows(event.id)).toEqual([]);
   });
@@ -120,11 +144,19 @@ describe('reply codes', () => {
     expect(second).toMatchObject({ status: 200, text: EMPTY_TWIML });
     const third = await postSms(form);
     expect(third).toMatchObject({ status: 200, text: EMPTY_TWIML });
-    await untilLogged('inbound-response', (json) => json.messageSid === form.MessageSid && json.msg === 'inbound SMS already applied; answered as before', 'the repeat to be recognised');
+    await untilLogged(
+      'inbound-response',
+      (json) => json.messageSid === form.MessageSid && json.msg === 'inbound SMS already applied; answered as before',
+      'the repeat to be recognised',
+    );
 
     // A later message, by then in the console, shows everything before it has been handled.
     await postSms(smsForm(phone, 'See you'));
-    const rows = await untilInboundRows(event.id, (candidates) => candidates.some((row) => row.smsBody === 'See you'), 'the later message in the console');
+    const rows = await untilInboundRows(
+      event.id,
+      (candidates) => candidates.some((row) => row.smsBody === 'See you'),
+      'the later message in the console',
+    );
     expect(rows.filter((row) => row.responseType === 'decline')).toHaveLength(1);
   });
 
@@ -162,10 +194,14 @@ describe('reply codes', () => {
 
 describe('replies arriving together (applied as a group)', () => {
   function appliedLine(sid: string) {
-    return untilLogged('inbound-response', (json) => json.messageSid === sid && json.msg === 'inbound SMS applied', `SMS ${sid} to be applied`);
+    return untilLogged(
+      'inbound-response',
+      (json) => json.messageSid === sid && json.msg === 'inbound SMS applied',
+      `SMS ${sid} to be applied`,
+    );
   }
 
-  it('records every customer\'s reply once, with keywords and messages in the same burst answered as alone', async () => {
+  it("records every customer's reply once, with keywords and messages in the same burst answered as alone", async () => {
     const invited = await Promise.all(Array.from({ length: 6 }, () => invitedBySms()));
     const chatty = await invitedBySms();
     const helpPhone = uniquePhone();
@@ -205,7 +241,11 @@ describe('replies arriving together (applied as a group)', () => {
 
     // A later message, by then in the console, shows everything before it has been handled.
     await postSms(smsForm(phone, 'Bye'));
-    const rows = await untilInboundRows(event.id, (candidates) => candidates.some((row) => row.smsBody === 'Bye'), 'the later message in the console');
+    const rows = await untilInboundRows(
+      event.id,
+      (candidates) => candidates.some((row) => row.smsBody === 'Bye'),
+      'the later message in the console',
+    );
     expect(rows.filter((row) => row.responseType === 'decline')).toHaveLength(1);
   });
 
@@ -213,16 +253,26 @@ describe('replies arriving together (applied as a group)', () => {
     const helpForm = smsForm(uniquePhone(), 'help');
     const { event, phone } = await invitedBySms();
     const codeForm = smsForm(phone, '1');
-    const answers = await Promise.all([...Array.from({ length: 4 }, () => postSms(helpForm)), ...Array.from({ length: 4 }, () => postSms(codeForm))]);
+    const answers = await Promise.all([
+      ...Array.from({ length: 4 }, () => postSms(helpForm)),
+      ...Array.from({ length: 4 }, () => postSms(codeForm)),
+    ]);
     const helpTexts = new Set(answers.slice(0, 4).map((answer) => `${answer.status} ${answer.text}`));
     expect([...helpTexts]).toEqual([expect.stringMatching(/^200 .*<Message>Acme &amp; Co/)]);
     for (const answer of answers.slice(4)) expect(answer).toMatchObject({ status: 200, text: EMPTY_TWIML });
 
     await appliedLine(codeForm.MessageSid);
     await postSms(smsForm(phone, 'Later'));
-    const rows = await untilInboundRows(event.id, (candidates) => candidates.some((row) => row.smsBody === 'Later'), 'the later message in the console');
+    const rows = await untilInboundRows(
+      event.id,
+      (candidates) => candidates.some((row) => row.smsBody === 'Later'),
+      'the later message in the console',
+    );
     expect(rows.filter((row) => row.responseType === 'accept')).toHaveLength(1);
-    const applied = (sid: string) => platform.logs.filter((log) => log.service === 'inbound-response' && log.json?.messageSid === sid && log.json?.msg === 'inbound SMS applied');
+    const applied = (sid: string) =>
+      platform.logs.filter(
+        (log) => log.service === 'inbound-response' && log.json?.messageSid === sid && log.json?.msg === 'inbound SMS applied',
+      );
     expect(applied(helpForm.MessageSid)).toHaveLength(1);
     expect(applied(codeForm.MessageSid)).toHaveLength(1);
   });
@@ -239,7 +289,8 @@ describe('opt-out keywords', () => {
   function untilSmsStopped(eventId: string, stopped: boolean) {
     return eventually(
       () => preview(api(), eventId, { type: 'confirmation' }),
-      (answer) => answer.status === 200 && answer.body.skipped.some((skip: any) => skip.channel === 'sms' && skip.reason === 'opted_out') === stopped,
+      (answer) =>
+        answer.status === 200 && answer.body.skipped.some((skip: any) => skip.channel === 'sms' && skip.reason === 'opted_out') === stopped,
       { what: `the SMS to be ${stopped ? '' : 'no longer '}skipped for the stop list`, timeoutMs: 15_000 },
     );
   }
@@ -248,7 +299,9 @@ describe('opt-out keywords', () => {
     const phone = uniquePhone();
     const stop = await postSms(smsForm(phone, 'Stop.'));
     expect(stop).toMatchObject({ status: 200, text: EMPTY_TWIML });
-    expect(await stopListed(phone)).toEqual([expect.objectContaining({ channel: 'sms', address: phone, source: 'sms_keyword', keyword: 'STOP' })]);
+    expect(await stopListed(phone)).toEqual([
+      expect.objectContaining({ channel: 'sms', address: phone, source: 'sms_keyword', keyword: 'STOP' }),
+    ]);
 
     const stopped = await createScenario(api(), { customer: { phone }, configs: everyType('both') });
     await untilSmsStopped(stopped.event.id, true);
@@ -273,7 +326,11 @@ describe('opt-out keywords', () => {
   it('"Stop please" is not a keyword', async () => {
     const phone = uniquePhone();
     await postSms(smsForm(phone, 'Stop please'));
-    await untilLogged('inbound-response', (json) => json.from === phone && json.kind === 'no_open_notification', 'the message to be applied');
+    await untilLogged(
+      'inbound-response',
+      (json) => json.from === phone && json.kind === 'no_open_notification',
+      'the message to be applied',
+    );
     expect(await stopListed(phone)).toEqual([]);
   });
 });
@@ -296,8 +353,15 @@ describe('DISPATCH_REQUEST.latestOpenReplyTargets (as inbound-response asks for 
   it('answers each phone in order, null for a number with no open notification, and refuses a list too long', async () => {
     const { phone, notificationId, event } = await invitedBySms();
     const nobody = uniquePhone();
-    const targets = await rpc.request<any[]>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, { phones: [phone, nobody, '', phone] });
-    expect(targets).toEqual([expect.objectContaining({ notificationId, eventId: event.id, phone }), null, null, expect.objectContaining({ notificationId })]);
+    const targets = await rpc.request<any[]>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, {
+      phones: [phone, nobody, '', phone],
+    });
+    expect(targets).toEqual([
+      expect.objectContaining({ notificationId, eventId: event.id, phone }),
+      null,
+      null,
+      expect.objectContaining({ notificationId }),
+    ]);
     const single = await rpc.request<any>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTarget, { phone });
     expect(single).toEqual(targets[0]);
 
@@ -363,7 +427,12 @@ describe('landing-page responses (INBOUND_REQUEST.recordResponse, as the gateway
     expect(first).toMatchObject({ eventId: event.id, response: 'decline' });
 
     const [row] = await untilInboundRows(event.id, (rows) => rows.length === 1, 'the decline in the console');
-    expect(row).toMatchObject({ channel: 'email_link', responseType: 'decline', reason: 'Out of town', answersNotificationId: notificationId });
+    expect(row).toMatchObject({
+      channel: 'email_link',
+      responseType: 'decline',
+      reason: 'Out of town',
+      answersNotificationId: notificationId,
+    });
 
     // A change of mind is a new response.
     const accepted = await record({ token, response: 'accept' });
@@ -373,7 +442,10 @@ describe('landing-page responses (INBOUND_REQUEST.recordResponse, as the gateway
 
   it('refuses an action the message does not offer (409), an unknown token (404) and a reason that is too long (400)', async () => {
     const { token } = await invitedByEmail();
-    expect(await rejection({ token, response: 'reschedule' })).toMatchObject({ code: 'conflict', message: expect.stringMatching(/does not offer/) });
+    expect(await rejection({ token, response: 'reschedule' })).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/does not offer/),
+    });
     expect(await rejection({ token: 'AAAAAAAAAAAAAAAAAAAAAA', response: 'accept' })).toMatchObject({ code: 'not_found' });
     expect(await rejection({ token, response: 'decline', reason: 'x'.repeat(1001) })).toMatchObject({ code: 'invalid_input' });
   });

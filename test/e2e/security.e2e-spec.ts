@@ -58,7 +58,9 @@ function spellings(pathname: string): string[] {
     if (letter) {
       const hex = letter[0].charCodeAt(0).toString(16);
       for (const encoded of [`%${hex}`, `%${hex.toUpperCase()}`]) {
-        result.add(join(segments.map((part, at) => (at === index ? part.slice(0, letter.index) + encoded + part.slice(letter.index + 1) : part))));
+        result.add(
+          join(segments.map((part, at) => (at === index ? part.slice(0, letter.index) + encoded + part.slice(letter.index + 1) : part))),
+        );
       }
       result.add(join(segments.map((part, at) => (at === index ? part.toUpperCase() : part))));
       result.add(join(segments.map((part, at) => (at === index ? part[0].toUpperCase() + part.slice(1) : part))));
@@ -112,7 +114,15 @@ describe('no spelling of a private route answers without a token', () => {
 
   it('covers every route the OpenAPI document lists, the dev outbox and staff users included', () => {
     const listed = operations.map((operation) => `${operation.method} ${operation.path.replace(/[0-9a-f-]{36}/g, '{id}')}`);
-    expect(listed).toEqual(expect.arrayContaining(['GET /api/customers', 'DELETE /api/templates/{id}', 'GET /api/dev/outbox', 'GET /api/users', 'POST /api/events/{id}/notifications']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'GET /api/customers',
+        'DELETE /api/templates/{id}',
+        'GET /api/dev/outbox',
+        'GET /api/users',
+        'POST /api/events/{id}/notifications',
+      ]),
+    );
     expect(operations.length).toBeGreaterThan(25);
   });
 
@@ -122,10 +132,16 @@ describe('no spelling of a private route answers without a token', () => {
     for (const operation of operations) {
       for (const target of requestTargets(operation.path)) {
         const hasBody = ['POST', 'PUT', 'PATCH'].includes(operation.method);
-        const answer = await rawRequest(port, `${operation.method} ${target} HTTP/1.1`, hasBody ? { 'content-type': 'application/json' } : {}, hasBody ? '{}' : '');
+        const answer = await rawRequest(
+          port,
+          `${operation.method} ${target} HTTP/1.1`,
+          hasBody ? { 'content-type': 'application/json' } : {},
+          hasBody ? '{}' : '',
+        );
         tried += 1;
         const leaked = answer.body.includes(MARKER) || answer.body.includes(MARKER_EMAIL);
-        if ((answer.status >= 200 && answer.status < 300) || answer.status === 0 || leaked) leaks.push(`${operation.method} ${target} → ${answer.status}${leaked ? ' with data' : ''}`);
+        if ((answer.status >= 200 && answer.status < 300) || answer.status === 0 || leaked)
+          leaks.push(`${operation.method} ${target} → ${answer.status}${leaked ? ' with data' : ''}`);
       }
     }
     expect(leaks).toEqual([]);
@@ -167,7 +183,15 @@ describe('forged, expired and revoked tokens', () => {
   const adminClaims = async () => {
     const users = (await platform.api.get('/api/users')).body as { id: string; email: string }[];
     const admin = users.find((user) => user.email === platform.environment.admin.email)!;
-    return { sub: admin.id, email: admin.email, name: 'Admin', role: 'admin', ver: 1, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+    return {
+      sub: admin.id,
+      email: admin.email,
+      name: 'Admin',
+      role: 'admin',
+      ver: 1,
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
   };
 
   it('accepts a token made with the configured secret (the forger tests below differ in one thing each)', async () => {
@@ -239,7 +263,10 @@ describe('admin-only routes', () => {
     ['POST', '/api/users'],
   ])('refuse %s %s to a member of staff with 403, and let an admin through', async (method, pathname) => {
     const user = await newStaffUser();
-    const body = method === 'POST' ? { email: `x.${randomUUID().slice(0, 6)}@example.com`, name: 'X', password: 'twelve-chars-at-least', role: 'staff' } : undefined;
+    const body =
+      method === 'POST'
+        ? { email: `x.${randomUUID().slice(0, 6)}@example.com`, name: 'X', password: 'twelve-chars-at-least', role: 'staff' }
+        : undefined;
     expect((await user.api.request(method, pathname, body)).status).toBe(403);
     expect((await platform.api.request(method, pathname, body)).status).toBe(method === 'POST' ? 201 : 200);
   });
@@ -273,7 +300,9 @@ describe('headers', () => {
     ['a landing page', `/m/${'B'.repeat(22)}`, false],
     ['the health check', '/health', false],
   ])('%s: nosniff, never framed, no referrer, no HSTS over plain http', async (_case, pathname, withToken) => {
-    const answer = withToken ? await platform.api.get(pathname) : await platform.api.request('GET', pathname, undefined, { anonymous: true });
+    const answer = withToken
+      ? await platform.api.get(pathname)
+      : await platform.api.request('GET', pathname, undefined, { anonymous: true });
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     expect(answer.headers.get('x-frame-options')).toBe('DENY');
     expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
@@ -291,12 +320,20 @@ describe('headers', () => {
 describe('request logs', () => {
   it('never hold a landing token, however the path is spelt', async () => {
     const token = `Tok${randomUUID().replace(/-/g, '').slice(0, 19)}`;
-    for (const target of [`/m/${token}`, `/%6D/${token}`, `/M/${token}/accept`, `/m/${token}/calendar.ics?x=1`, `http://127.0.0.1/m/${token}`]) {
+    for (const target of [
+      `/m/${token}`,
+      `/%6D/${token}`,
+      `/M/${token}/accept`,
+      `/m/${token}/calendar.ics?x=1`,
+      `http://127.0.0.1/m/${token}`,
+    ]) {
       await rawRequest(port, `GET ${target} HTTP/1.1`);
     }
     await platform.api.get('/api/customers'); // a line written after them, so theirs are in
     const written = () => platform.logs.filter((line) => line.service === 'gateway' && line.json?.msg === 'request');
-    await eventually(() => written().some((line) => line.json?.url === '/api/customers'), Boolean, { what: 'the request line of GET /api/customers' });
+    await eventually(() => written().some((line) => line.json?.url === '/api/customers'), Boolean, {
+      what: 'the request line of GET /api/customers',
+    });
     expect(written().some((line) => String(line.json?.url).startsWith('/m/<redacted>'))).toBe(true);
     expect(platform.logs.filter((line) => line.line.includes(token))).toEqual([]);
   });
@@ -322,9 +359,17 @@ describe('production start-up', () => {
 
   it.each<[string, Record<string, string>, RegExp]>([
     ['without a JWT secret', { ADMIN_PASSWORD: 'a-long-admin-password' }, /JWT_SECRET/],
-    ['with a JWT secret under 32 bytes', { JWT_SECRET: 'short-secret-0123456789', ADMIN_PASSWORD: 'a-long-admin-password' }, /JWT_SECRET: must be at least 32 bytes/],
+    [
+      'with a JWT secret under 32 bytes',
+      { JWT_SECRET: 'short-secret-0123456789', ADMIN_PASSWORD: 'a-long-admin-password' },
+      /JWT_SECRET: must be at least 32 bytes/,
+    ],
     ['without an admin password', { JWT_SECRET: 'x'.repeat(40) }, /ADMIN_PASSWORD/],
-    ['with an admin password under 12 characters', { JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'short-pass' }, /ADMIN_PASSWORD: must be at least 12 characters/],
+    [
+      'with an admin password under 12 characters',
+      { JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'short-pass' },
+      /ADMIN_PASSWORD: must be at least 12 characters/,
+    ],
   ])('the gateway refuses to start %s, naming the variable and not the value', (_case, env, named) => {
     const run = start('apps/gateway/src/main.js', { NODE_ENV: 'production', ...env });
     expect(run.status).toBe(78);
@@ -339,4 +384,3 @@ describe('production start-up', () => {
     expect(run.stderr).toMatch(/DELIVERY_SINK=local/);
   });
 });
-

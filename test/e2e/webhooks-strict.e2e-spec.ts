@@ -49,11 +49,23 @@ async function postSignedSendGrid(events: Record<string, unknown>[], signedAt = 
 }
 
 function sendGridEvent(notificationId: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { email: 'someone@example.com', timestamp: nowSeconds(), sg_event_id: randomUUID(), sg_message_id: `${randomUUID()}.filterdrecv-1.0`, notificationId, ...fields };
+  return {
+    email: 'someone@example.com',
+    timestamp: nowSeconds(),
+    sg_event_id: randomUUID(),
+    sg_message_id: `${randomUUID()}.filterdrecv-1.0`,
+    notificationId,
+    ...fields,
+  };
 }
 
 const bounceOf = (notificationId: string) =>
-  sendGridEvent(notificationId, { event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 The email account that you tried to reach does not exist' });
+  sendGridEvent(notificationId, {
+    event: 'bounce',
+    type: 'bounce',
+    status: '5.1.1',
+    reason: '550 5.1.1 The email account that you tried to reach does not exist',
+  });
 
 async function sentEmail() {
   const { event } = await createScenario(api(), { configs: everyType('email') });
@@ -74,7 +86,13 @@ it('refuses a correctly signed SendGrid bounce signed an hour ago (a replay) wit
   // A fresh report of the same email goes through; had the replayed bounce been taken, the
   // email would be bounced for good (statuses only move forward) and the chatter would say so.
   expect(await postSignedSendGrid([sendGridEvent(notificationId, { event: 'delivered', response: '250 OK' })])).toBe(204);
-  const row = await rowWhere(api(), event.id, notificationId, (candidate) => candidate.status !== 'sent', 'the email to be reported delivered');
+  const row = await rowWhere(
+    api(),
+    event.id,
+    notificationId,
+    (candidate) => candidate.status !== 'sent',
+    'the email to be reported delivered',
+  );
   expect(row).toMatchObject({ status: 'delivered', providerStatus: 'delivered', error: null });
   expect(await failuresIn(event.id)).toEqual([]);
 });
@@ -87,7 +105,9 @@ it('a signed SendGrid bounce naming an SMS leaves the SMS and its reply target a
   // notification-dispatch says in its log when a report does not concern the notification it names.
   const outcome = await eventually(
     async () => ({
-      refused: platform.logs.some((log) => log.service === 'notification-dispatch' && log.json?.notificationId === notificationId && log.json?.mismatch === 'channel'),
+      refused: platform.logs.some(
+        (log) => log.service === 'notification-dispatch' && log.json?.notificationId === notificationId && log.json?.mismatch === 'channel',
+      ),
       row: (await consoleRows(api(), event.id)).find((candidate) => candidate.id === notificationId),
     }),
     ({ refused, row }) => refused || row?.status !== 'sent',
@@ -100,10 +120,14 @@ it('a signed SendGrid bounce naming an SMS leaves the SMS and its reply target a
 
   // The customer's reply code still answers the SMS.
   expect((await postSms(platform, smsForm(phone, '1'))).status).toBe(200);
-  const confirmed = await eventually(() => getEvent(api(), event.id), (current) => current.bookingStatus === 'confirmed', {
-    what: 'the event to be confirmed by the SMS reply',
-    timeoutMs: 15_000,
-  });
+  const confirmed = await eventually(
+    () => getEvent(api(), event.id),
+    (current) => current.bookingStatus === 'confirmed',
+    {
+      what: 'the event to be confirmed by the SMS reply',
+      timeoutMs: 15_000,
+    },
+  );
   expect(confirmed).toMatchObject({ bookingStatus: 'confirmed', attendeeStatus: 'accepted' });
 });
 
@@ -112,6 +136,10 @@ it('a genuine signed SendGrid bounce of an email still bounces it and tells the 
   expect(await postSignedSendGrid([bounceOf(notificationId)])).toBe(204);
   const row = await rowWhere(api(), event.id, notificationId, (candidate) => candidate.status === 'bounced', 'the email to be bounced');
   expect(row.error).toMatch(/does not exist|5\.1\.1/);
-  const failures = await eventually(() => failuresIn(event.id), (entries) => entries.length > 0, { what: 'the bounce in the chatter' });
+  const failures = await eventually(
+    () => failuresIn(event.id),
+    (entries) => entries.length > 0,
+    { what: 'the bounce in the chatter' },
+  );
   expect(failures).toHaveLength(1);
 });

@@ -28,9 +28,24 @@ export async function startInProcess<C extends ServiceConfig>(
   { service, configClass, module, configure }: InProcessService<C>,
   overrides: Record<string, string> = {},
 ): Promise<NestFastifyApplication> {
-  const env = { ...environment.env, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200', MESSAGE_RETRY_DELAYS_MS: IN_PROCESS_RETRY_DELAYS_MS.join(','), ...overrides };
+  const env = {
+    ...environment.env,
+    LOG_LEVEL: 'silent',
+    OUTBOX_POLL_MS: '200',
+    MESSAGE_RETRY_DELAYS_MS: IN_PROCESS_RETRY_DELAYS_MS.join(','),
+    ...overrides,
+  };
   const config = loadConfig(configClass, env);
-  const { app } = await hostService({ service, module: module(config), config, port: 0, host: '127.0.0.1', messaging: true, ownsProcess: false, configure });
+  const { app } = await hostService({
+    service,
+    module: module(config),
+    config,
+    port: 0,
+    host: '127.0.0.1',
+    messaging: true,
+    ownsProcess: false,
+    configure,
+  });
   await app.get(AmqpConnection).waitUntilConnected(15_000);
   return app;
 }
@@ -38,5 +53,10 @@ export async function startInProcess<C extends ServiceConfig>(
 /** Removes the environment's database and these services' queues (and their retry and dead-letter queues). */
 export async function cleanUpInProcess(environment: IsolatedEnvironment, services: string[]): Promise<void> {
   await dropDatabase(environment.databaseUrl);
-  await deleteAmqpNamespace(environment.env.AMQP_URL, new MessagingNames(environment.amqpNamespace), services, IN_PROCESS_RETRY_DELAYS_MS.length);
+  await deleteAmqpNamespace(
+    environment.env.AMQP_URL,
+    new MessagingNames(environment.amqpNamespace),
+    services,
+    IN_PROCESS_RETRY_DELAYS_MS.length,
+  );
 }

@@ -35,7 +35,9 @@ describe('the service map in docs/architecture.md', () => {
   it('is the one the code declares (if not: run npm run architecture and commit docs/architecture.md)', () => {
     const generated = replaceGeneratedBlock(committed, renderServiceMap(map));
     if (generated !== committed) {
-      throw new Error(`${ARCHITECTURE_DOC} differs from the code's declarations: run npm run architecture and commit the result. First difference at ${firstDifference(committed, generated)}`);
+      throw new Error(
+        `${ARCHITECTURE_DOC} differs from the code's declarations: run npm run architecture and commit the result. First difference at ${firstDifference(committed, generated)}`,
+      );
     }
   });
 
@@ -80,7 +82,8 @@ describe('the service map in docs/architecture.md', () => {
     });
     // `{ type: STATUS_EVENT_OF[type] }`: every value of the table.
     const published = new Set(service('scheduling').publishes.map((p) => p.event));
-    for (const event of ['EventBooked', 'RsvpRequested', 'ReminderSent', 'UpdateSent', 'EventCancelled']) expect(published).toContain(event);
+    for (const event of ['EventBooked', 'RsvpRequested', 'ReminderSent', 'UpdateSent', 'EventCancelled'])
+      expect(published).toContain(event);
     // Only names of DOMAIN_EVENT, never another `type:` (a notification type, a Swagger type).
     for (const s of map.services) for (const p of s.publishes) expect(map.events).toContain(p.event);
   });
@@ -92,13 +95,19 @@ describe('the service map in docs/architecture.md', () => {
       pattern: 'events.get',
       site: 'apps/gateway/src/staff-api/staff-api.controllers.ts:EventsApiController.get',
     });
-    expect(service('notification-dispatch').requests.map((r) => `${r.service} ${r.pattern}`)).toContain('scheduling reminders.release-check');
-    expect(service('inbound-response').requests.map((r) => `${r.service} ${r.pattern}`)).toContain('notification-dispatch landing-tokens.latest-for-phones');
+    expect(service('notification-dispatch').requests.map((r) => `${r.service} ${r.pattern}`)).toContain(
+      'scheduling reminders.release-check',
+    );
+    expect(service('inbound-response').requests.map((r) => `${r.service} ${r.pattern}`)).toContain(
+      'notification-dispatch landing-tokens.latest-for-phones',
+    );
   });
 
   it('reads the per-process feed, Redis and HTTP routes', () => {
     expect(service('gateway').feeds.flatMap((f) => f.events)).toContain('ResponseApplied');
-    expect(service('reminder-scheduler').redis.map((r) => `${r.kind} ${r.queue}`)).toEqual(expect.arrayContaining(['bullmq-queue reminders', 'bullmq-worker reminders']));
+    expect(service('reminder-scheduler').redis.map((r) => `${r.kind} ${r.queue}`)).toEqual(
+      expect.arrayContaining(['bullmq-queue reminders', 'bullmq-worker reminders']),
+    );
     expect(service('gateway').redis.map((r) => r.kind)).toEqual(expect.arrayContaining(['bullmq-queue', 'keys']));
     expect(service('inbound-response').http).toContainEqual(expect.objectContaining({ method: 'POST', path: '/webhooks/twilio/sms' }));
   });
@@ -116,8 +125,14 @@ describe('the service map reader', () => {
       fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       fs.writeFileSync(path.join(root, file), text);
     };
-    write('tsconfig.base.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true } }));
-    write('libs/contracts/src/domain-events.ts', "export const DOMAIN_EVENT = { EventBooked: 'EventBooked', TimerFired: 'TimerFired' } as const;\n");
+    write(
+      'tsconfig.base.json',
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true } }),
+    );
+    write(
+      'libs/contracts/src/domain-events.ts',
+      "export const DOMAIN_EVENT = { EventBooked: 'EventBooked', TimerFired: 'TimerFired' } as const;\n",
+    );
     write(
       'apps/probe/src/probe.ts',
       `import { DOMAIN_EVENT } from '../../../libs/contracts/src/domain-events';

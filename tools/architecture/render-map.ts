@@ -39,7 +39,10 @@ export function renderServiceMap(map: ServiceMap): string {
 export function replaceGeneratedBlock(document: string, block: string): string {
   const begin = document.indexOf(BEGIN_MARKER);
   const end = document.indexOf(END_MARKER);
-  if (begin < 0 || end < begin) throw new Error(`docs/architecture.md has lost its markers: put back the lines\n${BEGIN_MARKER}\n${END_MARKER}\nwhere the map belongs, then run npm run architecture`);
+  if (begin < 0 || end < begin)
+    throw new Error(
+      `docs/architecture.md has lost its markers: put back the lines\n${BEGIN_MARKER}\n${END_MARKER}\nwhere the map belongs, then run npm run architecture`,
+    );
   return document.slice(0, begin) + block + document.slice(end + END_MARKER.length);
 }
 
@@ -94,7 +97,9 @@ function eventsTable(map: ServiceMap): string[] {
   for (const event of map.events) {
     const publishers = map.services.filter((s) => s.publishes.some((p) => p.event === event)).map((s) => s.name);
     const consumers = map.services.flatMap((s) => [
-      ...(s.consumes.some((c) => c.event === event) ? [`${s.name}${s.consumes.some((c) => c.event === event && c.batch) ? ' (batches)' : ''}`] : []),
+      ...(s.consumes.some((c) => c.event === event)
+        ? [`${s.name}${s.consumes.some((c) => c.event === event && c.batch) ? ' (batches)' : ''}`]
+        : []),
       ...(s.feeds.some((f) => f.events.includes(event)) ? [`${s.name} (per-process feed)`] : []),
     ]);
     lines.push(`| \`${event}\` | ${cell(publishers)} | ${cell(consumers)} |`);
@@ -127,8 +132,12 @@ function queuesTable(map: ServiceMap): string[] {
     '| --- | --- | --- | --- |',
   ];
   for (const service of map.services) {
-    const events = service.consumes.length ? `\`${names.eventQueue(service.name)}\` (${distinct(service.consumes.map((c) => c.event)).join(', ')})` : '–';
-    const parking = service.consumes.length ? `\`${names.retryQueue(service.name, 0).replace(/0$/, '<n>')}\`, \`${names.deadLetterQueue(service.name)}\`` : '–';
+    const events = service.consumes.length
+      ? `\`${names.eventQueue(service.name)}\` (${distinct(service.consumes.map((c) => c.event)).join(', ')})`
+      : '–';
+    const parking = service.consumes.length
+      ? `\`${names.retryQueue(service.name, 0).replace(/0$/, '<n>')}\`, \`${names.deadLetterQueue(service.name)}\``
+      : '–';
     const rpc = service.serves.length ? `\`${names.rpcQueue(service.name)}\`` : '–';
     lines.push(`| ${service.name} | ${events} | ${parking} | ${rpc} |`);
   }
@@ -146,11 +155,21 @@ function storageTable(map: ServiceMap): string[] {
 }
 
 function httpTable(map: ServiceMap): string[] {
-  const lines = ['### HTTP routes', '', 'By controller; every service also serves its `/health` routes (`libs/observability`).', '', '| service | controller path (methods) |', '| --- | --- |'];
+  const lines = [
+    '### HTTP routes',
+    '',
+    'By controller; every service also serves its `/health` routes (`libs/observability`).',
+    '',
+    '| service | controller path (methods) |',
+    '| --- | --- |',
+  ];
   for (const service of map.services) {
     if (!service.http.length) continue;
     const controllers = distinct(service.http.map((route) => route.controller));
-    const cells = controllers.map((controller) => `\`${controller}\` (${distinct(service.http.filter((route) => route.controller === controller).map((route) => route.method)).join(', ')})`);
+    const cells = controllers.map(
+      (controller) =>
+        `\`${controller}\` (${distinct(service.http.filter((route) => route.controller === controller).map((route) => route.method)).join(', ')})`,
+    );
     lines.push(`| ${service.name} | ${cells.join(', ')} |`);
   }
   return [...lines, ''];
@@ -165,7 +184,9 @@ function redisLabel(use: ServiceDeclarations['redis'][number]): string {
 
 /** `/api`, `/m`, `/webhooks`: the first segments of a service's routes. */
 function prefixes(service: ServiceDeclarations): string[] {
-  return distinct(service.http.map((route) => `/${route.controller.split('/')[1] ?? ''}`)).map((prefix) => (prefix === '/' ? '/' : `${prefix}/…`));
+  return distinct(service.http.map((route) => `/${route.controller.split('/')[1] ?? ''}`)).map((prefix) =>
+    prefix === '/' ? '/' : `${prefix}/…`,
+  );
 }
 
 /** `customers.create`, `customers.get` → `customers.create/get`. */

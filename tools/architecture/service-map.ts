@@ -151,14 +151,17 @@ class DeclarationReader {
       this.visit(source, service);
     }
     if (!service.name || !service.schema) throw new Error(`${app}: no servicePlatform({ service, persistence: { schema } }) found`);
-    const byEvent = (a: { event: string; site: string }, b: { event: string; site: string }) => compare(a.event, b.event) || compare(a.site, b.site);
+    const byEvent = (a: { event: string; site: string }, b: { event: string; site: string }) =>
+      compare(a.event, b.event) || compare(a.site, b.site);
     service.consumes.sort(byEvent);
     service.publishes = unique(service.publishes, (p) => `${p.event} ${p.site}`).sort(byEvent);
     service.serves.sort((a, b) => compare(a.pattern, b.pattern) || compare(a.site, b.site));
     service.requests = unique(service.requests, (r) => `${r.service} ${r.pattern} ${r.site}`).sort(
       (a, b) => compare(a.service, b.service) || compare(a.pattern, b.pattern) || compare(a.site, b.site),
     );
-    service.redis = unique(service.redis, (r) => `${r.kind} ${r.queue} ${r.site}`).sort((a, b) => compare(a.site, b.site) || compare(a.kind, b.kind));
+    service.redis = unique(service.redis, (r) => `${r.kind} ${r.queue} ${r.site}`).sort(
+      (a, b) => compare(a.site, b.site) || compare(a.kind, b.kind),
+    );
     service.http.sort((a, b) => compare(a.path, b.path) || compare(a.method, b.method));
     return service as ServiceDeclarations;
   }
@@ -191,7 +194,11 @@ class DeclarationReader {
     const receiver = this.checker.getTypeAtLocation(callee.expression).getSymbol()?.getName();
     if (callee.name.text === 'request' && receiver === 'RpcClient') {
       const [target, pattern] = call.arguments;
-      service.requests!.push({ service: this.single(target, 'an RPC request'), pattern: this.single(pattern, 'an RPC request'), site: this.site(call) });
+      service.requests!.push({
+        service: this.single(target, 'an RPC request'),
+        pattern: this.single(pattern, 'an RPC request'),
+        site: this.site(call),
+      });
     } else if (callee.name.text === 'listen' && receiver === 'DomainEventFeed') {
       const listener = call.arguments[0];
       const types = listener && ts.isObjectLiteralExpression(listener) ? this.property(listener, 'types') : undefined;
@@ -222,7 +229,9 @@ class DeclarationReader {
     const events = values.filter((value) => this.domainEvents.includes(value));
     if (events.length === 0) return;
     if (events.length > 1 && !table) {
-      throw new Error(`${this.site(literal)}: which domain event is "${type.getText()}"? Name it (DOMAIN_EVENT.X) or look it up in a literal table`);
+      throw new Error(
+        `${this.site(literal)}: which domain event is "${type.getText()}"? Name it (DOMAIN_EVENT.X) or look it up in a literal table`,
+      );
     }
     for (const event of events) service.publishes!.push({ event, site: this.site(literal) });
   }
@@ -236,7 +245,8 @@ class DeclarationReader {
       for (const queue of this.values(expression.arguments?.[0], 'a BullMQ queue name')) service.redis!.push({ kind, queue, site });
     } else if (from === 'ioredis') {
       const owner = site.split(':')[0];
-      const bullmqConnection = service.redis!.some((use) => use.site.startsWith(`${owner}:`) && use.kind !== 'keys') || usesBullmq(expression.getSourceFile());
+      const bullmqConnection =
+        service.redis!.some((use) => use.site.startsWith(`${owner}:`) && use.kind !== 'keys') || usesBullmq(expression.getSourceFile());
       if (!bullmqConnection) service.redis!.push({ kind: 'keys', queue: null, site });
     }
   }
@@ -254,7 +264,12 @@ class DeclarationReader {
         if (importedFrom(declaration.getSourceFile(), call.expression.text) !== '@nestjs/common') continue;
         const route = call.arguments[0] ? this.single(call.arguments[0], 'a route path') : '';
         const joined = `/${[prefix, route].filter(Boolean).join('/')}`.replace(/\/+/g, '/');
-        service.http!.push({ method: call.expression.text.toUpperCase(), path: joined.replace(/(.)\/$/, '$1'), controller: controllerPath, site: this.site(member) });
+        service.http!.push({
+          method: call.expression.text.toUpperCase(),
+          path: joined.replace(/(.)\/$/, '$1'),
+          controller: controllerPath,
+          site: this.site(member),
+        });
       }
     }
   }
@@ -266,7 +281,8 @@ class DeclarationReader {
     file?.forEachChild((statement) => {
       if (!ts.isVariableStatement(statement)) return;
       for (const declaration of statement.declarationList.declarations) {
-        if (declaration.name.getText() === 'DOMAIN_EVENT' && declaration.initializer) events = this.values(declaration.initializer, 'DOMAIN_EVENT');
+        if (declaration.name.getText() === 'DOMAIN_EVENT' && declaration.initializer)
+          events = this.values(declaration.initializer, 'DOMAIN_EVENT');
       }
     });
     if (!events?.length) throw new Error('DOMAIN_EVENT not found in libs/contracts/src/domain-events.ts');
@@ -285,7 +301,10 @@ class DeclarationReader {
   /** Exactly one string the expression stands for. */
   private single(expression: ts.Expression | undefined, what: string): string {
     const values = this.values(expression, what);
-    if (values.length !== 1) throw new Error(`${expression ? this.site(expression) : 'unknown'}: ${what} is not one known string (${values.join(', ') || 'none'})`);
+    if (values.length !== 1)
+      throw new Error(
+        `${expression ? this.site(expression) : 'unknown'}: ${what} is not one known string (${values.join(', ') || 'none'})`,
+      );
     return values[0];
   }
 
@@ -325,7 +344,8 @@ class DeclarationReader {
     let symbol = this.checker.getSymbolAtLocation(expression);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol?.valueDeclaration;
-    const initializer = declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration)) ? declaration.initializer : undefined;
+    const initializer =
+      declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration)) ? declaration.initializer : undefined;
     if (!initializer && required) throw new Error(`${this.site(expression)}: "${expression.getText()}" has no literal declaration`);
     return initializer;
   }
@@ -335,9 +355,11 @@ class DeclarationReader {
     const names: string[] = [];
     for (let current: ts.Node | undefined = node; current; current = current.parent) {
       if ((ts.isClassDeclaration(current) || ts.isFunctionDeclaration(current)) && current.name) names.unshift(current.name.text);
-      else if ((ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current)) && ts.isIdentifier(current.name)) names.unshift(current.name.text);
+      else if ((ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current)) && ts.isIdentifier(current.name))
+        names.unshift(current.name.text);
       else if (ts.isConstructorDeclaration(current)) names.unshift('constructor');
-      else if (ts.isVariableDeclaration(current) && ts.isIdentifier(current.name) && ts.isSourceFile(current.parent.parent.parent)) names.unshift(current.name.text);
+      else if (ts.isVariableDeclaration(current) && ts.isIdentifier(current.name) && ts.isSourceFile(current.parent.parent.parent))
+        names.unshift(current.name.text);
     }
     const file = this.relative(node.getSourceFile().fileName);
     return names.length ? `${file}:${names.join('.')}` : file;
@@ -350,7 +372,12 @@ class DeclarationReader {
 
 function skipOuter(expression: ts.Expression): ts.Expression {
   let inner = expression;
-  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner) || ts.isNonNullExpression(inner)) {
+  while (
+    ts.isParenthesizedExpression(inner) ||
+    ts.isAsExpression(inner) ||
+    ts.isSatisfiesExpression(inner) ||
+    ts.isNonNullExpression(inner)
+  ) {
     inner = inner.expression;
   }
   return inner;
@@ -370,7 +397,10 @@ function importedFrom(source: ts.SourceFile, name: string): string | undefined {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
     const clause = statement.importClause;
     if (!clause) continue;
-    const named = clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.map((element) => element.name.text) : [];
+    const named =
+      clause.namedBindings && ts.isNamedImports(clause.namedBindings)
+        ? clause.namedBindings.elements.map((element) => element.name.text)
+        : [];
     if (clause.name?.text === name || named.includes(name)) return statement.moduleSpecifier.text;
   }
   return undefined;
@@ -378,7 +408,13 @@ function importedFrom(source: ts.SourceFile, name: string): string | undefined {
 
 /** Whether a file opens BullMQ queues or workers (its Redis connections are theirs). */
 function usesBullmq(source: ts.SourceFile): boolean {
-  return source.statements.some((statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === 'bullmq' && !statement.importClause?.isTypeOnly);
+  return source.statements.some(
+    (statement) =>
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.moduleSpecifier.text === 'bullmq' &&
+      !statement.importClause?.isTypeOnly,
+  );
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {

@@ -10,9 +10,18 @@ interface Case {
 }
 
 const CASES = {
-  domainImportsNest: { file: 'libs/domain/src/framework-import.ts', code: "import { Injectable } from '@nestjs/common';\nexport const decorate = Injectable;\n" },
-  domainImportsTypeorm: { file: 'libs/domain/src/database-import.ts', code: "import { DataSource } from 'typeorm';\nexport type Source = DataSource;\n" },
-  domainImportsLib: { file: 'libs/domain/src/lib-import.ts', code: "import { ServiceConfig } from '@appointments/config';\nexport type Config = ServiceConfig;\n" },
+  domainImportsNest: {
+    file: 'libs/domain/src/framework-import.ts',
+    code: "import { Injectable } from '@nestjs/common';\nexport const decorate = Injectable;\n",
+  },
+  domainImportsTypeorm: {
+    file: 'libs/domain/src/database-import.ts',
+    code: "import { DataSource } from 'typeorm';\nexport type Source = DataSource;\n",
+  },
+  domainImportsLib: {
+    file: 'libs/domain/src/lib-import.ts',
+    code: "import { ServiceConfig } from '@appointments/config';\nexport type Config = ServiceConfig;\n",
+  },
   appImportsApp: {
     file: 'apps/gateway/src/app-import.ts',
     code: "import { SchedulingModule } from '../../scheduling/src/scheduling.module';\nexport const imported = SchedulingModule;\n",
@@ -21,7 +30,10 @@ const CASES = {
     file: 'libs/messaging/src/app-import.ts',
     code: "import { SchedulingModule } from '../../../apps/scheduling/src/scheduling.module';\nexport const imported = SchedulingModule;\n",
   },
-  appImportsLib: { file: 'apps/gateway/src/lib-import.ts', code: "import { NotFound } from '@appointments/domain';\nexport const error = NotFound;\n" },
+  appImportsLib: {
+    file: 'apps/gateway/src/lib-import.ts',
+    code: "import { NotFound } from '@appointments/domain';\nexport const error = NotFound;\n",
+  },
   testImportsApp: {
     file: 'test/e2e/app-import.ts',
     code: "import { SchedulingModule } from '../../apps/scheduling/src/scheduling.module';\nexport const imported = SchedulingModule;\n",

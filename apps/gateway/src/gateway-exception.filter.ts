@@ -36,7 +36,12 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   static toBody(exception: unknown): ErrorBody {
     if (exception instanceof RemoteServiceError) {
       const statusCode = DOMAIN_ERROR_HTTP_STATUS[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
-      return { statusCode, error: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) };
+      return {
+        statusCode,
+        error: exception.code,
+        message: exception.message,
+        ...(exception.details ? { details: exception.details } : {}),
+      };
     }
     if (exception instanceof ServiceUnavailable) {
       return { statusCode: 503, error: 'service_unavailable', message: `${exception.message}; try again shortly` };

@@ -27,7 +27,10 @@ describe('GatewayConfig in production', () => {
     ['an admin password of 11 characters', { ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD'],
     ['the admin password this repository once shipped', { ADMIN_PASSWORD: 'admin-password' }, 'ADMIN_PASSWORD'],
   ])('refuses %s, naming the variable', (_case, change, variable) => {
-    const env = Object.fromEntries(Object.entries({ ...PRODUCTION, ...change }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const env = Object.fromEntries(Object.entries({ ...PRODUCTION, ...change }).filter(([, value]) => value !== undefined)) as Record<
+      string,
+      string
+    >;
     expect(problemsOf(env).map((problem) => problem.variable)).toEqual([variable]);
   });
 
@@ -62,10 +65,16 @@ describe('GatewayConfig outside production', () => {
 
   it('uses the secrets it is given', () => {
     const secrets = gatewaySecrets(loadConfig(GatewayConfig, { JWT_SECRET: STRONG_SECRET, ADMIN_PASSWORD: 'a-long-password' }));
-    expect(secrets).toEqual({ jwtSecret: STRONG_SECRET, adminPassword: 'a-long-password', generated: { jwtSecret: false, adminPassword: false } });
+    expect(secrets).toEqual({
+      jwtSecret: STRONG_SECRET,
+      adminPassword: 'a-long-password',
+      generated: { jwtSecret: false, adminPassword: false },
+    });
   });
 
   it('refuses a weak secret it is given', () => {
-    expect(problemsOf({ JWT_SECRET: 'development-only-secret-change-me'.slice(0, 20) }).map((problem) => problem.variable)).toEqual(['JWT_SECRET']);
+    expect(problemsOf({ JWT_SECRET: 'development-only-secret-change-me'.slice(0, 20) }).map((problem) => problem.variable)).toEqual([
+      'JWT_SECRET',
+    ]);
   });
 });

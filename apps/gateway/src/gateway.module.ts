@@ -53,7 +53,11 @@ export class GatewayModule {
           service: SERVICE.gateway,
           configClass: GatewayConfig,
           config,
-          persistence: { schema: 'gateway', entities: [StaffUserEntity], migrations: [InitialGateway1763700000200, IdempotencyKeys1763700000240, StaffUserTokenVersion1765100000200] },
+          persistence: {
+            schema: 'gateway',
+            entities: [StaffUserEntity],
+            migrations: [InitialGateway1763700000200, IdempotencyKeys1763700000240, StaffUserTokenVersion1765100000200],
+          },
           domainEvents: false,
           // Public-facing: /metrics takes METRICS_TOKEN when set; without it, open outside production and 404 in it.
           metrics: publicFacingMetricsAccess(config.METRICS_TOKEN, config.NODE_ENV === 'production'),
@@ -89,7 +93,13 @@ export class GatewayModule {
         LoginThrottle,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         LandingViews,
-        { provide: LandingFormToken, useValue: new LandingFormToken(LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret), config.LANDING_FORM_TTL_SECONDS) },
+        {
+          provide: LandingFormToken,
+          useValue: new LandingFormToken(
+            LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret),
+            config.LANDING_FORM_TTL_SECONDS,
+          ),
+        },
         OpsAccess,
         OpsQueues,
         // The landing pages' form token with a key of its own (derived from theirs), so a token of one kind never verifies as the other.
@@ -100,7 +110,9 @@ export class GatewayModule {
 }
 
 function opsLoginFormKey(config: GatewayConfig, secrets: GatewaySecrets): Buffer {
-  return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret)).update('appointments ops-login form key v1').digest();
+  return createHmac('sha256', LandingFormToken.keyFrom(config.LANDING_CSRF_SECRET, secrets.jwtSecret))
+    .update('appointments ops-login form key v1')
+    .digest();
 }
 
 /**

@@ -3,7 +3,10 @@ import Fastify from 'fastify';
 import { GatewayConfig } from './gateway.config';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 
-async function headersFor(publicBaseUrl: string, route: (reply: { header(name: string, value: string): unknown }) => void = () => undefined) {
+async function headersFor(
+  publicBaseUrl: string,
+  route: (reply: { header(name: string, value: string): unknown }) => void = () => undefined,
+) {
   const app = Fastify();
   addSecurityHeaders(app, securityHeaders(loadConfig(GatewayConfig, { PUBLIC_BASE_URL: publicBaseUrl })));
   app.get('/page', async (_request, reply) => {
@@ -30,7 +33,9 @@ describe('security headers', () => {
   });
 
   it("lets a route's own header win", async () => {
-    const [headers] = await headersFor('http://localhost:3000', (reply) => reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'"));
+    const [headers] = await headersFor('http://localhost:3000', (reply) =>
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'"),
+    );
     expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 });

@@ -22,7 +22,10 @@ export function securityHeaders(config: GatewayConfig): HelmetOptions {
   return {
     // Only the framing rule here: the pages that run anything (landing, sign-in) send a full CSP of
     // their own, and Swagger UI and bull-board would not run under a default one.
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] },
+    },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: config.servedOverHttps ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,

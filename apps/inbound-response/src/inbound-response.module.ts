@@ -50,7 +50,12 @@ export class InboundResponseModule {
           persistence: {
             schema: SCHEMA,
             entities: ENTITIES,
-            migrations: [InitialInbound1763700000300, WebhooksAndStopList1763800000300, CustomerResponses1763900000300, ReplyTargets1764000000300],
+            migrations: [
+              InitialInbound1763700000300,
+              WebhooksAndStopList1763800000300,
+              CustomerResponses1763900000300,
+              ReplyTargets1764000000300,
+            ],
           },
         }),
         TypeOrmModule.forFeature(ENTITIES),
@@ -88,8 +93,14 @@ export class InboundResponseModule {
               toleranceSeconds: config.SENDGRID_WEBHOOK_TOLERANCE_SECONDS,
               acceptUnsigned: config.sendGridAcceptsUnsigned,
             });
-            if (config.sendGridAcceptsUnsigned) logger.warn('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: SendGrid event webhooks are accepted without a signature (never in production)');
-            else if (!signature.required) logger.error('SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: in production every SendGrid event webhook will be refused with 403');
+            if (config.sendGridAcceptsUnsigned)
+              logger.warn(
+                'SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: SendGrid event webhooks are accepted without a signature (never in production)',
+              );
+            else if (!signature.required)
+              logger.error(
+                'SENDGRID_WEBHOOK_VERIFICATION_KEY is not set: in production every SendGrid event webhook will be refused with 403',
+              );
             return signature;
           },
         },

@@ -35,15 +35,19 @@ export class InboundConfig extends ServiceConfig {
   }
 
   /** Answered (TwiML) to an SMS `HELP` or `INFO`. */
-  @IsString() @MaxLength(1600)
-  SMS_HELP_TEXT = 'Appointments: reply with the code in our message to answer it (1 confirm, 2 reschedule, 3 decline). Reply STOP to opt out, START to opt back in.';
+  @IsString()
+  @MaxLength(1600)
+  SMS_HELP_TEXT =
+    'Appointments: reply with the code in our message to answer it (1 confirm, 2 reschedule, 3 decline). Reply STOP to opt out, START to opt back in.';
 
   /**
    * Answered (TwiML) to an SMS from a number with no open notification; `none`: no reply (an
    * empty variable means the default). The message is logged either way.
    */
-  @IsString() @MaxLength(1600)
-  SMS_NO_OPEN_NOTIFICATION_REPLY = 'Thanks for your message. We could not match it to an open appointment request; please contact us directly.';
+  @IsString()
+  @MaxLength(1600)
+  SMS_NO_OPEN_NOTIFICATION_REPLY =
+    'Thanks for your message. We could not match it to an open appointment request; please contact us directly.';
 
   /** The reply to a number with no open notification, or null for none. */
   get smsNoOpenNotificationReply(): string | null {

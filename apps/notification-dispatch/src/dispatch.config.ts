@@ -35,7 +35,8 @@ export class DispatchConfig extends ServiceConfig {
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
   TWILIO_ACCOUNT_SID: string | undefined = undefined;
-  @Secret() @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined = undefined;
+  @Secret() @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined =
+    undefined;
   @ValidateIf(anyTwilioSetting)
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^(?:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)' })

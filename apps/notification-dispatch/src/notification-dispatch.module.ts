@@ -42,7 +42,14 @@ export class NotificationDispatchModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [NotificationRequestedController, DeliveryStatusChangedController, NotificationsConsoleController, DevOutboxController, LandingLookupController, InboundConsoleController],
+      controllers: [
+        NotificationRequestedController,
+        DeliveryStatusChangedController,
+        NotificationsConsoleController,
+        DevOutboxController,
+        LandingLookupController,
+        InboundConsoleController,
+      ],
       providers: [
         DeliveryMetrics,
         NotificationDelivery,

@@ -1,5 +1,19 @@
 import { MinBytes, NotAPublishedSecret, Secret, ServiceConfig, StringList } from '@appointments/config';
-import { ArrayMinSize, IsDefined, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMinSize,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 export const TRACKABLE_FIELDS = ['start', 'end', 'timeZone', 'location', 'videoUrl', 'description'] as const;
 
@@ -35,13 +49,19 @@ export class SchedulingConfig extends ServiceConfig {
    */
   @StringList()
   @ArrayMinSize(1)
-  @Matches(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i, { each: true, message: 'each verified domain must be a domain name such as example.com' })
+  @Matches(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i, {
+    each: true,
+    message: 'each verified domain must be a domain name such as example.com',
+  })
   VERIFIED_SENDER_DOMAINS: string[] = ['example.com'];
 
   /** The sender until staff change it in the settings (`PUT /api/settings/sender`). */
   @IsEmail({}, { message: 'must be an email address' }) MAIL_FROM_EMAIL = 'appointments@example.com';
   @IsString() @MaxLength(100) MAIL_FROM_NAME = 'Appointments';
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true }, { message: 'MAIL_FROM_IMAGE_URL must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['https', 'http'], require_protocol: true },
+    { message: 'MAIL_FROM_IMAGE_URL must be an http(s) URL' },
+  )
   MAIL_FROM_IMAGE_URL: string | undefined = undefined;
 }

@@ -69,7 +69,11 @@ export class SchedulingModule {
         {
           provide: CancellationConfirmation,
           // Outside production an unset secret is made for this process (validation requires one in production).
-          useFactory: () => new CancellationConfirmation(config.CANCELLATION_TOKEN_SECRET ?? randomBytes(48).toString('base64url'), config.CANCELLATION_TOKEN_TTL_SECONDS),
+          useFactory: () =>
+            new CancellationConfirmation(
+              config.CANCELLATION_TOKEN_SECRET ?? randomBytes(48).toString('base64url'),
+              config.CANCELLATION_TOKEN_TTL_SECONDS,
+            ),
         },
         CreateEventHandler,
         UpdateEventHandler,

@@ -14,7 +14,11 @@ export const BooleanFlag = () =>
 /** A comma-separated list of integers, e.g. `1000,5000,25000`. */
 export const IntegerList = () =>
   Transform(({ value }) =>
-    Array.isArray(value) ? value : String(value).split(',').map((part) => Number(part.trim())),
+    Array.isArray(value)
+      ? value
+      : String(value)
+          .split(',')
+          .map((part) => Number(part.trim())),
   );
 
 /** A comma-separated list of strings. */
@@ -63,4 +67,5 @@ export const MinBytes = (bytes: number) =>
 export const PUBLISHED_SECRETS = ['development-only-secret-change-me', 'development-only-cancellation-secret', 'admin-password'];
 
 /** Not one of the PUBLISHED_SECRETS. */
-export const NotAPublishedSecret = () => IsNotIn(PUBLISHED_SECRETS, { message: 'must not be a value published in this repository; make your own' });
+export const NotAPublishedSecret = () =>
+  IsNotIn(PUBLISHED_SECRETS, { message: 'must not be a value published in this repository; make your own' });

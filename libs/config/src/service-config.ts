@@ -115,6 +115,8 @@ export class ServiceConfig {
   get trustProxy(): boolean | number | string[] {
     if (this.TRUST_PROXY === 'false') return false;
     if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
-    return this.TRUST_PROXY.split(',').map((part) => part.trim()).filter(Boolean);
+    return this.TRUST_PROXY.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
   }
 }

@@ -1,7 +1,14 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { CreateCustomerDto, UpdateCustomerDto } from './customer.dto';
-import { BatchSendItemDto, CreateEventDto, MAX_SENDS_PER_BATCH, PreviewNotificationDto, SendNotificationDto, UpdateEventDto } from './event.dto';
+import {
+  BatchSendItemDto,
+  CreateEventDto,
+  MAX_SENDS_PER_BATCH,
+  PreviewNotificationDto,
+  SendNotificationDto,
+  UpdateEventDto,
+} from './event.dto';
 import { NotificationQueryDto } from './notification.dto';
 import { CreateTemplateDto } from './template.dto';
 

@@ -19,7 +19,11 @@ describe('UpdateCustomerDto: a PATCH of a customer', () => {
     ['the phone cleared', { phone: null }, { phone: null }],
     ['a preference', { preferredConfirmationMethod: 'sms' }, { preferredConfirmationMethod: 'sms' }],
     ['the preference cleared', { preferredConfirmationMethod: null }, { preferredConfirmationMethod: null }],
-    ['every field', { name: 'J', email: 'j@example.org', phone: '+442071838750', preferredConfirmationMethod: 'email' }, { name: 'J', email: 'j@example.org', phone: '+442071838750', preferredConfirmationMethod: 'email' }],
+    [
+      'every field',
+      { name: 'J', email: 'j@example.org', phone: '+442071838750', preferredConfirmationMethod: 'email' },
+      { name: 'J', email: 'j@example.org', phone: '+442071838750', preferredConfirmationMethod: 'email' },
+    ],
   ])('accepts %s', (_, body, expected) => {
     const { value, problems } = read(body);
     expect(problems).toEqual([]);
@@ -32,9 +36,21 @@ describe('UpdateCustomerDto: a PATCH of a customer', () => {
     ['an empty name', { name: '   ' }, 'name should not be empty'],
     ['a name of 201 characters', { name: 'x'.repeat(201) }, 'name must be shorter than or equal to 200 characters'],
     ['a malformed email', { email: 'jane@' }, 'email must be a valid email address'],
-    ['a phone that is no number', { phone: 'call me' }, 'phone must be a valid mobile phone number in international E.164 form, e.g. +14155550100'],
-    ['a phone without its country code', { phone: '415 555 0100' }, 'phone must be a valid mobile phone number in international E.164 form, e.g. +14155550100'],
-    ['an unknown preference', { preferredConfirmationMethod: 'fax' }, 'preferredConfirmationMethod must be one of the following values: email, sms'],
+    [
+      'a phone that is no number',
+      { phone: 'call me' },
+      'phone must be a valid mobile phone number in international E.164 form, e.g. +14155550100',
+    ],
+    [
+      'a phone without its country code',
+      { phone: '415 555 0100' },
+      'phone must be a valid mobile phone number in international E.164 form, e.g. +14155550100',
+    ],
+    [
+      'an unknown preference',
+      { preferredConfirmationMethod: 'fax' },
+      'preferredConfirmationMethod must be one of the following values: email, sms',
+    ],
   ])('refuses %s', (_, body, message) => {
     expect(read(body).problems).toContain(message);
   });

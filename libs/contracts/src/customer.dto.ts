@@ -50,7 +50,11 @@ export class UpdateCustomerDto {
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+14155550100', nullable: true, description: 'Mobile phone, E.164 (spaces and dashes are accepted and removed); null clears it' })
+  @ApiPropertyOptional({
+    example: '+14155550100',
+    nullable: true,
+    description: 'Mobile phone, E.164 (spaces and dashes are accepted and removed); null clears it',
+  })
   @IfGivenNotNull()
   @NormalisePhone()
   @IsE164Phone()

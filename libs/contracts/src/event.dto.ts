@@ -1,7 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AttendeeStatus, BookingStatus, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, NotificationState } from '@appointments/domain';
+import {
+  AttendeeStatus,
+  BookingStatus,
+  CUSTOMER_NOTIFICATION_TYPES,
+  CustomerNotificationType,
+  NotificationState,
+} from '@appointments/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { IfGivenNotNull, IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
 
 /**
@@ -49,7 +68,11 @@ export class UpdateEventDto {
   @MaxLength(2000)
   videoUrl?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IfGivenNotNull() @IsString() @MaxLength(5000) description?: string | null;
-  @ApiPropertyOptional({ type: () => SalespersonDto, nullable: true, description: 'null removes the salesperson; never significant (the customer is not told)' })
+  @ApiPropertyOptional({
+    type: () => SalespersonDto,
+    nullable: true,
+    description: 'null removes the salesperson; never significant (the customer is not told)',
+  })
   @IfGivenNotNull()
   @ValidateNested()
   @Type(() => SalespersonDto)
@@ -85,7 +108,11 @@ export class BatchSendItemDto extends SendNotificationDto {
 }
 
 export class BatchSendNotificationsDto {
-  @ApiProperty({ type: () => [BatchSendItemDto], maxItems: MAX_SENDS_PER_BATCH, description: 'Applied in this order; the same event may appear more than once' })
+  @ApiProperty({
+    type: () => [BatchSendItemDto],
+    maxItems: MAX_SENDS_PER_BATCH,
+    description: 'Applied in this order; the same event may appear more than once',
+  })
   @IsArray()
   @ArrayMinSize(1, { message: 'sends must list at least one send' })
   @ArrayMaxSize(MAX_SENDS_PER_BATCH, { message: `sends may list at most ${MAX_SENDS_PER_BATCH} sends; split the list` })

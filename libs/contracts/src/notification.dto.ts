@@ -24,14 +24,21 @@ export type ConsoleChannel = Channel | ResponseChannel;
 export class NotificationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() eventId?: string;
   @ApiPropertyOptional({ enum: NOTIFICATION_TYPES }) @IsOptional() @IsIn(NOTIFICATION_TYPES) type?: NotificationType;
-  @ApiPropertyOptional({ enum: CONSOLE_CHANNELS, description: 'email or sms for outbound rows; email_link, sms_link or sms_reply for inbound ones' })
+  @ApiPropertyOptional({
+    enum: CONSOLE_CHANNELS,
+    description: 'email or sms for outbound rows; email_link, sms_link or sms_reply for inbound ones',
+  })
   @IsOptional()
   @IsIn(CONSOLE_CHANNELS)
   channel?: ConsoleChannel;
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES }) @IsOptional() @IsIn(DELIVERY_STATUSES) status?: DeliveryStatus;
   @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) direction?: Direction;
   @ApiPropertyOptional({ enum: RESPONSE_TYPES }) @IsOptional() @IsIn(RESPONSE_TYPES) responseType?: ResponseType;
-  @ApiPropertyOptional({ description: 'Part of the recipient name, email or phone' }) @IsOptional() @IsString() @MaxLength(200) recipient?: string;
+  @ApiPropertyOptional({ description: 'Part of the recipient name, email or phone' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  recipient?: string;
   @ApiPropertyOptional({ description: 'Created at or after (ISO-8601 with offset)' }) @IsOptional() @IsInstantWithOffset() from?: string;
   @ApiPropertyOptional({ description: 'Created before (ISO-8601 with offset)' }) @IsOptional() @IsInstantWithOffset() to?: string;
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
@@ -83,7 +90,11 @@ export interface Page<T> {
 }
 
 export class DevOutboxQueryDto {
-  @ApiPropertyOptional({ description: 'Exact recipient address (email or E.164 phone)' }) @IsOptional() @IsString() @MaxLength(254) to?: string;
+  @ApiPropertyOptional({ description: 'Exact recipient address (email or E.164 phone)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  to?: string;
   @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: Channel;
 }
 

@@ -205,7 +205,12 @@ export class StagedReminderDto {
 
 /** `SCHEDULING_REQUEST.checkReminderReleases`: may these staged reminders go now? */
 export class ReminderReleaseCheck {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_RELEASE_CHECK) @ValidateNested({ each: true }) @Type(() => StagedReminderDto) reminders: StagedReminderDto[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RELEASE_CHECK)
+  @ValidateNested({ each: true })
+  @Type(() => StagedReminderDto)
+  reminders: StagedReminderDto[];
 }
 
 /**
@@ -215,5 +220,4 @@ export class ReminderReleaseCheck {
  * and it is on its way as a new request with the same dedupe key, to be sent at once).
  */
 export type ReminderReleaseVerdict =
-  | { requestId: string; verdict: 'send' }
-  | { requestId: string; verdict: 'stale' | 'missed' | 'refused' | 'restaged'; reason: string };
+  { requestId: string; verdict: 'send' } | { requestId: string; verdict: 'stale' | 'missed' | 'refused' | 'restaged'; reason: string };

@@ -7,7 +7,11 @@ import { IfGivenNotNull, Trim } from './validation';
 /** Who customers see an email come from. The address must be on a verified sending domain. */
 export class SenderSettingsDto {
   @ApiProperty({ example: 'Acme Appointments' }) @Trim() @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiProperty({ example: 'appointments@example.com' }) @Trim() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(254) email: string;
+  @ApiProperty({ example: 'appointments@example.com' })
+  @Trim()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
   @ApiPropertyOptional({ example: 'https://example.com/logo.png', nullable: true, description: 'Shown at the top of every email' })
   @IfGivenNotNull()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'imageUrl must be an http(s) URL' })

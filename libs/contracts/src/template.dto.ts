@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BookingStatus, CHANNEL_MODES, ChannelMode, CUSTOMER_NOTIFICATION_TYPES, CustomerNotificationType, RESPONSE_TYPES, ResponseType } from '@appointments/domain';
+import {
+  BookingStatus,
+  CHANNEL_MODES,
+  ChannelMode,
+  CUSTOMER_NOTIFICATION_TYPES,
+  CustomerNotificationType,
+  RESPONSE_TYPES,
+  ResponseType,
+} from '@appointments/domain';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -134,8 +142,14 @@ export class NotificationConfigDto {
   @Type(() => ButtonsDto)
   buttons: ButtonsDto;
 
-  @ApiPropertyOptional({ example: '#2563eb' }) @IsOptional() @Matches(COLOUR, { message: `buttonColor ${COLOUR_MESSAGE}` }) buttonColor?: string;
-  @ApiPropertyOptional({ example: '#0f766e' }) @IsOptional() @Matches(COLOUR, { message: `calendarColor ${COLOUR_MESSAGE}` }) calendarColor?: string;
+  @ApiPropertyOptional({ example: '#2563eb' })
+  @IsOptional()
+  @Matches(COLOUR, { message: `buttonColor ${COLOUR_MESSAGE}` })
+  buttonColor?: string;
+  @ApiPropertyOptional({ example: '#0f766e' })
+  @IsOptional()
+  @Matches(COLOUR, { message: `calendarColor ${COLOUR_MESSAGE}` })
+  calendarColor?: string;
 
   @ApiPropertyOptional({ type: () => ReplyCodesDto })
   @IsOptional()
@@ -144,7 +158,10 @@ export class NotificationConfigDto {
   replyCodes?: ReplyCodesDto;
 
   @ApiPropertyOptional({ description: 'Ask for a reason when declining' }) @IsOptional() @IsBoolean() declineReason?: boolean;
-  @ApiPropertyOptional({ description: 'Ask for a reason when requesting a reschedule' }) @IsOptional() @IsBoolean() rescheduleReason?: boolean;
+  @ApiPropertyOptional({ description: 'Ask for a reason when requesting a reschedule' })
+  @IsOptional()
+  @IsBoolean()
+  rescheduleReason?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() requireRescheduleConfirmation?: boolean;
 
   @ApiPropertyOptional({ type: () => LandingDto })
@@ -183,7 +200,10 @@ export class CreateTemplateDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ example: '[{status}] Site visit with {customerName}', description: 'Internal title; {status}, {customerName}, {organizerName}, {customerTitle}' })
+  @ApiProperty({
+    example: '[{status}] Site visit with {customerName}',
+    description: 'Internal title; {status}, {customerName}, {organizerName}, {customerTitle}',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
@@ -226,7 +246,6 @@ export class CreateTemplateDto {
   @Type(() => FollowersDto)
   followers?: FollowersDto;
 }
-
 
 /** A notification config as stored and as carried in NotificationRequested (plain data). */
 export type NotificationConfig = Omit<NotificationConfigDto, never>;

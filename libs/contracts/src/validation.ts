@@ -22,7 +22,8 @@ export function IsE164Phone(options?: ValidationOptions) {
         ...options,
       },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^\+[1-9]\d{6,14}$/.test(value) && Boolean(parsePhoneNumberFromString(value)?.isValid()),
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^\+[1-9]\d{6,14}$/.test(value) && Boolean(parsePhoneNumberFromString(value)?.isValid()),
       },
     });
 }
@@ -61,9 +62,7 @@ export function IsInstantWithOffset(options?: ValidationOptions) {
       },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' &&
-          /(Z|[+-]\d{2}:?\d{2})$/.test(value) &&
-          DateTime.fromISO(value, { setZone: true }).isValid,
+          typeof value === 'string' && /(Z|[+-]\d{2}:?\d{2})$/.test(value) && DateTime.fromISO(value, { setZone: true }).isValid,
       },
     });
 }

@@ -11,8 +11,7 @@ const emailOnly: Recipient = { name: 'Jane Doe', email: EMAIL, phone: null, pref
 const phoneOnly: Recipient = { name: 'Jane Doe', email: '  ', phone: PHONE };
 const unreachable: Recipient = { name: 'Jane Doe' };
 
-const sent = (...channels: Channel[]) =>
-  channels.map((channel) => ({ channel, address: channel === 'email' ? EMAIL : PHONE }));
+const sent = (...channels: Channel[]) => channels.map((channel) => ({ channel, address: channel === 'email' ? EMAIL : PHONE }));
 const skip = (channel: Channel, reason: 'no_email_address' | 'no_phone_number' | 'opted_out') => ({
   channel,
   reason,
@@ -34,12 +33,7 @@ describe('channel selection (domain.md "Channel selection")', () => {
     ['both', 'both addresses', reachable, { channels: sent('email', 'sms'), skipped: [] }],
     ['both', 'email only', emailOnly, { channels: sent('email'), skipped: [skip('sms', 'no_phone_number')] }],
     ['both', 'phone only', phoneOnly, { channels: sent('sms'), skipped: [skip('email', 'no_email_address')] }],
-    [
-      'both',
-      'no addresses',
-      unreachable,
-      { channels: [], skipped: [skip('email', 'no_email_address'), skip('sms', 'no_phone_number')] },
-    ],
+    ['both', 'no addresses', unreachable, { channels: [], skipped: [skip('email', 'no_email_address'), skip('sms', 'no_phone_number')] }],
   ])('%s, recipient with %s', (mode, _label, recipient, expected) => {
     expect(selectChannels(mode, recipient)).toEqual(expected);
   });
@@ -64,9 +58,7 @@ describe('channel selection (domain.md "Channel selection")', () => {
       'Jane Doe has no mobile phone number, so no SMS was sent',
     ]);
     const optedOut = selectChannels('sms', { name: '', phone: PHONE }, () => true);
-    expect(optedOut.skipped[0].message).toBe(
-      `The customer opted out of SMS (${PHONE} is on the stop list), so no SMS was sent`,
-    );
+    expect(optedOut.skipped[0].message).toBe(`The customer opted out of SMS (${PHONE} is on the stop list), so no SMS was sent`);
   });
 
   it('does not ask the stop list about a channel that has no address', () => {
@@ -78,8 +70,8 @@ describe('channel selection (domain.md "Channel selection")', () => {
 
   it('rejects an unknown channel mode or preferred method as invalid input', () => {
     expect(() => selectChannels('fax' as ChannelMode, reachable)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
-    expect(() =>
-      selectChannels('follow_preference', { ...reachable, preferredConfirmationMethod: 'voice' as 'sms' }),
-    ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
+    expect(() => selectChannels('follow_preference', { ...reachable, preferredConfirmationMethod: 'voice' as 'sms' })).toThrow(
+      expect.objectContaining({ code: 'invalid_input' }),
+    );
   });
 });

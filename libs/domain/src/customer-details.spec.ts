@@ -20,12 +20,18 @@ describe('customer details', () => {
       { name: 'A. Smith', email: 'a@example.org', phone: '+442071838750', preferredConfirmationMethod: 'email' },
       ['name', 'email', 'phone', 'preferredConfirmationMethod'],
     ],
-    ['fields given out of order are listed in field order', { phone: null, name: 'Ann Smith' }, { phone: null, name: 'Ann Smith' }, ['name', 'phone']],
+    [
+      'fields given out of order are listed in field order',
+      { phone: null, name: 'Ann Smith' },
+      { phone: null, name: 'Ann Smith' },
+      ['name', 'phone'],
+    ],
   ])('%s', (_, edit, changed, fields) => {
     const { details, changes } = applyCustomerEdit(ann, edit);
     expect(details).toEqual({ ...ann, ...changed });
     expect(changes.map((change) => change.field)).toEqual(fields);
-    for (const change of changes) expect(change).toEqual({ field: change.field, oldValue: ann[change.field], newValue: details[change.field] });
+    for (const change of changes)
+      expect(change).toEqual({ field: change.field, oldValue: ann[change.field], newValue: details[change.field] });
   });
 
   it('leaves the details it was given as they were', () => {

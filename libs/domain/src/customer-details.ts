@@ -33,9 +33,11 @@ export function applyCustomerEdit(current: CustomerDetails, edit: CustomerEdit):
   if (edit.email !== undefined) details.email = edit.email;
   if (edit.phone !== undefined) details.phone = edit.phone;
   if (edit.preferredConfirmationMethod !== undefined) details.preferredConfirmationMethod = edit.preferredConfirmationMethod;
-  const changes = CUSTOMER_FIELDS.filter((field) => details[field] !== current[field]).map(
-    (field): CustomerChange => ({ field, oldValue: current[field], newValue: details[field] }),
-  );
+  const changes = CUSTOMER_FIELDS.filter((field) => details[field] !== current[field]).map((field): CustomerChange => ({
+    field,
+    oldValue: current[field],
+    newValue: details[field],
+  }));
   return { details, changes };
 }
 

@@ -37,11 +37,12 @@ type Expected =
   | { allowed: true; booking: BookingStatus | '='; attendee: AttendeeStatus | '='; notification: NotificationState | '=' }
   | { allowed: false; messageIncludes: string };
 /** Allowed; `'='` means "unchanged". */
-const to = (
-  booking: BookingStatus | '=',
-  attendee: AttendeeStatus | '=',
-  notification: NotificationState | '=',
-): Expected => ({ allowed: true, booking, attendee, notification });
+const to = (booking: BookingStatus | '=', attendee: AttendeeStatus | '=', notification: NotificationState | '='): Expected => ({
+  allowed: true,
+  booking,
+  attendee,
+  notification,
+});
 /** Refused with a message that includes these words. */
 const refused = (messageIncludes: string): Expected => ({ allowed: false, messageIncludes });
 
@@ -326,8 +327,7 @@ describe('event status transitions (domain.md "Transitions")', () => {
           attendeeStatus: expected.attendee === '=' ? attendee : expected.attendee,
           notificationState: expected.notification === '=' ? notification : expected.notification,
         };
-        const changed =
-          after.bookingStatus !== booking || after.attendeeStatus !== attendee || after.notificationState !== notification;
+        const changed = after.bookingStatus !== booking || after.attendeeStatus !== attendee || after.notificationState !== notification;
         expect(decision).toEqual({ allowed: true, next: after, changed });
         expect(applyTransition(before, trigger)).toEqual(after);
       } else {

@@ -44,9 +44,7 @@ export const STATUS_TRIGGER_KINDS: readonly StatusTriggerKind[] = Object.freeze(
   'cancellation_sent',
 ] as const);
 
-export type StatusDecision =
-  | { allowed: true; next: EventStatus; changed: boolean }
-  | { allowed: false; refusal: TransitionRefused };
+export type StatusDecision = { allowed: true; next: EventStatus; changed: boolean } | { allowed: false; refusal: TransitionRefused };
 
 /** Every concrete trigger: reminders with and without buttons, one per response type. */
 export function allTriggers(): StatusTrigger[] {
@@ -144,7 +142,8 @@ export function decideTransition(current: EventStatus, trigger: StatusTrigger): 
 
     case 'update_sent':
       // A cancelled event's calendar entry is gone: an update would put it back.
-      if (bookingStatus === 'cancelled') return refuse('The event is cancelled: there is nothing to update (a confirmation books it again)');
+      if (bookingStatus === 'cancelled')
+        return refuse('The event is cancelled: there is nothing to update (a confirmation books it again)');
       if (notificationState === 'update_due') return allow({ notificationState: 'in_sync' });
       if (notificationState === 'none') return refuse('Nothing to update: no notification has been sent yet');
       return refuse("Nothing to update: the customer's notifications are in sync with the event");
@@ -175,11 +174,7 @@ function pickStatus(status: EventStatus): EventStatus {
 }
 
 function sameStatus(a: EventStatus, b: EventStatus): boolean {
-  return (
-    a.bookingStatus === b.bookingStatus &&
-    a.attendeeStatus === b.attendeeStatus &&
-    a.notificationState === b.notificationState
-  );
+  return a.bookingStatus === b.bookingStatus && a.attendeeStatus === b.attendeeStatus && a.notificationState === b.notificationState;
 }
 
 /** Reached only by values that bypassed the types (e.g. a message from another service). */

@@ -44,9 +44,7 @@ export function renderEventTitle(pattern: string, values: EventTitleValues): str
     '{customerTitle}': values.customerTitle ?? '',
   };
   return pattern
-    .replace(PLACEHOLDER, (placeholder) =>
-      isTitlePlaceholder(placeholder) ? replacements[placeholder] : placeholder,
-    )
+    .replace(PLACEHOLDER, (placeholder) => (isTitlePlaceholder(placeholder) ? replacements[placeholder] : placeholder))
     .replace(/ {2,}/g, ' ')
     .trim();
 }

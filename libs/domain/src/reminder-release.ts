@@ -46,7 +46,10 @@ export type ReleaseDecision = { outcome: 'send' } | { outcome: Exclude<ReleaseOu
 export function decideReminderRelease(staged: StagedReminderFacts, current: ReleaseTimeFacts | null, now: Date): ReleaseDecision {
   if (!current) return { outcome: 'refused', reason: 'the event no longer exists' };
   if (current.startVersion !== staged.startVersion) {
-    return { outcome: 'stale', reason: `the event start moved since the reminder was prepared (start version ${staged.startVersion}, now ${current.startVersion})` };
+    return {
+      outcome: 'stale',
+      reason: `the event start moved since the reminder was prepared (start version ${staged.startVersion}, now ${current.startVersion})`,
+    };
   }
   if (now.getTime() >= current.start.getTime()) {
     return { outcome: 'missed', reason: `released at ${now.toISOString()}, at or after the event start ${current.start.toISOString()}` };
@@ -58,15 +61,21 @@ export function decideReminderRelease(staged: StagedReminderFacts, current: Rele
 }
 
 function changedSinceStaging(staged: StagedReminderFacts, current: ReleaseTimeFacts): string | null {
-  if (current.version !== staged.eventVersion) return `the event changed since the reminder was prepared (version ${staged.eventVersion}, now ${current.version})`;
+  if (current.version !== staged.eventVersion)
+    return `the event changed since the reminder was prepared (version ${staged.eventVersion}, now ${current.version})`;
   if (current.customerUpdatedAt.getTime() > staged.stagedAt.getTime()) return 'the customer changed since the reminder was prepared';
   if (current.templateUpdatedAt.getTime() > staged.stagedAt.getTime()) return 'the template changed since the reminder was prepared';
-  if (!sameChannels(staged.channels, current.plan.allowed ? current.plan.channels : [])) return 'the channels changed since the reminder was prepared (an address opted out or back in)';
+  if (!sameChannels(staged.channels, current.plan.allowed ? current.plan.channels : []))
+    return 'the channels changed since the reminder was prepared (an address opted out or back in)';
   return null;
 }
 
 function sameChannels(a: StagedReminderFacts['channels'], b: StagedReminderFacts['channels']): boolean {
-  const key = (list: StagedReminderFacts['channels']) => list.map((item) => `${item.channel} ${item.address}`).sort().join('\n');
+  const key = (list: StagedReminderFacts['channels']) =>
+    list
+      .map((item) => `${item.channel} ${item.address}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 

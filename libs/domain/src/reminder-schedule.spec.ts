@@ -16,7 +16,15 @@ import {
 /** The wall-clock time of an instant in a zone, `YYYY-MM-DD HH:mm` (to read DST cases as people do). */
 function localTime(instant: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
   );
@@ -96,9 +104,17 @@ describe('decideBooking: a booking (re)schedules a trigger only when it is new, 
     { row: { status: 'cancelled', startVersion: 3 }, version: 2, occurredAt: after, offset: 15, expected: 'keep' },
   ];
 
-  const NAMED = CASES.map((c) => ({ ...c, before: c.row ? `${c.row.status} v${c.row.startVersion}` : 'no row', when: c.occurredAt === before ? 'before the cancellation' : 'later' }));
+  const NAMED = CASES.map((c) => ({
+    ...c,
+    before: c.row ? `${c.row.status} v${c.row.startVersion}` : 'no row',
+    when: c.occurredAt === before ? 'before the cancellation' : 'later',
+  }));
   it.each(NAMED)('$before + booking v$version ($when, offset $offset) → $expected', ({ row, version, occurredAt, offset, expected }) => {
-    const decision = decideBooking(row && { ...row, statusChangedAt: cancelledAt }, { start, startVersion: version, offsetMinutes: offset, occurredAt }, now);
+    const decision = decideBooking(
+      row && { ...row, statusChangedAt: cancelledAt },
+      { start, startVersion: version, offsetMinutes: offset, occurredAt },
+      now,
+    );
     if (expected === 'keep') expect(decision.action).toBe('keep');
     else expect(decision).toMatchObject({ action: 'schedule', status: expected === 'schedule' ? 'scheduled' : 'skipped' });
   });
@@ -149,7 +165,7 @@ describe('decideStartMove: a newer start version recomputes, an older or equal o
   });
 });
 
-describe('decideFiring: only a scheduled reminder for the job\'s start fires, before the event starts', () => {
+describe("decideFiring: only a scheduled reminder for the job's start fires, before the event starts", () => {
   const start = new Date('2026-06-01T14:00:00.000Z');
   const dueAt = new Date('2026-06-01T13:45:00.000Z');
   const at = (iso: string) => new Date(iso);

@@ -85,7 +85,10 @@ export function decideBooking(row: ReminderState | null, booking: ReminderBookin
  * state machine), unless the row was set by a fact that happened after the cancellation (a late
  * copy of an old cancellation after a new booking).
  */
-export function decideCancellation(row: Pick<ReminderState, 'status' | 'statusChangedAt'> & { dueAt: Date }, occurredAt: Date): { cancel: boolean } {
+export function decideCancellation(
+  row: Pick<ReminderState, 'status' | 'statusChangedAt'> & { dueAt: Date },
+  occurredAt: Date,
+): { cancel: boolean } {
   const pending = row.status === 'scheduled' || (row.status === 'fired' && row.dueAt.getTime() > occurredAt.getTime());
   return { cancel: pending && occurredAt.getTime() >= row.statusChangedAt.getTime() };
 }
@@ -99,7 +102,12 @@ export interface StartMove {
 
 export type StartMoveDecision =
   | { action: 'ignore'; why: string }
-  | { action: 'recompute'; dueAt: Date; status: Extract<ReminderScheduleStatus, 'scheduled' | 'skipped' | 'cancelled'>; reason: string | null };
+  | {
+      action: 'recompute';
+      dueAt: Date;
+      status: Extract<ReminderScheduleStatus, 'scheduled' | 'skipped' | 'cancelled'>;
+      reason: string | null;
+    };
 
 /**
  * A newer start version recomputes the due time; a reminder that was scheduled, fired, missed
@@ -107,7 +115,8 @@ export type StartMoveDecision =
  * a cancelled one keeps its status (its start and due time follow, for the record).
  */
 export function decideStartMove(row: Pick<ReminderState, 'status' | 'startVersion'>, move: StartMove, now: Date): StartMoveDecision {
-  if (move.startVersion <= row.startVersion) return { action: 'ignore', why: `start version ${move.startVersion} is not newer than ${row.startVersion}` };
+  if (move.startVersion <= row.startVersion)
+    return { action: 'ignore', why: `start version ${move.startVersion} is not newer than ${row.startVersion}` };
   const plan = planReminder(move.start, move.offsetMinutes, now);
   if (row.status === 'cancelled') return { action: 'recompute', dueAt: plan.dueAt, status: 'cancelled', reason: null };
   return { action: 'recompute', ...plan };
@@ -122,9 +131,7 @@ export interface FiringReminder {
 }
 
 export type FiringDecision =
-  | { outcome: 'none'; why: 'not_scheduled' | 'stale' }
-  | { outcome: 'send'; late: boolean }
-  | { outcome: 'missed'; reason: string };
+  { outcome: 'none'; why: 'not_scheduled' | 'stale' } | { outcome: 'send'; late: boolean } | { outcome: 'missed'; reason: string };
 
 /** How late a reminder may fire and still count as on time (then `late: false`). */
 export const DEFAULT_LATE_THRESHOLD_MS = 60_000;
@@ -133,7 +140,12 @@ export const DEFAULT_LATE_THRESHOLD_MS = 60_000;
  * The job fires: nothing unless the row is scheduled for the job's start version; otherwise
  * sent while the event has not started (late past the threshold), or missed once it has.
  */
-export function decideFiring(row: FiringReminder | null, jobStartVersion: number, now: Date, lateThresholdMs = DEFAULT_LATE_THRESHOLD_MS): FiringDecision {
+export function decideFiring(
+  row: FiringReminder | null,
+  jobStartVersion: number,
+  now: Date,
+  lateThresholdMs = DEFAULT_LATE_THRESHOLD_MS,
+): FiringDecision {
   if (!row || row.status !== 'scheduled') return { outcome: 'none', why: 'not_scheduled' };
   if (row.startVersion !== jobStartVersion) return { outcome: 'none', why: 'stale' };
   if (now.getTime() >= row.start.getTime()) {
@@ -152,7 +164,10 @@ export interface FiringTimer {
 }
 
 /** A timer fires when it is still scheduled and the job is its current run (a restart replaces the run). */
-export function decideTimerFiring(row: FiringTimer | null, jobRunId: string): { fire: true } | { fire: false; why: 'not_scheduled' | 'stale' } {
+export function decideTimerFiring(
+  row: FiringTimer | null,
+  jobRunId: string,
+): { fire: true } | { fire: false; why: 'not_scheduled' | 'stale' } {
   if (!row || row.status !== 'scheduled') return { fire: false, why: 'not_scheduled' };
   if (row.runId !== jobRunId) return { fire: false, why: 'stale' };
   return { fire: true };

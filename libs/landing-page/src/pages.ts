@@ -18,7 +18,14 @@ import {
   statusMessage,
   textOr,
 } from './landing-texts';
-import type { ErrorPageOptions, LandingConfig, LandingErrorKind, LandingView, RenderedPage, RescheduleConfirmationView } from './landing-view';
+import type {
+  ErrorPageOptions,
+  LandingConfig,
+  LandingErrorKind,
+  LandingView,
+  RenderedPage,
+  RescheduleConfirmationView,
+} from './landing-view';
 import { checkToken, csrfInput, pageDocument } from './page-document';
 
 /** The customer's answer that a booking status stands for (`confirmed` → accept), or null when it stands for none. */
@@ -94,7 +101,9 @@ export function renderLandingPage(view: LandingView): string {
     parts.push(`<div class="lp-status" role="status">\n<p>${escapeHtml(statusMessage(landing, answer))}</p>\n</div>`);
   }
 
-  parts.push(`<section aria-label="Appointment details">\n${detailsHtml(event, time, [['Status', escapeHtml(BOOKING_STATUS_WORDS[stateNow])]])}\n</section>`);
+  parts.push(
+    `<section aria-label="Appointment details">\n${detailsHtml(event, time, [['Status', escapeHtml(BOOKING_STATUS_WORDS[stateNow])]])}\n</section>`,
+  );
 
   if (offered.length > 0) {
     parts.push(actionsHtml(view, token, offered, answer !== null));
@@ -122,14 +131,20 @@ function answersOffered(bookingStatus: BookingStatus, config: LandingConfig): Re
   return RESPONSE_TYPES.filter(
     (response) =>
       config.buttons?.[response] === true &&
-      decideTransition({ bookingStatus, attendeeStatus: 'needs_action', notificationState: 'in_sync' }, { kind: 'customer_responded', response }).allowed,
+      decideTransition(
+        { bookingStatus, attendeeStatus: 'needs_action', notificationState: 'in_sync' },
+        { kind: 'customer_responded', response },
+      ).allowed,
   );
 }
 
 function actionsHtml(view: LandingView, token: string, offered: readonly ResponseType[], answered: boolean): string {
   const landing = view.config.landing ?? null;
   const heading = textOr(landing?.ctaText, answered ? DEFAULT_CHANGE_ANSWER_TEXT : DEFAULT_CTA_TEXT);
-  const lines = [`<section class="lp-actions" aria-labelledby="lp-actions-heading">`, `<h2 id="lp-actions-heading">${escapeHtml(heading)}</h2>`];
+  const lines = [
+    `<section class="lp-actions" aria-labelledby="lp-actions-heading">`,
+    `<h2 id="lp-actions-heading">${escapeHtml(heading)}</h2>`,
+  ];
   if (view.intent && offered.includes(view.intent)) {
     lines.push(
       `<p class="lp-notice lp-notice--intent">To send your answer, press “${escapeHtml(buttonLabel(landing, view.intent))}” below.</p>`,

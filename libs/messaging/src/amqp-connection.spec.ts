@@ -15,7 +15,11 @@ class FakeConfirmChannel extends EventEmitter {
   /** The broker returns a message it could not route (basic.return comes before the message's ack). */
   returnMessage(index: number) {
     const { routingKey, content, options } = this.published[index];
-    this.emit('return', { content, fields: { exchange: '', routingKey, replyCode: 312, replyText: 'NO_ROUTE' }, properties: { messageId: options.messageId } });
+    this.emit('return', {
+      content,
+      fields: { exchange: '', routingKey, replyCode: 312, replyText: 'NO_ROUTE' },
+      properties: { messageId: options.messageId },
+    });
   }
 }
 

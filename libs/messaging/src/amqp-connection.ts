@@ -22,7 +22,9 @@ export class MessageReturned extends BrokerUnavailable {
     readonly routingKey: string,
     readonly replyText: string,
   ) {
-    super(`the broker could not route the message to ${exchange ? `exchange ${exchange}, key ${routingKey}` : `queue ${routingKey}`} (${replyText})`);
+    super(
+      `the broker could not route the message to ${exchange ? `exchange ${exchange}, key ${routingKey}` : `queue ${routingKey}`} (${replyText})`,
+    );
     this.name = 'MessageReturned';
   }
 }

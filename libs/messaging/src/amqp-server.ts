@@ -105,7 +105,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   listen(callback: (error?: unknown) => void) {
     this.options.connection
       .onConnected((connection) => this.setup(connection))
-      .then(() => callback(), (error) => callback(error));
+      .then(
+        () => callback(),
+        (error) => callback(error),
+      );
   }
 
   async close() {
@@ -402,7 +405,9 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     for (const item of items) {
       const outcome = item.outcome!;
       if (outcome !== 'applied' && outcome !== 'duplicate') {
-        const parked = await runWithCorrelation(item.correlationId, () => this.park(item.delivery, item.pending.received, item.envelope, outcome.failed));
+        const parked = await runWithCorrelation(item.correlationId, () =>
+          this.park(item.delivery, item.pending.received, item.envelope, outcome.failed),
+        );
         this.settleEvent(item.pending, parked);
         this.options.consumerMetrics?.settled(item.envelope.type, 'failed', item.pending.arrivedAt, item.envelope.occurredAt);
         continue;
@@ -492,8 +497,16 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         }
         if (applied.length === 0) return;
         if (handler.extras?.batch) {
-          const context = new DomainEventBatchContext([applied.map((item) => item.envelope), applied.map((item) => item.correlationId), transaction]);
-          await this.invoke(handler, applied.map((item) => item.envelope.payload), context);
+          const context = new DomainEventBatchContext([
+            applied.map((item) => item.envelope),
+            applied.map((item) => item.correlationId),
+            transaction,
+          ]);
+          await this.invoke(
+            handler,
+            applied.map((item) => item.envelope.payload),
+            context,
+          );
         } else {
           const item = applied[0];
           await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, item.delivery.message, transaction]));
@@ -524,7 +537,12 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
    * pack goes as a message of its own (its envelope, its id, its correlation id), so it is
    * retried and inspected alone. False when the broker did not take it.
    */
-  private async park(delivery: Delivery, received: ReceivedDomainEvent | null, envelope: DomainEventEnvelope | null, error: unknown): Promise<boolean> {
+  private async park(
+    delivery: Delivery,
+    received: ReceivedDomainEvent | null,
+    envelope: DomainEventEnvelope | null,
+    error: unknown,
+  ): Promise<boolean> {
     const { connection, names, service, retryDelaysMs, logger } = this.options;
     const { message } = delivery;
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
@@ -617,7 +635,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         const shape = toErrorShape(error);
         if (shape.code === 'internal') this.options.logger.error({ err: error, pattern }, 'request failed');
         else this.options.logger.info({ pattern, code: shape.code, reason: shape.message }, 'request refused');
-        reply = { ok: false, error: shape.code === 'internal' ? { ...shape, message: `${this.options.service} failed to handle ${pattern}` } : shape };
+        reply = {
+          ok: false,
+          error: shape.code === 'internal' ? { ...shape, message: `${this.options.service} failed to handle ${pattern}` } : shape,
+        };
       }
       if (replyTo) {
         await this.options.connection

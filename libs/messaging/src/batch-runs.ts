@@ -16,7 +16,8 @@ export interface RunCandidate {
  */
 export function batchRuns(items: readonly RunCandidate[], takesBatches: (type: string) => boolean): number[][] {
   const runs: { type: string; batch: boolean; indexes: number[]; eventIds: Set<string | null> }[] = [];
-  const conflicts = (run: (typeof runs)[number], eventId: string | null) => eventId === null || run.eventIds.has(null) || run.eventIds.has(eventId);
+  const conflicts = (run: (typeof runs)[number], eventId: string | null) =>
+    eventId === null || run.eventIds.has(null) || run.eventIds.has(eventId);
   items.forEach((item, index) => {
     const batch = takesBatches(item.type);
     if (batch) {

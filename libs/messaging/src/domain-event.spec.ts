@@ -1,6 +1,7 @@
 import { parseDomainEvents, PoisonMessage, stampDomainEvent } from './domain-event';
 
-const envelope = (note: string, eventId: string | null = 'ev-1') => stampDomainEvent({ type: 'ProbeHappened', eventId, payload: { note } }, 'test');
+const envelope = (note: string, eventId: string | null = 'ev-1') =>
+  stampDomainEvent({ type: 'ProbeHappened', eventId, payload: { note } }, 'test');
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
 
 describe('parseDomainEvents: the domain events of a message', () => {
@@ -37,13 +38,25 @@ describe('parseDomainEvents: the domain events of a message', () => {
     ['null', 'null', 'message body is not a JSON object'],
     ['an empty pack', '[]', 'message body is an empty pack of domain events'],
     ['an envelope without a type', JSON.stringify({ id: 'x', occurredAt: 'now', payload: {} }), 'domain event has no type'],
-    ['an envelope without a payload object', JSON.stringify({ id: 'x', type: 'T', occurredAt: 'now', payload: 'text' }), 'domain event has no payload object'],
+    [
+      'an envelope without a payload object',
+      JSON.stringify({ id: 'x', type: 'T', occurredAt: 'now', payload: 'text' }),
+      'domain event has no payload object',
+    ],
   ])('refuses a body that is %s as a whole (poison)', (_case, text, reason) => {
     expect(() => parseDomainEvents(body(text))).toThrow(new PoisonMessage(reason));
   });
 
   it('fills the defaults of an older producer (no version, no eventId, no producer)', () => {
     const [event] = parseDomainEvents(body({ id: 'x', type: 'T', occurredAt: '2026-01-01T00:00:00Z', payload: {} }));
-    expect(event.envelope).toEqual({ id: 'x', type: 'T', version: 1, occurredAt: '2026-01-01T00:00:00Z', eventId: null, producer: 'unknown', payload: {} });
+    expect(event.envelope).toEqual({
+      id: 'x',
+      type: 'T',
+      version: 1,
+      occurredAt: '2026-01-01T00:00:00Z',
+      eventId: null,
+      producer: 'unknown',
+      payload: {},
+    });
   });
 });

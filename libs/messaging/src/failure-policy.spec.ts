@@ -9,7 +9,12 @@ describe('failure policy', () => {
     ['a validation failure', new BadRequestException(['name must be a string']), true, 'invalid_input'],
     ['a missing entity', new NotFound('event', '42'), true, 'not_found'],
     ['invalid input', new InvalidInput('end: must be after start'), true, 'invalid_input'],
-    ['a refused transition', new TransitionRefused('no', { bookingStatus: 'cancelled', notificationState: 'none', trigger: 'customer_responded' }), true, 'transition_refused'],
+    [
+      'a refused transition',
+      new TransitionRefused('no', { bookingStatus: 'cancelled', notificationState: 'none', trigger: 'customer_responded' }),
+      true,
+      'transition_refused',
+    ],
     ['an HTTP 404', new NotFoundException('gone'), true, 'not_found'],
     ['a database outage', Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' }), false, 'internal'],
     ['a server error', new InternalServerErrorException('boom'), false, 'internal'],

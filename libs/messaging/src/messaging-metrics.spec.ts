@@ -20,8 +20,15 @@ describe('ConsumerMetrics', () => {
     expect(metricValue(exposition, `messaging_event_lag_seconds_sum{${labels}}`)).toBeCloseTo(2.5);
     expect(metricValue(exposition, `messaging_event_lag_seconds_bucket{le="1",${labels}}`)).toBe(1);
     // An unreadable occurredAt still counts the handling, not a made-up lag.
-    expect(metricValue(exposition, 'messaging_event_handling_seconds_count{event_type="NotificationSent",outcome="duplicate",service="scheduling"}')).toBe(1);
-    expect(metricValue(exposition, 'messaging_event_lag_seconds_count{event_type="NotificationSent",outcome="duplicate",service="scheduling"}')).toBeUndefined();
+    expect(
+      metricValue(
+        exposition,
+        'messaging_event_handling_seconds_count{event_type="NotificationSent",outcome="duplicate",service="scheduling"}',
+      ),
+    ).toBe(1);
+    expect(
+      metricValue(exposition, 'messaging_event_lag_seconds_count{event_type="NotificationSent",outcome="duplicate",service="scheduling"}'),
+    ).toBeUndefined();
   });
 });
 

@@ -1,12 +1,4 @@
-import {
-  DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  Optional,
-} from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ServiceConfig } from '@appointments/config';
 import { HealthIndicator, LOGGER, ServiceMetrics } from '@appointments/observability';
@@ -58,7 +50,13 @@ class MessagingMetrics implements OnApplicationBootstrap {
   onApplicationBootstrap() {
     if (!this.metrics) return;
     if (this.relay) registerOutboxMetrics(this.metrics, this.relay);
-    registerDeadLetterMetrics(this.metrics, this.connection, this.names, this.options.service, () => this.server.eventPatterns().length > 0);
+    registerDeadLetterMetrics(
+      this.metrics,
+      this.connection,
+      this.names,
+      this.options.service,
+      () => this.server.eventPatterns().length > 0,
+    );
   }
 }
 
@@ -166,7 +164,14 @@ export class MessagingModule {
           : [{ provide: OutboxRelay, useValue: null }]),
         {
           provide: AmqpServer,
-          inject: [AmqpConnection, MessagingNames, ServiceConfig, LOGGER, { token: getDataSourceToken(), optional: true }, { token: ServiceMetrics, optional: true }],
+          inject: [
+            AmqpConnection,
+            MessagingNames,
+            ServiceConfig,
+            LOGGER,
+            { token: getDataSourceToken(), optional: true },
+            { token: ServiceMetrics, optional: true },
+          ],
           useFactory: (
             connection: AmqpConnection,
             names: MessagingNames,
@@ -194,8 +199,16 @@ export class MessagingModule {
         MessagingLifecycle,
         MessagingMetrics,
       ],
-      exports: [AmqpConnection, MessagingNames, RpcClient, DomainEventFeed, AmqpServer, BrokerHealthIndicator, OutboxRelay, ...(withSchema ? [DomainEventOutbox] : [])],
+      exports: [
+        AmqpConnection,
+        MessagingNames,
+        RpcClient,
+        DomainEventFeed,
+        AmqpServer,
+        BrokerHealthIndicator,
+        OutboxRelay,
+        ...(withSchema ? [DomainEventOutbox] : []),
+      ],
     };
   }
 }
-

@@ -166,7 +166,10 @@ export class OutboxRelay {
     // The confirmed rows are marked, and every lock of the pass dropped, in one round trip (a
     // simple query: the seqs are bigints read from the table, not input). Rows not confirmed
     // stay unpublished, for this relay's next pass or another relay.
-    const mark = confirmed.length > 0 ? `UPDATE ${this.table} SET published_at = now() WHERE seq = ANY('{${confirmed.map((seq) => String(BigInt(seq))).join(',')}}'::bigint[]); ` : '';
+    const mark =
+      confirmed.length > 0
+        ? `UPDATE ${this.table} SET published_at = now() WHERE seq = ANY('{${confirmed.map((seq) => String(BigInt(seq))).join(',')}}'::bigint[]); `
+        : '';
     try {
       await client.query(`${mark}SELECT pg_advisory_unlock_all()`);
     } catch (error) {
@@ -184,10 +187,7 @@ export class OutboxRelay {
     if (now - this.lastPrune < 10 * 60_000) return;
     this.lastPrune = now;
     const hours = this.options.retentionHours ?? 72;
-    await this.dataSource.query(
-      `DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`,
-      [hours],
-    );
+    await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - make_interval(hours => $1)`, [hours]);
     // Redeliveries come within minutes (or hours after an outage): a week of memory is ample.
     await this.dataSource.query(
       `DELETE FROM ${quoteIdentifier(this.options.schema)}.processed_messages WHERE processed_at < now() - interval '7 days'`,

@@ -9,11 +9,26 @@ describe('domainEventMessages: how the events of one transaction become messages
     ['nothing', [], []],
     ['one event: one message', [Sent('a')], [[0]]],
     ['one type: one pack', [Sent('a'), Sent('b'), Sent('c')], [[0, 1, 2]]],
-    ['two types per calendar event, many events: one pack per type, in the order of their first event', [Sent('a'), Req('a'), Sent('b'), Req('b'), Sent('c'), Req('c')], [[0, 2, 4], [1, 3, 5]]],
+    [
+      'two types per calendar event, many events: one pack per type, in the order of their first event',
+      [Sent('a'), Req('a'), Sent('b'), Req('b'), Sent('c'), Req('c')],
+      [
+        [0, 2, 4],
+        [1, 3, 5],
+      ],
+    ],
     ['an event never passes one about the same calendar event', [Req('a'), Sent('a'), Req('a')], [[0], [1], [2]]],
     ['an event without a calendar event is never passed', [Sent('a'), e('OptOutChanged', null), Sent('b')], [[0], [1], [2]]],
-    ['events without a calendar event pack when nothing lies between them (in order)', [e('OptOutChanged', null), e('OptOutChanged', null), Sent('a'), e('OptOutChanged', null)], [[0, 1], [2], [3]]],
-    ['the same calendar event twice in one type stays in its pack, in order', [Sent('a'), Sent('a'), Req('b'), Sent('a')], [[0, 1, 3], [2]]],
+    [
+      'events without a calendar event pack when nothing lies between them (in order)',
+      [e('OptOutChanged', null), e('OptOutChanged', null), Sent('a'), e('OptOutChanged', null)],
+      [[0, 1], [2], [3]],
+    ],
+    [
+      'the same calendar event twice in one type stays in its pack, in order',
+      [Sent('a'), Sent('a'), Req('b'), Sent('a')],
+      [[0, 1, 3], [2]],
+    ],
   ])('%s', (_case, events, expected) => {
     expect(domainEventMessages(events)).toEqual(expected);
   });

@@ -62,7 +62,12 @@ export class DomainEventOutbox {
       if (indexes.length === 1) {
         const [index] = indexes;
         const correlationId = correlationOf(index);
-        return { id: envelopes[index].id, type: envelopes[index].type, envelope: envelopes[index], headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {} };
+        return {
+          id: envelopes[index].id,
+          type: envelopes[index].type,
+          envelope: envelopes[index],
+          headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {},
+        };
       }
       return {
         id: randomUUID(),

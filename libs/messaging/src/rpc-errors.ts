@@ -3,7 +3,10 @@ import { ErrorShape } from './failure-policy';
 /** The service that should answer is not running (its request queue is gone) or the broker is unreachable. */
 export class ServiceUnavailable extends Error {
   readonly code = 'service_unavailable';
-  constructor(readonly service: string, reason: string) {
+  constructor(
+    readonly service: string,
+    reason: string,
+  ) {
     super(`${service} is unavailable: ${reason}`);
     this.name = 'ServiceUnavailable';
   }
@@ -12,7 +15,10 @@ export class ServiceUnavailable extends Error {
 /** The service did not answer in time. */
 export class ServiceTimeout extends Error {
   readonly code = 'service_timeout';
-  constructor(readonly service: string, timeoutMs: number) {
+  constructor(
+    readonly service: string,
+    timeoutMs: number,
+  ) {
     super(`${service} did not answer within ${timeoutMs} ms`);
     this.name = 'ServiceTimeout';
   }
@@ -22,7 +28,10 @@ export class ServiceTimeout extends Error {
 export class RemoteServiceError extends Error {
   readonly code: string;
   readonly details?: Record<string, unknown>;
-  constructor(readonly service: string, shape: ErrorShape) {
+  constructor(
+    readonly service: string,
+    shape: ErrorShape,
+  ) {
     super(shape.message);
     this.name = 'RemoteServiceError';
     this.code = shape.code;

@@ -18,7 +18,11 @@ describe('actionButtons', () => {
   test.each([
     { case: 'none', toggles: none, kinds: [] },
     { case: 'only decline', toggles: { ...none, decline: true }, kinds: ['decline'] },
-    { case: 'calendar and accept (order is fixed)', toggles: { ...none, addToCalendar: true, accept: true }, kinds: ['accept', 'addToCalendar'] },
+    {
+      case: 'calendar and accept (order is fixed)',
+      toggles: { ...none, addToCalendar: true, accept: true },
+      kinds: ['accept', 'addToCalendar'],
+    },
     { case: 'details without answers', toggles: { ...none, viewDetails: true }, kinds: ['viewDetails'] },
   ])('switched on: $case', ({ toggles, kinds }) => {
     expect(actionButtons(toggles, { landingUrl }).map((button) => button.kind)).toEqual(kinds);
@@ -36,9 +40,24 @@ describe('actionButtons', () => {
   });
 
   test.each([
-    { case: 'a trailing slash', landingUrl: 'https://app.example.com/m/tok123/', accept: 'https://app.example.com/m/tok123/?action=accept', calendar: 'https://app.example.com/m/tok123/calendar.ics' },
-    { case: 'an existing query', landingUrl: 'https://app.example.com/m/tok123?lang=de', accept: 'https://app.example.com/m/tok123?lang=de&action=accept', calendar: 'https://app.example.com/m/tok123/calendar.ics?lang=de' },
-    { case: 'an action already in the query', landingUrl: 'https://app.example.com/m/tok123?action=x', accept: 'https://app.example.com/m/tok123?action=accept', calendar: 'https://app.example.com/m/tok123/calendar.ics?action=x' },
+    {
+      case: 'a trailing slash',
+      landingUrl: 'https://app.example.com/m/tok123/',
+      accept: 'https://app.example.com/m/tok123/?action=accept',
+      calendar: 'https://app.example.com/m/tok123/calendar.ics',
+    },
+    {
+      case: 'an existing query',
+      landingUrl: 'https://app.example.com/m/tok123?lang=de',
+      accept: 'https://app.example.com/m/tok123?lang=de&action=accept',
+      calendar: 'https://app.example.com/m/tok123/calendar.ics?lang=de',
+    },
+    {
+      case: 'an action already in the query',
+      landingUrl: 'https://app.example.com/m/tok123?action=x',
+      accept: 'https://app.example.com/m/tok123?action=accept',
+      calendar: 'https://app.example.com/m/tok123/calendar.ics?action=x',
+    },
   ])('builds links from a landing URL with $case', ({ landingUrl: landing, accept, calendar }) => {
     const buttons = actionButtons({ ...none, accept: true, addToCalendar: true }, { landingUrl: landing });
     expect(buttons.map((button) => button.url)).toEqual([accept, calendar]);

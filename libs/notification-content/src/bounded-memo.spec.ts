@@ -11,7 +11,11 @@ describe('BoundedMemo', () => {
 
   it('keeps nothing for a computation that throws', () => {
     const memo = new BoundedMemo<number>(10);
-    expect(() => memo.get('bad', () => { throw new Error('unreadable'); })).toThrow('unreadable');
+    expect(() =>
+      memo.get('bad', () => {
+        throw new Error('unreadable');
+      }),
+    ).toThrow('unreadable');
     expect(memo.size).toBe(0);
     expect(memo.get('bad', () => 1)).toBe(1);
   });

@@ -88,15 +88,27 @@ describe('buildCalendarInvite', () => {
   });
 
   it('keeps the UID and raises SEQUENCE for an update, so calendars move the entry', () => {
-    const update = parse(buildCalendarInvite({ ...invite, sequence: 1, start: '2026-01-16T14:00:00-05:00', end: '2026-01-16T15:00:00-05:00' }).content);
+    const update = parse(
+      buildCalendarInvite({ ...invite, sequence: 1, start: '2026-01-16T14:00:00-05:00', end: '2026-01-16T15:00:00-05:00' }).content,
+    );
     expect(update.text('uid')).toBe('evt-42@appointments.example');
     expect(update.event.getFirstPropertyValue('sequence')).toBe(1);
     expect(update.text('dtstart')).toBe('2026-01-16T19:00:00Z');
   });
 
   test.each([
-    { case: 'an instant with a negative offset', start: '2026-07-02T09:00:00-04:00', end: '2026-07-02T10:00:00-04:00', dtstart: '2026-07-02T13:00:00Z' },
-    { case: 'an instant with a half-hour offset', start: '2026-01-15T14:00:00+05:30', end: '2026-01-15T15:00:00+05:30', dtstart: '2026-01-15T08:30:00Z' },
+    {
+      case: 'an instant with a negative offset',
+      start: '2026-07-02T09:00:00-04:00',
+      end: '2026-07-02T10:00:00-04:00',
+      dtstart: '2026-07-02T13:00:00Z',
+    },
+    {
+      case: 'an instant with a half-hour offset',
+      start: '2026-01-15T14:00:00+05:30',
+      end: '2026-01-15T15:00:00+05:30',
+      dtstart: '2026-01-15T08:30:00Z',
+    },
     { case: 'a UTC instant', start: '2026-01-15T19:00:00Z', end: '2026-01-15T20:00:00Z', dtstart: '2026-01-15T19:00:00Z' },
     { case: 'epoch milliseconds', start: Date.UTC(2026, 0, 15, 19, 0), end: Date.UTC(2026, 0, 15, 20, 0), dtstart: '2026-01-15T19:00:00Z' },
   ])('writes DTSTART in UTC from $case', ({ start, end, dtstart }) => {
@@ -123,9 +135,24 @@ describe('buildCalendarInvite', () => {
   });
 
   test.each([
-    { case: 'commas, semicolons and backslashes in text', change: { title: 'Check-up; room 4, 2nd floor \\ east' }, property: 'summary', expected: 'Check-up; room 4, 2nd floor \\ east' },
-    { case: 'a line break in the title', change: { title: 'Check-up\r\nMETHOD:PUBLISH' }, property: 'summary', expected: 'Check-up METHOD:PUBLISH' },
-    { case: 'a line break in the location', change: { location: '1 Main St\nBEGIN:VALARM' }, property: 'location', expected: '1 Main St BEGIN:VALARM' },
+    {
+      case: 'commas, semicolons and backslashes in text',
+      change: { title: 'Check-up; room 4, 2nd floor \\ east' },
+      property: 'summary',
+      expected: 'Check-up; room 4, 2nd floor \\ east',
+    },
+    {
+      case: 'a line break in the title',
+      change: { title: 'Check-up\r\nMETHOD:PUBLISH' },
+      property: 'summary',
+      expected: 'Check-up METHOD:PUBLISH',
+    },
+    {
+      case: 'a line break in the location',
+      change: { location: '1 Main St\nBEGIN:VALARM' },
+      property: 'location',
+      expected: '1 Main St BEGIN:VALARM',
+    },
   ])('keeps $case inside its property', ({ change, property, expected }) => {
     const { event, text } = parse(buildCalendarInvite({ ...invite, ...change }).content);
     expect(text(property)).toBe(expected);
@@ -133,14 +160,22 @@ describe('buildCalendarInvite', () => {
   });
 
   it('keeps quotes and line breaks in names from breaking the ORGANIZER and ATTENDEE lines', () => {
-    const { content } = buildCalendarInvite({ ...invite, organizer: { name: 'Dr. "Bob"\r\nRivera', email: 'clinic@example.com' }, attendee: { name: 'Ann\nLee', email: 'ann@example.com' } });
+    const { content } = buildCalendarInvite({
+      ...invite,
+      organizer: { name: 'Dr. "Bob"\r\nRivera', email: 'clinic@example.com' },
+      attendee: { name: 'Ann\nLee', email: 'ann@example.com' },
+    });
     const { event } = parse(content);
     expect(event.getFirstProperty('organizer')?.getParameter('cn')).toBe("Dr. 'Bob' Rivera");
     expect(event.getFirstProperty('attendee')?.getParameter('cn')).toBe('Ann Lee');
   });
 
   test.each([
-    { case: 'an unknown method', change: { method: 'PUBLISH' as unknown as 'REQUEST' }, problem: /^method: "PUBLISH" is not REQUEST or CANCEL$/ },
+    {
+      case: 'an unknown method',
+      change: { method: 'PUBLISH' as unknown as 'REQUEST' },
+      problem: /^method: "PUBLISH" is not REQUEST or CANCEL$/,
+    },
     { case: 'an empty UID', change: { uid: ' ' }, problem: /^uid: / },
     { case: 'a UID with a line break', change: { uid: 'a\nb' }, problem: /^uid: / },
     { case: 'a negative sequence', change: { sequence: -1 }, problem: /^sequence: -1 is not a whole number/ },
@@ -150,7 +185,11 @@ describe('buildCalendarInvite', () => {
     { case: 'an end before the start', change: { end: '2026-01-15T13:00:00-05:00' }, problem: /^end: the meeting ends before it starts$/ },
     { case: 'an empty title', change: { title: '' }, problem: /^title: is empty$/ },
     { case: 'a javascript: URL', change: { url: 'javascript:alert(1)' }, problem: /^url: .* is not an http or https URL$/ },
-    { case: 'an organizer without an email', change: { organizer: { name: 'Dr. Rivera', email: '' } }, problem: /^organizer\.email: is required/ },
+    {
+      case: 'an organizer without an email',
+      change: { organizer: { name: 'Dr. Rivera', email: '' } },
+      problem: /^organizer\.email: is required/,
+    },
   ])('refuses $case', ({ change, problem }) => {
     const error = renderError(() => buildCalendarInvite({ ...invite, ...change }));
     expect(error.code).toBe('invalid_input');
@@ -169,7 +208,10 @@ describe('buildCalendarInvite', () => {
     ['REQUEST', {}],
     ['CANCEL', { method: 'CANCEL' as const, sequence: 3 }],
     ['without optional fields', { description: null, location: null, url: null, attendee: { name: 'Ann' } }],
-    ['with line breaks, commas and semicolons', { title: 'Visit; a, b', description: 'Line 1\nLine 2; more, text', location: 'Main St, 1; back door' }],
+    [
+      'with line breaks, commas and semicolons',
+      { title: 'Visit; a, b', description: 'Line 1\nLine 2; more, text', location: 'Main St, 1; back door' },
+    ],
   ])("writes the same file as ics's validating createEvent (%s)", (_name, change) => {
     const withoutStamp = (text: string) => text.replace(/^DTSTAMP:.*\r\n/m, '');
     const fast = buildCalendarInvite({ ...invite, ...change }).content;
@@ -199,7 +241,11 @@ describe('buildCalendarInvite', () => {
         const offsetMinutes = new Date(2026, 0, 15).getTimezoneOffset();
         process.stdout.write(JSON.stringify({ offsetMinutes, contents: inputs.map((input) => buildCalendarInvite(input).content) }));
       `;
-      const output = execFileSync(process.execPath, ['-e', script, JSON.stringify(inputs)], { cwd: repoRoot, env: { ...process.env, TZ: timeZone }, encoding: 'utf8' });
+      const output = execFileSync(process.execPath, ['-e', script, JSON.stringify(inputs)], {
+        cwd: repoRoot,
+        env: { ...process.env, TZ: timeZone },
+        encoding: 'utf8',
+      });
       return JSON.parse(output) as { offsetMinutes: number; contents: string[] };
     };
 

@@ -87,7 +87,8 @@ export function inviteAttributes(input: CalendarInviteInput): EventAttributes {
   if (!organizerEmail) problems.push('organizer.email: is required (the address the invite is sent from)');
   else if (!EMAIL_ADDRESS.test(organizerEmail)) problems.push(`organizer.email: "${organizerEmail}" is not an email address`);
   const attendeeAddress = typeof input.attendee?.email === 'string' ? input.attendee.email.trim() : '';
-  if (attendeeAddress && !EMAIL_ADDRESS.test(attendeeAddress)) problems.push(`attendee.email: "${attendeeAddress}" is not an email address`);
+  if (attendeeAddress && !EMAIL_ADDRESS.test(attendeeAddress))
+    problems.push(`attendee.email: "${attendeeAddress}" is not an email address`);
   if (problems.length > 0 || !span) throw new TemplateRenderError(problems);
 
   const description = present(input.description) ? multiLine(input.description) : '';
@@ -135,7 +136,12 @@ function multiLine(value: string): string {
 
 /** One-line TEXT (title, location): line breaks and other control characters become spaces. */
 function oneLine(value: string | null | undefined): string {
-  return typeof value === 'string' ? value.replace(/[\u0000-\u001F\u007F\u0085\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim() : '';
+  return typeof value === 'string'
+    ? value
+        .replace(/[\u0000-\u001F\u007F\u0085\u2028\u2029]+/g, ' ')
+        .replace(/ {2,}/g, ' ')
+        .trim()
+    : '';
 }
 
 /** A `CN=` parameter value: one line, and no double quote (RFC 5545 has no escape for it). */
@@ -175,7 +181,9 @@ const icsPipeline: IcsPipeline | null = (() => {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pipeline = require(path.join(path.dirname(require.resolve('ics')), 'pipeline')) as Partial<IcsPipeline>;
-    const complete = (['buildHeader', 'buildEvent', 'formatHeader', 'formatEvent', 'formatFooter'] as const).every((name) => typeof pipeline[name] === 'function');
+    const complete = (['buildHeader', 'buildEvent', 'formatHeader', 'formatEvent', 'formatFooter'] as const).every(
+      (name) => typeof pipeline[name] === 'function',
+    );
     return complete ? (pipeline as IcsPipeline) : null;
   } catch {
     return null;
@@ -186,7 +194,10 @@ const icsPipeline: IcsPipeline | null = (() => {
 export function formatInvite(event: EventAttributes, options: { validated?: boolean } = {}): { error?: unknown; value?: string | null } {
   if (!icsPipeline || options.validated) return createEvent(event);
   try {
-    const value = icsPipeline.formatHeader(icsPipeline.buildHeader(event)) + icsPipeline.formatEvent(icsPipeline.buildEvent(event)) + icsPipeline.formatFooter();
+    const value =
+      icsPipeline.formatHeader(icsPipeline.buildHeader(event)) +
+      icsPipeline.formatEvent(icsPipeline.buildEvent(event)) +
+      icsPipeline.formatFooter();
     return { value };
   } catch (error) {
     return { error };

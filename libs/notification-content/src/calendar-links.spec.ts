@@ -17,7 +17,13 @@ describe('googleCalendarUrl', () => {
   });
 
   it('reads epoch milliseconds and leaves out empty details and location', () => {
-    const url = googleCalendarUrl({ title: 'Call', start: Date.UTC(2026, 6, 2, 13), end: Date.UTC(2026, 6, 2, 14), description: null, location: ' ' });
+    const url = googleCalendarUrl({
+      title: 'Call',
+      start: Date.UTC(2026, 6, 2, 13),
+      end: Date.UTC(2026, 6, 2, 14),
+      description: null,
+      location: ' ',
+    });
     expect(url).toBe('https://calendar.google.com/calendar/render?action=TEMPLATE&text=Call&dates=20260702T130000Z%2F20260702T140000Z');
   });
 
@@ -59,7 +65,10 @@ describe.each([
 describe('googleMapsUrl', () => {
   test.each([
     { address: '1 Main St, Springfield', expected: 'https://www.google.com/maps/search/?api=1&query=1%20Main%20St%2C%20Springfield' },
-    { address: '  Café Zürich #2 & Co  ', expected: 'https://www.google.com/maps/search/?api=1&query=Caf%C3%A9%20Z%C3%BCrich%20%232%20%26%20Co' },
+    {
+      address: '  Café Zürich #2 & Co  ',
+      expected: 'https://www.google.com/maps/search/?api=1&query=Caf%C3%A9%20Z%C3%BCrich%20%232%20%26%20Co',
+    },
   ])('searches for $address', ({ address, expected }) => {
     expect(googleMapsUrl(address)).toBe(expected);
   });

@@ -82,7 +82,12 @@ function readUtcSpan(event: CalendarLinkEvent): UtcSpan {
     const [start, end] = [span.start.toUTC(), span.end.toUTC()];
     const compact = "yyyyMMdd'T'HHmmss'Z'";
     const iso = "yyyy-MM-dd'T'HH:mm:ss'Z'";
-    return { compactStart: start.toFormat(compact), compactEnd: end.toFormat(compact), isoStart: start.toFormat(iso), isoEnd: end.toFormat(iso) };
+    return {
+      compactStart: start.toFormat(compact),
+      compactEnd: end.toFormat(compact),
+      isoStart: start.toFormat(iso),
+      isoEnd: end.toFormat(iso),
+    };
   });
 }
 

@@ -42,9 +42,7 @@ describe('renderEmail', () => {
     expect(email.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(email.html).toContain('max-width:600px');
     expect(email.html).toContain('<title>Your Annual check-up on Thursday, January 15, 2026</title>');
-    expect(email.html).toContain(
-      '<p>Hello Ann Lee,</p><p>See you at 2:00 PM (America/New_York) at 1 Main St for 1 hour 30 minutes.</p>',
-    );
+    expect(email.html).toContain('<p>Hello Ann Lee,</p><p>See you at 2:00 PM (America/New_York) at 1 Main St for 1 hour 30 minutes.</p>');
     expect(email.html.trimEnd()).toMatch(/<\/html>$/);
   });
 
@@ -105,8 +103,16 @@ describe('renderEmail', () => {
   });
 
   it.each([
-    { case: 'a plain-text body: newlines become <br>', body: 'Hello {{customerName}},\n\nSee you.', contains: 'Hello Ann Lee,<br>\n<br>\nSee you.' },
-    { case: 'a body with block tags: newlines are left alone', body: '<p>Hello {{customerName}},</p>\n<p>See you.</p>', contains: '<p>Hello Ann Lee,</p>\n<p>See you.</p>' },
+    {
+      case: 'a plain-text body: newlines become <br>',
+      body: 'Hello {{customerName}},\n\nSee you.',
+      contains: 'Hello Ann Lee,<br>\n<br>\nSee you.',
+    },
+    {
+      case: 'a body with block tags: newlines are left alone',
+      body: '<p>Hello {{customerName}},</p>\n<p>See you.</p>',
+      contains: '<p>Hello Ann Lee,</p>\n<p>See you.</p>',
+    },
     { case: 'a body with its own <br>: no extra breaks', body: 'Hello,<br>\nSee you.', contains: 'Hello,<br>\nSee you.' },
   ])('line breaks for $case', ({ body, contains }) => {
     const { html } = renderEmail({ emailSubject: 'S', emailBody: body }, ctx);
@@ -137,10 +143,25 @@ describe('renderEmail', () => {
 
   describe('subject is one plain-text line', () => {
     test.each([
-      { case: 'CRLF in the template (header injection)', subject: 'Hello\r\nBcc: victim@example.com', change: {}, expected: 'Hello Bcc: victim@example.com' },
-      { case: 'LF in a value', subject: 'Re: {{customerTitle}}', change: { customerTitle: 'Check-up\nBcc: victim@example.com' }, expected: 'Re: Check-up Bcc: victim@example.com' },
+      {
+        case: 'CRLF in the template (header injection)',
+        subject: 'Hello\r\nBcc: victim@example.com',
+        change: {},
+        expected: 'Hello Bcc: victim@example.com',
+      },
+      {
+        case: 'LF in a value',
+        subject: 'Re: {{customerTitle}}',
+        change: { customerTitle: 'Check-up\nBcc: victim@example.com' },
+        expected: 'Re: Check-up Bcc: victim@example.com',
+      },
       { case: 'bare CR and Unicode line separators', subject: 'A\rB\u2028C\u2029D', change: {}, expected: 'A B C D' },
-      { case: 'HTML characters are not escaped', subject: '{{customerName}}', change: { customerName: 'Tom & Jerry <TJ> "x"' }, expected: 'Tom & Jerry <TJ> "x"' },
+      {
+        case: 'HTML characters are not escaped',
+        subject: '{{customerName}}',
+        change: { customerName: 'Tom & Jerry <TJ> "x"' },
+        expected: 'Tom & Jerry <TJ> "x"',
+      },
     ])('$case', ({ subject, change, expected }) => {
       const email = renderEmail({ emailSubject: subject, emailBody: 'B' }, { ...ctx, ...change });
       expect(email.subject).toBe(expected);
@@ -173,10 +194,13 @@ describe('renderEmail', () => {
       expect(html).toContain(`color:${label};`);
     });
 
-    test.each(['red', '#12345', '#ggg', '2563eb', '#fff;background:url(x)', 'expression(alert(1))', ''])('refuse buttonColor %j', (color) => {
-      const error = renderError(() => renderEmail(plainConfig, ctx, { buttons: [accept], buttonColor: color }));
-      expect(error.problems).toEqual([expect.stringMatching(/^buttonColor: .*#rgb or #rrggbb/)]);
-    });
+    test.each(['red', '#12345', '#ggg', '2563eb', '#fff;background:url(x)', 'expression(alert(1))', ''])(
+      'refuse buttonColor %j',
+      (color) => {
+        const error = renderError(() => renderEmail(plainConfig, ctx, { buttons: [accept], buttonColor: color }));
+        expect(error.problems).toEqual([expect.stringMatching(/^buttonColor: .*#rgb or #rrggbb/)]);
+      },
+    );
 
     test.each([
       { case: 'a script tag', label: '<script>alert(1)</script>', escaped: '>&lt;script&gt;alert(1)&lt;/script&gt;</a>' },
@@ -253,7 +277,16 @@ describe('renderEmail: calendar block', () => {
 
   it('shows date, time with its zone, duration and location as a tile between the body and the buttons', () => {
     const { html } = withBlock({}, { buttons: [accept] });
-    const rows = ['Date', 'Thursday, January 15, 2026', 'Time', '2:00 PM (America/New_York)', 'Duration', '1 hour 30 minutes', 'Location', '1 Main St'];
+    const rows = [
+      'Date',
+      'Thursday, January 15, 2026',
+      'Time',
+      '2:00 PM (America/New_York)',
+      'Duration',
+      '1 hour 30 minutes',
+      'Location',
+      '1 Main St',
+    ];
     let position = html.indexOf('Hello Ann Lee');
     for (const text of rows) {
       const next = html.indexOf(`>${text}</td>`, position);
@@ -290,15 +323,33 @@ describe('renderEmail: calendar block', () => {
   });
 
   it('uses the given row labels, and the defaults for blank ones', () => {
-    const { html, text } = renderEmail(plainConfig, { ...ctx, locale: 'de-DE' }, { calendarBlock: true, calendarBlockLabels: { date: 'Datum', time: 'Uhrzeit', duration: ' ', location: 'Ort' } });
-    expect(text).toContain('Datum: Donnerstag, 15. Januar 2026\nUhrzeit: 14:00 (America/New_York)\nDuration: 1 Stunde 30 Minuten\nOrt: 1 Main St');
+    const { html, text } = renderEmail(
+      plainConfig,
+      { ...ctx, locale: 'de-DE' },
+      { calendarBlock: true, calendarBlockLabels: { date: 'Datum', time: 'Uhrzeit', duration: ' ', location: 'Ort' } },
+    );
+    expect(text).toContain(
+      'Datum: Donnerstag, 15. Januar 2026\nUhrzeit: 14:00 (America/New_York)\nDuration: 1 Stunde 30 Minuten\nOrt: 1 Main St',
+    );
     expect(html).toContain('>Uhrzeit</td>');
   });
 
   test.each([
-    { case: 'a script tag in the location', change: { location: '<script>alert(1)</script>' }, escaped: '>&lt;script&gt;alert(1)&lt;/script&gt;</td>' },
-    { case: 'markup in the location', change: { location: '<img src=x onerror=alert(1)>' }, escaped: '>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</td>' },
-    { case: 'an attribute break-out in the video link', change: { location: null, videoUrl: 'https://x.example/"><script>alert(1)</script>' }, escaped: '>https://x.example/&quot;&gt;&lt;script&gt;' },
+    {
+      case: 'a script tag in the location',
+      change: { location: '<script>alert(1)</script>' },
+      escaped: '>&lt;script&gt;alert(1)&lt;/script&gt;</td>',
+    },
+    {
+      case: 'markup in the location',
+      change: { location: '<img src=x onerror=alert(1)>' },
+      escaped: '>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</td>',
+    },
+    {
+      case: 'an attribute break-out in the video link',
+      change: { location: null, videoUrl: 'https://x.example/"><script>alert(1)</script>' },
+      escaped: '>https://x.example/&quot;&gt;&lt;script&gt;',
+    },
   ])('escapes $case', ({ change, escaped }) => {
     const { html } = withBlock(change);
     expect(html).toContain(escaped);
@@ -346,7 +397,9 @@ describe('renderEmail: calendar block', () => {
 
 describe('renderEmail: sender header', () => {
   it('shows the image (at most 48px high, the name as alt text) and the name above the body', () => {
-    const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme Dental', imageUrl: 'https://cdn.example.com/logo.png?v=1&size=2' } });
+    const { html } = renderEmail(plainConfig, ctx, {
+      sender: { name: 'Acme Dental', imageUrl: 'https://cdn.example.com/logo.png?v=1&size=2' },
+    });
     expect(html).toContain(
       '<img src="https://cdn.example.com/logo.png?v=1&amp;size=2" alt="Acme Dental" style="display:block;max-height:48px;width:auto;border:0;outline:none;text-decoration:none;">',
     );
@@ -354,14 +407,19 @@ describe('renderEmail: sender header', () => {
     expect(html.indexOf('>Acme Dental</td>')).toBeLessThan(html.indexOf('Hello Ann Lee'));
   });
 
-  test.each([{ imageUrl: undefined }, { imageUrl: null }, { imageUrl: '  ' }])('shows only the name without an image ($imageUrl)', ({ imageUrl }) => {
-    const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme Dental', imageUrl } });
-    expect(html).toContain('>Acme Dental</td>');
-    expect(html).not.toContain('<img');
-  });
+  test.each([{ imageUrl: undefined }, { imageUrl: null }, { imageUrl: '  ' }])(
+    'shows only the name without an image ($imageUrl)',
+    ({ imageUrl }) => {
+      const { html } = renderEmail(plainConfig, ctx, { sender: { name: 'Acme Dental', imageUrl } });
+      expect(html).toContain('>Acme Dental</td>');
+      expect(html).not.toContain('<img');
+    },
+  );
 
   it('escapes the name in the text and in the alt attribute', () => {
-    const { html } = renderEmail(plainConfig, ctx, { sender: { name: '"><script>alert(1)</script>', imageUrl: 'https://cdn.example.com/logo.png' } });
+    const { html } = renderEmail(plainConfig, ctx, {
+      sender: { name: '"><script>alert(1)</script>', imageUrl: 'https://cdn.example.com/logo.png' },
+    });
     expect(html).toContain('alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>');
     expect(html).not.toContain('<script');
@@ -372,10 +430,13 @@ describe('renderEmail: sender header', () => {
     expect(html).toContain('<img src="https://cdn.example.com/a%22b&#39;c.png"');
   });
 
-  test.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', '//cdn.example.com/logo.png', 'logo.png'])('refuses the image URL %j', (imageUrl) => {
-    const error = renderError(() => renderEmail(plainConfig, ctx, { sender: { name: 'Acme', imageUrl } }));
-    expect(error.problems).toEqual([expect.stringMatching(/^sender\.imageUrl: .* is not an http or https URL$/)]);
-  });
+  test.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', '//cdn.example.com/logo.png', 'logo.png'])(
+    'refuses the image URL %j',
+    (imageUrl) => {
+      const error = renderError(() => renderEmail(plainConfig, ctx, { sender: { name: 'Acme', imageUrl } }));
+      expect(error.problems).toEqual([expect.stringMatching(/^sender\.imageUrl: .* is not an http or https URL$/)]);
+    },
+  );
 
   it('refuses an empty name', () => {
     const error = renderError(() => renderEmail(plainConfig, ctx, { sender: { name: ' \n ' } }));

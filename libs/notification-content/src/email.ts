@@ -161,7 +161,7 @@ function checkSender(sender: EmailSender, problems: string[]): { name: string; i
   const name = typeof sender.name === 'string' ? plainLine(sender.name) : '';
   if (!name) problems.push('sender.name: is empty');
   const hasImage = sender.imageUrl != null && sender.imageUrl.trim() !== '';
-  const imageUrl = hasImage ? readHttpUrl(sender.imageUrl)?.href ?? null : null;
+  const imageUrl = hasImage ? (readHttpUrl(sender.imageUrl)?.href ?? null) : null;
   if (hasImage && !imageUrl) problems.push(`sender.imageUrl: "${String(sender.imageUrl)}" is not an http or https URL`);
   return { name, imageUrl };
 }
@@ -243,7 +243,14 @@ function calendarBlockHtml(rows: readonly CalendarRow[], color: string): string 
   ].join('\n');
 }
 
-function layout(input: { subject: string; lang: string; senderHtml: string; bodyHtml: string; calendarHtml: string; buttonsHtml: string }): string {
+function layout(input: {
+  subject: string;
+  lang: string;
+  senderHtml: string;
+  bodyHtml: string;
+  calendarHtml: string;
+  buttonsHtml: string;
+}): string {
   const row = (padding: string, html: string) => (html ? `<tr><td style="padding:${padding};">\n${html}\n</td></tr>\n` : '');
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(input.lang)}">

@@ -25,7 +25,11 @@ describe('renderResponseNotice: the follower email about a customer response', (
     ['accept', null, 'Ann Customer accepted Site visit on Friday, January 15, 2027 at 2:00 PM'],
     ['decline', 'Too far away', 'Ann Customer declined Site visit on Friday, January 15, 2027 at 2:00 PM: Too far away'],
     ['decline', null, 'Ann Customer declined Site visit on Friday, January 15, 2027 at 2:00 PM'],
-    ['reschedule', 'Can we do Monday?', 'Ann Customer asked to reschedule Site visit on Friday, January 15, 2027 at 2:00 PM: Can we do Monday?'],
+    [
+      'reschedule',
+      'Can we do Monday?',
+      'Ann Customer asked to reschedule Site visit on Friday, January 15, 2027 at 2:00 PM: Can we do Monday?',
+    ],
   ] as const)('%s with reason %p reads "%s"', (response, reason, subject) => {
     const email = renderResponseNotice(notice({ response, reason }), ctx);
     expect(email.subject).toBe(subject);

@@ -58,7 +58,9 @@ export function renderResponseNotice(notice: ResponseNotice, ctx: NotificationCo
   const verb = VERBS[notice.response] ?? notice.response;
   const reason = notice.reason?.trim() ? notice.reason.trim() : null;
   const when = `${values.date} at ${values.time}`;
-  const subject = plainLine(`${customer} ${verb} ${notice.meetingName} on ${when}${reason ? `: ${shorten(reason, SUBJECT_REASON_LENGTH)}` : ''}`);
+  const subject = plainLine(
+    `${customer} ${verb} ${notice.meetingName} on ${when}${reason ? `: ${shorten(reason, SUBJECT_REASON_LENGTH)}` : ''}`,
+  );
 
   const answeredAt = formatInstant(notice.respondedAt, ctx.timeZone, ctx.locale ?? DEFAULT_LOCALE);
   const rows: [string, string][] = [
@@ -125,6 +127,14 @@ function formatInstant(iso: string, timeZone: string, locale: string): string {
   return instant
     .setZone(timeZone)
     .setLocale(locale)
-    .toLocaleString({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })
+    .toLocaleString({
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    })
     .replace(/[\u00A0\u2007\u202F]/g, ' ');
 }

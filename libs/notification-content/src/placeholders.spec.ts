@@ -114,14 +114,35 @@ describe('placeholderValues', () => {
   });
 
   it('formats in the requested locale', () => {
-    const values = placeholderValues({ ...base, timeZone: 'Europe/Berlin', start: '2026-01-15T13:00:00Z', end: '2026-01-15T14:30:00Z', locale: 'de-DE' });
+    const values = placeholderValues({
+      ...base,
+      timeZone: 'Europe/Berlin',
+      start: '2026-01-15T13:00:00Z',
+      end: '2026-01-15T14:30:00Z',
+      locale: 'de-DE',
+    });
     expect(values).toMatchObject({ date: 'Donnerstag, 15. Januar 2026', time: '14:00', duration: '1 Stunde 30 Minuten' });
   });
 
   it.each([
-    { case: 'the location when there is one', location: 'Room 4, 1 Main St', videoUrl: 'https://meet.example.com/x', expected: 'Room 4, 1 Main St' },
-    { case: 'the video link when there is no location', location: null, videoUrl: 'https://meet.example.com/x', expected: 'https://meet.example.com/x' },
-    { case: 'the video link when the location is blank', location: '  ', videoUrl: 'https://meet.example.com/x', expected: 'https://meet.example.com/x' },
+    {
+      case: 'the location when there is one',
+      location: 'Room 4, 1 Main St',
+      videoUrl: 'https://meet.example.com/x',
+      expected: 'Room 4, 1 Main St',
+    },
+    {
+      case: 'the video link when there is no location',
+      location: null,
+      videoUrl: 'https://meet.example.com/x',
+      expected: 'https://meet.example.com/x',
+    },
+    {
+      case: 'the video link when the location is blank',
+      location: '  ',
+      videoUrl: 'https://meet.example.com/x',
+      expected: 'https://meet.example.com/x',
+    },
     { case: 'empty when there is neither', location: undefined, videoUrl: undefined, expected: '' },
   ])('location is $case', ({ location, videoUrl, expected }) => {
     expect(placeholderValues({ ...base, location, videoUrl }).location).toBe(expected);

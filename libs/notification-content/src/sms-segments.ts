@@ -47,7 +47,10 @@ export function countSmsSegments(text: string): SmsSegmentCount {
   const septets = characters.map((character) => SEPTETS.get(character));
   if (septets.every((cost): cost is number => cost !== undefined)) return count('GSM-7', septets);
   // A code point's string length is its UTF-16 code units: 2 for a surrogate pair.
-  return count('UCS-2', characters.map((character) => character.length));
+  return count(
+    'UCS-2',
+    characters.map((character) => character.length),
+  );
 }
 
 /** `costs` holds one entry per character: its units in `encoding`. */

@@ -74,7 +74,12 @@ describe('composeSms', () => {
     {
       case: 'a hint in the code table order',
       body: 'Hi',
-      options: { replyCodes: [{ code: 'N', action: 'decline' as const }, { code: 'Y', action: 'accept' as const }] },
+      options: {
+        replyCodes: [
+          { code: 'N', action: 'decline' as const },
+          { code: 'Y', action: 'accept' as const },
+        ],
+      },
       expected: 'Hi\nReply N to decline, Y to confirm',
     },
     { case: 'no hint for an empty code list', body: 'Hi', options: { replyCodes: [] }, expected: 'Hi' },
@@ -84,7 +89,9 @@ describe('composeSms', () => {
   });
 
   it('stays plain text', () => {
-    expect(composeSms('Hi {{customerName}}', { ...ctx, customerName: 'Smith & <Sons>' }, { landingUrl })).toBe('Hi Smith & <Sons>\n' + landingUrl);
+    expect(composeSms('Hi {{customerName}}', { ...ctx, customerName: 'Smith & <Sons>' }, { landingUrl })).toBe(
+      'Hi Smith & <Sons>\n' + landingUrl,
+    );
   });
 
   it('allows exactly MAX_SMS_LENGTH characters', () => {
@@ -105,7 +112,10 @@ describe('composeSms', () => {
     const attempt = () =>
       composeSms('Hi {{acceptUrl}}', ctx, {
         landingUrl: 'javascript:alert(1)',
-        replyCodes: [{ code: ' ', action: 'accept' }, { code: '2', action: 'maybe' as 'accept' }],
+        replyCodes: [
+          { code: ' ', action: 'accept' },
+          { code: '2', action: 'maybe' as 'accept' },
+        ],
       });
     let problems: readonly string[] = [];
     try {

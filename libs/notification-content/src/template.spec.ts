@@ -18,9 +18,21 @@ describe('checkTemplateSyntax', () => {
   });
 
   it.each([
-    { case: 'triple-stash (unescaped output)', source: 'Hi {{{customerName}}}', message: /line 1, column 4: \{\{\{customerName\}\}\} would insert unescaped HTML/ },
-    { case: 'ampersand (unescaped output)', source: 'Hi {{& customerName}}', message: /\{\{& customerName\}\} would insert unescaped HTML/ },
-    { case: 'an unknown placeholder', source: 'Hi {{customer_name}}', message: /unknown placeholder \{\{customer_name\}\}; known placeholders: customerName, customerTitle, date, time/ },
+    {
+      case: 'triple-stash (unescaped output)',
+      source: 'Hi {{{customerName}}}',
+      message: /line 1, column 4: \{\{\{customerName\}\}\} would insert unescaped HTML/,
+    },
+    {
+      case: 'ampersand (unescaped output)',
+      source: 'Hi {{& customerName}}',
+      message: /\{\{& customerName\}\} would insert unescaped HTML/,
+    },
+    {
+      case: 'an unknown placeholder',
+      source: 'Hi {{customer_name}}',
+      message: /unknown placeholder \{\{customer_name\}\}; known placeholders: customerName, customerTitle, date, time/,
+    },
     { case: 'an object path', source: '{{customer.name}}', message: /not a simple placeholder/ },
     { case: 'a "this" path', source: '{{this.customerName}}', message: /not a simple placeholder/ },
     { case: 'a parent path', source: '{{../customerName}}', message: /not a simple placeholder/ },
@@ -35,7 +47,11 @@ describe('checkTemplateSyntax', () => {
     { case: 'a partial', source: '{{> footer}}', message: /partials such as \{\{> footer\}\}/ },
     { case: 'a partial block', source: '{{#> layout}}x{{/layout}}', message: /partials such as/ },
     { case: 'a decorator', source: '{{* decorate}}', message: /is not allowed/ },
-    { case: 'an unclosed placeholder', source: 'Hi {{customerName', message: /cannot be read near line 1: "Hi \{\{customerName"; write placeholders as \{\{name\}\}, with matching braces/ },
+    {
+      case: 'an unclosed placeholder',
+      source: 'Hi {{customerName',
+      message: /cannot be read near line 1: "Hi \{\{customerName"; write placeholders as \{\{name\}\}, with matching braces/,
+    },
     { case: 'a single closing brace', source: 'Hi {{customerName}', message: /cannot be read near line 1/ },
     { case: 'mismatched blocks', source: '{{#if a}}{{/each}}', message: /cannot be read/ },
   ])('refuses $case', ({ source, message }) => {

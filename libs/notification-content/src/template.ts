@@ -52,7 +52,7 @@ export function renderParts(
   let out = '';
   for (const part of parts) {
     if (part.kind === 'text') out += transform.text(part.text);
-    else out += transform.value(Object.prototype.hasOwnProperty.call(values, part.name) ? values[part.name] ?? '' : '');
+    else out += transform.value(Object.prototype.hasOwnProperty.call(values, part.name) ? (values[part.name] ?? '') : '');
   }
   return out;
 }
@@ -83,11 +83,15 @@ function analyse(source: string, field: string): { parts: TemplatePart[]; proble
       }
       case 'BlockStatement':
       case 'DecoratorBlock':
-        problems.push(`${where}blocks such as ${snippet(node, source)} are not allowed; use only simple placeholders like {{customerName}}`);
+        problems.push(
+          `${where}blocks such as ${snippet(node, source)} are not allowed; use only simple placeholders like {{customerName}}`,
+        );
         break;
       case 'PartialStatement':
       case 'PartialBlockStatement':
-        problems.push(`${where}partials such as ${snippet(node, source)} are not allowed; use only simple placeholders like {{customerName}}`);
+        problems.push(
+          `${where}partials such as ${snippet(node, source)} are not allowed; use only simple placeholders like {{customerName}}`,
+        );
         break;
       default:
         problems.push(`${where}${snippet(node, source)} is not allowed; use only simple placeholders like {{customerName}}`);

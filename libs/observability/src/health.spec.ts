@@ -19,7 +19,11 @@ describe('HealthService', () => {
   });
 
   it('is not ready, naming the dependency, when Redis does not answer', async () => {
-    const health = new HealthService('scheduling', [up('database'), up('broker'), down('redis', 'connect ECONNREFUSED 127.0.0.1:1')], [up('migrations')]);
+    const health = new HealthService(
+      'scheduling',
+      [up('database'), up('broker'), down('redis', 'connect ECONNREFUSED 127.0.0.1:1')],
+      [up('migrations')],
+    );
     const report = await health.readiness();
     expect(report.status).toBe('unavailable');
     expect(report.checks.redis).toMatchObject({ status: 'down', error: 'connect ECONNREFUSED 127.0.0.1:1' });
@@ -27,7 +31,11 @@ describe('HealthService', () => {
   });
 
   it('is not ready while migrations are pending, though /health (the dependencies) is ok', async () => {
-    const health = new HealthService('dispatch', [up('database'), up('broker'), up('redis')], [down('migrations', 'migrations not applied: Next1')]);
+    const health = new HealthService(
+      'dispatch',
+      [up('database'), up('broker'), up('redis')],
+      [down('migrations', 'migrations not applied: Next1')],
+    );
     expect((await health.readiness()).checks.migrations).toMatchObject({ status: 'down', error: 'migrations not applied: Next1' });
     expect(await health.report()).toMatchObject({ status: 'ok' });
     expect((await health.report()).checks).not.toHaveProperty('migrations');

@@ -1,4 +1,15 @@
-import { Controller, DynamicModule, Get, Global, Headers, Inject, Module, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  DynamicModule,
+  Get,
+  Global,
+  Headers,
+  Inject,
+  Module,
+  NotFoundException,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { bearerMatches, HttpMetrics, MetricsAccess, ServiceMetrics } from './metrics';

@@ -37,10 +37,24 @@ describe('HttpMetrics', () => {
     http.observe('POST', '/api/events/:id/notifications', 202, 0.004);
     http.observe('GET', undefined, 404, 0.001);
     const exposition = await metrics.exposition();
-    expect(metricValue(exposition, 'http_request_duration_seconds_count{method="GET",route="/m/:token",status_code="200",service="gateway"}')).toBe(2);
-    expect(metricValue(exposition, 'http_request_duration_seconds_bucket{le="0.025",method="GET",route="/m/:token",status_code="200",service="gateway"}')).toBe(1);
-    expect(metricValue(exposition, 'http_request_duration_seconds_count{method="POST",route="/api/events/:id/notifications",status_code="202",service="gateway"}')).toBe(1);
-    expect(metricValue(exposition, 'http_request_duration_seconds_count{method="GET",route="<unmatched>",status_code="404",service="gateway"}')).toBe(1);
+    expect(
+      metricValue(exposition, 'http_request_duration_seconds_count{method="GET",route="/m/:token",status_code="200",service="gateway"}'),
+    ).toBe(2);
+    expect(
+      metricValue(
+        exposition,
+        'http_request_duration_seconds_bucket{le="0.025",method="GET",route="/m/:token",status_code="200",service="gateway"}',
+      ),
+    ).toBe(1);
+    expect(
+      metricValue(
+        exposition,
+        'http_request_duration_seconds_count{method="POST",route="/api/events/:id/notifications",status_code="202",service="gateway"}',
+      ),
+    ).toBe(1);
+    expect(
+      metricValue(exposition, 'http_request_duration_seconds_count{method="GET",route="<unmatched>",status_code="404",service="gateway"}'),
+    ).toBe(1);
   });
 });
 
@@ -48,7 +62,11 @@ describe('cachedFor', () => {
   it('reads once within its time, again after it, and shares a read in progress', async () => {
     let clock = 0;
     let reads = 0;
-    const read = cachedFor(5000, async () => ++reads, () => clock);
+    const read = cachedFor(
+      5000,
+      async () => ++reads,
+      () => clock,
+    );
     expect(await Promise.all([read(), read()])).toEqual([1, 1]);
     clock = 4999;
     expect(await read()).toBe(1);

@@ -9,9 +9,21 @@ describe('loggedPath', () => {
     // case                                   request                                                                               logged
     ['a landing page', { url: `/m/${TOKEN}`, routePattern: '/m/:token', params: { token: TOKEN } }, '/m/<redacted>'],
     ['a landing answer', { url: `/m/${TOKEN}/accept`, routePattern: '/m/:token/accept', params: { token: TOKEN } }, '/m/<redacted>/accept'],
-    ['a landing page spelt otherwise', { url: `/%6D/${TOKEN}?utm=x`, routePattern: '/m/:token', params: { token: TOKEN } }, '/m/<redacted>'],
-    ['a staff route keeps its ids', { url: '/api/events/6f1c?x=1', routePattern: '/api/events/:id', params: { id: '6f1c' } }, '/api/events/6f1c'],
-    ['a phone parameter is encoded', { url: '/api/x/%2B1415', routePattern: '/api/x/:phone', params: { phone: '+1415' } }, '/api/x/%2B1415'],
+    [
+      'a landing page spelt otherwise',
+      { url: `/%6D/${TOKEN}?utm=x`, routePattern: '/m/:token', params: { token: TOKEN } },
+      '/m/<redacted>',
+    ],
+    [
+      'a staff route keeps its ids',
+      { url: '/api/events/6f1c?x=1', routePattern: '/api/events/:id', params: { id: '6f1c' } },
+      '/api/events/6f1c',
+    ],
+    [
+      'a phone parameter is encoded',
+      { url: '/api/x/%2B1415', routePattern: '/api/x/:phone', params: { phone: '+1415' } },
+      '/api/x/%2B1415',
+    ],
     ['no route, a landing path', { url: `/m/${TOKEN}/nowhere` }, '/m/<redacted>/nowhere'],
     ['no route, percent-encoded', { url: `/%6d/${TOKEN}` }, '/m/<redacted>'],
     ['no route, upper case and doubled slash', { url: `/M//${TOKEN}` }, '/m//<redacted>'],
@@ -49,7 +61,10 @@ describe('createLogger', () => {
     ['an access token', { accessToken: TOKEN }],
     ['a landing token', { token: TOKEN }],
     ['a form token', { form: { csrf: TOKEN } }],
-    ['an HTTP client error with the API key', { err: { message: 'Unauthorized', config: { headers: { Authorization: `Bearer ${TOKEN}` } } } }],
+    [
+      'an HTTP client error with the API key',
+      { err: { message: 'Unauthorized', config: { headers: { Authorization: `Bearer ${TOKEN}` } } } },
+    ],
   ])('never writes %s', (_case, fields) => {
     const line = logged(fields);
     expect(line).toContain('a line');

@@ -20,7 +20,8 @@ export const ROUTE_ACCESS = 'routeAccess';
 export const PublicRoute = () => applyDecorators(SetMetadata(ROUTE_ACCESS, 'public' satisfies RouteAccess), ApiExtension('x-public', true));
 
 /** Only admins may call the route (or every route of the controller). OpenAPI: `x-admin-only: true`. */
-export const AdminOnly = () => applyDecorators(SetMetadata(ROUTE_ACCESS, 'admin' satisfies RouteAccess), ApiExtension('x-admin-only', true));
+export const AdminOnly = () =>
+  applyDecorators(SetMetadata(ROUTE_ACCESS, 'admin' satisfies RouteAccess), ApiExtension('x-admin-only', true));
 
 /** The route belongs to the ops dashboards (admins, with the browser session cookie). */
 export const OpsRoute = () => SetMetadata(ROUTE_ACCESS, 'ops' satisfies RouteAccess);

@@ -44,7 +44,10 @@ class SchemaMigrator implements OnModuleInit {
 }
 
 /** The TypeORM options of a service's pool (exported for tests that open it as the service does). */
-export function serviceDataSourceOptions(config: Pick<ServiceConfig, 'DATABASE_URL' | 'DATABASE_PREPARED_STATEMENTS'>, options: PersistenceOptions) {
+export function serviceDataSourceOptions(
+  config: Pick<ServiceConfig, 'DATABASE_URL' | 'DATABASE_PREPARED_STATEMENTS'>,
+  options: PersistenceOptions,
+) {
   return {
     type: 'postgres' as const,
     url: config.DATABASE_URL,
@@ -58,7 +61,11 @@ export function serviceDataSourceOptions(config: Pick<ServiceConfig, 'DATABASE_U
     // would otherwise try CREATE EXTENSION "uuid-ossp", which a service's role may not do.
     installExtensions: false,
     // Parameterised queries as named prepared statements, once migrated (see preparingClientClass).
-    extra: { max: 10, application_name: options.schema, ...(config.DATABASE_PREPARED_STATEMENTS ? { Client: preparingClientClass() } : {}) },
+    extra: {
+      max: 10,
+      application_name: options.schema,
+      ...(config.DATABASE_PREPARED_STATEMENTS ? { Client: preparingClientClass() } : {}),
+    },
   };
 }
 

@@ -60,7 +60,14 @@ export function preparingClientClass(): PreparingClientClass {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     override query(...args: any[]): any {
       const [text, values, callback] = args;
-      if (!enabled || typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined || text.length > MAX_PREPARED_TEXT_LENGTH) {
+      if (
+        !enabled ||
+        typeof text !== 'string' ||
+        !Array.isArray(values) ||
+        values.length === 0 ||
+        callback !== undefined ||
+        text.length > MAX_PREPARED_TEXT_LENGTH
+      ) {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         return (super.query as (...a: any[]) => any)(...args);
       }

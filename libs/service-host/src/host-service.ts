@@ -123,10 +123,13 @@ function installHttpMetrics(app: NestFastifyApplication) {
   } catch {
     return;
   }
-  app.getHttpAdapter().getInstance().addHook('onResponse', (request, reply, done) => {
-    metrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      metrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
 }
 
 function installCorrelation(app: INestApplication, logger: Logger) {

@@ -30,7 +30,10 @@ export function servicePlatform<T extends ServiceConfig>(options: ServicePlatfor
     LoggerModule.forRoot(createLogger(options.service, options.config.LOG_LEVEL)),
     MetricsModule.forRoot(options.service, options.metrics),
     PersistenceModule.forRoot(options.persistence),
-    MessagingModule.forService({ service: options.service, ...(options.domainEvents === false ? {} : { schema: options.persistence.schema }) }),
+    MessagingModule.forService({
+      service: options.service,
+      ...(options.domainEvents === false ? {} : { schema: options.persistence.schema }),
+    }),
     HealthModule.forRoot(
       options.service,
       [DatabaseHealthIndicator, BrokerHealthIndicator, RedisHealthIndicator, ...(options.health?.indicators ?? [])],

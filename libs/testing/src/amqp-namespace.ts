@@ -7,12 +7,7 @@ import * as amqp from 'amqplib';
  * dead-letter queue and its request queue. Missing queues are fine (a test that never
  * started a consumer, an auto-deleted request queue).
  */
-export async function deleteAmqpNamespace(
-  amqpUrl: string,
-  names: MessagingNames,
-  services: string[],
-  retryCount: number,
-): Promise<void> {
+export async function deleteAmqpNamespace(amqpUrl: string, names: MessagingNames, services: string[], retryCount: number): Promise<void> {
   if (!names.namespace) throw new Error('refusing to delete the queues of the empty (production) namespace');
   const queues = services.flatMap((service) => [
     names.eventQueue(service),

@@ -20,6 +20,8 @@ export function metricValue(exposition: string, series: string): number | undefi
 function parseSeries(series: string): { name: string; labels: string } | null {
   const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/.exec(series);
   if (!match) return null;
-  const labels = [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => `${key}="${value}"`);
+  const labels = [...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(
+    ([, key, value]) => `${key}="${value}"`,
+  );
   return { name: match[1], labels: labels.sort().join(',') };
 }

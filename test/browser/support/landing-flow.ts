@@ -1,5 +1,14 @@
 import { eventually } from '@appointments/testing';
-import { createScenario, expectStatus, getEvent, landingTokensIn, notificationConfig, outboxHas, send, Scenario } from '../../e2e/support/notifications';
+import {
+  createScenario,
+  expectStatus,
+  getEvent,
+  landingTokensIn,
+  notificationConfig,
+  outboxHas,
+  send,
+  Scenario,
+} from '../../e2e/support/notifications';
 import type { StaffApi } from '../../e2e/support/platform';
 
 /**

@@ -3,7 +3,18 @@ import { randomBytes, randomInt } from 'node:crypto';
 import ICAL from 'ical.js';
 import twilio from 'twilio';
 import { freePort, Stack, startStack, UnexpectedExit } from '../../../tools/stack/src/stack';
-import { ApiResponse, LogLine, logCollector, NO_BUTTONS, Platform, platformEnv, platformOver, removeEnvironment, SERVICES, StaffApi } from './platform';
+import {
+  ApiResponse,
+  LogLine,
+  logCollector,
+  NO_BUTTONS,
+  Platform,
+  platformEnv,
+  platformOver,
+  removeEnvironment,
+  SERVICES,
+  StaffApi,
+} from './platform';
 
 /**
  * Helpers for the notification end-to-end tests: building templates with one notification
@@ -143,7 +154,13 @@ export function settledRows(api: StaffApi, eventId: string, count: number, filte
 }
 
 /** Waits until one console row (by notification id) satisfies `accept`. */
-export function rowWhere(api: StaffApi, eventId: string, notificationId: string, accept: (row: any) => boolean, what: string): Promise<any> {
+export function rowWhere(
+  api: StaffApi,
+  eventId: string,
+  notificationId: string,
+  accept: (row: any) => boolean,
+  what: string,
+): Promise<any> {
   return eventually(
     async () => (await consoleRows(api, eventId)).find((row) => row.id === notificationId),
     (row) => Boolean(row) && accept(row),
@@ -193,7 +210,9 @@ export interface ParsedInvite {
 
 /** Reads an email's .ics attachment with ical.js, as a calendar client would. */
 export function readInvite(message: { attachments: { filename: string; contentType: string; content: string }[] }): ParsedInvite {
-  const attachment = message.attachments.find((candidate) => /text\/calendar/i.test(candidate.contentType) || /\.ics$/i.test(candidate.filename));
+  const attachment = message.attachments.find(
+    (candidate) => /text\/calendar/i.test(candidate.contentType) || /\.ics$/i.test(candidate.filename),
+  );
   if (!attachment) throw new Error(`no .ics attachment among ${JSON.stringify(message.attachments.map((a) => a.filename))}`);
   const raw = Buffer.from(attachment.content, 'base64').toString('utf8');
   const calendar = new ICAL.Component(ICAL.parse(raw));
@@ -245,7 +264,8 @@ export async function postTwilioForm(
   fields: Record<string, string>,
   options: { authToken: string; publicBaseUrl: string; signature?: string },
 ): Promise<{ status: number; text: string }> {
-  const signature = options.signature ?? twilio.getExpectedTwilioSignature(options.authToken, `${options.publicBaseUrl}${pathAndQuery}`, fields);
+  const signature =
+    options.signature ?? twilio.getExpectedTwilioSignature(options.authToken, `${options.publicBaseUrl}${pathAndQuery}`, fields);
   const response = await fetch(`${platform.stack.url('inbound-response')}${pathAndQuery}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
@@ -287,7 +307,12 @@ export async function startPlatformWithInboundEnv(
   const env = platformEnv(environment);
   const inboundPort = await freePort();
   const inboundPublicUrl = `http://127.0.0.1:${inboundPort}`;
-  const inbound = await startStack({ only: ['inbound-response'], env: { ...env, INBOUND_PORT: String(inboundPort), ...inboundEnv(inboundPublicUrl) }, onLine, onUnexpectedExit });
+  const inbound = await startStack({
+    only: ['inbound-response'],
+    env: { ...env, INBOUND_PORT: String(inboundPort), ...inboundEnv(inboundPublicUrl) },
+    onLine,
+    onUnexpectedExit,
+  });
   let others: Stack;
   try {
     others = await startStack({ freePorts: true, only: OTHER_SERVICES, env, onLine, onUnexpectedExit });

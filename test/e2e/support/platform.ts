@@ -67,7 +67,12 @@ export async function startPlatform(label: string, env: Record<string, string> =
  * The platform over a started stack: logged in as the development admin. Its `stop()` stops the
  * services, removes the environment, and fails if a service exited while nobody asked it to.
  */
-export async function platformOver(stack: Stack, environment: IsolatedEnvironment, logs: LogLine[], crashes: UnexpectedExit[]): Promise<Platform> {
+export async function platformOver(
+  stack: Stack,
+  environment: IsolatedEnvironment,
+  logs: LogLine[],
+  crashes: UnexpectedExit[],
+): Promise<Platform> {
   const api = new StaffApi(stack.gatewayUrl);
   await api.login(environment.admin.email, environment.admin.password);
   return {

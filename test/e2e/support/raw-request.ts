@@ -11,8 +11,19 @@ export interface RawResponse {
  * resolved, no percent-decoding, absolute form kept), which `fetch` and `node:http` would do or
  * refuse. Reads until the server closes (`Connection: close`).
  */
-export function rawRequest(port: number, requestLine: string, headers: Record<string, string> = {}, body = '', timeoutMs = 10_000): Promise<RawResponse> {
-  const lines = [requestLine, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+export function rawRequest(
+  port: number,
+  requestLine: string,
+  headers: Record<string, string> = {},
+  body = '',
+  timeoutMs = 10_000,
+): Promise<RawResponse> {
+  const lines = [
+    requestLine,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');

@@ -51,8 +51,18 @@ export async function reminders(api: StaffApi, eventId: string): Promise<any[]> 
 }
 
 /** Waits until the event has exactly one reminder and it satisfies `accept`. */
-export async function reminderWhere(api: StaffApi, eventId: string, accept: (reminder: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
-  const [reminder] = await eventually(() => reminders(api, eventId), (list) => list.length === 1 && accept(list[0]), { what: `${what} (event ${eventId})`, timeoutMs, intervalMs: 100 });
+export async function reminderWhere(
+  api: StaffApi,
+  eventId: string,
+  accept: (reminder: any) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<any> {
+  const [reminder] = await eventually(
+    () => reminders(api, eventId),
+    (list) => list.length === 1 && accept(list[0]),
+    { what: `${what} (event ${eventId})`, timeoutMs, intervalMs: 100 },
+  );
   return reminder;
 }
 
@@ -75,7 +85,11 @@ export async function reminderEmails(api: StaffApi, to: string): Promise<any[]> 
  * The negative counterpart of `eventually`: polls for `forMs` and fails as soon as `accept`
  * refuses a value (an error of the probe fails too). Answers the last value.
  */
-export async function holdsFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, { forMs, what, intervalMs = 200 }: { forMs: number; what: string; intervalMs?: number }): Promise<T> {
+export async function holdsFor<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { forMs, what, intervalMs = 200 }: { forMs: number; what: string; intervalMs?: number },
+): Promise<T> {
   const until = Date.now() + forMs;
   for (;;) {
     const value = await probe();
@@ -97,7 +111,9 @@ export function inBackground<T>(flow: () => Promise<T>): Promise<T> {
 
 /** "9:00 AM" as the notifications write a time of day (plain spaces). */
 export function localTime(instant: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(instant)).replace(/[\u202f\u00a0]/g, ' ');
+  return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' })
+    .format(new Date(instant))
+    .replace(/[\u202f\u00a0]/g, ' ');
 }
 
 /** Another reminder-scheduler process of the platform: same database, AMQP namespace and Redis prefix, its own port. */

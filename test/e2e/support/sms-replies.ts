@@ -30,7 +30,9 @@ export async function postSms(
   options: { signature?: string; authToken?: string } = {},
 ): Promise<TwimlAnswer> {
   const path = '/webhooks/twilio/sms';
-  const signature = options.signature ?? twilio.getExpectedTwilioSignature(options.authToken ?? TWILIO_AUTH_TOKEN, `${platform.inboundPublicUrl}${path}`, fields);
+  const signature =
+    options.signature ??
+    twilio.getExpectedTwilioSignature(options.authToken ?? TWILIO_AUTH_TOKEN, `${platform.inboundPublicUrl}${path}`, fields);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (signature !== '') headers['x-twilio-signature'] = signature;
   const response = await fetch(`${platform.stack.url('inbound-response')}${path}`, {

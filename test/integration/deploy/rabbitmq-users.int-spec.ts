@@ -41,7 +41,8 @@ describe('per-service RabbitMQ users (deploy/rabbitmq/provision-users.sh)', () =
   const userPrefix = `${environment.runId}-`;
   const names = new MessagingNames(environment.amqpNamespace);
   const passwordOf = (service: Service) => `password-of-${service}-0123456789`;
-  const urlOf = (service: Service) => `amqp://${encodeURIComponent(userPrefix + service)}:${encodeURIComponent(passwordOf(service))}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+  const urlOf = (service: Service) =>
+    `amqp://${encodeURIComponent(userPrefix + service)}:${encodeURIComponent(passwordOf(service))}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
   const apps: NestFastifyApplication[] = [];
   const connections: AmqpConnection[] = [];
   const logger = pino({ level: 'silent' });
@@ -71,7 +72,10 @@ describe('per-service RabbitMQ users (deploy/rabbitmq/provision-users.sh)', () =
     const { connection, channel, closed } = await channelAs(service);
     try {
       await Promise.resolve(operation(channel)).catch(() => undefined);
-      const outcome = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('not refused within 5 s'), 5_000))]);
+      const outcome = await Promise.race([
+        closed,
+        new Promise<string>((resolve) => setTimeout(() => resolve('not refused within 5 s'), 5_000)),
+      ]);
       expect(String(outcome)).toMatch(/ACCESS_REFUSED/);
     } finally {
       await connection.close().catch(() => undefined);
@@ -84,10 +88,30 @@ describe('per-service RabbitMQ users (deploy/rabbitmq/provision-users.sh)', () =
     // The four services with queues of their own, started as their main.ts starts them, each as its own user.
     const start = (service: Service, definition: Omit<Parameters<typeof startInProcess>[1], 'service'>) =>
       startInProcess(environment, { service, ...definition } as Parameters<typeof startInProcess>[1], { AMQP_URL: urlOf(service) });
-    apps.push(await start(SERVICE.scheduling, { configClass: SchedulingConfig, module: (config) => SchedulingModule.register(config as SchedulingConfig) }));
-    apps.push(await start(SERVICE.notificationDispatch, { configClass: DispatchConfig, module: (config) => NotificationDispatchModule.register(config as DispatchConfig) }));
-    apps.push(await start(SERVICE.inboundResponse, { configClass: InboundConfig, module: (config) => InboundResponseModule.register(config as InboundConfig) }));
-    apps.push(await start(SERVICE.reminderScheduler, { configClass: ReminderConfig, module: (config) => ReminderSchedulerModule.register(config as ReminderConfig) }));
+    apps.push(
+      await start(SERVICE.scheduling, {
+        configClass: SchedulingConfig,
+        module: (config) => SchedulingModule.register(config as SchedulingConfig),
+      }),
+    );
+    apps.push(
+      await start(SERVICE.notificationDispatch, {
+        configClass: DispatchConfig,
+        module: (config) => NotificationDispatchModule.register(config as DispatchConfig),
+      }),
+    );
+    apps.push(
+      await start(SERVICE.inboundResponse, {
+        configClass: InboundConfig,
+        module: (config) => InboundResponseModule.register(config as InboundConfig),
+      }),
+    );
+    apps.push(
+      await start(SERVICE.reminderScheduler, {
+        configClass: ReminderConfig,
+        module: (config) => ReminderSchedulerModule.register(config as ReminderConfig),
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -96,7 +120,8 @@ describe('per-service RabbitMQ users (deploy/rabbitmq/provision-users.sh)', () =
     await dropDatabase(environment.databaseUrl).catch(() => undefined);
     // The vhost takes its exchanges and queues with it.
     execFileSync('rabbitmqctl', ['--quiet', 'delete_vhost', vhost], { stdio: 'pipe' });
-    for (const service of Object.keys(PASSWORD_VARIABLES)) execFileSync('rabbitmqctl', ['--quiet', 'delete_user', userPrefix + service], { stdio: 'pipe' });
+    for (const service of Object.keys(PASSWORD_VARIABLES))
+      execFileSync('rabbitmqctl', ['--quiet', 'delete_user', userPrefix + service], { stdio: 'pipe' });
   });
 
   it('refuses a missing or short password, naming the variable', () => {
@@ -160,6 +185,8 @@ describe('per-service RabbitMQ users (deploy/rabbitmq/provision-users.sh)', () =
   });
 
   it('nobody is let into the vhost without a user of its own (guest has no permission there)', async () => {
-    await expect(amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`)).rejects.toThrow(/ConnectionClose|ACCESS_REFUSED|not_allowed/);
+    await expect(amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`)).rejects.toThrow(
+      /ConnectionClose|ACCESS_REFUSED|not_allowed/,
+    );
   });
 });

@@ -38,13 +38,21 @@ describe('notification-dispatch: one send per dedupe key', () => {
     }
   });
 
-  function request(eventId: string, dedupeKey: string | undefined, channels: ('email' | 'sms')[] = ['email']): NotificationRequestedPayload {
+  function request(
+    eventId: string,
+    dedupeKey: string | undefined,
+    channels: ('email' | 'sms')[] = ['email'],
+  ): NotificationRequestedPayload {
     return {
       requestId: randomUUID(),
       type: 'reminder',
       configKey: 'day-before',
       requestedBy: { name: 'Reminder scheduler', email: null },
-      notifications: channels.map((channel) => ({ notificationId: randomUUID(), channel, address: channel === 'email' ? 'jane@example.com' : '+14155550100' })),
+      notifications: channels.map((channel) => ({
+        notificationId: randomUUID(),
+        channel,
+        address: channel === 'email' ? 'jane@example.com' : '+14155550100',
+      })),
       skipped: [],
       recipient: { customerId: randomUUID(), name: 'Jane Doe', email: 'jane@example.com', phone: '+14155550100' },
       event: reminderEvent(eventId, '2026-03-09T13:00:00.000Z'),
@@ -59,7 +67,11 @@ describe('notification-dispatch: one send per dedupe key', () => {
     for (const payload of payloads) {
       const envelope = stampDomainEvent({ type: DOMAIN_EVENT.NotificationRequested, eventId: payload.event.id, payload }, 'scheduling');
       ids.push(envelope.id);
-      await broker.publish(exchange, DOMAIN_EVENT.NotificationRequested, JSON.stringify(envelope), { messageId: envelope.id, type: envelope.type, contentType: 'application/json' });
+      await broker.publish(exchange, DOMAIN_EVENT.NotificationRequested, JSON.stringify(envelope), {
+        messageId: envelope.id,
+        type: envelope.type,
+        contentType: 'application/json',
+      });
     }
     return ids;
   }
@@ -67,14 +79,20 @@ describe('notification-dispatch: one send per dedupe key', () => {
   /** Resolves once dispatch has handled (committed) every given message. */
   async function handled(messageIds: string[]): Promise<void> {
     await eventually(
-      async () => (await db.query('SELECT count(*)::int AS n FROM notification_dispatch.processed_messages WHERE message_id = ANY($1)', [messageIds]))[0].n as number,
+      async () =>
+        (
+          await db.query('SELECT count(*)::int AS n FROM notification_dispatch.processed_messages WHERE message_id = ANY($1)', [messageIds])
+        )[0].n as number,
       (count) => count === messageIds.length,
       { what: 'dispatch to handle the requests' },
     );
   }
 
   const consoleRows = (eventId: string): Promise<{ request_id: string; channel: string; status: string; dedupe_key: string | null }[]> =>
-    db.query('SELECT request_id, channel, status, dedupe_key FROM notification_dispatch.notifications WHERE event_id = $1 ORDER BY created_at', [eventId]);
+    db.query(
+      'SELECT request_id, channel, status, dedupe_key FROM notification_dispatch.notifications WHERE event_id = $1 ORDER BY created_at',
+      [eventId],
+    );
 
   /** Messages the local sink took for the event (what the customer got). */
   const sinkMessages = async (eventId: string): Promise<number> =>
@@ -91,12 +109,18 @@ describe('notification-dispatch: one send per dedupe key', () => {
     const key = `reminder:${randomUUID()}:1`;
     const first = request(eventId, key);
     await handled(await publish(first));
-    await eventually(() => sinkMessages(eventId), (count) => count === 1, { what: 'the first reminder to reach the local sink' });
+    await eventually(
+      () => sinkMessages(eventId),
+      (count) => count === 1,
+      { what: 'the first reminder to reach the local sink' },
+    );
 
     const second = request(eventId, key);
     await handled(await publish(second));
     const rows = await consoleRows(eventId);
-    expect(rows).toEqual([{ request_id: first.requestId, channel: 'email', status: expect.stringMatching(/pending|sent/), dedupe_key: key }]);
+    expect(rows).toEqual([
+      { request_id: first.requestId, channel: 'email', status: expect.stringMatching(/pending|sent/), dedupe_key: key },
+    ]);
     expect(await sinkMessages(eventId)).toBe(1);
     const tokens = await db.query('SELECT notification_id FROM notification_dispatch.landing_tokens WHERE event_id = $1', [eventId]);
     expect(tokens).toEqual([{ notification_id: first.notifications[0].notificationId }]);
@@ -105,19 +129,36 @@ describe('notification-dispatch: one send per dedupe key', () => {
   it('two copies arriving together (one batch or two racing ones) send once per channel', async () => {
     const eventId = randomUUID();
     const key = `reminder:${randomUUID()}:1`;
-    const copies = [request(eventId, key, ['email', 'sms']), request(eventId, key, ['email', 'sms']), request(eventId, key, ['email', 'sms'])];
+    const copies = [
+      request(eventId, key, ['email', 'sms']),
+      request(eventId, key, ['email', 'sms']),
+      request(eventId, key, ['email', 'sms']),
+    ];
     await handled(await publish(...copies));
     const rows = await consoleRows(eventId);
     expect(rows.map((row) => row.channel).sort()).toEqual(['email', 'sms']);
-    await eventually(() => sinkMessages(eventId), (count) => count === 2, { what: 'the reminder to reach the local sink by email and SMS' });
+    await eventually(
+      () => sinkMessages(eventId),
+      (count) => count === 2,
+      { what: 'the reminder to reach the local sink by email and SMS' },
+    );
   });
 
   it('another start version of the same reminder is a new key, and requests without a key are not deduplicated', async () => {
     const eventId = randomUUID();
     const reminderId = randomUUID();
-    const ids = await publish(request(eventId, `reminder:${reminderId}:1`), request(eventId, `reminder:${reminderId}:2`), request(eventId, undefined), request(eventId, undefined));
+    const ids = await publish(
+      request(eventId, `reminder:${reminderId}:1`),
+      request(eventId, `reminder:${reminderId}:2`),
+      request(eventId, undefined),
+      request(eventId, undefined),
+    );
     await handled(ids);
     expect(await consoleRows(eventId)).toHaveLength(4);
-    await eventually(() => sinkMessages(eventId), (count) => count === 4, { what: 'four messages to reach the local sink' });
+    await eventually(
+      () => sinkMessages(eventId),
+      (count) => count === 4,
+      { what: 'four messages to reach the local sink' },
+    );
   });
 });

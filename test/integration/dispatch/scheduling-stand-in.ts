@@ -42,7 +42,9 @@ export class SchedulingStandIn {
   async resume(): Promise<void> {
     if (this.consumerTag) return;
     await this.channel.assertQueue(this.queue, { durable: false, autoDelete: true });
-    ({ consumerTag: this.consumerTag } = await this.channel.consume(this.queue, (message) => message && void this.onRequest(message), { noAck: true }));
+    ({ consumerTag: this.consumerTag } = await this.channel.consume(this.queue, (message) => message && void this.onRequest(message), {
+      noAck: true,
+    }));
   }
 
   async stop(): Promise<void> {
@@ -73,8 +75,18 @@ export class SchedulingStandIn {
         if (this.mode === 'fail') throw new Error('failing on purpose');
         const bad = check.reminders.find((staged) => this.unreadable.has(staged.requestId));
         if (bad) {
-          reply = { ok: false, error: { code: 'invalid_input', message: `reminders.${check.reminders.indexOf(bad)}.reminder.channels must contain at least 1 elements` } };
-          this.channel.publish('', replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, contentType: 'application/json', persistent: false });
+          reply = {
+            ok: false,
+            error: {
+              code: 'invalid_input',
+              message: `reminders.${check.reminders.indexOf(bad)}.reminder.channels must contain at least 1 elements`,
+            },
+          };
+          this.channel.publish('', replyTo, Buffer.from(JSON.stringify(reply)), {
+            correlationId,
+            contentType: 'application/json',
+            persistent: false,
+          });
           return;
         }
         reply = { ok: true, data: await Promise.all(check.reminders.map((staged) => this.decide(staged))) };
@@ -83,7 +95,11 @@ export class SchedulingStandIn {
       }
     }
     try {
-      this.channel.publish('', replyTo, Buffer.from(JSON.stringify(reply)), { correlationId, contentType: 'application/json', persistent: false });
+      this.channel.publish('', replyTo, Buffer.from(JSON.stringify(reply)), {
+        correlationId,
+        contentType: 'application/json',
+        persistent: false,
+      });
     } catch {
       /* closed meanwhile (the end of the run) */
     }

@@ -130,7 +130,9 @@ describe('notification-dispatch: staged reminders', () => {
   }
 
   async function publish(...payloads: NotificationRequestedPayload[]): Promise<string[]> {
-    const envelopes = payloads.map((payload) => stampDomainEvent({ type: DOMAIN_EVENT.NotificationRequested, eventId: payload.event.id, payload }, 'scheduling'));
+    const envelopes = payloads.map((payload) =>
+      stampDomainEvent({ type: DOMAIN_EVENT.NotificationRequested, eventId: payload.event.id, payload }, 'scheduling'),
+    );
     await broker.publishAll(
       envelopes.map((envelope) => ({
         exchange,
@@ -145,7 +147,10 @@ describe('notification-dispatch: staged reminders', () => {
   /** Resolves once dispatch has handled (committed) every given message. */
   async function handled(messageIds: string[]): Promise<void> {
     await eventually(
-      async () => (await db.query('SELECT count(*)::int AS n FROM notification_dispatch.processed_messages WHERE message_id = ANY($1)', [messageIds]))[0].n as number,
+      async () =>
+        (
+          await db.query('SELECT count(*)::int AS n FROM notification_dispatch.processed_messages WHERE message_id = ANY($1)', [messageIds])
+        )[0].n as number,
       (count) => count === messageIds.length,
       { what: 'dispatch to handle the requests' },
     );
@@ -172,7 +177,8 @@ describe('notification-dispatch: staged reminders', () => {
     );
 
   const landingTokens = async (eventIds: string[]): Promise<number> =>
-    (await db.query('SELECT count(*)::int AS n FROM notification_dispatch.landing_tokens WHERE event_id = ANY($1::uuid[])', [eventIds]))[0].n;
+    (await db.query('SELECT count(*)::int AS n FROM notification_dispatch.landing_tokens WHERE event_id = ANY($1::uuid[])', [eventIds]))[0]
+      .n;
 
   /** Messages the local sink took for the events (what the customers got), per notification id. */
   const sinkMessages = async (eventIds: string[]): Promise<Map<string, number>> => {
@@ -186,7 +192,8 @@ describe('notification-dispatch: staged reminders', () => {
   };
   const sinkTotal = async (eventIds: string[]) => [...(await sinkMessages(eventIds)).values()].reduce((sum, n) => sum + n, 0);
 
-  const consolePage = (eventId: string) => rpc.request<Page<NotificationView>>(SERVICE.notificationDispatch, DISPATCH_REQUEST.listNotifications, { eventId });
+  const consolePage = (eventId: string) =>
+    rpc.request<Page<NotificationView>>(SERVICE.notificationDispatch, DISPATCH_REQUEST.listNotifications, { eventId });
 
   /** The `NotificationSent` events published so far for these requests. */
   async function sentEvents(requestIds: string[]): Promise<DomainEventEnvelope<NotificationSentPayload>[]> {
@@ -218,7 +225,12 @@ describe('notification-dispatch: staged reminders', () => {
     const rows = await storedRows([eventId]);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row).toMatchObject({ request_id: staged.requestId, status: 'staged', dedupe_key: staged.dedupeKey, reminder: staged.reminder });
+      expect(row).toMatchObject({
+        request_id: staged.requestId,
+        status: 'staged',
+        dedupe_key: staged.dedupeKey,
+        reminder: staged.reminder,
+      });
       expect(row.next_attempt_at.toISOString()).toBe(sendAt);
     }
     expect(await landingTokens([eventId])).toBe(2);
@@ -227,12 +239,21 @@ describe('notification-dispatch: staged reminders', () => {
     // Nobody can reply to it or open its landing page yet (its token is made known to the test here).
     expect(await rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, { phones: [phone] })).toEqual([null]);
     const token = app.get(LandingTokens).generate();
-    await db.query('UPDATE notification_dispatch.landing_tokens SET token_hash = $1 WHERE notification_id = $2', [LandingTokens.hash(token), email.notificationId]);
-    await expect(rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token })).rejects.toMatchObject({ code: 'not_found' });
+    await db.query('UPDATE notification_dispatch.landing_tokens SET token_hash = $1 WHERE notification_id = $2', [
+      LandingTokens.hash(token),
+      email.notificationId,
+    ]);
+    await expect(rpc.request(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     expect(scheduling.askedAbout(staged.requestId)).toBe(0);
 
     const due = await dueNow([eventId]);
-    await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the reminder to reach the local sink at its due time', timeoutMs: 15_000 });
+    await eventually(
+      () => sinkTotal([eventId]),
+      (count) => count === 2,
+      { what: 'the reminder to reach the local sink at its due time', timeoutMs: 15_000 },
+    );
     await eventually(
       () => storedRows([eventId]),
       (after) => after.every((row) => row.status === 'sent'),
@@ -242,17 +263,25 @@ describe('notification-dispatch: staged reminders', () => {
       expect(row.sent_at!.getTime()).toBeGreaterThanOrEqual(due.getTime());
       expect(row.created_at.getTime()).toBeGreaterThanOrEqual(due.getTime()); // the console shows it when it went out
     }
-    const sent = await eventually(() => sentEvents([staged.requestId]), (events) => events.length === 2, { what: 'NotificationSent for email and SMS' });
+    const sent = await eventually(
+      () => sentEvents([staged.requestId]),
+      (events) => events.length === 2,
+      { what: 'NotificationSent for email and SMS' },
+    );
     expect(sent.map((event) => event.payload.notificationId).sort()).toEqual([email.notificationId, sms.notificationId].sort());
     for (const event of sent) expect(event.payload.reminder).toEqual(staged.reminder);
 
     const shown = await consolePage(eventId);
     expect(shown.total).toBe(2);
     expect(shown.items.map((item) => item.status)).toEqual(['sent', 'sent']);
-    await expect(rpc.request<LandingTokenView>(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token })).resolves.toMatchObject({
+    await expect(
+      rpc.request<LandingTokenView>(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token }),
+    ).resolves.toMatchObject({
       notificationId: email.notificationId,
     });
-    const [target] = await rpc.request<(LandingTokenView | null)[]>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, { phones: [phone] });
+    const [target] = await rpc.request<(LandingTokenView | null)[]>(SERVICE.notificationDispatch, DISPATCH_REQUEST.latestOpenReplyTargets, {
+      phones: [phone],
+    });
     expect(target).toMatchObject({ notificationId: sms.notificationId });
     expect(scheduling.askedAbout(staged.requestId)).toBe(1);
     expect([...(await sinkMessages([eventId])).values()]).toEqual([1, 1]);
@@ -264,20 +293,28 @@ describe('notification-dispatch: staged reminders', () => {
     const requests = verdicts.map(() => reminderRequest(randomUUID(), { sendAt, channels: ['email', 'sms'] }));
     const eventIds = requests.map((request) => request.event.id);
     const verdictOf = new Map(requests.map((request, index) => [request.requestId, verdicts[index]]));
-    scheduling.decide = (staged): ReminderReleaseVerdict => ({ requestId: staged.requestId, verdict: verdictOf.get(staged.requestId)!, reason: `said ${verdictOf.get(staged.requestId)}` });
+    scheduling.decide = (staged): ReminderReleaseVerdict => ({
+      requestId: staged.requestId,
+      verdict: verdictOf.get(staged.requestId)!,
+      reason: `said ${verdictOf.get(staged.requestId)}`,
+    });
     await handled(await publish(...requests));
     expect(await storedRows(eventIds)).toHaveLength(8);
     expect(await landingTokens(eventIds)).toBe(8);
 
     await dueNow(eventIds);
-    await eventually(() => storedRows(eventIds), (rows) => rows.length === 0, { what: 'the withdrawn reminders to be deleted', timeoutMs: 15_000 });
+    await eventually(
+      () => storedRows(eventIds),
+      (rows) => rows.length === 0,
+      { what: 'the withdrawn reminders to be deleted', timeoutMs: 15_000 },
+    );
     expect(await landingTokens(eventIds)).toBe(0);
     for (const request of requests) expect(scheduling.askedAbout(request.requestId)).toBe(1);
     expect(await sinkTotal(eventIds)).toBe(0);
     expect(await sentEvents(requests.map((request) => request.requestId))).toEqual([]);
   });
 
-  it('a restaged reminder\'s new request, arriving before the staged copy is withdrawn, waits for the withdrawal and is sent', async () => {
+  it("a restaged reminder's new request, arriving before the staged copy is withdrawn, waits for the withdrawal and is sent", async () => {
     const eventId = randomUUID();
     const first = reminderRequest(eventId, { sendAt: inMs(1_000) });
     const again = reminderRequest(eventId, { dedupeKey: first.dedupeKey });
@@ -303,7 +340,11 @@ describe('notification-dispatch: staged reminders', () => {
     };
     await handled(await publish(first));
 
-    await eventually(() => sinkMessages([eventId]), (sent) => sent.get(again.notifications[0].notificationId) === 1, { what: 'the restaged request to be sent', timeoutMs: 15_000 });
+    await eventually(
+      () => sinkMessages([eventId]),
+      (sent) => sent.get(again.notifications[0].notificationId) === 1,
+      { what: 'the restaged request to be sent', timeoutMs: 15_000 },
+    );
     const rows = await storedRows([eventId]);
     expect(rows.map((row) => [row.request_id, row.status])).toEqual([[again.requestId, expect.stringMatching(/pending|sent/)]]);
     expect(await sinkTotal([eventId])).toBe(1);
@@ -320,7 +361,11 @@ describe('notification-dispatch: staged reminders', () => {
     expect(await landingTokens([eventId])).toBe(1);
 
     await dueNow([eventId]);
-    await eventually(() => sinkTotal([eventId]), (count) => count === 1, { what: 'the first staging to be sent', timeoutMs: 15_000 });
+    await eventually(
+      () => sinkTotal([eventId]),
+      (count) => count === 1,
+      { what: 'the first staging to be sent', timeoutMs: 15_000 },
+    );
     expect(await sinkMessages([eventId])).toEqual(new Map([[first.notifications[0].notificationId, 1]]));
     expect(scheduling.askedAbout(second.requestId)).toBe(0);
   });
@@ -344,13 +389,21 @@ describe('notification-dispatch: staged reminders', () => {
       // Running but silent: the check times out (RPC_TIMEOUT_MS).
       scheduling.mode = 'silent';
       await scheduling.resume();
-      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= 2, { what: 'checks left unanswered', timeoutMs: 25_000 });
+      await eventually(
+        () => scheduling.askedAbout(staged.requestId),
+        (count) => count >= 2,
+        { what: 'checks left unanswered', timeoutMs: 25_000 },
+      );
       await stillStaged();
 
       // Answering an error.
       scheduling.mode = 'fail';
       const before = scheduling.askedAbout(staged.requestId);
-      await eventually(() => scheduling.askedAbout(staged.requestId), (count) => count >= before + 2, { what: 'checks answered with an error', timeoutMs: 25_000 });
+      await eventually(
+        () => scheduling.askedAbout(staged.requestId),
+        (count) => count >= before + 2,
+        { what: 'checks answered with an error', timeoutMs: 25_000 },
+      );
       await stillStaged();
     } finally {
       asks.mockRestore();
@@ -358,7 +411,11 @@ describe('notification-dispatch: staged reminders', () => {
     }
 
     scheduling.mode = 'answer';
-    await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the reminder to go once scheduling answers', timeoutMs: 15_000 });
+    await eventually(
+      () => sinkTotal([eventId]),
+      (count) => count === 2,
+      { what: 'the reminder to go once scheduling answers', timeoutMs: 15_000 },
+    );
     expect([...(await sinkMessages([eventId])).values()]).toEqual([1, 1]);
   });
 
@@ -371,8 +428,16 @@ describe('notification-dispatch: staged reminders', () => {
     try {
       await handled(await publish(...requests));
       await dueNow(eventIds);
-      await eventually(() => sinkTotal([good.event.id, alsoGood.event.id]), (count) => count === 2, { what: 'the readable reminders sent', timeoutMs: 15_000 });
-      const [failed] = await eventually(() => storedRows([bad.event.id]), ([row]) => row?.status === 'failed', { what: 'the unreadable reminder failed' });
+      await eventually(
+        () => sinkTotal([good.event.id, alsoGood.event.id]),
+        (count) => count === 2,
+        { what: 'the readable reminders sent', timeoutMs: 15_000 },
+      );
+      const [failed] = await eventually(
+        () => storedRows([bad.event.id]),
+        ([row]) => row?.status === 'failed',
+        { what: 'the unreadable reminder failed' },
+      );
       expect(failed.error).toMatch(/^the release check could not read this staged reminder: reminders\.0\.reminder\.channels/);
       expect(await sinkTotal([bad.event.id])).toBe(0);
       expect((await consolePage(bad.event.id)).items.map((item) => item.status)).toEqual(['failed']);
@@ -395,14 +460,24 @@ describe('notification-dispatch: staged reminders', () => {
     const eventId = randomUUID();
     const late = reminderRequest(eventId, { sendAt: inMs(-60_000), channels: ['email', 'sms'] });
     await handled(await publish(late));
-    await eventually(() => sinkTotal([eventId]), (count) => count === 2, { what: 'the late reminder to be sent at once' });
-    const sent = await eventually(() => sentEvents([late.requestId]), (events) => events.length === 2, { what: 'its NotificationSent' });
+    await eventually(
+      () => sinkTotal([eventId]),
+      (count) => count === 2,
+      { what: 'the late reminder to be sent at once' },
+    );
+    const sent = await eventually(
+      () => sentEvents([late.requestId]),
+      (events) => events.length === 2,
+      { what: 'its NotificationSent' },
+    );
     for (const event of sent) expect(event.payload.reminder).toEqual(late.reminder);
     expect(scheduling.askedAbout(late.requestId)).toBe(0);
   });
 
   it('logs the skipped channels of a staged reminder only when it is released, as a request sent at once logs them', async () => {
-    const skipped: NotificationRequestedPayload['skipped'] = [{ channel: 'sms', reason: 'no_phone_number', message: 'Jane Doe has no phone number' }];
+    const skipped: NotificationRequestedPayload['skipped'] = [
+      { channel: 'sms', reason: 'no_phone_number', message: 'Jane Doe has no phone number' },
+    ];
     const stagedEvent = randomUUID();
     const atOnceEvent = randomUUID();
     const staged = reminderRequest(stagedEvent, { sendAt: inMs(HOUR), channels: ['email'], skipped, phone: null });
@@ -421,9 +496,16 @@ describe('notification-dispatch: staged reminders', () => {
       (await consolePage(eventId)).items
         .map(({ id, requestId, eventId: _event, createdAt, updatedAt, sentAt, statusChangedAt, providerMessageId, ...rest }) => rest)
         .sort((a, b) => a.channel.localeCompare(b.channel));
-    await eventually(() => consolePage(atOnceEvent), (page) => page.items.some((item) => item.status === 'sent'), { what: 'the request sent at once' });
+    await eventually(
+      () => consolePage(atOnceEvent),
+      (page) => page.items.some((item) => item.status === 'sent'),
+      { what: 'the request sent at once' },
+    );
     expect(await shape(stagedEvent)).toEqual(await shape(atOnceEvent));
-    const [skippedRow] = await db.query(`SELECT reminder, dedupe_key FROM notification_dispatch.notifications WHERE event_id = $1 AND status = 'skipped'`, [stagedEvent]);
+    const [skippedRow] = await db.query(
+      `SELECT reminder, dedupe_key FROM notification_dispatch.notifications WHERE event_id = $1 AND status = 'skipped'`,
+      [stagedEvent],
+    );
     expect(skippedRow).toEqual({ reminder: staged.reminder, dedupe_key: null });
   });
 
@@ -437,7 +519,11 @@ describe('notification-dispatch: staged reminders', () => {
     const eventIds = requests.map((request) => request.event.id);
     await handled(await publish(...requests));
 
-    await eventually(() => sinkTotal(eventIds), (count) => count === 4 * RELEASE_BATCH + 1, { what: 'every staged reminder to be sent', timeoutMs: 15_000 });
+    await eventually(
+      () => sinkTotal(eventIds),
+      (count) => count === 4 * RELEASE_BATCH + 1,
+      { what: 'every staged reminder to be sent', timeoutMs: 15_000 },
+    );
     expect(requests.filter((request) => scheduling.askedAbout(request.requestId) !== 1).map((request) => request.requestId)).toEqual([]);
   });
 
@@ -455,7 +541,11 @@ describe('notification-dispatch: staged reminders', () => {
       const releases = [app, second].map((instance) => instance.get(StagedReminderRelease));
       await Promise.all([...releases, ...releases].map((release) => release.releaseDue()));
 
-      await eventually(() => sinkTotal(eventIds), (count) => count >= 300, { what: 'every staged reminder to be sent', timeoutMs: 30_000 });
+      await eventually(
+        () => sinkTotal(eventIds),
+        (count) => count >= 300,
+        { what: 'every staged reminder to be sent', timeoutMs: 30_000 },
+      );
       const perNotification = await sinkMessages(eventIds);
       expect(perNotification.size).toBe(300);
       expect([...perNotification.values()].every((count) => count === 1)).toBe(true);

@@ -18,7 +18,13 @@ describe('IdempotencyKeys (gateway.idempotency_keys)', () => {
 
   beforeAll(async () => {
     await ensureDatabase(environment.databaseUrl);
-    dataSource = await new DataSource({ type: 'postgres', url: environment.databaseUrl, schema: 'gateway', migrations: [IdempotencyKeys1763700000240], migrationsTableName: 'migrations' }).initialize();
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: environment.databaseUrl,
+      schema: 'gateway',
+      migrations: [IdempotencyKeys1763700000240],
+      migrationsTableName: 'migrations',
+    }).initialize();
     await migrateSchema(dataSource, 'gateway');
     keys = new IdempotencyKeys(dataSource);
   });
@@ -93,7 +99,9 @@ describe('IdempotencyKeys (gateway.idempotency_keys)', () => {
     for (const scope of expired) await keys.claim(scope, customers, 0);
     await keys.claim(live, customers);
     expect(await keys.purgeExpired()).toBeGreaterThanOrEqual(2);
-    const left: { key: string }[] = await dataSource.query('SELECT key FROM gateway.idempotency_keys WHERE key = ANY($1::text[])', [[...expired, live].map((s) => s.key)]);
+    const left: { key: string }[] = await dataSource.query('SELECT key FROM gateway.idempotency_keys WHERE key = ANY($1::text[])', [
+      [...expired, live].map((s) => s.key),
+    ]);
     expect(left.map((row) => row.key)).toEqual([live.key]);
   });
 });

@@ -52,7 +52,10 @@ describe('LoginThrottle (Redis)', () => {
     expect(refused.limit).toBe('address_and_email');
     expect(refused.retryAfterSeconds).toBeGreaterThan(15 * 60 - 10);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
-    expect(refused.getResponse()).toEqual({ error: 'too_many_login_attempts', message: expect.stringMatching(/^Too many failed logins for this email from this address; try again in \d+ s$/) });
+    expect(refused.getResponse()).toEqual({
+      error: 'too_many_login_attempts',
+      message: expect.stringMatching(/^Too many failed logins for this email from this address; try again in \d+ s$/),
+    });
   });
 
   it('counts the email whatever its case, and keeps other addresses and other emails apart', async () => {
@@ -89,7 +92,9 @@ describe('LoginThrottle (Redis)', () => {
   it('lets no more than the limit through when the guesses arrive at once, across two replicas', async () => {
     const [first, second] = [replica(), replica()];
     const address = newAddress();
-    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, index) => (index % 2 ? first : second).admit(address, 'admin@example.com')));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, index) => (index % 2 ? first : second).admit(address, 'admin@example.com')),
+    );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(10);
     expect(outcomes.filter((outcome) => outcome.status === 'rejected' && outcome.reason instanceof LoginThrottled)).toHaveLength(30);
   });
@@ -101,7 +106,11 @@ describe('LoginThrottle (Redis)', () => {
     await throttle.admit(address, 'admin@example.com');
     expect((await refusal(throttle.admit(address, 'admin@example.com'))).retryAfterSeconds).toBe(1);
     await eventually(
-      () => throttle.admit(address, 'admin@example.com').then(() => true, () => false),
+      () =>
+        throttle.admit(address, 'admin@example.com').then(
+          () => true,
+          () => false,
+        ),
       Boolean,
       { timeoutMs: 5000, what: 'the window to pass' },
     );

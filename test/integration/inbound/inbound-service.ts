@@ -24,7 +24,12 @@ export class InboundService {
     const environment = isolatedEnvironment(label);
     const app = await startInProcess(
       environment,
-      { service: SERVICE.inboundResponse, configClass: InboundConfig, module: (config) => InboundResponseModule.register(config), configure: configureWebhookBodies },
+      {
+        service: SERVICE.inboundResponse,
+        configClass: InboundConfig,
+        module: (config) => InboundResponseModule.register(config),
+        configure: configureWebhookBodies,
+      },
       overrides,
     );
     const { port } = app.getHttpServer().address() as AddressInfo;
@@ -38,10 +43,18 @@ export class InboundService {
   /** Resolves once the relay has published every committed event (they are then on the observers' queues). */
   async outboxDrained(): Promise<void> {
     const relay = this.app.get(OutboxRelay);
-    await eventually(() => relay.backlog(), (backlog) => backlog === 0, { what: 'the outbox relay to publish every committed event' });
+    await eventually(
+      () => relay.backlog(),
+      (backlog) => backlog === 0,
+      { what: 'the outbox relay to publish every committed event' },
+    );
   }
 
-  async post(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string; contentType: string | null }> {
+  async post(
+    path: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string; contentType: string | null }> {
     const response = await fetch(`${this.url}${path}`, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
     return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') };
   }

@@ -30,12 +30,22 @@ function signedSendGridHeaders(body: string, key: KeyObject, seconds = Math.floo
 
 function sendGridBatch(fields: Record<string, unknown>): string {
   return JSON.stringify([
-    { email: 'jane@example.com', timestamp: Math.floor(Date.now() / 1000), sg_event_id: randomUUID(), sg_message_id: `${randomUUID()}.filterdrecv-1.0`, ...fields },
+    {
+      email: 'jane@example.com',
+      timestamp: Math.floor(Date.now() / 1000),
+      sg_event_id: randomUUID(),
+      sg_message_id: `${randomUUID()}.filterdrecv-1.0`,
+      ...fields,
+    },
   ]);
 }
 
 /** What the service published of one type since the last call. */
-async function publishedSince(service: InboundService, broker: BrokerClient, queue: string): Promise<DomainEventEnvelope<DeliveryStatusChangedPayload>[]> {
+async function publishedSince(
+  service: InboundService,
+  broker: BrokerClient,
+  queue: string,
+): Promise<DomainEventEnvelope<DeliveryStatusChangedPayload>[]> {
   await service.outboxDrained();
   return broker.takeEvents<DeliveryStatusChangedPayload>(queue);
 }
@@ -48,7 +58,10 @@ describe('inbound-response in production without SENDGRID_WEBHOOK_VERIFICATION_K
   beforeAll(async () => {
     service = await InboundService.start('inbound_prod_unsigned', { NODE_ENV: 'production' });
     broker = await BrokerClient.connect(service.environment.env.AMQP_URL);
-    deliveryStatuses = await broker.observe(new MessagingNames(service.environment.amqpNamespace).exchange, DOMAIN_EVENT.DeliveryStatusChanged);
+    deliveryStatuses = await broker.observe(
+      new MessagingNames(service.environment.amqpNamespace).exchange,
+      DOMAIN_EVENT.DeliveryStatusChanged,
+    );
   });
 
   afterAll(async () => {
@@ -58,7 +71,10 @@ describe('inbound-response in production without SENDGRID_WEBHOOK_VERIFICATION_K
 
   it('refuses every SendGrid event webhook with 403, unsigned or signed with any key, and publishes nothing', async () => {
     const body = sendGridBatch({ event: 'bounce', type: 'bounce', notificationId: randomUUID() });
-    expect(await service.post(SENDGRID_PATH, body, { 'content-type': 'application/json' })).toMatchObject({ status: 403, text: 'invalid signature' });
+    expect(await service.post(SENDGRID_PATH, body, { 'content-type': 'application/json' })).toMatchObject({
+      status: 403,
+      text: 'invalid signature',
+    });
     expect((await service.post(SENDGRID_PATH, body, signedSendGridHeaders(body, newP256Key().privateKey))).status).toBe(403);
     expect(await publishedSince(service, broker, deliveryStatuses)).toEqual([]);
   });
@@ -106,7 +122,10 @@ describe('inbound-response: SendGrid replays and reports about another channel',
   it('takes the same batch signed now (a minute off either way is fine)', async () => {
     for (const offsetSeconds of [-60, 0, 60]) {
       const body = sendGridBatch({ event: 'delivered', notificationId: randomUUID() });
-      expect((await service.post(SENDGRID_PATH, body, signedSendGridHeaders(body, sendGridKey, Math.floor(Date.now() / 1000) + offsetSeconds))).status).toBe(204);
+      expect(
+        (await service.post(SENDGRID_PATH, body, signedSendGridHeaders(body, sendGridKey, Math.floor(Date.now() / 1000) + offsetSeconds)))
+          .status,
+      ).toBe(204);
     }
     expect(await published()).toHaveLength(3);
   });
@@ -115,7 +134,10 @@ describe('inbound-response: SendGrid replays and reports about another channel',
     const db = () => service.app.get(DataSource);
 
     async function replyTargetClosedAt(notificationId: string): Promise<Date | null | undefined> {
-      const rows: { closed_at: Date | null }[] = await db().query('SELECT closed_at FROM inbound_response.reply_targets WHERE notification_id = $1', [notificationId]);
+      const rows: { closed_at: Date | null }[] = await db().query(
+        'SELECT closed_at FROM inbound_response.reply_targets WHERE notification_id = $1',
+        [notificationId],
+      );
       return rows[0]?.closed_at;
     }
 
@@ -135,9 +157,20 @@ describe('inbound-response: SendGrid replays and reports about another channel',
         phone: `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`,
       };
       const payload: ReplyTargetOpenedPayload = { target, providerMessageId: messageSid, sentAt: new Date().toISOString() };
-      const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReplyTargetOpened, eventId: target.eventId, payload }, 'notification-dispatch');
-      await broker.publish(exchange, DOMAIN_EVENT.ReplyTargetOpened, JSON.stringify(envelope), { messageId: envelope.id, type: envelope.type, contentType: 'application/json' });
-      await eventually(() => replyTargetClosedAt(notificationId), (closedAt) => closedAt === null, { what: 'the reply target to be kept, open' });
+      const envelope = stampDomainEvent(
+        { type: DOMAIN_EVENT.ReplyTargetOpened, eventId: target.eventId, payload },
+        'notification-dispatch',
+      );
+      await broker.publish(exchange, DOMAIN_EVENT.ReplyTargetOpened, JSON.stringify(envelope), {
+        messageId: envelope.id,
+        type: envelope.type,
+        contentType: 'application/json',
+      });
+      await eventually(
+        () => replyTargetClosedAt(notificationId),
+        (closedAt) => closedAt === null,
+        { what: 'the reply target to be kept, open' },
+      );
       return { notificationId, messageSid };
     }
 
@@ -149,7 +182,9 @@ describe('inbound-response: SendGrid replays and reports about another channel',
       // Applied in the webhook's own transaction: so by now, had it closed anything.
       expect(await replyTargetClosedAt(notificationId)).toBeNull();
       // Published all the same: notification-dispatch decides, and refuses it (another channel).
-      expect((await published()).map((event) => event.payload)).toEqual([expect.objectContaining({ notificationId, provider: 'sendgrid', status: 'bounced' })]);
+      expect((await published()).map((event) => event.payload)).toEqual([
+        expect.objectContaining({ notificationId, provider: 'sendgrid', status: 'bounced' }),
+      ]);
 
       const path = `/webhooks/twilio/status?notificationId=${notificationId}`;
       const fields: Record<string, string> = { MessageSid: messageSid, MessageStatus: 'undelivered', ErrorCode: '30003' };
@@ -157,7 +192,10 @@ describe('inbound-response: SendGrid replays and reports about another channel',
         .sort()
         .reduce((signed, name) => signed + name + fields[name], `${PUBLIC_WEBHOOK_BASE_URL}${path}`);
       const signature = createHmac('sha1', TWILIO_AUTH_TOKEN).update(data, 'utf8').digest('base64');
-      const undelivered = await service.post(path, new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature });
+      const undelivered = await service.post(path, new URLSearchParams(fields).toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+      });
       expect(undelivered.status).toBe(204);
       expect(await replyTargetClosedAt(notificationId)).toBeInstanceOf(Date);
       expect(await published()).toHaveLength(1);

@@ -153,7 +153,10 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
 
     it('refuses an unsigned callback with 403 and publishes nothing', async () => {
       const fields = statusCallback({ MessageSid: messageSid(), MessageStatus: 'delivered' });
-      expect(await postStatus(`${STATUS_PATH}?notificationId=${randomUUID()}`, fields, null)).toMatchObject({ status: 403, text: 'invalid signature' });
+      expect(await postStatus(`${STATUS_PATH}?notificationId=${randomUUID()}`, fields, null)).toMatchObject({
+        status: 403,
+        text: 'invalid signature',
+      });
       expect(await published(deliveryStatuses)).toEqual([]);
     });
 
@@ -245,11 +248,16 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
       const body = JSON.stringify(sendGridEvent({ event: 'delivered', notificationId: randomUUID() }));
       const response = await postSendGrid(body, signedSendGridPost(body));
       expect(response.status).toBe(400);
-      expect(JSON.parse(response.text)).toMatchObject({ error: 'invalid_input', message: 'The body must be a JSON array of SendGrid events' });
+      expect(JSON.parse(response.text)).toMatchObject({
+        error: 'invalid_input',
+        message: 'The body must be a JSON array of SendGrid events',
+      });
     });
 
     it('takes a batch larger than the server-wide body limit of 1 MB', async () => {
-      const events = Array.from({ length: 1000 }, () => sendGridEvent({ event: 'click', notificationId: randomUUID(), url: `https://example.com/${'x'.repeat(1200)}` }));
+      const events = Array.from({ length: 1000 }, () =>
+        sendGridEvent({ event: 'click', notificationId: randomUUID(), url: `https://example.com/${'x'.repeat(1200)}` }),
+      );
       const body = JSON.stringify(events);
       expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024);
       expect((await postSendGrid(body, signedSendGridPost(body))).status).toBe(204);
@@ -284,7 +292,15 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
       });
       const optedOut = await published<OptOutChangedPayload>(optOuts);
       expect(optedOut.map((event) => event.payload)).toEqual([
-        { channel: 'sms', address: '+14155550142', optedOut: true, source: 'staff', keyword: null, changedBy: { ...actor }, changedAt: added.optedOutAt },
+        {
+          channel: 'sms',
+          address: '+14155550142',
+          optedOut: true,
+          source: 'staff',
+          keyword: null,
+          changedBy: { ...actor },
+          changedAt: added.optedOutAt,
+        },
       ]);
 
       const again = await service.rpc.request<StopListEntryView>('inbound-response', INBOUND_REQUEST.addToStopList, {
@@ -294,7 +310,10 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
       expect(again).toEqual(added);
       expect(await published(optOuts)).toEqual([]);
 
-      const listed = await service.rpc.request<StopListEntryView[]>('inbound-response', INBOUND_REQUEST.listStopList, { channel: 'sms', address: '555014' });
+      const listed = await service.rpc.request<StopListEntryView[]>('inbound-response', INBOUND_REQUEST.listStopList, {
+        channel: 'sms',
+        address: '555014',
+      });
       expect(listed).toEqual([added]);
       expect(await service.rpc.request('inbound-response', INBOUND_REQUEST.listStopList, { channel: 'email' })).toEqual([]);
 
@@ -304,7 +323,9 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
       });
       expect(removed).toEqual(added);
       const optedIn = await published<OptOutChangedPayload>(optOuts);
-      expect(optedIn.map((event) => event.payload)).toEqual([expect.objectContaining({ channel: 'sms', address: '+14155550142', optedOut: false, source: 'staff' })]);
+      expect(optedIn.map((event) => event.payload)).toEqual([
+        expect.objectContaining({ channel: 'sms', address: '+14155550142', optedOut: false, source: 'staff' }),
+      ]);
       expect(await service.rpc.request('inbound-response', INBOUND_REQUEST.listStopList, {})).toEqual([]);
     });
 
@@ -322,7 +343,10 @@ describe('inbound-response: delivery status webhooks and the stop list', () => {
         .request('inbound-response', INBOUND_REQUEST.addToStopList, { actor, entry: { channel: 'sms', address: 'jane@example.com' } })
         .catch((error: unknown) => error);
       expect(invalid).toBeInstanceOf(RemoteServiceError);
-      expect(invalid).toMatchObject({ code: 'invalid_input', message: 'address must be a valid mobile phone number in international E.164 form, e.g. +14155550100' });
+      expect(invalid).toMatchObject({
+        code: 'invalid_input',
+        message: 'address must be a valid mobile phone number in international E.164 form, e.g. +14155550100',
+      });
 
       const missing = await service.rpc
         .request('inbound-response', INBOUND_REQUEST.removeFromStopList, { actor, entry: { channel: 'sms', address: '+14155550199' } })

@@ -40,8 +40,12 @@ describe('inbound-response without TWILIO_AUTH_TOKEN and without a SendGrid veri
 
   it('accepts unsigned SendGrid events', async () => {
     const notificationId = randomUUID();
-    const body = JSON.stringify([{ event: 'delivered', sg_event_id: randomUUID(), sg_message_id: 'abc.def', timestamp: 1768503600, notificationId }]);
+    const body = JSON.stringify([
+      { event: 'delivered', sg_event_id: randomUUID(), sg_message_id: 'abc.def', timestamp: 1768503600, notificationId },
+    ]);
     expect((await service.post('/webhooks/sendgrid/events', body, { 'content-type': 'application/json' })).status).toBe(204);
-    expect((await published()).map((event) => event.payload)).toEqual([expect.objectContaining({ notificationId, status: 'delivered', providerMessageId: 'abc' })]);
+    expect((await published()).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ notificationId, status: 'delivered', providerMessageId: 'abc' }),
+    ]);
   });
 });

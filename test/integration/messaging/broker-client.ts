@@ -47,7 +47,9 @@ export class BrokerClient {
 
   /** Takes every message currently in `queue` and returns the domain events in them (a pack holds several). */
   async takeEvents<P = unknown>(queue: string): Promise<DomainEventEnvelope<P>[]> {
-    return (await this.take(queue)).flatMap((message) => parseDomainEvents(message.content).map((event) => event.envelope as DomainEventEnvelope<P>));
+    return (await this.take(queue)).flatMap((message) =>
+      parseDomainEvents(message.content).map((event) => event.envelope as DomainEventEnvelope<P>),
+    );
   }
 
   async messageCount(queue: string): Promise<number> {
@@ -106,12 +108,14 @@ export const rabbitmq = {
   },
   /** The broker's view of its channels: which connection each is on, whether it is in confirm mode, its consumers. */
   async channels(): Promise<{ pid: string; connection: string; confirm: boolean; consumers: number }[]> {
-    return (await listing(['list_channels', 'pid', 'connection', 'confirm', 'consumer_count'])).map(([pid, connection, confirm, consumers]) => ({
-      pid,
-      connection,
-      confirm: confirm === 'true',
-      consumers: Number(consumers),
-    }));
+    return (await listing(['list_channels', 'pid', 'connection', 'confirm', 'consumer_count'])).map(
+      ([pid, connection, confirm, consumers]) => ({
+        pid,
+        connection,
+        confirm: confirm === 'true',
+        consumers: Number(consumers),
+      }),
+    );
   },
   /** The channel each queue's consumers are on. */
   async consumerChannels(): Promise<{ queue: string; channel: string }[]> {

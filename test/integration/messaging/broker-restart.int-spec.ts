@@ -27,14 +27,20 @@ describe('a broker restart in the middle of the flow', () => {
 
   it('handles every event exactly once after reconnecting, those in flight and those committed while the broker was down', async () => {
     // Slow handlers: when the broker goes, some effects are committing and their acks are lost.
-    const inFlight = await probe.commitEvents(
-      Array.from({ length: 120 }, (_, index) => ({ note: `in flight ${index}`, slowMs: 150 })),
-    );
+    const inFlight = await probe.commitEvents(Array.from({ length: 120 }, (_, index) => ({ note: `in flight ${index}`, slowMs: 150 })));
     let whileDown: string[] = [];
     try {
-      await eventually(() => probe.effectCounts(), (seen) => seen.size > 0, { what: 'the first events handled' });
+      await eventually(
+        () => probe.effectCounts(),
+        (seen) => seen.size > 0,
+        { what: 'the first events handled' },
+      );
       await rabbitmq.stopApp();
-      await eventually(() => probe.connection.isConnected, (connected) => !connected, { what: 'the service to notice' });
+      await eventually(
+        () => probe.connection.isConnected,
+        (connected) => !connected,
+        { what: 'the service to notice' },
+      );
       // Else the broker went away after the flow and this test would prove less than it says.
       expect((await probe.effectCounts()).size).toBeLessThan(inFlight.length);
 
@@ -53,7 +59,11 @@ describe('a broker restart in the middle of the flow', () => {
     );
     expect(all.filter((id) => counts.get(id) !== 1)).toEqual([]);
     expect(counts.size).toBe(all.length);
-    await eventually(() => probe.unpublishedCount(), (backlog) => backlog === 0, { what: 'the outbox drained' });
+    await eventually(
+      () => probe.unpublishedCount(),
+      (backlog) => backlog === 0,
+      { what: 'the outbox drained' },
+    );
     expect(probe.connection.isConnected).toBe(true);
   });
 });

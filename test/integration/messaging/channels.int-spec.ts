@@ -23,10 +23,18 @@ describe('channels of a service', () => {
   it('publishes on a confirm channel of its own; its consumers are on other channels of the same connection', async () => {
     // Something published through the service (the relay, then the consumer's handling).
     const [id] = await probe.commitEvents([{ note: 'published and consumed' }]);
-    await eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: 'the event handled' });
+    await eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(id) === 1,
+      { what: 'the event handled' },
+    );
     await probe.rpc.request('probe', 'probe.echo', { text: 'a reply is published too' });
 
-    const [connections, consumers, channels] = await Promise.all([rabbitmq.connections(), rabbitmq.consumerChannels(), rabbitmq.channels()]);
+    const [connections, consumers, channels] = await Promise.all([
+      rabbitmq.connections(),
+      rabbitmq.consumerChannels(),
+      rabbitmq.channels(),
+    ]);
     const service = connections.find((connection) => connection.name === `probe#${probe.env.SERVICE_INSTANCE ?? process.pid}`);
     expect(service).toBeDefined();
     const ofService = channels.filter((channel) => channel.connection === service!.pid);

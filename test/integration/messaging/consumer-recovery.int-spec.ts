@@ -24,7 +24,11 @@ describe('a consumer the broker cancels', () => {
 
   /** Resolves once the probe's connection has been set up again after `before` set-ups. */
   const setUpAgain = (before: number) =>
-    eventually(() => setUps, (count) => count > before && probe.connection.isReady, { timeoutMs: 20_000, what: 'the connection set up again' });
+    eventually(
+      () => setUps,
+      (count) => count > before && probe.connection.isReady,
+      { timeoutMs: 20_000, what: 'the connection set up again' },
+    );
 
   afterAll(async () => {
     await broker?.close();

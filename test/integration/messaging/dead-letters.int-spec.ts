@@ -32,7 +32,11 @@ describe('failed messages: retries and the dead-letter queue', () => {
   };
 
   const handled = (id: string) =>
-    eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: `event ${id} handled` });
+    eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(id) === 1,
+      { what: `event ${id} handled` },
+    );
 
   beforeAll(async () => {
     probe = await ProbeService.start('msg_dlq');
@@ -99,7 +103,11 @@ describe('failed messages: retries and the dead-letter queue', () => {
 
     const message = await deadLetter(failingId);
     expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-code': 'invalid_input' });
-    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the 24 good events handled' });
+    const counts = await eventually(
+      () => probe.effectCounts(),
+      (c) => ids.every((id) => c.get(id) === 1),
+      { what: 'the 24 good events handled' },
+    );
     expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
     expect(counts.get(failingId)).toBeUndefined();
   });
@@ -107,27 +115,44 @@ describe('failed messages: retries and the dead-letter queue', () => {
   it('gives a batch handler the messages that arrived together; one poison message is retried alone and dead-lettered, the rest commit once', async () => {
     const batched = (payload: ProbeHappened) => {
       const envelope = stampDomainEvent({ type: 'ProbeBatched', payload }, 'test');
-      return { exchange: probe.names.exchange, routingKey: 'ProbeBatched', content: JSON.stringify(envelope), options: { messageId: envelope.id } };
+      return {
+        exchange: probe.names.exchange,
+        routingKey: 'ProbeBatched',
+        content: JSON.stringify(envelope),
+        options: { messageId: envelope.id },
+      };
     };
     const callsBefore = probe.handlerRuns.batches.length;
     // Occupy every batch slot of the consumer, so the messages below wait in its buffer and
     // are taken together when the slots free up (rather than one by one as they arrive).
     for (let slot = 1; slot <= probe.app.get(ServiceConfig).AMQP_CONCURRENT_BATCHES; slot++) {
       await publishEvent({ note: `holds slot ${slot}`, hold: true });
-      await eventually(async () => probe.handlerRuns.holding, (holding) => holding === slot, { what: `batch slot ${slot} held` });
+      await eventually(
+        async () => probe.handlerRuns.holding,
+        (holding) => holding === slot,
+        { what: `batch slot ${slot} held` },
+      );
     }
     const messages = Array.from({ length: 40 }, (_, index) => batched({ note: `batched ${index}` }));
     messages.splice(20, 0, batched({ note: 'batched, refuses after writing', fail: 'after_effect' }));
     await broker.publishAll(messages);
     const queue = probe.names.eventQueue('probe');
-    await eventually(() => broker.messageCount(queue), (ready) => ready === 0, { what: 'every message delivered to the held consumer' });
+    await eventually(
+      () => broker.messageCount(queue),
+      (ready) => ready === 0,
+      { what: 'every message delivered to the held consumer' },
+    );
     probe.handlerRuns.release();
     const ids = messages.map((message) => String(message.options.messageId));
     const failingId = ids.splice(20, 1)[0];
 
     const message = await deadLetter(failingId);
     expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-code': 'invalid_input' });
-    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the 40 good events handled' });
+    const counts = await eventually(
+      () => probe.effectCounts(),
+      (c) => ids.every((id) => c.get(id) === 1),
+      { what: 'the 40 good events handled' },
+    );
     expect(ids.map((id) => counts.get(id))).toEqual(ids.map(() => 1));
     expect(counts.get(failingId)).toBeUndefined();
     // Batched for real: some call took more than one message.
@@ -150,20 +175,41 @@ describe('failed messages: retries and the dead-letter queue', () => {
     const batchPack = [...batched.slice(0, 4), { ...failingBatched, correlationId: 'corr-failing' }, ...batched.slice(4)];
     const singlePack = [singles[0], singles[1], failingSingle, unreadable, ...singles.slice(2)];
     await broker.publishAll([
-      { exchange: probe.names.exchange, routingKey: 'ProbeBatched', content: JSON.stringify(batchPack), options: { messageId: 'pack-1', headers: { 'x-domain-events': batchPack.length } } },
-      { exchange: probe.names.exchange, routingKey: 'ProbeHappened', content: JSON.stringify(singlePack), options: { messageId: 'pack-2' } },
+      {
+        exchange: probe.names.exchange,
+        routingKey: 'ProbeBatched',
+        content: JSON.stringify(batchPack),
+        options: { messageId: 'pack-1', headers: { 'x-domain-events': batchPack.length } },
+      },
+      {
+        exchange: probe.names.exchange,
+        routingKey: 'ProbeHappened',
+        content: JSON.stringify(singlePack),
+        options: { messageId: 'pack-2' },
+      },
     ]);
 
     const goodIds = [...batched, ...singles].map((event) => event.id);
-    const counts = await eventually(() => probe.effectCounts(), (c) => goodIds.every((id) => c.get(id) === 1), { what: 'the 14 good packed events handled' });
+    const counts = await eventually(
+      () => probe.effectCounts(),
+      (c) => goodIds.every((id) => c.get(id) === 1),
+      { what: 'the 14 good packed events handled' },
+    );
     expect(goodIds.map((id) => counts.get(id))).toEqual(goodIds.map(() => 1));
     expect(counts.get(failingBatched.id)).toBeUndefined();
     expect(counts.get(failingSingle.id)).toBeUndefined();
 
     // Each failure is parked as a message of its own: its envelope, its id, its correlation id, no pack header.
     const parkedBatched = await deadLetter(failingBatched.id);
-    expect(JSON.parse(parkedBatched.content.toString())).toMatchObject({ id: failingBatched.id, payload: { note: 'packed, refuses after writing' } });
-    expect(parkedBatched.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-correlation-id': 'corr-failing', 'x-original-routing-key': 'ProbeBatched' });
+    expect(JSON.parse(parkedBatched.content.toString())).toMatchObject({
+      id: failingBatched.id,
+      payload: { note: 'packed, refuses after writing' },
+    });
+    expect(parkedBatched.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'rejected',
+      'x-correlation-id': 'corr-failing',
+      'x-original-routing-key': 'ProbeBatched',
+    });
     expect(parkedBatched.properties.headers).not.toHaveProperty('x-domain-events');
     const parkedSingle = await deadLetter(failingSingle.id);
     expect(JSON.parse(parkedSingle.content.toString()).id).toBe(failingSingle.id);
@@ -175,13 +221,24 @@ describe('failed messages: retries and the dead-letter queue', () => {
       (message) => message !== undefined,
       { what: 'the unreadable packed event in the dead-letter queue' },
     );
-    expect(parkedUnreadable!.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'rejected', 'x-error-message': 'domain event has no id' });
+    expect(parkedUnreadable!.properties.headers).toMatchObject({
+      'x-dead-letter-reason': 'rejected',
+      'x-error-message': 'domain event has no id',
+    });
 
     // Both packs acknowledged: nothing waits on the queue or unacknowledged with the consumer.
-    await eventually(() => rabbitmq.messagesOn(queue), (messages) => messages === 0, { what: 'both packs acknowledged' });
+    await eventually(
+      () => rabbitmq.messagesOn(queue),
+      (messages) => messages === 0,
+      { what: 'both packs acknowledged' },
+    );
     // A redelivery of a whole pack (a crash before its ack) changes nothing.
     await broker.publish(probe.names.exchange, 'ProbeBatched', JSON.stringify(batched), { messageId: 'pack-1-again' });
-    await eventually(() => rabbitmq.messagesOn(queue), (messages) => messages === 0, { what: 'the repeated pack acknowledged' });
+    await eventually(
+      () => rabbitmq.messagesOn(queue),
+      (messages) => messages === 0,
+      { what: 'the repeated pack acknowledged' },
+    );
     const after = await probe.effectCounts();
     expect(batched.map((event) => after.get(event.id))).toEqual(batched.map(() => 1));
   });
@@ -221,7 +278,10 @@ describe('failed messages: retries and the dead-letter queue', () => {
       expect(refused).toBe(1);
       // Once more than the retries: the requeued delivery ran the handler again before the retries did.
       expect(probe.handlerRuns.of(failingId)).toBe(1 + 1 + PROBE_RETRY_DELAYS_MS.length);
-      expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'retries-exhausted', 'x-attempt': PROBE_RETRY_DELAYS_MS.length });
+      expect(message.properties.headers).toMatchObject({
+        'x-dead-letter-reason': 'retries-exhausted',
+        'x-attempt': PROBE_RETRY_DELAYS_MS.length,
+      });
     } finally {
       spy.mockRestore();
     }
@@ -231,7 +291,12 @@ describe('failed messages: retries and the dead-letter queue', () => {
   // queue is gone (an operator deleted it), the broker drops the copy and still confirms it, unless
   // it is published `mandatory`: then it comes back (basic.return) and the original must stay.
   it.each([
-    { target: 'its first retry queue', fail: 'transient' as const, queue: () => probe.names.retryQueue('probe', 1), reason: 'retries-exhausted' },
+    {
+      target: 'its first retry queue',
+      fail: 'transient' as const,
+      queue: () => probe.names.retryQueue('probe', 1),
+      reason: 'retries-exhausted',
+    },
     { target: 'the dead-letter queue', fail: 'invalid_input' as const, queue: () => deadLetterQueue, reason: 'rejected' },
   ])(
     'keeps a failed message whose copy the broker cannot route ($target is missing): requeued, the queue declared again, then parked as usual',
@@ -241,8 +306,16 @@ describe('failed messages: retries and the dead-letter queue', () => {
       const failingId = await publishEvent({ note: `fails while ${queue()} is missing`, fail });
 
       // The original came back to the handler: its copy was returned, so it was not acknowledged.
-      await eventually(() => probe.handlerRuns.of(failingId), (runs) => runs >= 2, { what: `message ${failingId} redelivered` });
-      await eventually(() => broker.queueExists(queue()), (exists) => exists, { what: `${queue()} declared again by the consumer` });
+      await eventually(
+        () => probe.handlerRuns.of(failingId),
+        (runs) => runs >= 2,
+        { what: `message ${failingId} redelivered` },
+      );
+      await eventually(
+        () => broker.queueExists(queue()),
+        (exists) => exists,
+        { what: `${queue()} declared again by the consumer` },
+      );
       const message = await deadLetter(failingId);
       expect(message.properties.headers).toMatchObject({ 'x-dead-letter-reason': reason, 'x-original-routing-key': 'ProbeHappened' });
       const usualRuns = fail === 'transient' ? 1 + PROBE_RETRY_DELAYS_MS.length : 1;

@@ -33,7 +33,11 @@ describe('transactional outbox and idempotent consumer', () => {
 
     const [committedId] = await probe.commitEvents([{ note: 'committed' }]);
 
-    await eventually(() => probe.effectCounts(), (counts) => counts.get(committedId) === 1, { what: 'the committed event handled' });
+    await eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(committedId) === 1,
+      { what: 'the committed event handled' },
+    );
     expect(rolledBackId).toBeDefined();
     const outboxRows: unknown[] = await probe.dataSource.query('SELECT 1 FROM probe.outbox WHERE id = $1', [rolledBackId]);
     expect(outboxRows).toHaveLength(0);
@@ -48,11 +52,19 @@ describe('transactional outbox and idempotent consumer', () => {
     await broker.publish(probe.names.exchange, 'ProbeHappened', body, { messageId: envelope.id });
     await broker.publish(probe.names.exchange, 'ProbeHappened', body, { messageId: envelope.id });
 
-    await eventually(() => probe.effectCounts(), (counts) => counts.get(envelope.id) === 1, { what: 'the event handled' });
-    await eventually(() => rabbitmq.messagesOn(probe.names.eventQueue('probe')), (count) => count === 0, {
-      what: 'both copies consumed and acknowledged',
-      intervalMs: 200,
-    });
+    await eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(envelope.id) === 1,
+      { what: 'the event handled' },
+    );
+    await eventually(
+      () => rabbitmq.messagesOn(probe.names.eventQueue('probe')),
+      (count) => count === 0,
+      {
+        what: 'both copies consumed and acknowledged',
+        intervalMs: 200,
+      },
+    );
     expect((await probe.effectCounts()).get(envelope.id)).toBe(1);
     expect(probe.handlerRuns.of(envelope.id)).toBe(1);
   });
@@ -66,7 +78,11 @@ describe('transactional outbox and idempotent consumer', () => {
     );
     expect(rows).toEqual([{ id: expect.any(String), events: 3, header: '3' }]);
     expect(ids).not.toContain(rows[0].id);
-    const counts = await eventually(() => probe.effectCounts(), (c) => ids.every((id) => c.get(id) === 1), { what: 'the three packed events handled' });
+    const counts = await eventually(
+      () => probe.effectCounts(),
+      (c) => ids.every((id) => c.get(id) === 1),
+      { what: 'the three packed events handled' },
+    );
     expect(ids.map((id) => counts.get(id))).toEqual([1, 1, 1]);
   });
 
@@ -77,7 +93,11 @@ describe('transactional outbox and idempotent consumer', () => {
     );
     expect(cut.length).toBeGreaterThan(0);
     const [id] = await probe.commitEvents([{ note: 'after the cut' }]);
-    await eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: 'the event committed after the cut handled', timeoutMs: 15_000 });
+    await eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(id) === 1,
+      { what: 'the event committed after the cut handled', timeoutMs: 15_000 },
+    );
     // A new relay connection is listening again.
     const listening: unknown[] = await probe.dataSource.query(
       `SELECT 1 FROM pg_stat_activity WHERE application_name = 'outbox-relay' AND datname = current_database() AND NOT (pid = ANY($1::int[]))`,

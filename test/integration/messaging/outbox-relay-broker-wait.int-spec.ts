@@ -42,7 +42,11 @@ describe('publishing while the broker is slow or blocks publishers', () => {
     });
 
     const [id] = await probe.commitEvents([{ note: 'published while the broker is slow' }]);
-    await eventually(() => waiting, (count) => count > 0, { what: 'the relay waiting on the broker' });
+    await eventually(
+      () => waiting,
+      (count) => count > 0,
+      { what: 'the relay waiting on the broker' },
+    );
 
     const relaySessions: { state: string; xact_start: Date | null; backend_xmin: string | null }[] = await probe.dataSource.query(
       `SELECT state, xact_start, backend_xmin::text FROM pg_stat_activity WHERE application_name = 'outbox-relay' AND datname = current_database()`,
@@ -50,16 +54,22 @@ describe('publishing while the broker is slow or blocks publishers', () => {
     expect(relaySessions).toEqual([{ state: 'idle', xact_start: null, backend_xmin: null }]);
     // Another session can lock the row at once (NOWAIT fails on a row locked by the relay).
     await probe.dataSource.transaction(async (manager) => {
-      const locked: unknown[] = await manager.query(
-        `SELECT seq FROM ${PROBE_SCHEMA}.outbox WHERE published_at IS NULL FOR UPDATE NOWAIT`,
-      );
+      const locked: unknown[] = await manager.query(`SELECT seq FROM ${PROBE_SCHEMA}.outbox WHERE published_at IS NULL FOR UPDATE NOWAIT`);
       expect(locked).toHaveLength(1);
     });
     expect(await probe.unpublished([id])).toEqual([id]);
 
     releaseBroker();
-    await eventually(() => probe.effectCounts(), (counts) => counts.get(id) === 1, { what: 'the event handled' });
-    await eventually(() => probe.unpublishedCount(), (count) => count === 0, { what: 'the row marked published' });
+    await eventually(
+      () => probe.effectCounts(),
+      (counts) => counts.get(id) === 1,
+      { what: 'the event handled' },
+    );
+    await eventually(
+      () => probe.unpublishedCount(),
+      (count) => count === 0,
+      { what: 'the row marked published' },
+    );
   });
 
   it('publishes nothing while the broker blocks publishers; a failed message stays in hand; both go on once it unblocks', async () => {
@@ -72,7 +82,11 @@ describe('publishing while the broker is slow or blocks publishers', () => {
       const failing = stampDomainEvent({ type: 'ProbeHappened', payload: { note: 'fails while blocked', fail: 'transient' } }, 'test');
       await broker.publish(probe.names.exchange, 'ProbeHappened', JSON.stringify(failing), { messageId: failing.id });
       const [committedId] = await probe.commitEvents([{ note: 'committed while blocked' }]);
-      await eventually(() => probe.handlerRuns.of(failing.id), (runs) => runs === 1, { what: 'the failing message handled once' });
+      await eventually(
+        () => probe.handlerRuns.of(failing.id),
+        (runs) => runs === 1,
+        { what: 'the failing message handled once' },
+      );
       // The block lasts several requeue delays (PROBE_RETRY_DELAYS_MS[0]) and relay polls.
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(probe.handlerRuns.of(failing.id)).toBe(1); // kept in hand, not requeued again and again
@@ -80,7 +94,11 @@ describe('publishing while the broker is slow or blocks publishers', () => {
       expect(publish.mock.calls.filter(([exchange]) => exchange === probe.names.exchange)).toEqual([]); // the relay did not try
       amqpConnection.emit('unblocked');
 
-      await eventually(() => probe.effectCounts(), (counts) => counts.get(committedId) === 1, { what: 'the committed event published and handled' });
+      await eventually(
+        () => probe.effectCounts(),
+        (counts) => counts.get(committedId) === 1,
+        { what: 'the committed event published and handled' },
+      );
       const deadLetters = await eventually(
         () => broker.take(probe.names.deadLetterQueue('probe')),
         (messages) => messages.some((message) => message.properties.messageId === failing.id),

@@ -48,7 +48,9 @@ describe('several outbox relays on one schema', () => {
     // Many small transactions, so both relays are woken again and again while the other is busy:
     // one event alone (a message of its own) or three (one pack), by turns.
     for (let batch = 0; batch < 200; batch++) {
-      ids.push(...(await probe.commitEvents(Array.from({ length: batch % 2 ? 3 : 1 }, (_, index) => ({ note: `event ${batch}.${index}` })))));
+      ids.push(
+        ...(await probe.commitEvents(Array.from({ length: batch % 2 ? 3 : 1 }, (_, index) => ({ note: `event ${batch}.${index}` })))),
+      );
     }
     expect(ids).toHaveLength(400);
 

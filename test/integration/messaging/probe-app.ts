@@ -118,10 +118,10 @@ export class ProbeController {
   @EventPattern('ProbeBatched', HANDLES_BATCHES)
   async onProbeBatched(@Payload() payloads: ProbeHappened[], @Ctx() context: DomainEventBatchContext) {
     this.runs.recordBatch(context.envelopes.map((envelope) => envelope.id));
-    await context.manager.query(
-      `INSERT INTO ${PROBE_SCHEMA}.effects (message_id, note) SELECT * FROM unnest($1::text[], $2::text[])`,
-      [context.envelopes.map((envelope) => envelope.id), payloads.map((payload) => payload.note)],
-    );
+    await context.manager.query(`INSERT INTO ${PROBE_SCHEMA}.effects (message_id, note) SELECT * FROM unnest($1::text[], $2::text[])`, [
+      context.envelopes.map((envelope) => envelope.id),
+      payloads.map((payload) => payload.note),
+    ]);
     const refused = payloads.find((payload) => payload.fail === 'after_effect');
     if (refused) throw new InvalidInput(`the probe wrote a batch, then refused "${refused.note}"`);
   }

@@ -35,9 +35,7 @@ describe('request/response over RabbitMQ', () => {
   });
 
   it('brings a domain error back as RemoteServiceError with its code and message', async () => {
-    const failure = await probe.rpc
-      .request('probe', 'probe.echo', { text: 'p-42', refuse: true })
-      .catch((error: unknown) => error);
+    const failure = await probe.rpc.request('probe', 'probe.echo', { text: 'p-42', refuse: true }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RemoteServiceError);
     expect(failure).toMatchObject({
       code: 'not_found',

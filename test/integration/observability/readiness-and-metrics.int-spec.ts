@@ -47,10 +47,18 @@ describe('readiness of a service whose Redis is unreachable', () => {
     try {
       const ready = await get(app, '/health/ready');
       expect(ready.status).toBe(503);
-      expect(ready.json().checks.migrations).toEqual({ status: 'down', error: `migrations not applied: ${latest.name}`, latencyMs: expect.any(Number) });
+      expect(ready.json().checks.migrations).toEqual({
+        status: 'down',
+        error: `migrations not applied: ${latest.name}`,
+        latencyMs: expect.any(Number),
+      });
       expect((await get(app, '/health')).json().checks).not.toHaveProperty('migrations');
     } finally {
-      await dataSource.query('INSERT INTO notification_dispatch.migrations (id, timestamp, name) VALUES ($1, $2, $3)', [latest.id, latest.timestamp, latest.name]);
+      await dataSource.query('INSERT INTO notification_dispatch.migrations (id, timestamp, name) VALUES ($1, $2, $3)', [
+        latest.id,
+        latest.timestamp,
+        latest.name,
+      ]);
     }
   });
 
@@ -58,6 +66,11 @@ describe('readiness of a service whose Redis is unreachable', () => {
     const metrics = await get(app, '/metrics');
     expect(metrics.status).toBe(200);
     expect(metricValue(metrics.body, 'outbox_backlog_messages{service="notification-dispatch"}')).toBe(0);
-    expect(metricValue(metrics.body, 'http_request_duration_seconds_count{method="GET",route="/health/ready",status_code="503",service="notification-dispatch"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(
+        metrics.body,
+        'http_request_duration_seconds_count{method="GET",route="/health/ready",status_code="503",service="notification-dispatch"}',
+      ),
+    ).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,4 +1,10 @@
-import { dropDatabase, ensureDatabase, enablePreparedStatements, MAX_PREPARED_STATEMENTS_PER_CONNECTION, preparingClientClass } from '@appointments/persistence';
+import {
+  dropDatabase,
+  ensureDatabase,
+  enablePreparedStatements,
+  MAX_PREPARED_STATEMENTS_PER_CONNECTION,
+  preparingClientClass,
+} from '@appointments/persistence';
 import { isolatedEnvironment } from '@appointments/testing';
 import { DataSource } from 'typeorm';
 
@@ -6,7 +12,9 @@ jest.setTimeout(30_000);
 
 /** What the pool's one connection has prepared (pg_prepared_statements is per session). */
 async function preparedOn(dataSource: DataSource): Promise<string[]> {
-  const rows: { statement: string }[] = await dataSource.query(`SELECT statement FROM pg_prepared_statements WHERE from_sql = false ORDER BY prepare_time`);
+  const rows: { statement: string }[] = await dataSource.query(
+    `SELECT statement FROM pg_prepared_statements WHERE from_sql = false ORDER BY prepare_time`,
+  );
   return rows.map((row) => row.statement);
 }
 
@@ -17,7 +25,11 @@ describe('named prepared statements for parameterised queries (preparingClientCl
   beforeAll(async () => {
     await ensureDatabase(environment.databaseUrl);
     // One connection, so that every query below runs on the session pg_prepared_statements shows.
-    dataSource = await new DataSource({ type: 'postgres', url: environment.databaseUrl, extra: { max: 1, Client: preparingClientClass() } }).initialize();
+    dataSource = await new DataSource({
+      type: 'postgres',
+      url: environment.databaseUrl,
+      extra: { max: 1, Client: preparingClientClass() },
+    }).initialize();
     await dataSource.query('CREATE TABLE probe (id int PRIMARY KEY, note text)');
     await dataSource.query(`INSERT INTO probe SELECT n, 'note ' || n FROM generate_series(1, 20) AS n`);
   });
@@ -34,9 +46,16 @@ describe('named prepared statements for parameterised queries (preparingClientCl
 
   it('once enabled, prepares a parameterised text once and reuses it, with the right results each time', async () => {
     enablePreparedStatements(dataSource);
-    for (const id of [2, 3, 4]) await expect(dataSource.query('SELECT note FROM probe WHERE id = $1', [id])).resolves.toEqual([{ note: `note ${id}` }]);
-    await expect(dataSource.query('SELECT note FROM probe WHERE id = ANY($1::int[]) ORDER BY id', [[5, 6]])).resolves.toEqual([{ note: 'note 5' }, { note: 'note 6' }]);
-    expect(await preparedOn(dataSource)).toEqual(['SELECT note FROM probe WHERE id = $1', 'SELECT note FROM probe WHERE id = ANY($1::int[]) ORDER BY id']);
+    for (const id of [2, 3, 4])
+      await expect(dataSource.query('SELECT note FROM probe WHERE id = $1', [id])).resolves.toEqual([{ note: `note ${id}` }]);
+    await expect(dataSource.query('SELECT note FROM probe WHERE id = ANY($1::int[]) ORDER BY id', [[5, 6]])).resolves.toEqual([
+      { note: 'note 5' },
+      { note: 'note 6' },
+    ]);
+    expect(await preparedOn(dataSource)).toEqual([
+      'SELECT note FROM probe WHERE id = $1',
+      'SELECT note FROM probe WHERE id = ANY($1::int[]) ORDER BY id',
+    ]);
   });
 
   it('leaves queries without parameters and transactions as they were', async () => {

@@ -29,11 +29,13 @@ type Constructor = abstract new (...args: never[]) => unknown;
 
 /** The classes a folder's files export (each migration or entity file exports its class). */
 function classesIn(folder: string, fileName: RegExp): Constructor[] {
-  return readdirSync(folder)
-    .filter((file) => fileName.test(file) && !file.endsWith('.spec.ts'))
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every file of a folder, loaded as TypeORM's globs would
-    .flatMap((file) => Object.values(require(join(folder, file)) as Record<string, unknown>))
-    .filter((value): value is Constructor => typeof value === 'function');
+  return (
+    readdirSync(folder)
+      .filter((file) => fileName.test(file) && !file.endsWith('.spec.ts'))
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- every file of a folder, loaded as TypeORM's globs would
+      .flatMap((file) => Object.values(require(join(folder, file)) as Record<string, unknown>))
+      .filter((value): value is Constructor => typeof value === 'function')
+  );
 }
 
 /** The service's schema, migrations and entities, as its module gives them to PersistenceModule. */
@@ -62,8 +64,13 @@ describe('per-service PostgreSQL roles (deploy/postgres/init-roles.sql)', () => 
   let admin: Client;
 
   async function initRoles(settings: Record<string, string> = {}) {
-    const values: Record<string, string> = { role_prefix: prefix, ...Object.fromEntries(SERVICES.map((service) => [`${service.name}_password`, passwordOf(service)])), ...settings };
-    for (const [name, value] of Object.entries(values)) await admin.query('SELECT set_config($1, $2, false)', [`appointments.${name}`, value]);
+    const values: Record<string, string> = {
+      role_prefix: prefix,
+      ...Object.fromEntries(SERVICES.map((service) => [`${service.name}_password`, passwordOf(service)])),
+      ...settings,
+    };
+    for (const [name, value] of Object.entries(values))
+      await admin.query('SELECT set_config($1, $2, false)', [`appointments.${name}`, value]);
     await admin.query(INIT_ROLES_SQL);
   }
 
@@ -79,7 +86,9 @@ describe('per-service PostgreSQL roles (deploy/postgres/init-roles.sql)', () => 
   }
 
   async function tablesOf(dataSource: DataSource, schema: string): Promise<{ name: string; owner: string }[]> {
-    return dataSource.query(`SELECT tablename AS name, tableowner AS owner FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema]);
+    return dataSource.query(`SELECT tablename AS name, tableowner AS owner FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [
+      schema,
+    ]);
   }
 
   beforeAll(async () => {
@@ -113,10 +122,14 @@ describe('per-service PostgreSQL roles (deploy/postgres/init-roles.sql)', () => 
   it('an installation whose tables the superuser made is handed over to the service role', async () => {
     // Before per-service roles: the service ran as the superuser and made its schema itself.
     const gateway = SERVICES[0];
-    const before = await new DataSource({ ...serviceDataSourceOptions({ DATABASE_URL: environment.databaseUrl, DATABASE_PREPARED_STATEMENTS: false }, persistenceOf(gateway)) }).initialize();
+    const before = await new DataSource({
+      ...serviceDataSourceOptions({ DATABASE_URL: environment.databaseUrl, DATABASE_PREPARED_STATEMENTS: false }, persistenceOf(gateway)),
+    }).initialize();
     opened.push(before);
     expect(await migrateSchema(before, gateway.schema)).not.toEqual([]);
-    await before.query(`INSERT INTO gateway.staff_users (id, email, name, password_hash, role) VALUES (gen_random_uuid(), 'kept@example.com', 'Kept', 'x', 'staff')`);
+    await before.query(
+      `INSERT INTO gateway.staff_users (id, email, name, password_hash, role) VALUES (gen_random_uuid(), 'kept@example.com', 'Kept', 'x', 'staff')`,
+    );
 
     await initRoles();
 
@@ -127,25 +140,33 @@ describe('per-service PostgreSQL roles (deploy/postgres/init-roles.sql)', () => 
     await expect(dataSource.query('SELECT email FROM gateway.staff_users')).resolves.toEqual([{ email: 'kept@example.com' }]);
   });
 
-  it.each(SERVICES.map((service) => [service.app, service] as const))('%s: migrations and queries run as its role, which owns every table in its schema', async (_app, service) => {
-    const { dataSource } = await startAs(service);
-    const tables = await tablesOf(dataSource, service.schema);
-    expect(tables.length).toBeGreaterThan(0);
-    expect(new Set(tables.map((table) => table.owner))).toEqual(new Set([roleOf(service)]));
-    await expect(dataSource.query('SELECT current_user AS role, usesuper FROM pg_user WHERE usename = current_user')).resolves.toEqual([{ role: roleOf(service), usesuper: false }]);
+  it.each(SERVICES.map((service) => [service.app, service] as const))(
+    '%s: migrations and queries run as its role, which owns every table in its schema',
+    async (_app, service) => {
+      const { dataSource } = await startAs(service);
+      const tables = await tablesOf(dataSource, service.schema);
+      expect(tables.length).toBeGreaterThan(0);
+      expect(new Set(tables.map((table) => table.owner))).toEqual(new Set([roleOf(service)]));
+      await expect(dataSource.query('SELECT current_user AS role, usesuper FROM pg_user WHERE usename = current_user')).resolves.toEqual([
+        { role: roleOf(service), usesuper: false },
+      ]);
 
-    // Its own tables: read each, and write through the messaging lib's outbox where it has one.
-    for (const table of tables) await expect(dataSource.query(`SELECT count(*)::int AS n FROM "${service.schema}"."${table.name}"`)).resolves.toHaveLength(1);
-    if (tables.some((table) => table.name === 'outbox')) {
-      await dataSource.query(`INSERT INTO "${service.schema}".outbox (id, type, envelope) VALUES (gen_random_uuid(), 'Probe', '{}')`);
-      await expect(dataSource.query(`SELECT type FROM "${service.schema}".outbox WHERE type = $1`, ['Probe'])).resolves.toEqual([{ type: 'Probe' }]);
-      await dataSource.query(`SELECT pg_notify($1, '1')`, [`outbox_${service.schema}`]);
-    }
+      // Its own tables: read each, and write through the messaging lib's outbox where it has one.
+      for (const table of tables)
+        await expect(dataSource.query(`SELECT count(*)::int AS n FROM "${service.schema}"."${table.name}"`)).resolves.toHaveLength(1);
+      if (tables.some((table) => table.name === 'outbox')) {
+        await dataSource.query(`INSERT INTO "${service.schema}".outbox (id, type, envelope) VALUES (gen_random_uuid(), 'Probe', '{}')`);
+        await expect(dataSource.query(`SELECT type FROM "${service.schema}".outbox WHERE type = $1`, ['Probe'])).resolves.toEqual([
+          { type: 'Probe' },
+        ]);
+        await dataSource.query(`SELECT pg_notify($1, '1')`, [`outbox_${service.schema}`]);
+      }
 
-    // A second start (a restart, another replica): the schema exists and everything is applied.
-    const again = await startAs(service);
-    expect(again.applied).toEqual([]);
-  });
+      // A second start (a restart, another replica): the schema exists and everything is applied.
+      const again = await startAs(service);
+      expect(again.applied).toEqual([]);
+    },
+  );
 
   it("a service's role cannot read or change another service's schema, nor make schemas or tables outside its own", async () => {
     const [gateway, scheduling] = [SERVICES[0], SERVICES[1]];

@@ -23,7 +23,10 @@ export class ReminderService {
     readonly environment: IsolatedEnvironment,
   ) {}
 
-  static async start(environment: IsolatedEnvironment = isolatedEnvironment('reminders'), overrides: Record<string, string> = {}): Promise<ReminderService> {
+  static async start(
+    environment: IsolatedEnvironment = isolatedEnvironment('reminders'),
+    overrides: Record<string, string> = {},
+  ): Promise<ReminderService> {
     const app = await startInProcess(
       environment,
       { service: SERVICE.reminderScheduler, configClass: ReminderConfig, module: (config) => ReminderSchedulerModule.register(config) },
@@ -50,7 +53,11 @@ export class ReminderService {
 
   async outboxDrained(): Promise<void> {
     const relay = this.app.get(OutboxRelay);
-    await eventually(() => relay.backlog(), (backlog) => backlog === 0, { what: 'the outbox relay to publish every committed event' });
+    await eventually(
+      () => relay.backlog(),
+      (backlog) => backlog === 0,
+      { what: 'the outbox relay to publish every committed event' },
+    );
   }
 
   async stop(): Promise<void> {

@@ -57,12 +57,25 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
 
   /** Publishes a domain event as scheduling would; answers its id. */
   async function publish<P>(type: string, eventId: string, payload: P, occurredAt = new Date()): Promise<string> {
-    const envelope: DomainEventEnvelope<P> = { id: randomUUID(), type, version: 1, occurredAt: occurredAt.toISOString(), eventId, producer: 'scheduling', payload };
+    const envelope: DomainEventEnvelope<P> = {
+      id: randomUUID(),
+      type,
+      version: 1,
+      occurredAt: occurredAt.toISOString(),
+      eventId,
+      producer: 'scheduling',
+      payload,
+    };
     await broker.publish(exchange, type, JSON.stringify(envelope), { messageId: envelope.id, type, contentType: 'application/json' });
     return envelope.id;
   }
 
-  function statusPayload(eventId: string, start: Date, startVersion: number, triggers = [{ configKey: 'reminder-1m', offsetMinutes: 1 }]): EventStatusChangedPayload {
+  function statusPayload(
+    eventId: string,
+    start: Date,
+    startVersion: number,
+    triggers = [{ configKey: 'reminder-1m', offsetMinutes: 1 }],
+  ): EventStatusChangedPayload {
     return {
       eventId,
       bookingStatus: 'booked',
@@ -79,7 +92,8 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     };
   }
 
-  const listReminders = (eventId: string) => service.rpc.request<ReminderView[]>('reminder-scheduler', REMINDER_REQUEST.listReminders, { id: eventId });
+  const listReminders = (eventId: string) =>
+    service.rpc.request<ReminderView[]>('reminder-scheduler', REMINDER_REQUEST.listReminders, { id: eventId });
 
   async function remindersOf(eventId: string, accept: (views: ReminderView[]) => boolean, what: string) {
     return eventually(() => listReminders(eventId), accept, { what, timeoutMs: 15_000 });
@@ -94,16 +108,36 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     const start = new Date(Date.now() + MINUTE + 3000);
     await publish(DOMAIN_EVENT.EventBooked, eventId, statusPayload(eventId, start, 1));
     const [view] = await remindersOf(eventId, (views) => views.length === 1, 'the reminder to be scheduled');
-    expect(view).toMatchObject({ status: 'scheduled', startVersion: 1, dueAt: new Date(start.getTime() - MINUTE).toISOString(), configKey: 'reminder-1m', offsetMinutes: 1 });
+    expect(view).toMatchObject({
+      status: 'scheduled',
+      startVersion: 1,
+      dueAt: new Date(start.getTime() - MINUTE).toISOString(),
+      configKey: 'reminder-1m',
+      offsetMinutes: 1,
+    });
     await eventually(() => jobExists(reminderJobId(view.id, 1)), Boolean, { what: 'the delayed job' });
 
-    const [due] = await eventually(() => duesOf(eventId), (dues) => dues.length === 1, { what: 'ReminderDue', timeoutMs: 15_000 });
-    expect(due.payload).toMatchObject({ reminderId: view.id, startVersion: 1, configKey: 'reminder-1m', late: false, dedupeKey: `reminder:${view.id}:1` });
+    const [due] = await eventually(
+      () => duesOf(eventId),
+      (dues) => dues.length === 1,
+      { what: 'ReminderDue', timeoutMs: 15_000 },
+    );
+    expect(due.payload).toMatchObject({
+      reminderId: view.id,
+      startVersion: 1,
+      configKey: 'reminder-1m',
+      late: false,
+      dedupeKey: `reminder:${view.id}:1`,
+    });
     const lateness = Date.parse(due.payload.firedAt) - Date.parse(due.payload.dueAt);
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(1000);
     await remindersOf(eventId, ([row]) => row.status === 'fired' && row.firedAt !== null, 'the reminder to be fired');
-    await eventually(() => jobExists(reminderJobId(view.id, 1)), (exists) => !exists, { what: 'the completed job to be removed' });
+    await eventually(
+      () => jobExists(reminderJobId(view.id, 1)),
+      (exists) => !exists,
+      { what: 'the completed job to be removed' },
+    );
 
     // Booked again for the same start (an RSVP request after the confirmation): nothing fires again.
     await publish(DOMAIN_EVENT.RsvpRequested, eventId, statusPayload(eventId, start, 1));
@@ -138,11 +172,27 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     };
     await publish(DOMAIN_EVENT.EventRescheduled, eventId, rescheduled);
     // Its FieldsChanged twin carries the same start version: ignored.
-    await publish(DOMAIN_EVENT.FieldsChanged, eventId, { eventId, changes: [], notificationState: 'update_due', start: moved.toISOString(), end: rescheduled.end, timeZone: 'America/New_York', startVersion: 2 });
+    await publish(DOMAIN_EVENT.FieldsChanged, eventId, {
+      eventId,
+      changes: [],
+      notificationState: 'update_due',
+      start: moved.toISOString(),
+      end: rescheduled.end,
+      timeZone: 'America/New_York',
+      startVersion: 2,
+    });
     await remindersOf(eventId, ([row]) => row.startVersion === 2 && row.status === 'scheduled', 'the reminder to move');
-    await eventually(() => jobExists(reminderJobId(before.id, 1)), (exists) => !exists, { what: 'the old job to be removed' });
+    await eventually(
+      () => jobExists(reminderJobId(before.id, 1)),
+      (exists) => !exists,
+      { what: 'the old job to be removed' },
+    );
 
-    const [due] = await eventually(() => duesOf(eventId), (dues) => dues.length === 1, { what: 'ReminderDue for the new start', timeoutMs: 15_000 });
+    const [due] = await eventually(
+      () => duesOf(eventId),
+      (dues) => dues.length === 1,
+      { what: 'ReminderDue for the new start', timeoutMs: 15_000 },
+    );
     expect(due.payload).toMatchObject({ startVersion: 2, dueAt: new Date(moved.getTime() - MINUTE).toISOString() });
   });
 
@@ -155,22 +205,34 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     await publish(DOMAIN_EVENT.EventCancelled, eventId, { ...statusPayload(eventId, start, 1), bookingStatus: 'cancelled' });
     const [cancelled] = await remindersOf(eventId, ([row]) => row.status === 'cancelled', 'the reminder to be cancelled');
     expect(cancelled.reason).toMatch(/cancelled/);
-    await eventually(() => jobExists(reminderJobId(view.id, 1)), (exists) => !exists, { what: 'the job to be removed' });
+    await eventually(
+      () => jobExists(reminderJobId(view.id, 1)),
+      (exists) => !exists,
+      { what: 'the job to be removed' },
+    );
 
     // A control event due after this one's due time shows the worker went past it.
     const control = randomUUID();
     await publish(DOMAIN_EVENT.EventBooked, control, statusPayload(control, new Date(start.getTime() + 500), 1));
-    await eventually(() => duesOf(control), (dues) => dues.length === 1, { what: 'the control reminder', timeoutMs: 15_000 });
+    await eventually(
+      () => duesOf(control),
+      (dues) => dues.length === 1,
+      { what: 'the control reminder', timeoutMs: 15_000 },
+    );
     expect(await duesOf(eventId)).toHaveLength(0);
   });
 
   it('after every key of the prefix is deleted (our FLUSHALL), reconcile re-adds the jobs and each reminder still fires once', async () => {
     const eventId = randomUUID();
     const start = new Date(Date.now() + MINUTE + 4000);
-    await publish(DOMAIN_EVENT.EventBooked, eventId, statusPayload(eventId, start, 1, [
-      { configKey: 'reminder-1m', offsetMinutes: 1 },
-      { configKey: 'reminder-10m', offsetMinutes: 10 }, // already past: skipped, never re-added
-    ]));
+    await publish(
+      DOMAIN_EVENT.EventBooked,
+      eventId,
+      statusPayload(eventId, start, 1, [
+        { configKey: 'reminder-1m', offsetMinutes: 1 },
+        { configKey: 'reminder-10m', offsetMinutes: 10 }, // already past: skipped, never re-added
+      ]),
+    );
     const views = await remindersOf(eventId, (rows) => rows.length === 2, 'the reminders to be recorded');
     const scheduled = views.find((row) => row.status === 'scheduled')!;
     await eventually(() => jobExists(reminderJobId(scheduled.id, 1)), Boolean, { what: 'the job' });
@@ -181,7 +243,11 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     expect(report.readded).toBeGreaterThanOrEqual(1);
     expect(await jobExists(reminderJobId(scheduled.id, 1))).toBe(true);
 
-    await eventually(() => duesOf(eventId), (dues) => dues.length === 1, { what: 'ReminderDue after the flush', timeoutMs: 15_000 });
+    await eventually(
+      () => duesOf(eventId),
+      (dues) => dues.length === 1,
+      { what: 'ReminderDue after the flush', timeoutMs: 15_000 },
+    );
     expect((await service.reconciliation.reconcile()).readded).toBe(0);
     await service.outboxDrained();
     expect(await duesOf(eventId)).toHaveLength(1);
@@ -208,7 +274,11 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     await insert(missed, 10 * MINUTE, -5 * MINUTE);
     await service.reconciliation.reconcile();
 
-    const [due] = await eventually(() => duesOf(late), (dues) => dues.length === 1, { what: 'the late ReminderDue' });
+    const [due] = await eventually(
+      () => duesOf(late),
+      (dues) => dues.length === 1,
+      { what: 'the late ReminderDue' },
+    );
     expect(due.payload.late).toBe(true);
     const [row] = await remindersOf(missed, ([view]) => view?.status === 'missed', 'the reminder to be missed');
     expect(row.reason).toMatch(/at or after the event start/);
@@ -223,10 +293,18 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     const [fired] = await remindersOf(eventId, ([row]) => row?.status === 'fired', 'the reminder fired');
 
     // A copy for another start version changes nothing; the one for this start marks it missed.
-    const missed = (startVersion: number) => ({ reminderId: fired.id, eventId, startVersion, dueAt: fired.dueAt, reason: 'released after the event start' });
+    const missed = (startVersion: number) => ({
+      reminderId: fired.id,
+      eventId,
+      startVersion,
+      dueAt: fired.dueAt,
+      reason: 'released after the event start',
+    });
     const other = await publish(DOMAIN_EVENT.ReminderMissed, eventId, missed(7));
     await eventually(
-      async () => (await service.db.query('SELECT count(*)::int AS n FROM reminder_scheduler.processed_messages WHERE message_id = $1', [other]))[0].n as number,
+      async () =>
+        (await service.db.query('SELECT count(*)::int AS n FROM reminder_scheduler.processed_messages WHERE message_id = $1', [other]))[0]
+          .n as number,
       (n) => n === 1,
       { what: 'the ReminderMissed for another start handled' },
     );
@@ -248,10 +326,14 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     );
     // Both processes reconcile at once, and both fire the same due jobs directly: the row lock decides.
     await Promise.all([service.reconciliation.reconcile(), second.reconciliation.reconcile()]);
-    await eventually(async () => (await reminderDues()).filter((due) => eventIds.includes(due.payload.eventId)).length, (count) => count === 20, {
-      what: '20 ReminderDue',
-      timeoutMs: 20_000,
-    });
+    await eventually(
+      async () => (await reminderDues()).filter((due) => eventIds.includes(due.payload.eventId)).length,
+      (count) => count === 20,
+      {
+        what: '20 ReminderDue',
+        timeoutMs: 20_000,
+      },
+    );
     const rows = (await Promise.all(eventIds.map((id) => listReminders(id)))).flat();
     const jobs = rows.map((row) => ({ name: 'reminder', id: reminderJobId(row.id, 1), data: {} }));
     await Promise.all([service.firing.fire(jobs), second.firing.fire(jobs)]);
@@ -275,12 +357,24 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
     const request = <T>(pattern: string, payload: unknown) => service.rpc.request<T>('reminder-scheduler', pattern, payload);
     const fireAt = new Date(Date.now() + 2000).toISOString();
     const eventId = randomUUID();
-    await expect(request(REMINDER_REQUEST.startTimer, { key: 'no-response:a', kind: 'no_response', fireAt, eventId, data: { n: 1 } })).resolves.toEqual({ key: 'no-response:a', fireAt });
+    await expect(
+      request(REMINDER_REQUEST.startTimer, { key: 'no-response:a', kind: 'no_response', fireAt, eventId, data: { n: 1 } }),
+    ).resolves.toEqual({ key: 'no-response:a', fireAt });
     // Restarted with other data before it fires: only the second run fires.
     await request(REMINDER_REQUEST.startTimer, { key: 'no-response:a', kind: 'no_response', fireAt, eventId, data: { n: 2 } });
-    await request(REMINDER_REQUEST.startTimer, { key: 'no-response:b', kind: 'no_response', fireAt: new Date(Date.now() + 1500).toISOString() });
-    await expect(request(REMINDER_REQUEST.cancelTimer, { key: 'no-response:b' })).resolves.toEqual({ key: 'no-response:b', cancelled: true });
-    await expect(request(REMINDER_REQUEST.cancelTimer, { key: 'no-response:b' })).resolves.toEqual({ key: 'no-response:b', cancelled: false });
+    await request(REMINDER_REQUEST.startTimer, {
+      key: 'no-response:b',
+      kind: 'no_response',
+      fireAt: new Date(Date.now() + 1500).toISOString(),
+    });
+    await expect(request(REMINDER_REQUEST.cancelTimer, { key: 'no-response:b' })).resolves.toEqual({
+      key: 'no-response:b',
+      cancelled: true,
+    });
+    await expect(request(REMINDER_REQUEST.cancelTimer, { key: 'no-response:b' })).resolves.toEqual({
+      key: 'no-response:b',
+      cancelled: false,
+    });
 
     const fired = await eventually(
       async () => {
@@ -301,7 +395,9 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
   });
 
   it('refuses a malformed timer like any RPC input', async () => {
-    await expect(service.rpc.request('reminder-scheduler', REMINDER_REQUEST.startTimer, { key: '', kind: 'x', fireAt: 'tomorrow' })).rejects.toMatchObject({
+    await expect(
+      service.rpc.request('reminder-scheduler', REMINDER_REQUEST.startTimer, { key: '', kind: 'x', fireAt: 'tomorrow' }),
+    ).rejects.toMatchObject({
       constructor: RemoteServiceError,
       code: 'invalid_input',
     });
@@ -313,8 +409,20 @@ describe('reminder-scheduler: reminders as BullMQ delayed jobs that fire once, o
       const stagedExchange = new MessagingNames(staging.environment.amqpNamespace).exchange;
       const dues = await stagedBroker.observe(stagedExchange, DOMAIN_EVENT.ReminderDue);
       const publishThere = async <P>(type: string, eventId: string, payload: P) => {
-        const envelope: DomainEventEnvelope<P> = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), eventId, producer: 'scheduling', payload };
-        await stagedBroker.publish(stagedExchange, type, JSON.stringify(envelope), { messageId: envelope.id, type, contentType: 'application/json' });
+        const envelope: DomainEventEnvelope<P> = {
+          id: randomUUID(),
+          type,
+          version: 1,
+          occurredAt: new Date().toISOString(),
+          eventId,
+          producer: 'scheduling',
+          payload,
+        };
+        await stagedBroker.publish(stagedExchange, type, JSON.stringify(envelope), {
+          messageId: envelope.id,
+          type,
+          contentType: 'application/json',
+        });
       };
       const eventId = randomUUID();
       const start = new Date(Date.now() + MINUTE + 55_000); // due in 55 s, staged 5 s from now

@@ -92,9 +92,19 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     });
     const event = await ask<{ id: string }>(SCHEDULING_REQUEST.createEvent, {
       actor: ACTOR,
-      event: { customerId: customer.id, templateId: template.id, start: start.toISOString(), end: new Date(start.getTime() + HOUR).toISOString(), timeZone: 'Europe/Berlin' },
+      event: {
+        customerId: customer.id,
+        templateId: template.id,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + HOUR).toISOString(),
+        timeZone: 'Europe/Berlin',
+      },
     });
-    await ask(SCHEDULING_REQUEST.sendNotification, { actor: ACTOR, eventId: event.id, notification: { type: 'confirmation', configKey: 'confirmation' } });
+    await ask(SCHEDULING_REQUEST.sendNotification, {
+      actor: ACTOR,
+      eventId: event.id,
+      notification: { type: 'confirmation', configKey: 'confirmation' },
+    });
     return { eventId: event.id, customerId: customer.id };
   }
 
@@ -119,13 +129,20 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
       (events) => events.length === 1,
       { what: 'the staged reminder (NotificationRequested with reminder)' },
     );
-    const staged: StagedReminderDto = { requestId: staging.payload.requestId, eventId, dedupeKey: due.dedupeKey, reminder: staging.payload.reminder! };
+    const staged: StagedReminderDto = {
+      requestId: staging.payload.requestId,
+      eventId,
+      dedupeKey: due.dedupeKey,
+      reminder: staging.payload.reminder!,
+    };
     return { reminderId, due, staging, staged };
   }
 
   /** The reminders of the event requested so far (staged, or prepared again). */
   async function stagedReminders(eventId: string) {
-    return (await published<NotificationRequestedPayload>(requested, DOMAIN_EVENT.NotificationRequested, eventId)).filter((event) => event.payload.reminder);
+    return (await published<NotificationRequestedPayload>(requested, DOMAIN_EVENT.NotificationRequested, eventId)).filter(
+      (event) => event.payload.reminder,
+    );
   }
 
   /**
@@ -157,7 +174,12 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     const { reminderId, due, staging, staged } = await stageReminder(eventId, start);
 
     // Staged: requested for its due time, rendered as it will leave the event (invited), the event itself unchanged.
-    expect(staging.payload).toMatchObject({ type: 'reminder', sendAt: due.dueAt, dedupeKey: due.dedupeKey, reminder: { reminderId, startVersion: 1, late: false } });
+    expect(staging.payload).toMatchObject({
+      type: 'reminder',
+      sendAt: due.dueAt,
+      dedupeKey: due.dedupeKey,
+      reminder: { reminderId, startVersion: 1, late: false },
+    });
     expect(staging.payload.event.title).toBe('[INVITED] Visit with Ann Lee');
     expect(await ask(SCHEDULING_REQUEST.getEvent, { id: eventId })).toMatchObject({ bookingStatus: 'booked' });
     expect((await reminderLines(eventId)).reminder).toEqual([]);
@@ -165,12 +187,21 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     // Released: let go, its effects applied before dispatch sends.
     const check = () => ask<ReminderReleaseVerdict[]>(SCHEDULING_REQUEST.checkReminderReleases, { reminders: [staged] });
     expect(await check()).toEqual([{ requestId: staged.requestId, verdict: 'send' }]);
-    expect(await ask(SCHEDULING_REQUEST.getEvent, { id: eventId })).toMatchObject({ bookingStatus: 'invited', title: '[INVITED] Visit with Ann Lee' });
+    expect(await ask(SCHEDULING_REQUEST.getEvent, { id: eventId })).toMatchObject({
+      bookingStatus: 'invited',
+      title: '[INVITED] Visit with Ann Lee',
+    });
     const once = await reminderLines(eventId);
-    expect(once.reminder.map((entry) => entry.body)).toEqual([`Reminder sent to Ann Lee by email (${staging.payload.notifications[0].address}), 1 day before the start`]);
+    expect(once.reminder.map((entry) => entry.body)).toEqual([
+      `Reminder sent to Ann Lee by email (${staging.payload.notifications[0].address}), 1 day before the start`,
+    ]);
     expect(once.statusChanges.map((entry) => entry.body)).toEqual(['Status changed from booked to invited']);
     expect(await reminderSentRecorded(eventId)).toBe(1);
-    const [sent] = await eventually(() => published<{ bookingStatus: string }>(reminderSent, DOMAIN_EVENT.ReminderSent, eventId), (events) => events.length === 1, { what: 'ReminderSent' });
+    const [sent] = await eventually(
+      () => published<{ bookingStatus: string }>(reminderSent, DOMAIN_EVENT.ReminderSent, eventId),
+      (events) => events.length === 1,
+      { what: 'ReminderSent' },
+    );
     expect(sent.payload.bookingStatus).toBe('invited');
 
     // Asked again about the same staged copy: the event changed since the staging, so it is
@@ -178,7 +209,11 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     // real release it has come, and the copy goes at once), and nothing is applied a second time.
     const [again] = await check();
     expect(again).toMatchObject({ requestId: staged.requestId, verdict: 'restaged' });
-    const restaged = await eventually(() => stagedReminders(eventId), (events) => events.length === 2, { what: 'the reminder prepared again' });
+    const restaged = await eventually(
+      () => stagedReminders(eventId),
+      (events) => events.length === 2,
+      { what: 'the reminder prepared again' },
+    );
     expect(restaged[1].payload).toMatchObject({ dedupeKey: due.dedupeKey, reminder: { reminderId } });
     expect(restaged[1].payload.requestId).not.toBe(staged.requestId);
     expect(restaged[1].payload.sendAt).toBe(due.dueAt);
@@ -195,12 +230,20 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
     const newEmail = `ann.smith.${randomUUID()}@example.com`;
     expect(staging.payload.notifications.map((notification) => notification.address)).not.toContain(newEmail);
 
-    const updated = await ask<{ email: string; updatedAt: string }>(SCHEDULING_REQUEST.updateCustomer, { actor: ACTOR, id: customerId, changes: { email: newEmail } });
+    const updated = await ask<{ email: string; updatedAt: string }>(SCHEDULING_REQUEST.updateCustomer, {
+      actor: ACTOR,
+      id: customerId,
+      changes: { email: newEmail },
+    });
     expect(updated.email).toBe(newEmail);
 
     const [verdict] = await ask<ReminderReleaseVerdict[]>(SCHEDULING_REQUEST.checkReminderReleases, { reminders: [staged] });
     expect(verdict).toMatchObject({ requestId: staged.requestId, verdict: 'restaged' });
-    const [, again] = await eventually(() => stagedReminders(eventId), (events) => events.length === 2, { what: 'the reminder prepared again' });
+    const [, again] = await eventually(
+      () => stagedReminders(eventId),
+      (events) => events.length === 2,
+      { what: 'the reminder prepared again' },
+    );
     expect(again.payload.notifications.map((notification) => notification.address)).toEqual([newEmail]);
     expect(again.payload.dedupeKey).toBe(staged.dedupeKey);
   });

@@ -7,7 +7,11 @@ import { cleanUpInProcess, startInProcess } from '../in-process-service';
 
 /** scheduling started in this process as its main.ts starts it, in the environment's database and AMQP namespace. */
 export function startScheduling(environment: IsolatedEnvironment, overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
-  return startInProcess(environment, { service: SERVICE.scheduling, configClass: SchedulingConfig, module: (config) => SchedulingModule.register(config) }, overrides);
+  return startInProcess(
+    environment,
+    { service: SERVICE.scheduling, configClass: SchedulingConfig, module: (config) => SchedulingModule.register(config) },
+    overrides,
+  );
 }
 
 /** Removes the environment's database and scheduling's queues. */

@@ -116,11 +116,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 function spawnService(spec: ServiceSpec, port: number, env: Record<string, string>, onLine: StackOptions['onLine']): RunningService {
   // STACK_NODE_ARGS: extra node options for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)], {
-    env: { ...env, [spec.portVariable]: String(port) },
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', path.join(ROOT, 'tools/runtime/register-paths.js'), path.join(ROOT, 'dist', spec.entry)],
+    {
+      env: { ...env, [spec.portVariable]: String(port) },
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   forwardLines(child, spec.name, onLine);
   return { spec, port, url: `http://127.0.0.1:${port}`, process: child };
 }
@@ -183,7 +187,9 @@ function watchForCrash(service: RunningService, onUnexpectedExit: (exit: Unexpec
 }
 
 function reportUnexpectedExit({ service, code, signal, lastLines }: UnexpectedExit) {
-  process.stderr.write(`[stack] ${service} exited unexpectedly (code ${code}, signal ${signal}); its last lines:\n${lastLines.join('\n')}\n`);
+  process.stderr.write(
+    `[stack] ${service} exited unexpectedly (code ${code}, signal ${signal}); its last lines:\n${lastLines.join('\n')}\n`,
+  );
 }
 
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {

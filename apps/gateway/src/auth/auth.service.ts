@@ -37,13 +37,23 @@ export class AuthService implements OnApplicationBootstrap {
     await unknownUserHash(); // made now, so that the first login with an unknown email takes no longer than the others
     const email = this.config.ADMIN_EMAIL.toLowerCase();
     if (await this.findByEmail(email)) {
-      if (this.secrets.generated.adminPassword) this.logger.warn({ email }, 'ADMIN_PASSWORD is not set; the existing admin keeps the password they have');
+      if (this.secrets.generated.adminPassword)
+        this.logger.warn({ email }, 'ADMIN_PASSWORD is not set; the existing admin keeps the password they have');
       return;
     }
-    await this.users.insert({ id: randomUUID(), email, name: this.config.ADMIN_NAME, passwordHash: await hashPassword(this.secrets.adminPassword), role: 'admin' });
+    await this.users.insert({
+      id: randomUUID(),
+      email,
+      name: this.config.ADMIN_NAME,
+      passwordHash: await hashPassword(this.secrets.adminPassword),
+      role: 'admin',
+    });
     if (this.secrets.generated.adminPassword) {
       // Development only (production refuses to start without ADMIN_PASSWORD): the one way to learn it.
-      this.logger.warn({ email, generatedPassword: this.secrets.adminPassword }, 'created the first admin with a generated password (ADMIN_PASSWORD is not set)');
+      this.logger.warn(
+        { email, generatedPassword: this.secrets.adminPassword },
+        'created the first admin with a generated password (ADMIN_PASSWORD is not set)',
+      );
     } else this.logger.info({ email }, 'created the first admin from ADMIN_EMAIL');
   }
 
@@ -54,7 +64,11 @@ export class AuthService implements OnApplicationBootstrap {
    * hash of an older kind (bcrypt) is replaced by today's. A disabled user is refused as if the
    * password were wrong.
    */
-  async login(email: string, password: string, clientAddress: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+  async login(
+    email: string,
+    password: string,
+    clientAddress: string,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
     const admitted = await this.throttle.admit(clientAddress, email);
     const user = await this.findByEmail(email);
     const check = await verifyPassword(password, user?.passwordHash ?? (await unknownUserHash()));
@@ -64,7 +78,13 @@ export class AuthService implements OnApplicationBootstrap {
     }
     await this.throttle.succeeded(admitted);
     if (check.needsUpgrade) await this.upgradePasswordHash(user, password);
-    const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, name: user.name, role: user.role, ver: user.tokenVersion });
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      ver: user.tokenVersion,
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS };
   }
 

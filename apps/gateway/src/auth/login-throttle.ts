@@ -60,7 +60,13 @@ return value
 const COMMAND_TIMEOUT_MS = 2000;
 
 type ThrottleRedis = Redis & {
-  loginAdmit(addressKey: string, failuresKey: string, windowMs: number, maxAttempts: number, maxFailures: number): Promise<[number, number]>;
+  loginAdmit(
+    addressKey: string,
+    failuresKey: string,
+    windowMs: number,
+    maxAttempts: number,
+    maxFailures: number,
+  ): Promise<[number, number]>;
   loginGiveBack(failuresKey: string): Promise<number>;
 };
 
@@ -114,7 +120,9 @@ export class LoginThrottle implements OnApplicationShutdown {
       );
     } catch (error) {
       this.report(error as Error);
-      throw new ServiceUnavailableException('Logging in is unavailable for a moment (the login throttle cannot reach Redis); try again shortly');
+      throw new ServiceUnavailableException(
+        'Logging in is unavailable for a moment (the login throttle cannot reach Redis); try again shortly',
+      );
     }
     const [refused, millisecondsLeft] = verdict;
     if (refused === 0) return { failuresKey };

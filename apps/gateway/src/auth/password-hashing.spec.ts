@@ -7,7 +7,11 @@ describe('password hashing (scrypt, PHC string)', () => {
   it('stores a self-describing scrypt hash with a fresh salt each time', async () => {
     const first = await hashPassword('correct horse battery staple');
     const second = await hashPassword('correct horse battery staple');
-    expect(first).toMatch(new RegExp(`^\\$scrypt\\$ln=${SCRYPT_PARAMETERS.logN},r=${SCRYPT_PARAMETERS.r},p=${SCRYPT_PARAMETERS.p}\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}$`));
+    expect(first).toMatch(
+      new RegExp(
+        `^\\$scrypt\\$ln=${SCRYPT_PARAMETERS.logN},r=${SCRYPT_PARAMETERS.r},p=${SCRYPT_PARAMETERS.p}\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}$`,
+      ),
+    );
     expect(first).not.toBe(second);
   });
 
@@ -33,9 +37,14 @@ describe('password hashing (scrypt, PHC string)', () => {
     const weak = await hashPassword('s3cret-enough');
     const [, , , salt, key] = weak.split('$');
     const { scryptSync } = await import('node:crypto');
-    const weakKey = scryptSync('s3cret-enough', Buffer.from(salt, 'base64'), 32, { N: 2 ** 10, r: 8, p: 1 }).toString('base64').replace(/=+$/, '');
+    const weakKey = scryptSync('s3cret-enough', Buffer.from(salt, 'base64'), 32, { N: 2 ** 10, r: 8, p: 1 })
+      .toString('base64')
+      .replace(/=+$/, '');
     expect(weakKey).not.toBe(key);
-    await expect(verifyPassword('s3cret-enough', `$scrypt$ln=10,r=8,p=1$${salt}$${weakKey}`)).resolves.toEqual({ matches: true, needsUpgrade: true });
+    await expect(verifyPassword('s3cret-enough', `$scrypt$ln=10,r=8,p=1$${salt}$${weakKey}`)).resolves.toEqual({
+      matches: true,
+      needsUpgrade: true,
+    });
   });
 
   it.each([

@@ -50,7 +50,8 @@ export async function verifyPassword(password: string, storedHash: string): Prom
     const expected = Buffer.from(scryptHash[5], 'base64');
     const actual = await scryptAsync(password, salt, expected.length, { N: 2 ** logN, r, p });
     if (!timingSafeEqual(actual, expected)) return MISMATCH;
-    const current = logN === SCRYPT_PARAMETERS.logN && r === SCRYPT_PARAMETERS.r && p === SCRYPT_PARAMETERS.p && expected.length === KEY_BYTES;
+    const current =
+      logN === SCRYPT_PARAMETERS.logN && r === SCRYPT_PARAMETERS.r && p === SCRYPT_PARAMETERS.p && expected.length === KEY_BYTES;
     return { matches: true, needsUpgrade: !current };
   }
   if (BCRYPT.test(storedHash)) {
@@ -75,7 +76,9 @@ export function unknownUserHash(): Promise<string> {
 function scryptAsync(password: string, salt: Buffer, keyLength: number, options: { N: number; r: number; p: number }): Promise<Buffer> {
   // maxmem: scrypt needs 128 * N * r * p bytes (32 MiB for today's parameters); Node's default cap is 32 MiB exactly, too tight.
   const scryptOptions: ScryptOptions = { ...options, maxmem: 128 * options.N * options.r * options.p + 1024 * 1024 };
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyLength, scryptOptions, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keyLength, scryptOptions, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 function unpadded(bytes: Buffer): string {

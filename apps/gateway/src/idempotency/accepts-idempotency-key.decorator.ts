@@ -19,6 +19,8 @@ export const AcceptsIdempotencyKey = () =>
         'a 4xx or 504 included; after another 5xx the retry does the work. The same key with another body or route is 422; ' +
         'while the first request is still running, 409.',
     }),
-    ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was first used with another body or route (`idempotency_key_reused`)' }),
+    ApiUnprocessableEntityResponse({
+      description: 'The Idempotency-Key was first used with another body or route (`idempotency_key_reused`)',
+    }),
     ApiConflictResponse({ description: 'A request with this Idempotency-Key is still in progress (`idempotency_key_in_progress`)' }),
   );

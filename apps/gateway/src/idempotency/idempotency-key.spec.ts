@@ -10,9 +10,12 @@ describe('parseIdempotencyKey', () => {
     expect(parseIdempotencyKey(undefined)).toBeNull();
   });
 
-  it.each([['a'], ['3f2c1a7e-5b8d-4c2e-9f10-2a6b7c8d9e0f'], ['order 42 / retry #1 ~ ok!'], ['x'.repeat(255)]])('takes %p as it is', (key) => {
-    expect(parseIdempotencyKey(key)).toBe(key);
-  });
+  it.each([['a'], ['3f2c1a7e-5b8d-4c2e-9f10-2a6b7c8d9e0f'], ['order 42 / retry #1 ~ ok!'], ['x'.repeat(255)]])(
+    'takes %p as it is',
+    (key) => {
+      expect(parseIdempotencyKey(key)).toBe(key);
+    },
+  );
 
   it.each([
     ['empty', ''],
@@ -51,7 +54,11 @@ describe('requestFingerprint', () => {
   it('is an HMAC-SHA256 in hex under a key derived from the secret: no one without it can test guesses of a body (a password, a phone) against it', () => {
     expect(requestFingerprint({ body })).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprintWith({ body }, fingerprintKey('another-jwt-secret'))).not.toBe(requestFingerprint({ body }));
-    expect(requestFingerprint({ body })).not.toBe(createHash('sha256').update(canonicalJson({ params: {}, query: {}, body })).digest('hex'));
+    expect(requestFingerprint({ body })).not.toBe(
+      createHash('sha256')
+        .update(canonicalJson({ params: {}, query: {}, body }))
+        .digest('hex'),
+    );
   });
 });
 

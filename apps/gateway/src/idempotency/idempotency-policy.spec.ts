@@ -4,7 +4,11 @@ import { answerForUsedKey, IN_PROGRESS_LEASE_MS, keepsAnswer, StoredIdempotencyK
 describe('answerForUsedKey: a request whose key was already used', () => {
   const now = new Date('2027-01-15T12:00:00Z');
   const request = { route: 'POST /api/customers', fingerprint: 'f1' };
-  const done: StoredIdempotencyKey = { ...request, startedAt: new Date(now.getTime() - 5000), response: { status: 201, body: { id: 'c1' } } };
+  const done: StoredIdempotencyKey = {
+    ...request,
+    startedAt: new Date(now.getTime() - 5000),
+    response: { status: 201, body: { id: 'c1' } },
+  };
 
   it('replays the first answer when the route and request are the same', () => {
     expect(answerForUsedKey(done, request, now)).toEqual({ kind: 'replay', status: 201, body: { id: 'c1' } });

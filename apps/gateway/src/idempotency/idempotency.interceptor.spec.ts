@@ -70,7 +70,11 @@ describe('IdempotencyInterceptor', () => {
 
   beforeEach(() => {
     keys = new InMemoryKeys();
-    interceptor = new IdempotencyInterceptor(keys as unknown as IdempotencyKeys, { jwtSecret: 'a-jwt-secret-for-the-spec' }, pino({ level: 'silent' }));
+    interceptor = new IdempotencyInterceptor(
+      keys as unknown as IdempotencyKeys,
+      { jwtSecret: 'a-jwt-secret-for-the-spec' },
+      pino({ level: 'silent' }),
+    );
     runs = 0;
   });
 
@@ -141,7 +145,10 @@ describe('IdempotencyInterceptor', () => {
     ['invalid input (400)', () => new BadRequestException(['name must be a string']), 400],
     ['a timeout (504): the service may still have done the work', () => new ServiceTimeout('scheduling', 5000), 504],
   ])('keeps %s and replays it as it was sent', async (_, error, status) => {
-    const first = await send({ key: 'k1' }, handler(() => Promise.reject(error())));
+    const first = await send(
+      { key: 'k1' },
+      handler(() => Promise.reject(error())),
+    );
     expect(first.status).toBe(status);
     const again = await send({ key: 'k1' });
     expect(again.status).toBe(status);
@@ -155,7 +162,10 @@ describe('IdempotencyInterceptor', () => {
     ['an internal failure (500)', () => new RemoteServiceError('scheduling', { code: 'internal', message: 'boom' })],
     ['an unexpected error (500)', () => new Error('boom')],
   ])('releases the key after %s, so that a retry with it does the work', async (_, error) => {
-    const first = await send({ key: 'k1' }, handler(() => Promise.reject(error())));
+    const first = await send(
+      { key: 'k1' },
+      handler(() => Promise.reject(error())),
+    );
     expect(first.error).toBeDefined();
     const retry = await send({ key: 'k1' });
     expect(retry).toEqual({ status: 201, body: { id: 'customer-1' }, replayed: false });

@@ -1,4 +1,12 @@
-import { CallHandler, ConflictException, ExecutionContext, Inject, Injectable, NestInterceptor, UnauthorizedException } from '@nestjs/common';
+import {
+  CallHandler,
+  ConflictException,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { currentCorrelationId, LOGGER } from '@appointments/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -6,7 +14,14 @@ import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import type { StaffPrincipal } from '../auth/auth.service';
 import { GatewayExceptionFilter } from '../gateway-exception.filter';
 import { GATEWAY_SECRETS, type GatewaySecrets } from '../gateway.config';
-import { fingerprintKey, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotentRequest, parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import {
+  fingerprintKey,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotentRequest,
+  parseIdempotencyKey,
+  requestFingerprint,
+} from './idempotency-key';
 import { IdempotencyKeys, IdempotencyScope } from './idempotency-keys';
 import { answerForUsedKey, keepsAnswer } from './idempotency-policy';
 
@@ -58,7 +73,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       void reply.status(answer.status).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
       return of(answer.body);
     }
-    throw new ConflictException({ error: 'idempotency_key_in_progress', message: 'A request with this Idempotency-Key is still in progress; try again shortly' });
+    throw new ConflictException({
+      error: 'idempotency_key_in_progress',
+      message: 'A request with this Idempotency-Key is still in progress; try again shortly',
+    });
   }
 
   /** Runs the route, then keeps its answer for the key, or releases the key when nothing was done. */
@@ -81,7 +99,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       await this.keys.release(scope);
     } catch (releaseError) {
-      this.logger.warn({ err: releaseError, idempotencyKeyOf: scope.staffId }, 'could not release an Idempotency-Key after a failed request; retries with it answer 409 until it expires');
+      this.logger.warn(
+        { err: releaseError, idempotencyKeyOf: scope.staffId },
+        'could not release an Idempotency-Key after a failed request; retries with it answer 409 until it expires',
+      );
     }
   }
 
@@ -90,7 +111,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       await this.keys.complete(scope, status, body);
     } catch (error) {
-      this.logger.warn({ err: error, idempotencyKeyOf: scope.staffId }, 'could not keep the answer of an Idempotency-Key; retries with it answer 409 until it expires');
+      this.logger.warn(
+        { err: error, idempotencyKeyOf: scope.staffId },
+        'could not keep the answer of an Idempotency-Key; retries with it answer 409 until it expires',
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ export function calendarUid(eventId: string): string {
  * `CANCEL` once the event is cancelled, with the event's current `SEQUENCE`, so the download
  * matches (or supersedes) the latest invite the customer was emailed.
  */
-export function landingCalendarFile(event: EventView, sender: Pick<SenderSettingsView, 'name' | 'email'>, customer: Pick<CustomerView, 'name' | 'email'>): CalendarAttachment {
+export function landingCalendarFile(
+  event: EventView,
+  sender: Pick<SenderSettingsView, 'name' | 'email'>,
+  customer: Pick<CustomerView, 'name' | 'email'>,
+): CalendarAttachment {
   return buildCalendarInvite({
     method: event.bookingStatus === 'cancelled' ? 'CANCEL' : 'REQUEST',
     uid: calendarUid(event.id),

@@ -45,5 +45,8 @@ export function sendDownload(reply: FastifyReply, contentType: string, filename:
 
 /** The 303 after an answer was taken: a reload shows the page instead of posting again. */
 export function redirectAfterPost(reply: FastifyReply, location: string): FastifyReply {
-  return reply.status(303).headers({ ...PRIVATE_RESPONSE_HEADERS, location }).send();
+  return reply
+    .status(303)
+    .headers({ ...PRIVATE_RESPONSE_HEADERS, location })
+    .send();
 }

@@ -4,7 +4,8 @@ import { answerRefusal, readReason } from './landing.controller';
 import { errorPageKind, LandingRefusal } from './landing-refusal.filter';
 
 describe('errorPageKind: which page a failure gets', () => {
-  const remote = (code: string, details?: Record<string, unknown>) => new RemoteServiceError('inbound-response', { code, message: code, details } as never);
+  const remote = (code: string, details?: Record<string, unknown>) =>
+    new RemoteServiceError('inbound-response', { code, message: code, details } as never);
 
   it.each([
     ['an unknown token', remote('not_found'), 'not_found'],
@@ -50,6 +51,8 @@ describe('answerRefusal: which answers the landing page takes in each booking st
     ['booked', 'accept', 'not_answerable'],
     ['draft', 'decline', 'not_answerable'],
   ])('%s + %s → %p', (bookingStatus, response, expected) => {
-    expect(answerRefusal({ bookingStatus, attendeeStatus: 'needs_action', notificationState: 'in_sync' } as never, response as never)).toBe(expected);
+    expect(answerRefusal({ bookingStatus, attendeeStatus: 'needs_action', notificationState: 'in_sync' } as never, response as never)).toBe(
+      expected,
+    );
   });
 });

@@ -62,7 +62,12 @@ export class LandingRefusalFilter implements ExceptionFilter {
     const token = isPlausibleLandingToken(request.params?.token) ? request.params.token : null;
     const nonce = newNonce();
     const page = renderErrorPage(kind, { nonce, token });
-    const log = { kind, status: page.status, correlationId: currentCorrelationId(), err: error instanceof LandingRefusal ? undefined : error };
+    const log = {
+      kind,
+      status: page.status,
+      correlationId: currentCorrelationId(),
+      err: error instanceof LandingRefusal ? undefined : error,
+    };
     if (kind === 'unavailable') this.logger.error(log, 'landing page could not be served');
     else this.logger.info({ ...log, reason: error instanceof Error ? error.message : String(error) }, 'landing request refused');
     void sendPage(reply, page.status, page.html, nonce);

@@ -130,7 +130,16 @@ describe('LandingViews', () => {
   it('listens for every type after which a page may change', () => {
     const { listeners } = harness();
     expect(listeners[0].types).toEqual(
-      expect.arrayContaining(['EventBooked', 'RsvpRequested', 'ReminderSent', 'UpdateSent', 'EventCancelled', 'FieldsChanged', 'EventRescheduled', 'ResponseApplied']),
+      expect.arrayContaining([
+        'EventBooked',
+        'RsvpRequested',
+        'ReminderSent',
+        'UpdateSent',
+        'EventCancelled',
+        'FieldsChanged',
+        'EventRescheduled',
+        'ResponseApplied',
+      ]),
     );
   });
 });

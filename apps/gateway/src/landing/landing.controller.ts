@@ -78,9 +78,11 @@ export class LandingController {
     if (!response) throw new LandingRefusal('bad_form', `unknown answer "${responseParam}"`);
     if (!isSameOriginPost(headers)) throw new LandingRefusal('form_expired', 'the browser says the form was posted from another site');
     const form = body && typeof body === 'object' ? body : {};
-    if (!this.formTokens.verify(token, form[CSRF_FIELD_NAME])) throw new LandingRefusal('form_expired', 'missing, wrong or expired form token');
+    if (!this.formTokens.verify(token, form[CSRF_FIELD_NAME]))
+      throw new LandingRefusal('form_expired', 'missing, wrong or expired form token');
     const reason = readReason(form.reason);
-    if (reason === false) throw new LandingRefusal('bad_form', `the reason is not one text of at most ${MAX_RESPONSE_REASON_LENGTH} characters`);
+    if (reason === false)
+      throw new LandingRefusal('bad_form', `the reason is not one text of at most ${MAX_RESPONSE_REASON_LENGTH} characters`);
 
     // Asked before recording so the customer gets the answer now: inbound-response records
     // answers and scheduling applies them asynchronously (and stays the authority: an answer
@@ -111,7 +113,10 @@ export class LandingController {
 }
 
 /** Which error page an answer gets in the event's current status (the state machine's rule, as the page's forms follow it), or null when it may be recorded. */
-export function answerRefusal(event: Pick<EventView, 'bookingStatus' | 'attendeeStatus' | 'notificationState'>, response: ResponseType): 'cancelled' | 'not_answerable' | null {
+export function answerRefusal(
+  event: Pick<EventView, 'bookingStatus' | 'attendeeStatus' | 'notificationState'>,
+  response: ResponseType,
+): 'cancelled' | 'not_answerable' | null {
   if (event.bookingStatus === 'cancelled') return 'cancelled';
   return decideTransition(event, { kind: 'customer_responded', response }).allowed ? null : 'not_answerable';
 }

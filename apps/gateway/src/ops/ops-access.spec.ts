@@ -1,7 +1,15 @@
 import Fastify from 'fastify';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { StaffPrincipal } from '../auth/auth.service';
-import { clearedOpsSessionCookie, decideOpsAccess, OPS_COOKIE_NAME, OpsRequestHeaders, opsSessionCookie, readCookie, StaffTokenVerifier } from './ops-access';
+import {
+  clearedOpsSessionCookie,
+  decideOpsAccess,
+  OPS_COOKIE_NAME,
+  OpsRequestHeaders,
+  opsSessionCookie,
+  readCookie,
+  StaffTokenVerifier,
+} from './ops-access';
 import { OpsSignInRedirect, throwUnlessAllowed } from './ops-sign-in-redirect';
 import { requireOpsAdmin } from './ops-admin.hook';
 import { isHttps } from './ops-login.controller';

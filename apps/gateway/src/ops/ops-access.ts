@@ -37,7 +37,10 @@ export async function decideOpsAccess(headers: OpsRequestHeaders, verify: StaffT
   const staff = token ? await verify(token) : null;
   if (!staff) {
     if (acceptsHtml(headers.accept)) return { kind: 'sign_in', location: OPS_LOGIN_PATH };
-    return { kind: 'unauthorized', message: `Sign in first at ${OPS_LOGIN_PATH} (or send Authorization: Bearer <accessToken> of an admin)` };
+    return {
+      kind: 'unauthorized',
+      message: `Sign in first at ${OPS_LOGIN_PATH} (or send Authorization: Bearer <accessToken> of an admin)`,
+    };
   }
   if (staff.role !== 'admin') return { kind: 'forbidden', message: 'The ops dashboards are for admins only' };
   return { kind: 'allow', staff };
@@ -88,7 +91,13 @@ export function readCookie(header: string | string[] | undefined, name: string):
 
 /** The `Set-Cookie` value of the ops session: HttpOnly, SameSite=Strict, Path=/ops, Secure over https. */
 export function opsSessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  const attributes = [`${OPS_COOKIE_NAME}=${token}`, `Path=${OPS_COOKIE_PATH}`, `Max-Age=${options.maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
+  const attributes = [
+    `${OPS_COOKIE_NAME}=${token}`,
+    `Path=${OPS_COOKIE_PATH}`,
+    `Max-Age=${options.maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Strict',
+  ];
   if (options.secure) attributes.push('Secure');
   return attributes.join('; ');
 }

@@ -22,7 +22,9 @@ export interface OpsLoginPageView {
  */
 export function renderOpsLoginPage(view: OpsLoginPageView): string {
   const nonce = escapeHtml(view.nonce);
-  const message = view.message ? `<p class="msg msg--${view.message.kind}" role="${view.message.kind === 'error' ? 'alert' : 'status'}">${escapeHtml(view.message.text)}</p>` : '';
+  const message = view.message
+    ? `<p class="msg msg--${view.message.kind}" role="${view.message.kind === 'error' ? 'alert' : 'status'}">${escapeHtml(view.message.text)}</p>`
+    : '';
   const csrf = view.csrfToken ? `<input type="hidden" name="${OPS_CSRF_FIELD_NAME}" value="${escapeHtml(view.csrfToken)}">` : '';
   const signedIn = view.signedInAs
     ? `<section class="signed-in"><p>Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. <a href="${OPS_DASHBOARD_PATH}">Open the queues dashboard</a></p>

@@ -8,7 +8,15 @@ import { LoginThrottled } from '../auth/login-throttle';
 import { GatewayConfig } from '../gateway.config';
 import { isSameOriginPost, LandingFormToken, PostOriginHeaders } from '../landing/landing-form-token';
 import { newNonce, redirectAfterPost, sendPage } from '../landing/landing-page-reply';
-import { clearedOpsSessionCookie, OPS_COOKIE_PATH, OPS_DASHBOARD_PATH, OPS_LOGIN_PATH, OpsAccess, opsSessionCookie, readCookie } from './ops-access';
+import {
+  clearedOpsSessionCookie,
+  OPS_COOKIE_PATH,
+  OPS_DASHBOARD_PATH,
+  OPS_LOGIN_PATH,
+  OpsAccess,
+  opsSessionCookie,
+  readCookie,
+} from './ops-access';
 import { OpsSignInRedirectFilter } from './ops-sign-in-redirect';
 import { OPS_CSRF_FIELD_NAME, OpsLoginPageView, renderOpsLoginPage } from './ops-login-page';
 
@@ -58,10 +66,17 @@ export class OpsLoginController {
 
   @PublicRoute()
   @Post('login')
-  async signIn(@Req() request: FastifyRequest, @Body() body: FormBody, @Headers() headers: PostOriginHeaders, @Res() reply: FastifyReply): Promise<void> {
+  async signIn(
+    @Req() request: FastifyRequest,
+    @Body() body: FormBody,
+    @Headers() headers: PostOriginHeaders,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = body && typeof body === 'object' ? body : {};
     if (!this.isGenuineForm(request, headers, form)) {
-      this.sendForm(request, reply, 403, { message: { kind: 'error', text: 'This form has expired or was not sent from this site. Please sign in again.' } });
+      this.sendForm(request, reply, 403, {
+        message: { kind: 'error', text: 'This form has expired or was not sent from this site. Please sign in again.' },
+      });
       return;
     }
     const email = typeof form.email === 'string' ? form.email.trim() : '';
@@ -77,7 +92,13 @@ export class OpsLoginController {
       if (error instanceof LoginThrottled) {
         void reply.header('retry-after', String(error.retryAfterSeconds));
         const minutes = Math.ceil(error.retryAfterSeconds / 60);
-        this.sendForm(request, reply, 429, { email, message: { kind: 'error', text: `Too many sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` } });
+        this.sendForm(request, reply, 429, {
+          email,
+          message: {
+            kind: 'error',
+            text: `Too many sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+          },
+        });
         return;
       }
       if (!(error instanceof UnauthorizedException)) throw error;
@@ -86,10 +107,16 @@ export class OpsLoginController {
     }
     const decision = await this.access.decide({ authorization: `Bearer ${accessToken}` });
     if (decision.kind !== 'allow') {
-      this.sendForm(request, reply, 403, { email, message: { kind: 'error', text: 'The ops dashboards are for admins only; your account is not an admin.' } });
+      this.sendForm(request, reply, 403, {
+        email,
+        message: { kind: 'error', text: 'The ops dashboards are for admins only; your account is not an admin.' },
+      });
       return;
     }
-    void reply.header('set-cookie', opsSessionCookie(accessToken, { maxAgeSeconds: this.config.ACCESS_TOKEN_TTL_SECONDS, secure: this.isHttps(request) }));
+    void reply.header(
+      'set-cookie',
+      opsSessionCookie(accessToken, { maxAgeSeconds: this.config.ACCESS_TOKEN_TTL_SECONDS, secure: this.isHttps(request) }),
+    );
     redirectAfterPost(reply, OPS_DASHBOARD_PATH);
   }
 
@@ -119,11 +146,22 @@ export class OpsLoginController {
   }
 
   /** The sign-in page with a fresh form token, bound to this browser's nonce (made now when it has none). */
-  private sendForm(request: FastifyRequest, reply: FastifyReply, status: number, view: Omit<OpsLoginPageView, 'nonce' | 'csrfToken'>): void {
+  private sendForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    view: Omit<OpsLoginPageView, 'nonce' | 'csrfToken'>,
+  ): void {
     let browserNonce = readCookie(request.headers.cookie, OPS_LOGIN_NONCE_COOKIE);
     if (!browserNonce || !/^[A-Za-z0-9_-]{22,64}$/.test(browserNonce)) {
       browserNonce = randomBytes(18).toString('base64url');
-      const attributes = [`${OPS_LOGIN_NONCE_COOKIE}=${browserNonce}`, `Path=${OPS_COOKIE_PATH}`, `Max-Age=${OPS_LOGIN_FORM_TTL_SECONDS}`, 'HttpOnly', 'SameSite=Strict'];
+      const attributes = [
+        `${OPS_LOGIN_NONCE_COOKIE}=${browserNonce}`,
+        `Path=${OPS_COOKIE_PATH}`,
+        `Max-Age=${OPS_LOGIN_FORM_TTL_SECONDS}`,
+        'HttpOnly',
+        'SameSite=Strict',
+      ];
       if (this.isHttps(request)) attributes.push('Secure');
       void reply.header('set-cookie', attributes.join('; '));
     }

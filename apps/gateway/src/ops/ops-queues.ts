@@ -20,7 +20,10 @@ export class OpsQueues implements OnApplicationShutdown {
   private readonly connection: Redis;
   private lastError: string | null = null;
 
-  constructor(config: GatewayConfig, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     // The whole URL (user, password, database, rediss:// TLS) goes to ioredis as given.
     this.connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, enableOfflineQueue: false });
     this.connection.on('error', (error) => this.report(error));

@@ -157,7 +157,8 @@ export class EventsApiController {
   @Get(':id/reminders')
   @ApiOperation({
     summary: "The event's scheduled reminders (one per fixed reminder trigger of its template), by due time",
-    description: 'Kept by reminder-scheduler in PostgreSQL (the source of truth; the BullMQ jobs on /ops/queues mirror it). An empty list for an event without reminders.',
+    description:
+      'Kept by reminder-scheduler in PostgreSQL (the source of truth; the BullMQ jobs on /ops/queues mirror it). An empty list for an event without reminders.',
   })
   @ApiOkResponse({ type: ReminderViewDto, isArray: true })
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
@@ -169,9 +170,14 @@ export class EventsApiController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Preview a send: recipient, channels (and skipped ones, with why), rendered email and SMS; nothing changes',
-    description: 'Refused exactly like the send would be (409, 422). A cancellation preview also returns the confirmationToken its send needs.',
+    description:
+      'Refused exactly like the send would be (409, 422). A cancellation preview also returns the confirmationToken its send needs.',
   })
-  preview(@Param('id', uuid) eventId: string, @Body() notification: PreviewNotificationDto, @Staff() staff: StaffPrincipal): Promise<NotificationPreview> {
+  preview(
+    @Param('id', uuid) eventId: string,
+    @Body() notification: PreviewNotificationDto,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<NotificationPreview> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.previewNotification, { actor: actorOf(staff), eventId, notification });
   }
 
@@ -179,7 +185,11 @@ export class EventsApiController {
   @HttpCode(202)
   @AcceptsIdempotencyKey()
   @ApiOperation({ summary: 'Send a notification; 409 when the state machine refuses, 422 when no channel is left' })
-  send(@Param('id', uuid) eventId: string, @Body() notification: SendNotificationDto, @Staff() staff: StaffPrincipal): Promise<SendNotificationResult> {
+  send(
+    @Param('id', uuid) eventId: string,
+    @Body() notification: SendNotificationDto,
+    @Staff() staff: StaffPrincipal,
+  ): Promise<SendNotificationResult> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotification, { actor: actorOf(staff), eventId, notification });
   }
 }
@@ -200,21 +210,30 @@ export class NotificationsApiController {
   @HttpCode(200)
   @AcceptsIdempotencyKey()
   @ApiOperation({
-    summary: 'Send many notifications at once (e.g. confirmations for a day\'s bookings); each send succeeds or is refused on its own',
+    summary: "Send many notifications at once (e.g. confirmations for a day's bookings); each send succeeds or is refused on its own",
     description:
       'Each entry is the body of `POST /api/events/:id/notifications` plus its `eventId`, applied in order in one transaction. ' +
       'The answer lists, per entry, `status: 202` with the notification ids, or the status and error it would have had alone (404, 409, 422...). ' +
       'A refused entry changes nothing; the others still go. At most 500 entries.',
   })
   async sendBatch(@Body() body: BatchSendNotificationsDto, @Staff() staff: StaffPrincipal): Promise<BatchSendResult> {
-    const outcomes = await this.rpc.request<BatchSendOutcome[]>(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotifications, { actor: actorOf(staff), sends: body.sends });
+    const outcomes = await this.rpc.request<BatchSendOutcome[]>(SERVICE.scheduling, SCHEDULING_REQUEST.sendNotifications, {
+      actor: actorOf(staff),
+      sends: body.sends,
+    });
     const results = outcomes.map((outcome): BatchSendResult['results'][number] => {
       if (outcome.ok) {
         const { ok: _ok, ...result } = outcome;
         return { ...result, status: 202 };
       }
       const { code, message, details } = outcome.error;
-      return { eventId: outcome.eventId, status: DOMAIN_ERROR_HTTP_STATUS[code] ?? 500, error: code, message, ...(details ? { details } : {}) };
+      return {
+        eventId: outcome.eventId,
+        status: DOMAIN_ERROR_HTTP_STATUS[code] ?? 500,
+        error: code,
+        message,
+        ...(details ? { details } : {}),
+      };
     });
     const accepted = results.filter((result) => result.status === 202).length;
     return { accepted, refused: results.length - accepted, results };

@@ -1,5 +1,26 @@
-import { Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminOnly } from '@appointments/observability';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -17,15 +38,27 @@ const PASSWORD_RULE = { min: 12, max: 200 };
 export class CreateStaffUserDto {
   @ApiProperty({ example: 'sam@example.com' }) @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320) email: string;
   @ApiProperty({ example: 'Sam Staff' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
-  @ApiProperty({ minLength: PASSWORD_RULE.min }) @IsString() @MinLength(PASSWORD_RULE.min, { message: `password must be at least ${PASSWORD_RULE.min} characters long` }) @MaxLength(PASSWORD_RULE.max) password: string;
+  @ApiProperty({ minLength: PASSWORD_RULE.min })
+  @IsString()
+  @MinLength(PASSWORD_RULE.min, { message: `password must be at least ${PASSWORD_RULE.min} characters long` })
+  @MaxLength(PASSWORD_RULE.max)
+  password: string;
   @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role: StaffRole;
 }
 
 export class UpdateStaffUserDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) name?: string;
-  @ApiPropertyOptional({ minLength: PASSWORD_RULE.min }) @IsOptional() @IsString() @MinLength(PASSWORD_RULE.min, { message: `password must be at least ${PASSWORD_RULE.min} characters long` }) @MaxLength(PASSWORD_RULE.max) password?: string;
+  @ApiPropertyOptional({ minLength: PASSWORD_RULE.min })
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_RULE.min, { message: `password must be at least ${PASSWORD_RULE.min} characters long` })
+  @MaxLength(PASSWORD_RULE.max)
+  password?: string;
   @ApiPropertyOptional({ enum: STAFF_ROLES }) @IsOptional() @IsIn(STAFF_ROLES) role?: StaffRole;
-  @ApiPropertyOptional({ description: 'true: the user can no longer sign in and their tokens are refused' }) @IsOptional() @IsBoolean() disabled?: boolean;
+  @ApiPropertyOptional({ description: 'true: the user can no longer sign in and their tokens are refused' })
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
 }
 
 class StaffUserView {
@@ -66,7 +99,13 @@ export class StaffUsersController {
   @ApiCreatedResponse({ type: StaffUserView })
   @ApiConflictResponse({ description: 'A user with that email exists' })
   async create(@Body() body: CreateStaffUserDto): Promise<StaffUserView> {
-    const created = await this.users.insert({ id: randomUUID(), email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
+    const created = await this.users.insert({
+      id: randomUUID(),
+      email: body.email,
+      name: body.name,
+      role: body.role,
+      passwordHash: await hashPassword(body.password),
+    });
     if (!created) throw new ConflictException(`A staff user with the email ${body.email} exists already`);
     return view(created);
   }
@@ -96,5 +135,12 @@ export class StaffUsersController {
 }
 
 function view(user: StaffUserRecord): StaffUserView {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabledAt !== null, createdAt: new Date(user.createdAt).toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    disabled: user.disabledAt !== null,
+    createdAt: new Date(user.createdAt).toISOString(),
+  };
 }

@@ -92,7 +92,11 @@ export class StaffUsersRepository {
    * revoked: the password did not change). Whether it was stored.
    */
   async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<boolean> {
-    const [, updated] = (await this.db.query('UPDATE gateway.staff_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [id, previousHash, passwordHash])) as [unknown, number];
+    const [, updated] = (await this.db.query('UPDATE gateway.staff_users SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [
+      id,
+      previousHash,
+      passwordHash,
+    ])) as [unknown, number];
     return updated > 0;
   }
 
@@ -106,7 +110,9 @@ export class StaffUsersRepository {
   }
 
   private async isLastActiveAdmin(query: (sql: string, parameters?: unknown[]) => Promise<unknown>, id: string): Promise<boolean> {
-    const admins = (await query(`SELECT id FROM gateway.staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`)) as { id: string }[];
+    const admins = (await query(
+      `SELECT id FROM gateway.staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
+    )) as { id: string }[];
     return admins.length === 1 && admins[0].id === id;
   }
 }

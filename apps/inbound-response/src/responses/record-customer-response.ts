@@ -72,13 +72,20 @@ export class RecordCustomerResponse {
   /** A landing-page (or email button) response: token → notification, checks, record. */
   async execute(command: RecordResponseCommand): Promise<RecordedResponse> {
     if (reasonTooLong(command.reason)) {
-      throw new InvalidInput(`The reason may be at most ${MAX_RESPONSE_REASON_LENGTH} characters`, { maxLength: MAX_RESPONSE_REASON_LENGTH });
+      throw new InvalidInput(`The reason may be at most ${MAX_RESPONSE_REASON_LENGTH} characters`, {
+        maxLength: MAX_RESPONSE_REASON_LENGTH,
+      });
     }
     // not_found and expired come back from dispatch as they are and reach the caller unchanged.
-    const target = await this.rpc.request<LandingTokenView>(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, { token: command.token });
+    const target = await this.rpc.request<LandingTokenView>(SERVICE.notificationDispatch, DISPATCH_REQUEST.resolveLandingToken, {
+      token: command.token,
+    });
     const refusal = landingRefusal(target.config, command.response);
     if (refusal) {
-      this.logger.warn({ eventId: target.eventId, notificationId: target.notificationId, response: command.response }, 'response refused: the notification does not offer it');
+      this.logger.warn(
+        { eventId: target.eventId, notificationId: target.notificationId, response: command.response },
+        'response refused: the notification does not offer it',
+      );
       throw new Conflict(refusal, { reason: 'action_not_offered', action: command.response, notificationId: target.notificationId });
     }
     const input: ResponseInput = {
@@ -90,7 +97,13 @@ export class RecordCustomerResponse {
       inboundMessage: null,
     };
     const recorded = await this.dataSource.transaction((manager) => this.record(manager, target, input));
-    const facts = { eventId: target.eventId, responseId: recorded.responseId, notificationId: target.notificationId, response: input.response, channel: input.channel };
+    const facts = {
+      eventId: target.eventId,
+      responseId: recorded.responseId,
+      notificationId: target.notificationId,
+      response: input.response,
+      channel: input.channel,
+    };
     if (recorded.duplicate) this.logger.info(facts, 'response repeats the one just recorded; nothing new recorded');
     else this.logger.info(facts, 'customer response recorded');
     return recorded;
@@ -114,7 +127,9 @@ export class RecordCustomerResponse {
     if (items.length === 0) return [];
     const eventIds = [...new Set(items.map((item) => item.target.eventId))].sort();
     // The same key as every recorder of a response to the event takes; unnest hands them over in the array's (sorted) order.
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [eventIds.map((eventId) => `customer-response:${eventId}`)]);
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [
+      eventIds.map((eventId) => `customer-response:${eventId}`),
+    ]);
     const stored: { id: string; event_id: string; response: ResponseType; reason: string | null; created_at: Date }[] = await manager.query(
       `SELECT DISTINCT ON (event_id) id, event_id, response, reason, created_at
          FROM inbound_response.responses
@@ -166,7 +181,13 @@ export class RecordCustomerResponse {
         autoReply: input.autoReply,
         inboundMessage: input.inboundMessage,
       };
-      events.push({ id: domainEventId, type: DOMAIN_EVENT.CustomerResponded, eventId: target.eventId, payload, ...(correlationId ? { correlationId } : {}) });
+      events.push({
+        id: domainEventId,
+        type: DOMAIN_EVENT.CustomerResponded,
+        eventId: target.eventId,
+        payload,
+        ...(correlationId ? { correlationId } : {}),
+      });
     });
     await insertRows(manager, RESPONSES_TABLE, rows);
     await this.outbox.add(manager, events);

@@ -1,5 +1,13 @@
 import { MAX_RESPONSE_REASON_LENGTH } from '@appointments/contracts';
-import { decideResponses, isRepeatedResponse, keptReason, landingRefusal, reasonTooLong, RecordedResponseFacts, REPEATED_RESPONSE_WINDOW_MS } from './response-rules';
+import {
+  decideResponses,
+  isRepeatedResponse,
+  keptReason,
+  landingRefusal,
+  reasonTooLong,
+  RecordedResponseFacts,
+  REPEATED_RESPONSE_WINDOW_MS,
+} from './response-rules';
 
 const buttons = (on: Partial<Record<'accept' | 'decline' | 'reschedule', boolean>>) => ({
   buttons: { accept: false, decline: false, reschedule: false, viewDetails: true, addToCalendar: true, ...on },
@@ -48,12 +56,42 @@ describe('isRepeatedResponse', () => {
 
   it.each([
     ['nothing recorded before', null, { response: 'accept', reason: null }, false],
-    ['the same accept a second ago (double click)', { response: 'accept', reason: null, createdAt: ago(1000) }, { response: 'accept', reason: null }, true],
-    ['the same decline and reason 9 minutes ago', { response: 'decline', reason: 'Ill', createdAt: ago(9 * 60_000) }, { response: 'decline', reason: 'Ill' }, true],
-    ['the same accept exactly 10 minutes ago', { response: 'accept', reason: null, createdAt: ago(REPEATED_RESPONSE_WINDOW_MS) }, { response: 'accept', reason: null }, false],
-    ['a different action (a change of mind)', { response: 'accept', reason: null, createdAt: ago(1000) }, { response: 'decline', reason: null }, false],
-    ['the same action with another reason', { response: 'decline', reason: 'Ill', createdAt: ago(1000) }, { response: 'decline', reason: 'Away' }, false],
-    ['the same action, a reason where there was none', { response: 'decline', reason: null, createdAt: ago(1000) }, { response: 'decline', reason: 'Away' }, false],
+    [
+      'the same accept a second ago (double click)',
+      { response: 'accept', reason: null, createdAt: ago(1000) },
+      { response: 'accept', reason: null },
+      true,
+    ],
+    [
+      'the same decline and reason 9 minutes ago',
+      { response: 'decline', reason: 'Ill', createdAt: ago(9 * 60_000) },
+      { response: 'decline', reason: 'Ill' },
+      true,
+    ],
+    [
+      'the same accept exactly 10 minutes ago',
+      { response: 'accept', reason: null, createdAt: ago(REPEATED_RESPONSE_WINDOW_MS) },
+      { response: 'accept', reason: null },
+      false,
+    ],
+    [
+      'a different action (a change of mind)',
+      { response: 'accept', reason: null, createdAt: ago(1000) },
+      { response: 'decline', reason: null },
+      false,
+    ],
+    [
+      'the same action with another reason',
+      { response: 'decline', reason: 'Ill', createdAt: ago(1000) },
+      { response: 'decline', reason: 'Away' },
+      false,
+    ],
+    [
+      'the same action, a reason where there was none',
+      { response: 'decline', reason: null, createdAt: ago(1000) },
+      { response: 'decline', reason: 'Away' },
+      false,
+    ],
   ] as const)('%s → %s', (_what, latest, candidate, repeated) => {
     expect(isRepeatedResponse(latest, candidate, now)).toBe(repeated);
   });
@@ -61,7 +99,12 @@ describe('isRepeatedResponse', () => {
 
 describe('decideResponses: a group decided as if each response were recorded alone, in order', () => {
   const now = new Date('2025-01-01T12:00:00Z');
-  const stored = (id: string, response: RecordedResponseFacts['response'], minutesAgo: number, reason: string | null = null): RecordedResponseFacts => ({
+  const stored = (
+    id: string,
+    response: RecordedResponseFacts['response'],
+    minutesAgo: number,
+    reason: string | null = null,
+  ): RecordedResponseFacts => ({
     id,
     response,
     reason,
@@ -95,7 +138,10 @@ describe('decideResponses: a group decided as if each response were recorded alo
 
   it('compares reasons too: the same decline with another reason is a new response', () => {
     const decided = decideResponses(
-      [{ eventId: 'e1', response: 'decline', reason: 'Out of town' }, { eventId: 'e1', response: 'decline', reason: 'Sick' }],
+      [
+        { eventId: 'e1', response: 'decline', reason: 'Out of town' },
+        { eventId: 'e1', response: 'decline', reason: 'Sick' },
+      ],
       new Map(),
       now,
       () => 'x',

@@ -26,7 +26,11 @@ export function landingRefusal(config: Pick<NotificationConfig, 'buttons'>, acti
  * The reason kept with a response: trimmed, and only for a decline or a reschedule whose
  * config asks for one (a reason sent for anything else is dropped); null when empty.
  */
-export function keptReason(config: Pick<NotificationConfig, 'declineReason' | 'rescheduleReason'>, action: ResponseType, reason: string | null | undefined): string | null {
+export function keptReason(
+  config: Pick<NotificationConfig, 'declineReason' | 'rescheduleReason'>,
+  action: ResponseType,
+  reason: string | null | undefined,
+): string | null {
   const text = reason?.trim() ?? '';
   if (text === '') return null;
   const asked = (action === 'decline' && config.declineReason) || (action === 'reschedule' && config.rescheduleReason);
@@ -52,7 +56,9 @@ export interface ResponseFacts {
 export function isRepeatedResponse(latest: (ResponseFacts & { createdAt: Date }) | null, candidate: ResponseFacts, now: Date): boolean {
   if (!latest) return false;
   const age = now.getTime() - latest.createdAt.getTime();
-  return latest.response === candidate.response && (latest.reason ?? null) === (candidate.reason ?? null) && age < REPEATED_RESPONSE_WINDOW_MS;
+  return (
+    latest.response === candidate.response && (latest.reason ?? null) === (candidate.reason ?? null) && age < REPEATED_RESPONSE_WINDOW_MS
+  );
 }
 
 /** A response as recorded: what a later one is compared with. */

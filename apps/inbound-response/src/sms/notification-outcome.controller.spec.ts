@@ -5,7 +5,17 @@ import { NotificationOutcomeController } from './notification-outcome.controller
 import type { ReplyTargets } from './reply-targets';
 
 function failed(notificationId: string, channel: 'sms' | 'email'): NotificationFailedPayload {
-  return { notificationId, requestId: notificationId, eventId: 'e', type: 'rsvp_request', channel, to: 'x', recipientName: 'Jane', status: 'undelivered', reason: 'carrier' };
+  return {
+    notificationId,
+    requestId: notificationId,
+    eventId: 'e',
+    type: 'rsvp_request',
+    channel,
+    to: 'x',
+    recipientName: 'Jane',
+    status: 'undelivered',
+    reason: 'carrier',
+  };
 }
 
 /** The controller with its copy of the reply targets replaced by a recorder. */

@@ -137,7 +137,14 @@ export class ReceiveInboundSms {
       this.logger.info({ messageSid: sms.messageSid, kind: received.kind }, 'inbound SMS already applied; answered as before');
     } else {
       this.logger.info(
-        { messageSid: sms.messageSid, from: received.from, kind: received.kind, eventId: received.eventId, notificationId: received.notificationId, responseId: received.responseId },
+        {
+          messageSid: sms.messageSid,
+          from: received.from,
+          kind: received.kind,
+          eventId: received.eventId,
+          notificationId: received.notificationId,
+          responseId: received.responseId,
+        },
         'inbound SMS applied',
       );
     }
@@ -188,7 +195,9 @@ export class ReceiveInboundSms {
       const storedNow = await this.storedAnswers(appliedElsewhere.map((index) => group[index].sms.messageSid));
       for (const index of appliedElsewhere) {
         const earlier = storedNow.get(group[index].sms.messageSid);
-        answers[index] = earlier ? settledValue(repeated(group[index], earlier)) : settledError(new Error(`inbound SMS ${group[index].sms.messageSid} is neither applied nor stored`));
+        answers[index] = earlier
+          ? settledValue(repeated(group[index], earlier))
+          : settledError(new Error(`inbound SMS ${group[index].sms.messageSid} is neither applied nor stored`));
       }
     }
     for (const [index, first] of repeatOf) {
@@ -196,7 +205,11 @@ export class ReceiveInboundSms {
       answers[index] = answer.ok ? settledValue({ ...answer.value, duplicate: true }) : answer;
     }
     this.logger.debug(
-      { size: group.length, applied: applied.filter((outcome) => outcome.ok && outcome.value !== null).length, failed: answers.filter((answer) => !answer!.ok).length },
+      {
+        size: group.length,
+        applied: applied.filter((outcome) => outcome.ok && outcome.value !== null).length,
+        failed: answers.filter((answer) => !answer!.ok).length,
+      },
       'inbound SMS group done',
     );
     return answers.map((answer) => answer!);
@@ -235,11 +248,15 @@ export class ReceiveInboundSms {
           'could not find the open notification for an SMS keyword; applying the keyword without it',
         );
       }
-      return group.map((arrived) => (arrived.isKeyword ? settledValue({ ...arrived, target: null, meaning: arrived.keyword }) : settledError(error)));
+      return group.map((arrived) =>
+        arrived.isKeyword ? settledValue({ ...arrived, target: null, meaning: arrived.keyword }) : settledError(error),
+      );
     }
     return group.map((arrived) => {
       const target = targets.get(arrived.from) ?? null;
-      const meaning = arrived.isKeyword ? arrived.keyword : classifySmsReply(arrived.sms.body, target ? replyCodeTable(target.config.replyCodes) : []);
+      const meaning = arrived.isKeyword
+        ? arrived.keyword
+        : classifySmsReply(arrived.sms.body, target ? replyCodeTable(target.config.replyCodes) : []);
       return settledValue({ ...arrived, target, meaning });
     });
   }
@@ -274,10 +291,12 @@ export class ReceiveInboundSms {
       this.logger.warn({ err: error, size: planned.length }, 'inbound SMS group failed; applying each SMS alone');
       return Promise.all(
         planned.map((sms) =>
-          this.dataSource.transaction((manager) => this.applyTogether(manager, [sms])).then(
-            ([outcome]) => settledValue(outcome),
-            (alone: unknown) => settledError<AppliedSms | null>(alone),
-          ),
+          this.dataSource
+            .transaction((manager) => this.applyTogether(manager, [sms]))
+            .then(
+              ([outcome]) => settledValue(outcome),
+              (alone: unknown) => settledError<AppliedSms | null>(alone),
+            ),
         ),
       );
     }
@@ -300,7 +319,10 @@ export class ReceiveInboundSms {
         kind: 'ignored',
         notification_id: target?.notificationId ?? null,
       }));
-    const inserted = await insertRows<{ message_sid: string }>(manager, INBOUND_SMS_TABLE, rows, { onConflict: '(message_sid) DO NOTHING', returning: ['message_sid'] });
+    const inserted = await insertRows<{ message_sid: string }>(manager, INBOUND_SMS_TABLE, rows, {
+      onConflict: '(message_sid) DO NOTHING',
+      returning: ['message_sid'],
+    });
     const ours = new Set(inserted.map((row) => row.message_sid));
     const mine = planned.filter((sms) => ours.has(sms.sms.messageSid));
 
@@ -336,7 +358,11 @@ export class ReceiveInboundSms {
   }
 
   /** A keyword or a message (a reply code is recorded with the group's other codes). */
-  private async apply(manager: EntityManager, planned: PlannedSms, meaning: Exclude<SmsReplyClassification, { kind: 'code' }>): Promise<AppliedSms> {
+  private async apply(
+    manager: EntityManager,
+    planned: PlannedSms,
+    meaning: Exclude<SmsReplyClassification, { kind: 'code' }>,
+  ): Promise<AppliedSms> {
     const sms = { ...planned.sms, from: planned.from };
     const target = planned.target;
     switch (meaning.kind) {
@@ -359,7 +385,12 @@ export class ReceiveInboundSms {
     }
   }
 
-  private async publishMessage(manager: EntityManager, sms: InboundSms, kind: InboundMessageReceivedPayload['kind'], target: LandingTokenView | null) {
+  private async publishMessage(
+    manager: EntityManager,
+    sms: InboundSms,
+    kind: InboundMessageReceivedPayload['kind'],
+    target: LandingTokenView | null,
+  ) {
     const payload: InboundMessageReceivedPayload = {
       messageId: randomUUID(),
       providerMessageId: sms.messageSid,
@@ -402,5 +433,13 @@ function receivedSms(sms: PlannedSms, applied: AppliedSms): ReceivedSms {
 }
 
 function repeated(arrived: ArrivedSms, earlier: StoredSms): ReceivedSms {
-  return { kind: earlier.kind, reply: earlier.reply, duplicate: true, from: arrived.from, eventId: null, notificationId: null, responseId: null };
+  return {
+    kind: earlier.kind,
+    reply: earlier.reply,
+    duplicate: true,
+    from: arrived.from,
+    eventId: null,
+    notificationId: null,
+    responseId: null,
+  };
 }

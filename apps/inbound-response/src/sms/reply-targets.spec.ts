@@ -82,7 +82,11 @@ describe('closesReplyTarget: which reports close the reply target they name', ()
     ['Twilio: failed', report({ status: 'failed', providerStatus: 'failed' }), true],
     ['Twilio: delivered', report({ status: 'delivered', providerStatus: 'delivered' }), false],
     ['Twilio: undelivered, without a notification id', report({ notificationId: null }), false],
-    ['SendGrid: a bounce naming the SMS notification', report({ provider: 'sendgrid', status: 'bounced', providerStatus: 'bounce' }), false],
+    [
+      'SendGrid: a bounce naming the SMS notification',
+      report({ provider: 'sendgrid', status: 'bounced', providerStatus: 'bounce' }),
+      false,
+    ],
     ['SendGrid: a drop naming the SMS notification', report({ provider: 'sendgrid', status: 'failed', providerStatus: 'dropped' }), false],
   ])('%s: %s', (_name, change, closes) => {
     expect(closesReplyTarget(change)).toBe(closes);
@@ -114,7 +118,11 @@ describe('ReplyTargets', () => {
         created_at: new Date(TARGET.createdAt),
       },
     ]);
-    const found = await new ReplyTargets().latestOpen({ query } as unknown as EntityManager, [TARGET.phone!, TARGET.phone!, '+14155550199']);
+    const found = await new ReplyTargets().latestOpen({ query } as unknown as EntityManager, [
+      TARGET.phone!,
+      TARGET.phone!,
+      '+14155550199',
+    ]);
     expect(query).toHaveBeenCalledWith(expect.stringContaining('DISTINCT ON (phone)'), [[TARGET.phone, '+14155550199']]);
     expect(found).toEqual(new Map([[TARGET.phone, TARGET]]));
   });

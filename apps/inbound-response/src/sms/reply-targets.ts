@@ -10,14 +10,21 @@ import { twilioCallbackKey } from '../delivery-status/twilio/twilio-status-repor
  * Delivery statuses after which an SMS can no longer be answered: the ones
  * notification-dispatch's own lookup (`latestOpenReplyTargets`) leaves out.
  */
-export const CLOSING_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set<DeliveryStatus>(['failed', 'undelivered', 'bounced', 'skipped']);
+export const CLOSING_DELIVERY_STATUSES: ReadonlySet<DeliveryStatus> = new Set<DeliveryStatus>([
+  'failed',
+  'undelivered',
+  'bounced',
+  'skipped',
+]);
 
 /**
  * Whether a provider's report closes the reply target of the notification it names: a closing
  * status reported by Twilio, the SMS provider. Reply targets are SMS; an email provider's
  * report naming one (a forged or mistaken `notificationId` custom arg) closes nothing.
  */
-export function closesReplyTarget(change: DeliveryStatusChangedPayload): change is DeliveryStatusChangedPayload & { notificationId: string } {
+export function closesReplyTarget(
+  change: DeliveryStatusChangedPayload,
+): change is DeliveryStatusChangedPayload & { notificationId: string } {
   return change.provider === 'twilio' && change.notificationId !== null && CLOSING_DELIVERY_STATUSES.has(change.status);
 }
 
@@ -72,7 +79,8 @@ export function replyTargetRow(opened: ReplyTargetOpenedPayload): ReplyTargetRow
   if (!target || typeof target !== 'object') return null;
   const { notificationId, eventId, customerId, phone, configKey, config } = target;
   if (![notificationId, eventId, customerId].every((id) => typeof id === 'string' && isUUID(id))) return null;
-  if (typeof phone !== 'string' || phone === '' || typeof configKey !== 'string' || typeof config !== 'object' || config === null) return null;
+  if (typeof phone !== 'string' || phone === '' || typeof configKey !== 'string' || typeof config !== 'object' || config === null)
+    return null;
   const expiresAt = instant(target.expiresAt);
   const createdAt = instant(target.createdAt);
   if (!expiresAt || !createdAt) return null;
@@ -149,8 +157,13 @@ export class ReplyTargets {
       return row ? [{ row, providerMessageId: payload.providerMessageId }] : [];
     });
     if (kept.length === 0) return 0;
-    const failed = await this.reportedFailed(manager, kept.flatMap(({ providerMessageId }) => (providerMessageId ? [providerMessageId] : [])));
-    const rows = kept.map(({ row, providerMessageId }) => (providerMessageId && failed.has(providerMessageId) ? { ...row, closed_at: new Date().toISOString() } : row));
+    const failed = await this.reportedFailed(
+      manager,
+      kept.flatMap(({ providerMessageId }) => (providerMessageId ? [providerMessageId] : [])),
+    );
+    const rows = kept.map(({ row, providerMessageId }) =>
+      providerMessageId && failed.has(providerMessageId) ? { ...row, closed_at: new Date().toISOString() } : row,
+    );
     const inserted = await insertRows<{ notification_id: string }>(manager, REPLY_TARGETS_TABLE, rows, {
       onConflict: '(notification_id) DO NOTHING',
       returning: ['notification_id'],
@@ -162,7 +175,10 @@ export class ReplyTargets {
   async close(manager: EntityManager, notificationIds: readonly string[]): Promise<void> {
     const ids = [...new Set(notificationIds.filter((id) => isUUID(id)))];
     if (ids.length === 0) return;
-    await manager.query('UPDATE inbound_response.reply_targets SET closed_at = now() WHERE notification_id = ANY($1::uuid[]) AND closed_at IS NULL', [ids]);
+    await manager.query(
+      'UPDATE inbound_response.reply_targets SET closed_at = now() WHERE notification_id = ANY($1::uuid[]) AND closed_at IS NULL',
+      [ids],
+    );
   }
 
   /** Deletes the targets expired more than `KEEP_EXPIRED_MS` ago; returns how many (`InboundRetention`, hourly). */

@@ -27,7 +27,10 @@ export class TwilioInboundSmsController {
   @UseGuards(TwilioSignatureGuard)
   async receive(@Body() form: TwilioInboundSmsDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const outcome = await this.inbound.execute({ messageSid: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '' });
-    this.logger.debug({ messageSid: form.MessageSid, kind: outcome.kind, duplicate: outcome.duplicate, replied: outcome.reply !== null }, 'inbound SMS answered');
+    this.logger.debug(
+      { messageSid: form.MessageSid, kind: outcome.kind, duplicate: outcome.duplicate, replied: outcome.reply !== null },
+      'inbound SMS answered',
+    );
     // Set here, not with @Header: a refusal (400, 500) is answered as JSON by the filter.
     void reply.type(TWIML_CONTENT_TYPE);
     return twimlReply(outcome.reply);

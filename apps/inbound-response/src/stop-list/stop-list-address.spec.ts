@@ -21,4 +21,3 @@ describe('normaliseStopListAddress: one form per address, so every way onto the 
     expect(normaliseStopListAddress(channel, given)).toBe(expected);
   });
 });
-

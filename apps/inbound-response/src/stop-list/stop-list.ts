@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ActorDto, DOMAIN_EVENT, OptOutChangedPayload, PersonRef, StopListCommand, StopListEntryView, StopListQueryDto } from '@appointments/contracts';
+import {
+  ActorDto,
+  DOMAIN_EVENT,
+  OptOutChangedPayload,
+  PersonRef,
+  StopListCommand,
+  StopListEntryView,
+  StopListQueryDto,
+} from '@appointments/contracts';
 import { InvalidInput, NotFound, type Channel } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
@@ -44,13 +52,30 @@ export class StopList {
         .createQueryBuilder()
         .insert()
         .into(StopListEntryEntity)
-        .values({ channel, address, source: 'staff', keyword: null, reason: command.entry.reason ?? null, changedBy, optedOutAt: new Date() })
+        .values({
+          channel,
+          address,
+          source: 'staff',
+          keyword: null,
+          reason: command.entry.reason ?? null,
+          changedBy,
+          optedOutAt: new Date(),
+        })
         .orIgnore()
         .returning(['channel'])
         .execute();
       const row = await manager.findOneByOrFail(StopListEntryEntity, { channel, address });
       const isNew = inserted.raw.length > 0;
-      if (isNew) await this.publish(manager, { channel, address, optedOut: true, source: 'staff', keyword: null, changedBy, changedAt: row.optedOutAt.toISOString() });
+      if (isNew)
+        await this.publish(manager, {
+          channel,
+          address,
+          optedOut: true,
+          source: 'staff',
+          keyword: null,
+          changedBy,
+          changedAt: row.optedOutAt.toISOString(),
+        });
       return { entry: row, added: isNew };
     });
     if (added) this.logger.info({ channel, address, changedBy: changedBy.id }, 'address put on the stop list by staff');
@@ -66,7 +91,15 @@ export class StopList {
       const row = await manager.findOne(StopListEntryEntity, { where: { channel, address }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new NotFound('stop list entry', `${channel}:${address}`);
       await manager.delete(StopListEntryEntity, { channel, address });
-      await this.publish(manager, { channel, address, optedOut: false, source: 'staff', keyword: null, changedBy, changedAt: new Date().toISOString() });
+      await this.publish(manager, {
+        channel,
+        address,
+        optedOut: false,
+        source: 'staff',
+        keyword: null,
+        changedBy,
+        changedAt: new Date().toISOString(),
+      });
       return row;
     });
     this.logger.info({ channel, address, changedBy: changedBy.id }, 'address taken off the stop list by staff');
@@ -97,9 +130,22 @@ export class StopList {
       changed = (affected ?? 0) > 0;
     }
     if (changed) {
-      await this.publish(manager, { channel: 'sms', address, optedOut, source: 'sms_keyword', keyword, changedBy: null, changedAt: changedAt.toISOString() });
+      await this.publish(manager, {
+        channel: 'sms',
+        address,
+        optedOut,
+        source: 'sms_keyword',
+        keyword,
+        changedBy: null,
+        changedAt: changedAt.toISOString(),
+      });
     }
-    this.logger.info({ address, keyword, optedOut, changed }, changed ? `number ${optedOut ? 'put on' : 'taken off'} the stop list by an SMS keyword` : 'SMS keyword changes nothing on the stop list');
+    this.logger.info(
+      { address, keyword, optedOut, changed },
+      changed
+        ? `number ${optedOut ? 'put on' : 'taken off'} the stop list by an SMS keyword`
+        : 'SMS keyword changes nothing on the stop list',
+    );
     return changed;
   }
 

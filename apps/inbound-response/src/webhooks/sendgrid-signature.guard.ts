@@ -27,9 +27,15 @@ export class SendGridSignatureGuard implements CanActivate {
     if (check === 'valid' || check === 'not_required') return true;
     const path = request.url.split('?')[0];
     if (check === 'unconfigured') {
-      this.logger.error({ path }, 'SendGrid event webhook refused: SENDGRID_WEBHOOK_VERIFICATION_KEY is not configured, and production takes no unsigned events');
+      this.logger.error(
+        { path },
+        'SendGrid event webhook refused: SENDGRID_WEBHOOK_VERIFICATION_KEY is not configured, and production takes no unsigned events',
+      );
     } else if (check === 'stale') {
-      this.logger.warn({ path, signature: check, timestamp: headerValue(request, TIMESTAMP_HEADER) }, 'SendGrid event webhook refused: signed timestamp outside the tolerance (replay?)');
+      this.logger.warn(
+        { path, signature: check, timestamp: headerValue(request, TIMESTAMP_HEADER) },
+        'SendGrid event webhook refused: signed timestamp outside the tolerance (replay?)',
+      );
     } else {
       this.logger.warn({ path, signature: check }, `SendGrid event webhook refused: signature ${check}`);
     }

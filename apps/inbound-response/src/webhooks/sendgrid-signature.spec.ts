@@ -51,7 +51,17 @@ describe('SendGridSignature: replays, with a key of our own signing real batches
   const verificationKey = keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
   const signature = new SendGridSignature({ verificationKey, toleranceSeconds: TOLERANCE_SECONDS, acceptUnsigned: false });
   const NOW = Date.parse('2026-01-15T19:00:00.000Z');
-  const body = Buffer.from(JSON.stringify([{ email: 'jane@example.com', event: 'bounce', sg_event_id: 'evt-1', timestamp: NOW / 1000, notificationId: '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a' }]));
+  const body = Buffer.from(
+    JSON.stringify([
+      {
+        email: 'jane@example.com',
+        event: 'bounce',
+        sg_event_id: 'evt-1',
+        timestamp: NOW / 1000,
+        notificationId: '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a',
+      },
+    ]),
+  );
 
   /** As SendGrid signs: the timestamp header's text followed by the body's bytes. */
   function signedAt(seconds: number): { signature: string; timestamp: string } {

@@ -35,6 +35,8 @@ export class TwilioSignatureGuard implements CanActivate {
 function formFields(body: unknown): FormFields {
   if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return {};
   const values = Object.values(body);
-  const isForm = values.every((value) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')));
+  const isForm = values.every(
+    (value) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')),
+  );
   return isForm ? (body as FormFields) : {};
 }

@@ -35,7 +35,8 @@ function errorBody(exception: unknown): { statusCode: number; error: string; mes
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
-    const messages = typeof response === 'string' ? [response] : [(response as { message?: string | string[] }).message ?? exception.message].flat();
+    const messages =
+      typeof response === 'string' ? [response] : [(response as { message?: string | string[] }).message ?? exception.message].flat();
     return {
       statusCode,
       error: statusCode === HttpStatus.BAD_REQUEST ? 'invalid_input' : exception.name,

@@ -25,11 +25,17 @@ export class InboundConsoleController {
   /** Responses that arrived together: one lookup of the notifications they answer, one insert. */
   @EventPattern(DOMAIN_EVENT.CustomerResponded, HANDLES_BATCHES)
   async onCustomerResponded(@Payload() responses: CustomerRespondedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const answered = await answeredNotifications(context.manager, responses.map((response) => response.notificationId));
+    const answered = await answeredNotifications(
+      context.manager,
+      responses.map((response) => response.notificationId),
+    );
     const rows = responses.flatMap((response): InboundRow[] => {
       const notification = answered.get(response.notificationId);
       if (!notification) {
-        this.logger.warn({ responseId: response.responseId, notificationId: response.notificationId }, 'response to a notification we do not know; no console row');
+        this.logger.warn(
+          { responseId: response.responseId, notificationId: response.notificationId },
+          'response to a notification we do not know; no console row',
+        );
         return [];
       }
       return [
@@ -51,7 +57,13 @@ export class InboundConsoleController {
       if (!answered.has(response.notificationId)) continue;
       const fresh = inserted.has(response.responseId);
       this.logger.info(
-        { responseId: response.responseId, eventId: response.eventId, response: response.response, channel: response.channel, duplicate: !fresh },
+        {
+          responseId: response.responseId,
+          eventId: response.eventId,
+          response: response.response,
+          channel: response.channel,
+          duplicate: !fresh,
+        },
         fresh ? 'customer response logged in the console' : 'customer response already in the console',
       );
     }
@@ -59,10 +71,15 @@ export class InboundConsoleController {
 
   @EventPattern(DOMAIN_EVENT.InboundMessageReceived)
   async onInboundMessage(@Payload() message: InboundMessageReceivedPayload, @Ctx() context: DomainEventContext) {
-    const answered = message.notificationId ? (await answeredNotifications(context.manager, [message.notificationId])).get(message.notificationId) : undefined;
+    const answered = message.notificationId
+      ? (await answeredNotifications(context.manager, [message.notificationId])).get(message.notificationId)
+      : undefined;
     if (!answered) {
       // Without a notification there is no event, customer or type to file it under; inbound-response keeps it.
-      this.logger.info({ messageId: message.messageId, kind: message.kind, from: message.from }, 'inbound SMS without an open notification; no console row');
+      this.logger.info(
+        { messageId: message.messageId, kind: message.kind, from: message.from },
+        'inbound SMS without an open notification; no console row',
+      );
       return;
     }
     const inserted = await insertInboundRows(context.manager, [
@@ -79,7 +96,10 @@ export class InboundConsoleController {
       },
     ]);
     const duplicate = !inserted.has(message.messageId);
-    this.logger.info({ messageId: message.messageId, eventId: answered.event_id, kind: message.kind, duplicate }, 'inbound SMS logged in the console');
+    this.logger.info(
+      { messageId: message.messageId, eventId: answered.event_id, kind: message.kind, duplicate },
+      'inbound SMS logged in the console',
+    );
   }
 }
 

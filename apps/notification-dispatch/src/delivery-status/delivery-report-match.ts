@@ -46,6 +46,7 @@ export function deliveryReportMismatch(
   if (notification.channel !== REPORTING_PROVIDER_CHANNEL[report.provider]) return 'channel';
   if (notification.provider === LOCAL_SINK_PROVIDER) return null;
   if (notification.provider !== null && notification.provider !== report.provider) return 'provider';
-  if (notification.providerMessageId && report.providerMessageId && notification.providerMessageId !== report.providerMessageId) return 'provider_message_id';
+  if (notification.providerMessageId && report.providerMessageId && notification.providerMessageId !== report.providerMessageId)
+    return 'provider_message_id';
   return null;
 }

@@ -39,18 +39,30 @@ export class DeliveryStatusChangedController {
     const mismatch = deliveryReportMismatch(row, report);
     if (mismatch) {
       this.logger.warn(
-        { notificationId: row.id, channel: row.channel, provider: row.provider, reportedBy: report.provider, reportedMessageId: report.providerMessageId, mismatch },
+        {
+          notificationId: row.id,
+          channel: row.channel,
+          provider: row.provider,
+          reportedBy: report.provider,
+          reportedMessageId: report.providerMessageId,
+          mismatch,
+        },
         'delivery report does not concern the notification it names; ignored',
       );
       return;
     }
     const next = advanceDeliveryStatus(row.status, report.status);
     if (!next) {
-      this.logger.debug({ notificationId: row.id, current: row.status, reported: report.status }, 'delivery report does not move the status; ignored');
+      this.logger.debug(
+        { notificationId: row.id, current: row.status, reported: report.status },
+        'delivery report does not move the status; ignored',
+      );
       return;
     }
     const failed = next === 'failed' || next === 'undelivered' || next === 'bounced';
-    const reason = [report.reason, report.errorCode ? `code ${report.errorCode}` : null].filter(Boolean).join('; ') || `reported ${report.providerStatus}`;
+    const reason =
+      [report.reason, report.errorCode ? `code ${report.errorCode}` : null].filter(Boolean).join('; ') ||
+      `reported ${report.providerStatus}`;
     await manager.update(
       NotificationEntity,
       { id: row.id },
@@ -61,7 +73,9 @@ export class DeliveryStatusChangedController {
         ...(row.providerMessageId ? {} : { providerMessageId: report.providerMessageId }),
         ...(failed ? { error: reason } : {}),
         // A report settles an interrupted call too: the provider evidently took the message.
-        ...(row.status === 'pending' ? { attemptStartedAt: null, deliveryContent: null, sentAt: row.sentAt ?? new Date(report.occurredAt) } : {}),
+        ...(row.status === 'pending'
+          ? { attemptStartedAt: null, deliveryContent: null, sentAt: row.sentAt ?? new Date(report.occurredAt) }
+          : {}),
       },
     );
     if (failed) {

@@ -12,7 +12,9 @@ describe('DeliveryMetrics', () => {
     deliveries.delivered('sms', 'failed');
     const exposition = await metrics.exposition();
     expect(metricValue(exposition, 'notification_deliveries_total{channel="email",status="sent",service="notification-dispatch"}')).toBe(2);
-    expect(metricValue(exposition, 'notification_deliveries_total{channel="sms",status="retrying",service="notification-dispatch"}')).toBe(1);
+    expect(metricValue(exposition, 'notification_deliveries_total{channel="sms",status="retrying",service="notification-dispatch"}')).toBe(
+      1,
+    );
     expect(metricValue(exposition, 'notification_deliveries_total{channel="sms",status="failed",service="notification-dispatch"}')).toBe(1);
   });
 

@@ -1,6 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DOMAIN_EVENT, LandingTokenView, NotificationFailedPayload, NotificationOutcome, NotificationSentPayload, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import {
+  DOMAIN_EVENT,
+  LandingTokenView,
+  NotificationFailedPayload,
+  NotificationOutcome,
+  NotificationSentPayload,
+  ReplyTargetOpenedPayload,
+} from '@appointments/contracts';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
@@ -175,7 +182,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     const sent = outcomes.filter((outcome): outcome is Sent => !('error' in outcome));
     if (sent.length > 0) await this.recordSent(sent, correlations);
     for (const outcome of outcomes) {
-      if ('error' in outcome) await runWithCorrelation(correlations.get(outcome.row.id), () => this.recordFailure(outcome.row, outcome.error));
+      if ('error' in outcome)
+        await runWithCorrelation(correlations.get(outcome.row.id), () => this.recordFailure(outcome.row, outcome.error));
     }
   }
 
@@ -206,7 +214,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async recordSent(sent: Sent[], correlations = new Map<string, string | undefined>()) {
     const sentAt = new Date();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(RECORD_SENT_SQL, [sent.map((s) => s.row.id), sent.map((s) => s.provider), sent.map((s) => s.providerMessageId), sentAt]);
+      await manager.query(RECORD_SENT_SQL, [
+        sent.map((s) => s.row.id),
+        sent.map((s) => s.provider),
+        sent.map((s) => s.providerMessageId),
+        sentAt,
+      ]);
       const replyTargets = await this.replyTargets(
         manager,
         sent.filter(({ row }) => row.channel === 'sms').map(({ row }) => row.id),
@@ -231,7 +244,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       ]);
     });
     for (const { row, provider } of sent) {
-      runWithCorrelation(correlations.get(row.id), () => this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'));
+      runWithCorrelation(correlations.get(row.id), () =>
+        this.logger.info({ notificationId: row.id, channel: row.channel, provider }, 'notification sent'),
+      );
       this.metrics?.delivered(row.channel, 'sent');
       if (row.reminder) this.metrics?.reminderSent(row.channel, row.reminder.dueAt, sentAt);
     }
@@ -268,7 +283,11 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (error instanceof ProviderSendError && error.outcomeUnknown && !this.providerFor(row).lookup) {
       // The provider may have taken it: the attempt stays open, and the provider's delivery
       // report (or, without one, the sweep after DELIVERY_OUTCOME_WAIT_MS) settles it.
-      await this.dataSource.manager.update(NotificationEntity, { id: row.id }, { error: `${reason}; waiting for the provider's report before deciding` });
+      await this.dataSource.manager.update(
+        NotificationEntity,
+        { id: row.id },
+        { error: `${reason}; waiting for the provider's report before deciding` },
+      );
       this.logger.warn({ notificationId: row.id, reason }, 'provider call outcome unknown; not resent');
       this.metrics?.delivered(row.channel, 'outcome_unknown');
       return;
@@ -319,14 +338,21 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       if (found) {
         await this.recordSent([{ row, provider: provider.name, providerMessageId: found.providerMessageId }]);
       } else {
-        await this.dataSource.manager.update(NotificationEntity, { id: row.id, status: 'pending' }, { attemptStartedAt: null, nextAttemptAt: new Date() });
+        await this.dataSource.manager.update(
+          NotificationEntity,
+          { id: row.id, status: 'pending' },
+          { attemptStartedAt: null, nextAttemptAt: new Date() },
+        );
         this.logger.warn({ notificationId: row.id }, 'interrupted provider call: the provider never took it; sending again');
       }
       return;
     }
     const waited = Date.now() - (row.attemptStartedAt?.getTime() ?? 0);
     if (waited >= this.config.DELIVERY_INTERRUPTED_AFTER_MS + this.config.DELIVERY_OUTCOME_WAIT_MS) {
-      await this.markFailed(row, 'delivery outcome unknown: the process stopped during the provider call and the provider never reported on it; not resent to avoid a duplicate');
+      await this.markFailed(
+        row,
+        'delivery outcome unknown: the process stopped during the provider call and the provider never reported on it; not resent to avoid a duplicate',
+      );
     }
   }
 
@@ -342,7 +368,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       if (due.length > 0) await this.track(this.deliver(due.map(({ id }) => id)));
       const interrupted: NotificationEntity[] = await this.dataSource.manager
         .createQueryBuilder(NotificationEntity, 'n')
-        .where("n.status = 'pending' AND n.attempt_started_at < :before", { before: new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS) })
+        .where("n.status = 'pending' AND n.attempt_started_at < :before", {
+          before: new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS),
+        })
         .limit(100)
         .getMany();
       for (const row of interrupted) await this.reconcile(row);

@@ -133,7 +133,10 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
         this.failures += 1;
         const retryInMs = releaseRetryDelayMs(this.config.REMINDER_RELEASE_POLL_MS, this.failures);
         this.pausedUntil = Date.now() + retryInMs;
-        this.logger.warn({ err: error, failures: this.failures, retryInMs }, 'could not release staged reminders; they stay staged and are tried again');
+        this.logger.warn(
+          { err: error, failures: this.failures, retryInMs },
+          'could not release staged reminders; they stay staged and are tried again',
+        );
         return;
       }
       if (taken < this.config.REMINDER_RELEASE_BATCH) return;
@@ -166,7 +169,10 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
         else if (verdict.verdict === 'unreadable') unreadable.push({ ...request, verdict });
         else withdrawn.push({ ...request, verdict });
       }
-      await this.withdraw(manager, withdrawn.flatMap((request) => request.rows.map((row) => row.id)));
+      await this.withdraw(
+        manager,
+        withdrawn.flatMap((request) => request.rows.map((row) => row.id)),
+      );
       await this.fail(manager, unreadable);
       // A request that skipped a channel has one row to release (there are two channels): its
       // skipped rows are written once, whatever the batches.
@@ -178,10 +184,19 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       return { taken: due.length, released, withdrawn, unreadable };
     });
     for (const { staged, verdict } of unreadable) {
-      this.logger.error({ requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, reason: verdict.reason }, 'staged reminder failed: the release check cannot read it');
+      this.logger.error(
+        { requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, reason: verdict.reason },
+        'staged reminder failed: the release check cannot read it',
+      );
     }
     for (const { staged, verdict } of withdrawn) {
-      const line = { requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, verdict: verdict.verdict, reason: verdict.reason };
+      const line = {
+        requestId: staged.requestId,
+        eventId: staged.eventId,
+        dedupeKey: staged.dedupeKey,
+        verdict: verdict.verdict,
+        reason: verdict.reason,
+      };
       if (verdict.verdict === 'missed') this.logger.warn(line, 'staged reminder withdrawn: missed');
       else this.logger.info(line, `staged reminder withdrawn: ${verdict.verdict}`);
     }
@@ -204,7 +219,8 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
    */
   private async check(reminders: StagedReminderDto[]): Promise<Map<string, ReleaseVerdict>> {
     const chunks: StagedReminderDto[][] = [];
-    for (let start = 0; start < reminders.length; start += MAX_RELEASE_CHECK) chunks.push(reminders.slice(start, start + MAX_RELEASE_CHECK));
+    for (let start = 0; start < reminders.length; start += MAX_RELEASE_CHECK)
+      chunks.push(reminders.slice(start, start + MAX_RELEASE_CHECK));
     const answers = await Promise.all(chunks.map((chunk) => this.checkChunk(chunk)));
     return new Map(answers.flatMap((answer) => [...answer]));
   }
@@ -215,7 +231,8 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       return verdictsByRequest(chunk, await this.rpc.request<unknown>(SERVICE.scheduling, SCHEDULING_REQUEST.checkReminderReleases, check));
     } catch (error) {
       if (!(error instanceof RemoteServiceError && error.code === 'invalid_input')) throw error;
-      if (chunk.length === 1) return new Map([[chunk[0].requestId, { requestId: chunk[0].requestId, verdict: 'unreadable', reason: error.message }]]);
+      if (chunk.length === 1)
+        return new Map([[chunk[0].requestId, { requestId: chunk[0].requestId, verdict: 'unreadable', reason: error.message }]]);
       const alone: Map<string, ReleaseVerdict>[] = [];
       for (const staged of chunk) alone.push(await this.checkChunk([staged]));
       return new Map(alone.flatMap((answer) => [...answer]));
@@ -228,7 +245,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
    */
   private async fail(manager: EntityManager, unreadable: Unreadable[]): Promise<void> {
     if (unreadable.length === 0) return;
-    const rows = unreadable.flatMap(({ rows, verdict }) => rows.map((row) => ({ row, reason: `the release check could not read this staged reminder: ${verdict.reason}` })));
+    const rows = unreadable.flatMap(({ rows, verdict }) =>
+      rows.map((row) => ({ row, reason: `the release check could not read this staged reminder: ${verdict.reason}` })),
+    );
     await manager.query(
       `UPDATE ${TABLE} n SET status = 'failed', error = f.reason, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = now(), updated_at = now()
          FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE n.id = f.id`,

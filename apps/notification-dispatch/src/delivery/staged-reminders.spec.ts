@@ -45,8 +45,26 @@ describe('stagedRequests: the rows taken for release, one entry per request', ()
   it.each<[string, [string, string][], [string, string[]][]]>([
     ['none', [], []],
     ['one row', [['n1', 'a']], [['a', ['n1']]]],
-    ['email and SMS of one request', [['n1', 'a'], ['n2', 'a']], [['a', ['n1', 'n2']]]],
-    ['two requests, interleaved', [['n1', 'a'], ['n2', 'b'], ['n3', 'a']], [['a', ['n1', 'n3']], ['b', ['n2']]]],
+    [
+      'email and SMS of one request',
+      [
+        ['n1', 'a'],
+        ['n2', 'a'],
+      ],
+      [['a', ['n1', 'n2']]],
+    ],
+    [
+      'two requests, interleaved',
+      [
+        ['n1', 'a'],
+        ['n2', 'b'],
+        ['n3', 'a'],
+      ],
+      [
+        ['a', ['n1', 'n3']],
+        ['b', ['n2']],
+      ],
+    ],
   ])('%s', (_, rows, expected) => {
     const grouped = stagedRequests(rows.map(([id, requestId]) => row(id, requestId)));
     expect(grouped.map((request) => [request.staged.requestId, request.rows.map((r) => r.id)])).toEqual(expected);
@@ -54,7 +72,12 @@ describe('stagedRequests: the rows taken for release, one entry per request', ()
 
   it('asks about a request with what its rows carry', () => {
     const [request] = stagedRequests([row('n1', 'a')]);
-    expect(request.staged).toEqual<StagedReminderDto>({ requestId: 'a', eventId: 'event-of-a', dedupeKey: 'reminder:a:1', reminder: reminder('reminder-of-a') });
+    expect(request.staged).toEqual<StagedReminderDto>({
+      requestId: 'a',
+      eventId: 'event-of-a',
+      dedupeKey: 'reminder:a:1',
+      reminder: reminder('reminder-of-a'),
+    });
   });
 });
 
@@ -76,7 +99,14 @@ describe('verdictsByRequest: a staged reminder goes only on a send verdict', () 
     ['null', null, /not answer a list/],
     ['a request left out', [{ requestId: 'a', verdict: 'send' }], /no verdict for 1 of 2 .*request b/],
     ['an empty list', [], /no verdict for 2 of 2/],
-    ['an unknown verdict', [{ requestId: 'a', verdict: 'send' }, { requestId: 'b', verdict: 'maybe' }], /not a verdict/],
+    [
+      'an unknown verdict',
+      [
+        { requestId: 'a', verdict: 'send' },
+        { requestId: 'b', verdict: 'maybe' },
+      ],
+      /not a verdict/,
+    ],
     ['an item without a request id', [{ verdict: 'send' }], /not a verdict/],
     ['an item that is no object', ['send', 'send'], /not a verdict/],
   ])('refuses %s whole', (_, answer, refusal) => {

@@ -35,7 +35,11 @@ export function stagedRequests<Row extends StagedRowRef>(rows: readonly Row[]): 
   for (const row of rows) {
     const known = byRequest.get(row.requestId);
     if (known) known.rows.push(row);
-    else byRequest.set(row.requestId, { staged: { requestId: row.requestId, eventId: row.eventId, dedupeKey: row.dedupeKey, reminder: row.reminder }, rows: [row] });
+    else
+      byRequest.set(row.requestId, {
+        staged: { requestId: row.requestId, eventId: row.eventId, dedupeKey: row.dedupeKey, reminder: row.reminder },
+        rows: [row],
+      });
   }
   return [...byRequest.values()];
 }
@@ -64,7 +68,10 @@ export function verdictsByRequest(asked: readonly StagedReminderDto[], answer: u
     verdicts.set(item.requestId, item as unknown as ReminderReleaseVerdict);
   }
   const missing = asked.filter((staged) => !verdicts.has(staged.requestId));
-  if (missing.length > 0) throw new Error(`the release check gave no verdict for ${missing.length} of ${asked.length} staged reminders (request ${missing[0].requestId}...)`);
+  if (missing.length > 0)
+    throw new Error(
+      `the release check gave no verdict for ${missing.length} of ${asked.length} staged reminders (request ${missing[0].requestId}...)`,
+    );
   return verdicts;
 }
 

@@ -64,11 +64,16 @@ export class LandingLookupController {
     // Never echo the token itself: it is a bearer credential.
     const unknown = new NotFound('landing token', 'for this link');
     if (token === '' || token.length > 200) throw unknown;
-    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1 AND n.status <> 'staged'`, [LandingTokens.hash(token)]);
+    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1 AND n.status <> 'staged'`, [
+      LandingTokens.hash(token),
+    ]);
     const row = rows[0];
     if (!row) throw unknown;
     if (row.expires_at.getTime() <= Date.now()) {
-      throw new Expired(`This link expired on ${row.expires_at.toISOString()}`, { expiresAt: row.expires_at.toISOString(), eventId: row.event_id });
+      throw new Expired(`This link expired on ${row.expires_at.toISOString()}`, {
+        expiresAt: row.expires_at.toISOString(),
+        eventId: row.event_id,
+      });
     }
     return landingTokenView(row);
   }

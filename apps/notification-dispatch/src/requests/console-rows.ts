@@ -64,5 +64,12 @@ export function requestRow(fields: RequestFields): ConsoleRow {
 
 /** A request's skipped channels as console rows, with why. */
 export function skippedRows(base: ConsoleRow, skipped: readonly SkippedChannel[]): ConsoleRow[] {
-  return skipped.map((skip) => ({ ...base, id: randomUUID(), channel: skip.channel, status: 'skipped', error: skip.message, dedupe_key: null }));
+  return skipped.map((skip) => ({
+    ...base,
+    id: randomUUID(),
+    channel: skip.channel,
+    status: 'skipped',
+    error: skip.message,
+    dedupe_key: null,
+  }));
 }

@@ -49,7 +49,11 @@ export function notificationContext(request: NotificationRequestedPayload, landi
  * `landingUrl` is null when the config has neither buttons nor reply codes.
  * Throws `TemplateRenderError` when the content cannot be rendered.
  */
-export function composeNotification(request: NotificationRequestedPayload, channel: Channel, landingUrl: string | null): ComposedNotification {
+export function composeNotification(
+  request: NotificationRequestedPayload,
+  channel: Channel,
+  landingUrl: string | null,
+): ComposedNotification {
   if (request.type === 'internal') return composeInternal(request, channel);
   if (request.type === 'auto_reply') return composeAutoReply(request, channel);
   const context = notificationContext(request, landingUrl);
@@ -59,13 +63,17 @@ export function composeNotification(request: NotificationRequestedPayload, chann
     const smsBody = composeSms(config.smsBody ?? '', context, { landingUrl, replyCodes });
     return { from: null, subject: null, html: null, text: null, smsBody, attachments: [], smsSegments: countSmsSegments(smsBody) };
   }
-  const email = renderEmail({ emailSubject: config.emailSubject ?? request.event.customerTitle, emailBody: config.emailBody ?? '' }, context, {
-    buttons: landingUrl ? actionButtons(config.buttons, { landingUrl, labels: config.landing?.buttonLabels }) : [],
-    buttonColor: config.buttonColor,
-    calendarBlock: true,
-    calendarColor: config.calendarColor,
-    sender: { name: request.sender.name, imageUrl: request.sender.imageUrl },
-  });
+  const email = renderEmail(
+    { emailSubject: config.emailSubject ?? request.event.customerTitle, emailBody: config.emailBody ?? '' },
+    context,
+    {
+      buttons: landingUrl ? actionButtons(config.buttons, { landingUrl, labels: config.landing?.buttonLabels }) : [],
+      buttonColor: config.buttonColor,
+      calendarBlock: true,
+      calendarColor: config.calendarColor,
+      sender: { name: request.sender.name, imageUrl: request.sender.imageUrl },
+    },
+  );
   const invite = buildCalendarInvite({
     method: request.type === 'cancellation' ? 'CANCEL' : 'REQUEST',
     uid: calendarUid(request.event.id),
@@ -86,7 +94,9 @@ export function composeNotification(request: NotificationRequestedPayload, chann
     html: email.html,
     text: email.text,
     smsBody: null,
-    attachments: [{ filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content, 'utf8').toString('base64') }],
+    attachments: [
+      { filename: invite.filename, contentType: invite.contentType, content: Buffer.from(invite.content, 'utf8').toString('base64') },
+    ],
     smsSegments: null,
   };
 }
@@ -153,9 +163,23 @@ export function messageToDeliver(
   if (content.exact) return content.exact;
   if (content.landingToken === undefined) {
     // Written before tokens were kept on their own: the message's fields are all there.
-    return { from: content.from, subject: content.subject ?? null, html: content.html ?? null, text: content.text ?? null, smsBody: content.smsBody ?? null, attachments: content.attachments ?? [] };
+    return {
+      from: content.from,
+      subject: content.subject ?? null,
+      html: content.html ?? null,
+      text: content.text ?? null,
+      smsBody: content.smsBody ?? null,
+      attachments: content.attachments ?? [],
+    };
   }
   const token = content.landingToken;
   const show = (value: string | null) => (value === null || !token ? value : value.split(replacement).join(token));
-  return { from: content.from, subject: show(row.subject), html: show(row.html), text: show(row.text), smsBody: show(row.smsBody), attachments: row.attachments ?? [] };
+  return {
+    from: content.from,
+    subject: show(row.subject),
+    html: show(row.html),
+    text: show(row.text),
+    smsBody: show(row.smsBody),
+    attachments: row.attachments ?? [],
+  };
 }

@@ -125,7 +125,14 @@ export class NotificationRequestedController {
           reason,
         };
         sends.push({
-          row: { ...base, id: notification.notificationId, channel: notification.channel, status: 'failed', error: reason, dedupe_key: dedupeKey },
+          row: {
+            ...base,
+            id: notification.notificationId,
+            channel: notification.channel,
+            status: 'failed',
+            error: reason,
+            dedupe_key: dedupeKey,
+          },
           failure: { type: DOMAIN_EVENT.NotificationFailed, eventId: request.event.id, payload: failed, correlationId },
         });
         continue;
@@ -194,7 +201,8 @@ export class NotificationRequestedController {
     const preview: RenderedNotificationPreview = { subject: null, html: null, text: null, attachments: [], sms: null, smsSegments: null };
     for (const { channel } of request.notifications) {
       const composed = composeNotification(request, channel, landingUrl);
-      if (channel === 'email') Object.assign(preview, { subject: composed.subject, html: composed.html, text: composed.text, attachments: composed.attachments });
+      if (channel === 'email')
+        Object.assign(preview, { subject: composed.subject, html: composed.html, text: composed.text, attachments: composed.attachments });
       else Object.assign(preview, { sms: composed.smsBody, smsSegments: composed.smsSegments });
     }
     return preview;

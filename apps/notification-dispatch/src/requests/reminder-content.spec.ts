@@ -58,7 +58,9 @@ describe('a reminder for the day after the spring DST change in America/New_York
 
   it('by SMS: the text says 9:00 AM local, then the landing link', () => {
     const composed = composeNotification(reminder(), 'sms', 'https://example.com/m/token');
-    expect(composed.smsBody).toMatch(/^Reminder: your appointment on Monday, March 9, 2026 at 9:00 AM at 123 Main St\.\nhttps:\/\/example\.com\/m\/token/);
+    expect(composed.smsBody).toMatch(
+      /^Reminder: your appointment on Monday, March 9, 2026 at 9:00 AM at 123 Main St\.\nhttps:\/\/example\.com\/m\/token/,
+    );
     expect(composed.smsSegments).toMatchObject({ encoding: 'GSM-7' });
   });
 

@@ -1,7 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT, ReminderDuePayload, TimerFiredPayload } from '@appointments/contracts';
-import { decideFiring, decideTimerFiring, parseReminderJobId, reminderDedupeKey, ReminderJobRef, ReminderScheduleStatus } from '@appointments/domain';
+import {
+  decideFiring,
+  decideTimerFiring,
+  parseReminderJobId,
+  reminderDedupeKey,
+  ReminderJobRef,
+  ReminderScheduleStatus,
+} from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { Job, Worker } from 'bullmq';
@@ -66,7 +73,9 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
       concurrency: this.config.REMINDER_WORKER_CONCURRENCY,
     });
     this.worker.on('error', (error) => this.logger.debug({ err: error }, 'reminder worker: Redis error'));
-    this.worker.on('failed', (job, error) => this.logger.warn({ jobId: job?.id, err: error }, 'reminder job failed; reconcile re-adds it while it is scheduled'));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ jobId: job?.id, err: error }, 'reminder job failed; reconcile re-adds it while it is scheduled'),
+    );
   }
 
   async onApplicationShutdown() {
@@ -103,11 +112,13 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Fires one batch of due jobs in one transaction (see the class comment). */
   async fire(jobs: readonly Pick<Job, 'name' | 'data' | 'id'>[], now = new Date()): Promise<void> {
-    const reminderJobs = jobs.filter((job) => job.name === 'reminder').flatMap((job): ReminderJobRef[] => {
-      const named = parseReminderJobId(job.id);
-      if (!named) this.logger.error({ jobId: job.id }, 'reminder job with an id that names no reminder ignored');
-      return named ? [named] : [];
-    });
+    const reminderJobs = jobs
+      .filter((job) => job.name === 'reminder')
+      .flatMap((job): ReminderJobRef[] => {
+        const named = parseReminderJobId(job.id);
+        if (!named) this.logger.error({ jobId: job.id }, 'reminder job with an id that names no reminder ignored');
+        return named ? [named] : [];
+      });
     const timerJobs = jobs.filter((job) => job.name === 'timer').map((job) => job.data as TimerJobData);
     const lateThresholdMs = this.config.REMINDER_LATE_THRESHOLD_SECONDS * 1000;
     const events: NewDomainEvent[] = [];
@@ -115,7 +126,14 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
     let late = 0;
     let ignored = 0;
     await this.dataSource.transaction(async (manager) => {
-      const rows = new Map((await reminderRows.lockByIds(manager, reminderJobs.map((job) => job.reminderId))).map((row) => [row.id, row]));
+      const rows = new Map(
+        (
+          await reminderRows.lockByIds(
+            manager,
+            reminderJobs.map((job) => job.reminderId),
+          )
+        ).map((row) => [row.id, row]),
+      );
       const outcomes: { id: string; status: ReminderScheduleStatus; reason: string | null; firedAt: Date }[] = [];
       for (const job of reminderJobs) {
         const row = rows.get(job.reminderId) ?? null;
@@ -148,7 +166,14 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
       }
       await reminderRows.settle(manager, outcomes);
 
-      const timers = new Map((await timerRows.lock(manager, timerJobs.map((job) => job.timerKey))).map((row) => [row.key, row]));
+      const timers = new Map(
+        (
+          await timerRows.lock(
+            manager,
+            timerJobs.map((job) => job.timerKey),
+          )
+        ).map((row) => [row.key, row]),
+      );
       const firedTimers: string[] = [];
       for (const job of timerJobs) {
         const row = timers.get(job.timerKey) ?? null;
@@ -158,7 +183,14 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
         }
         row.status = 'fired';
         firedTimers.push(row.key);
-        const payload: TimerFiredPayload = { key: row.key, kind: row.kind, eventId: row.eventId, fireAt: row.fireAt.toISOString(), firedAt: now.toISOString(), data: row.data };
+        const payload: TimerFiredPayload = {
+          key: row.key,
+          kind: row.kind,
+          eventId: row.eventId,
+          fireAt: row.fireAt.toISOString(),
+          firedAt: now.toISOString(),
+          data: row.data,
+        };
         events.push({ type: DOMAIN_EVENT.TimerFired, eventId: row.eventId, payload });
       }
       await timerRows.markFired(manager, firedTimers, now);

@@ -58,7 +58,8 @@ function fromRaw(raw: RawRow): ReminderRow {
 }
 
 /** The key of one trigger of one event. */
-export const triggerKey = (eventId: string, configKey: string, offsetMinutes: number) => `${eventId}\u0000${configKey}\u0000${offsetMinutes}`;
+export const triggerKey = (eventId: string, configKey: string, offsetMinutes: number) =>
+  `${eventId}\u0000${configKey}\u0000${offsetMinutes}`;
 
 export const reminderRows = {
   /** Every reminder of these events, locked (in id order, so two batches cannot deadlock). */
@@ -106,7 +107,10 @@ export const reminderRows = {
   },
 
   /** Sets the outcome of fired jobs, one statement for the batch. */
-  async settle(manager: EntityManager, outcomes: readonly { id: string; status: ReminderScheduleStatus; reason: string | null; firedAt: Date }[]): Promise<void> {
+  async settle(
+    manager: EntityManager,
+    outcomes: readonly { id: string; status: ReminderScheduleStatus; reason: string | null; firedAt: Date }[],
+  ): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
       `UPDATE reminder_scheduler.reminders r
@@ -121,7 +125,11 @@ export const reminderRows = {
    * Marks fired reminders `missed` (their staged copy was withdrawn at release: the event had
    * started), only while the row is still the fired one for that start version; answers the ids marked.
    */
-  async markMissed(manager: EntityManager, missed: readonly { reminderId: string; startVersion: number; reason: string }[], at: Date): Promise<string[]> {
+  async markMissed(
+    manager: EntityManager,
+    missed: readonly { reminderId: string; startVersion: number; reason: string }[],
+    at: Date,
+  ): Promise<string[]> {
     if (missed.length === 0) return [];
     const [rows]: [{ id: string }[], number] = await manager.query(
       `UPDATE reminder_scheduler.reminders r
@@ -135,7 +143,11 @@ export const reminderRows = {
   },
 
   /** Scheduled reminders after `afterId` in id order, `limit` at a time (reconcile streams them). */
-  async scheduledPage(manager: EntityManager, afterId: string | null, limit: number): Promise<{ id: string; startVersion: number; dueAt: Date }[]> {
+  async scheduledPage(
+    manager: EntityManager,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ id: string; startVersion: number; dueAt: Date }[]> {
     const raw: { id: string; start_version: number; due_at: Date }[] = await manager.query(
       `SELECT id, start_version, due_at FROM reminder_scheduler.reminders
         WHERE status = 'scheduled' AND ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2`,

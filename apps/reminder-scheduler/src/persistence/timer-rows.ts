@@ -21,7 +21,15 @@ interface RawTimer {
   status: TimerRow['status'];
 }
 
-const fromRaw = (raw: RawTimer): TimerRow => ({ key: raw.key, runId: raw.run_id, kind: raw.kind, eventId: raw.event_id, fireAt: raw.fire_at, data: raw.data, status: raw.status });
+const fromRaw = (raw: RawTimer): TimerRow => ({
+  key: raw.key,
+  runId: raw.run_id,
+  kind: raw.kind,
+  eventId: raw.event_id,
+  fireAt: raw.fire_at,
+  data: raw.data,
+  status: raw.status,
+});
 
 export const timerRows = {
   async lock(manager: EntityManager, keys: readonly string[]): Promise<TimerRow[]> {
@@ -66,7 +74,11 @@ export const timerRows = {
     );
   },
 
-  async scheduledPage(manager: EntityManager, afterKey: string | null, limit: number): Promise<{ key: string; runId: string; fireAt: Date }[]> {
+  async scheduledPage(
+    manager: EntityManager,
+    afterKey: string | null,
+    limit: number,
+  ): Promise<{ key: string; runId: string; fireAt: Date }[]> {
     const raw: { key: string; run_id: string; fire_at: Date }[] = await manager.query(
       `SELECT key, run_id, fire_at FROM reminder_scheduler.timers WHERE status = 'scheduled' AND ($1::text IS NULL OR key > $1) ORDER BY key LIMIT $2`,
       [afterKey, limit],

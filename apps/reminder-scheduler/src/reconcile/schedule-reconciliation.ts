@@ -92,7 +92,7 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
       readded += missing.length;
     };
 
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await reminderRows.scheduledPage(this.dataSource.manager, after, PAGE);
       if (page.length === 0) break;
       const jobs = page.map((row) => reminderJob(row, this.config.REMINDER_STAGE_AHEAD_SECONDS * 1000));
@@ -101,10 +101,15 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
       await restore(jobs);
       after = page[page.length - 1].id;
     }
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await timerRows.scheduledPage(this.dataSource.manager, after, PAGE);
       if (page.length === 0) break;
-      const jobs: DelayedJob[] = page.map((timer) => ({ name: 'timer', jobId: timerJobId(timer.runId), data: { timerKey: timer.key, runId: timer.runId }, fireAt: timer.fireAt }));
+      const jobs: DelayedJob[] = page.map((timer) => ({
+        name: 'timer',
+        jobId: timerJobId(timer.runId),
+        data: { timerKey: timer.key, runId: timer.runId },
+        fireAt: timer.fireAt,
+      }));
       jobs.forEach((job) => expected.add(job.jobId));
       scheduled += page.length;
       await restore(jobs);

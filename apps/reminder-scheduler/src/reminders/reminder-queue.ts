@@ -7,7 +7,6 @@ import { ReminderConfig } from '../reminder.config';
 
 export const REMINDER_QUEUE = BULLMQ_QUEUE.reminders;
 
-
 /** What a timer job carries: which timer, which run of it. */
 export interface TimerJobData {
   timerKey: string;
@@ -18,8 +17,7 @@ export type JobName = 'reminder' | 'timer';
 
 /** One delayed job to put in Redis, and when it fires (a reminder's stage time, a timer's fire time). */
 export type DelayedJob =
-  | { name: 'reminder'; jobId: string; fireAt: Date }
-  | { name: 'timer'; jobId: string; data: TimerJobData; fireAt: Date };
+  { name: 'reminder'; jobId: string; fireAt: Date } | { name: 'timer'; jobId: string; data: TimerJobData; fireAt: Date };
 
 /** The job set changes a transaction implies, applied after its commit. */
 export interface JobChanges {
@@ -67,7 +65,12 @@ export class ReminderQueue implements HealthIndicator, OnApplicationShutdown {
         jobs.slice(index, index + ADD_CHUNK).map((job) => ({
           name: job.name,
           data: job.name === 'timer' ? job.data : {},
-          opts: { jobId: job.jobId, delay: Math.max(0, job.fireAt.getTime() - now), removeOnComplete: true, removeOnFail: { count: KEEP_FAILED } },
+          opts: {
+            jobId: job.jobId,
+            delay: Math.max(0, job.fireAt.getTime() - now),
+            removeOnComplete: true,
+            removeOnFail: { count: KEEP_FAILED },
+          },
         })),
       );
     }

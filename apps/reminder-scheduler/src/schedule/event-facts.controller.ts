@@ -1,6 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DOMAIN_EVENT, EventRescheduledPayload, EventStatusChangedPayload, FieldsChangedPayload, ReminderMissedPayload } from '@appointments/contracts';
+import {
+  DOMAIN_EVENT,
+  EventRescheduledPayload,
+  EventStatusChangedPayload,
+  FieldsChangedPayload,
+  ReminderMissedPayload,
+} from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
@@ -52,7 +58,8 @@ export class EventFactsController {
   async onMissed(@Payload() payloads: ReminderMissedPayload[], @Ctx() context: DomainEventBatchContext) {
     const marked = new Set(await reminderRows.markMissed(context.manager, payloads, new Date()));
     context.afterCommit(async () => {
-      for (const missed of payloads.filter((payload) => marked.has(payload.reminderId))) this.logger.warn(missed, 'reminder missed: released at or after the event start; not sent');
+      for (const missed of payloads.filter((payload) => marked.has(payload.reminderId)))
+        this.logger.warn(missed, 'reminder missed: released at or after the event start; not sent');
     });
   }
 
@@ -62,7 +69,10 @@ export class EventFactsController {
       try {
         await this.jobs.apply(changes);
       } catch (error) {
-        this.logger.warn({ err: error, added: changes.add.length, removed: changes.remove.length }, 'could not update the delayed jobs in Redis; reconcile will repair them');
+        this.logger.warn(
+          { err: error, added: changes.add.length, removed: changes.remove.length },
+          'could not update the delayed jobs in Redis; reconcile will repair them',
+        );
       }
     });
   }

@@ -32,14 +32,21 @@ export class ReminderSchedule {
 
   /** `EventBooked` / `RsvpRequested`: one reminder per trigger of the template. */
   async book(manager: EntityManager, facts: readonly Fact<EventStatusChangedPayload>[], now = new Date()): Promise<JobChanges> {
-    const state = await this.load(manager, facts.map((fact) => fact.payload.eventId));
+    const state = await this.load(
+      manager,
+      facts.map((fact) => fact.payload.eventId),
+    );
     const changed = new Map<string, ReminderRow>();
     const changes: JobChanges = { add: [], remove: [] };
     for (const { payload, occurredAt } of facts) {
       for (const trigger of payload.reminderTriggers ?? []) {
         const key = triggerKey(payload.eventId, trigger.configKey, trigger.offsetMinutes);
         const row = state.get(key) ?? null;
-        const decision = decideBooking(row, { start: payload.start, startVersion: payload.startVersion, offsetMinutes: trigger.offsetMinutes, occurredAt }, now);
+        const decision = decideBooking(
+          row,
+          { start: payload.start, startVersion: payload.startVersion, offsetMinutes: trigger.offsetMinutes, occurredAt },
+          now,
+        );
         if (decision.action === 'keep') continue;
         const next: ReminderRow = {
           id: row?.id ?? randomUUID(),
@@ -56,7 +63,17 @@ export class ReminderSchedule {
         };
         this.track(row, next, state, changed, changes, key);
         if (next.status === 'skipped') {
-          this.logger.info({ eventId: next.eventId, reminderId: next.id, configKey: next.configKey, offsetMinutes: next.offsetMinutes, dueAt: next.dueAt, reason: next.reason }, 'reminder skipped: due time already past');
+          this.logger.info(
+            {
+              eventId: next.eventId,
+              reminderId: next.id,
+              configKey: next.configKey,
+              offsetMinutes: next.offsetMinutes,
+              dueAt: next.dueAt,
+              reason: next.reason,
+            },
+            'reminder skipped: due time already past',
+          );
         }
       }
     }
@@ -66,14 +83,21 @@ export class ReminderSchedule {
 
   /** `FieldsChanged` / `EventRescheduled`: reminders computed from an older start follow the new one. */
   async move(manager: EntityManager, facts: readonly Fact<StartMovedPayload>[], now = new Date()): Promise<JobChanges> {
-    const state = await this.load(manager, facts.map((fact) => fact.payload.eventId));
+    const state = await this.load(
+      manager,
+      facts.map((fact) => fact.payload.eventId),
+    );
     const byEvent = groupByEvent(state);
     const changed = new Map<string, ReminderRow>();
     const changes: JobChanges = { add: [], remove: [] };
     for (const { payload, occurredAt } of facts) {
       for (const key of byEvent.get(payload.eventId) ?? []) {
         const row = state.get(key)!;
-        const decision = decideStartMove(row, { start: payload.start, startVersion: payload.startVersion, offsetMinutes: row.offsetMinutes }, now);
+        const decision = decideStartMove(
+          row,
+          { start: payload.start, startVersion: payload.startVersion, offsetMinutes: row.offsetMinutes },
+          now,
+        );
         if (decision.action === 'ignore') continue;
         const next: ReminderRow = {
           ...row,
@@ -87,7 +111,10 @@ export class ReminderSchedule {
         };
         this.track(row, next, state, changed, changes, key);
         if (next.status === 'skipped') {
-          this.logger.info({ eventId: next.eventId, reminderId: next.id, configKey: next.configKey, dueAt: next.dueAt, reason: next.reason }, 'moved reminder skipped: due time already past');
+          this.logger.info(
+            { eventId: next.eventId, reminderId: next.id, configKey: next.configKey, dueAt: next.dueAt, reason: next.reason },
+            'moved reminder skipped: due time already past',
+          );
         }
       }
     }
@@ -97,7 +124,10 @@ export class ReminderSchedule {
 
   /** `EventCancelled`: every scheduled reminder of the event is cancelled and its job removed. */
   async cancel(manager: EntityManager, facts: readonly Fact<Pick<EventStatusChangedPayload, 'eventId'>>[]): Promise<JobChanges> {
-    const state = await this.load(manager, facts.map((fact) => fact.payload.eventId));
+    const state = await this.load(
+      manager,
+      facts.map((fact) => fact.payload.eventId),
+    );
     const byEvent = groupByEvent(state);
     const changed = new Map<string, ReminderRow>();
     const changes: JobChanges = { add: [], remove: [] };
@@ -105,7 +135,14 @@ export class ReminderSchedule {
       for (const key of byEvent.get(payload.eventId) ?? []) {
         const row = state.get(key)!;
         if (!decideCancellation(row, occurredAt).cancel) continue;
-        this.track(row, { ...row, status: 'cancelled', reason: 'the event was cancelled', statusChangedAt: occurredAt }, state, changed, changes, key);
+        this.track(
+          row,
+          { ...row, status: 'cancelled', reason: 'the event was cancelled', statusChangedAt: occurredAt },
+          state,
+          changed,
+          changes,
+          key,
+        );
       }
     }
     await reminderRows.upsert(manager, [...changed.values()]);
@@ -118,7 +155,14 @@ export class ReminderSchedule {
   }
 
   /** Records a row's new state and the job changes it implies (old job out, new job in). */
-  private track(before: ReminderRow | null, after: ReminderRow, state: Map<string, ReminderRow>, changed: Map<string, ReminderRow>, changes: JobChanges, key: string) {
+  private track(
+    before: ReminderRow | null,
+    after: ReminderRow,
+    state: Map<string, ReminderRow>,
+    changed: Map<string, ReminderRow>,
+    changes: JobChanges,
+    key: string,
+  ) {
     const oldJob = before?.status === 'scheduled' ? reminderJobId(before.id, before.startVersion) : null;
     const newJob = after.status === 'scheduled' ? reminderJobId(after.id, after.startVersion) : null;
     if (oldJob && oldJob !== newJob) {

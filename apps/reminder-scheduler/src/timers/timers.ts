@@ -27,20 +27,34 @@ export class Timers {
     const runId = randomUUID();
     const fireAt = new Date(command.fireAt);
     const { replacedRunId } = await this.dataSource.transaction((manager) =>
-      timerRows.start(manager, { key: command.key, runId, kind: command.kind, eventId: command.eventId ?? null, fireAt, data: command.data ?? {}, status: 'scheduled' }),
+      timerRows.start(manager, {
+        key: command.key,
+        runId,
+        kind: command.kind,
+        eventId: command.eventId ?? null,
+        fireAt,
+        data: command.data ?? {},
+        status: 'scheduled',
+      }),
     );
     await this.applyAfterCommit({
       remove: replacedRunId ? [timerJobId(replacedRunId)] : [],
       add: [{ name: 'timer', jobId: timerJobId(runId), data: { timerKey: command.key, runId }, fireAt }],
     });
-    this.logger.info({ key: command.key, kind: command.kind, eventId: command.eventId, fireAt, replaced: Boolean(replacedRunId) }, 'timer started');
+    this.logger.info(
+      { key: command.key, kind: command.kind, eventId: command.eventId, fireAt, replaced: Boolean(replacedRunId) },
+      'timer started',
+    );
     return { key: command.key, fireAt: fireAt.toISOString() };
   }
 
   async cancel(command: CancelTimerCommand): Promise<{ key: string; cancelled: boolean }> {
     const cancelled = await this.dataSource.transaction((manager) => timerRows.cancel(manager, command.key));
     if (cancelled) await this.applyAfterCommit({ add: [], remove: [timerJobId(cancelled.runId)] });
-    this.logger.info({ key: command.key, cancelled: Boolean(cancelled) }, cancelled ? 'timer cancelled' : 'timer not running; nothing to cancel');
+    this.logger.info(
+      { key: command.key, cancelled: Boolean(cancelled) },
+      cancelled ? 'timer cancelled' : 'timer not running; nothing to cancel',
+    );
     return { key: command.key, cancelled: Boolean(cancelled) };
   }
 

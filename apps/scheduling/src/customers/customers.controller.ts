@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ByIdQuery, CreateCustomerCommand, CustomerQueryDto, CustomerView, SCHEDULING_REQUEST, UpdateCustomerCommand } from '@appointments/contracts';
+import {
+  ByIdQuery,
+  CreateCustomerCommand,
+  CustomerQueryDto,
+  CustomerView,
+  SCHEDULING_REQUEST,
+  UpdateCustomerCommand,
+} from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
 import { containsPattern } from '@appointments/persistence';
 import { InjectRepository } from '@nestjs/typeorm';

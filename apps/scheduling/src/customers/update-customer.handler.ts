@@ -65,5 +65,10 @@ export class UpdateCustomerHandler {
 }
 
 function detailsOf(customer: CustomerEntity): CustomerDetails {
-  return { name: customer.name, email: customer.email, phone: customer.phone, preferredConfirmationMethod: customer.preferredConfirmationMethod };
+  return {
+    name: customer.name,
+    email: customer.email,
+    phone: customer.phone,
+    preferredConfirmationMethod: customer.preferredConfirmationMethod,
+  };
 }

@@ -37,7 +37,9 @@ export class EventLoader {
       .innerJoinAndMapOne('event.loadedCustomer', CustomerEntity, 'customer', 'customer.id = event.customerId')
       .where('event.id = ANY(CAST(:ids AS uuid[]))', { ids: wanted })
       .orderBy('event.id');
-    const rows = (await (options.forUpdate ? query.setLock('pessimistic_write', undefined, ['event']) : query).getMany()) as (EventEntity & {
+    const rows = (await (
+      options.forUpdate ? query.setLock('pessimistic_write', undefined, ['event']) : query
+    ).getMany()) as (EventEntity & {
       loadedCustomer: CustomerEntity;
     })[];
     if (rows.length === 0) return new Map();

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { EventStatusChangedPayload, NotificationConfig, NotificationRequestedPayload, PersonRef, Sender } from '@appointments/contracts';
+import type {
+  EventStatusChangedPayload,
+  NotificationConfig,
+  NotificationRequestedPayload,
+  PersonRef,
+  Sender,
+} from '@appointments/contracts';
 import {
   AttendeeStatus,
   BookingStatus,
@@ -58,7 +64,12 @@ export class NotificationPlanner {
     return { optedOut, sender };
   }
 
-  plan(facts: PlanningFacts, { event, template, customer }: LoadedEvent, type: CustomerNotificationType, configKey?: string): NotificationPlan {
+  plan(
+    facts: PlanningFacts,
+    { event, template, customer }: LoadedEvent,
+    type: CustomerNotificationType,
+    configKey?: string,
+  ): NotificationPlan {
     const found = findConfig(template, type, configKey);
     const decision = decideTransition(event, triggerForNotification(type, found ?? { buttons: undefined }));
     if (!decision.allowed) throw decision.refusal;

@@ -9,7 +9,10 @@ import { EntityManager } from 'typeorm';
 @Injectable()
 export class StopListCopy {
   /** Whether each of the addresses is on the stop list for its channel. */
-  async optedOut(manager: EntityManager, addresses: { channel: Channel; address: string }[]): Promise<(channel: Channel, address: string) => boolean> {
+  async optedOut(
+    manager: EntityManager,
+    addresses: { channel: Channel; address: string }[],
+  ): Promise<(channel: Channel, address: string) => boolean> {
     if (addresses.length === 0) return () => false;
     // Looked up by the primary key (channel, address): one index probe per address.
     const rows: { channel: Channel; address: string }[] = await manager.query(

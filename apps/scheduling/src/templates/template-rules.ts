@@ -41,7 +41,9 @@ export function findTemplateProblems(template: CreateTemplateDto): string[] {
       const normalised = code.code.toLowerCase();
       if (seen.has(normalised)) problems.push(`${at}.replyCodes.codes[${codeIndex}].code: "${code.code}" is used twice`);
       if (isSmsKeyword(code.code)) {
-        problems.push(`${at}.replyCodes.codes[${codeIndex}].code: "${code.code}" is a carrier keyword (opt-out, opt-in or help) and cannot be a reply code`);
+        problems.push(
+          `${at}.replyCodes.codes[${codeIndex}].code: "${code.code}" is a carrier keyword (opt-out, opt-in or help) and cannot be a reply code`,
+        );
       }
       seen.add(normalised);
       if (code.autoReply) problems.push(...checkTemplateSyntax(code.autoReply, `${at}.replyCodes.codes[${codeIndex}].autoReply`));
@@ -51,7 +53,8 @@ export function findTemplateProblems(template: CreateTemplateDto): string[] {
     const type = keys.get(trigger.configKey);
     const at = `reminderTriggers[${index}].configKey`;
     if (!type) problems.push(`${at}: no notification config has the key "${trigger.configKey}"`);
-    else if (type !== 'reminder') problems.push(`${at}: "${trigger.configKey}" is a ${type} config; a reminder trigger needs a reminder config`);
+    else if (type !== 'reminder')
+      problems.push(`${at}: "${trigger.configKey}" is a ${type} config; a reminder trigger needs a reminder config`);
   });
   return problems;
 }

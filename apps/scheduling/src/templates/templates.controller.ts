@@ -1,7 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ByIdQuery, CreateTemplateCommand, CreateTemplateDto, SCHEDULING_REQUEST, TemplateView, UpdateTemplateCommand } from '@appointments/contracts';
+import {
+  ByIdQuery,
+  CreateTemplateCommand,
+  CreateTemplateDto,
+  SCHEDULING_REQUEST,
+  TemplateView,
+  UpdateTemplateCommand,
+} from '@appointments/contracts';
 import { Conflict, InvalidInput, NotFound } from '@appointments/domain';
 import { instanceToPlain } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
@@ -37,7 +44,9 @@ export class TemplatesController {
       if (!row) throw new NotFound('template', query.id);
       const used = await manager.countBy(EventEntity, { templateId: query.id });
       if (used > 0) {
-        throw new Conflict(`The template "${row.name}" is used by ${used} event${used === 1 ? '' : 's'} and cannot be deleted`, { events: used });
+        throw new Conflict(`The template "${row.name}" is used by ${used} event${used === 1 ? '' : 's'} and cannot be deleted`, {
+          events: used,
+        });
       }
       await manager.delete(TemplateEntity, { id: query.id });
       return { id: query.id, deleted: true as const };

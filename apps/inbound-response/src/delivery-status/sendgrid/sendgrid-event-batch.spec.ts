@@ -42,9 +42,21 @@ describe('readSendGridBatch: one POST of the event webhook as delivery reports',
   });
 
   it.each([
-    ['a bounce: its reason and SMTP status', { event: 'bounce', type: 'bounce', reason: '550 5.1.1 unknown user', status: '5.1.1' }, { status: 'bounced', reason: '550 5.1.1 unknown user', errorCode: '5.1.1' }],
-    ['a blocked bounce', { event: 'bounce', type: 'blocked', reason: 'blocked by the receiver', status: '5.7.1' }, { status: 'bounced', reason: 'blocked by the receiver', errorCode: '5.7.1' }],
-    ['a bounce without a reason: its type', { event: 'bounce', type: 'blocked' }, { status: 'bounced', reason: 'blocked', errorCode: null }],
+    [
+      'a bounce: its reason and SMTP status',
+      { event: 'bounce', type: 'bounce', reason: '550 5.1.1 unknown user', status: '5.1.1' },
+      { status: 'bounced', reason: '550 5.1.1 unknown user', errorCode: '5.1.1' },
+    ],
+    [
+      'a blocked bounce',
+      { event: 'bounce', type: 'blocked', reason: 'blocked by the receiver', status: '5.7.1' },
+      { status: 'bounced', reason: 'blocked by the receiver', errorCode: '5.7.1' },
+    ],
+    [
+      'a bounce without a reason: its type',
+      { event: 'bounce', type: 'blocked' },
+      { status: 'bounced', reason: 'blocked', errorCode: null },
+    ],
     ['a drop', { event: 'dropped', reason: 'Bounced Address' }, { status: 'failed', reason: 'Bounced Address', errorCode: null }],
     ['processed', { event: 'processed' }, { status: 'sent', reason: null, errorCode: null }],
     ['an open', { event: 'open' }, { status: 'delivered', reason: null, errorCode: null }],
@@ -54,7 +66,10 @@ describe('readSendGridBatch: one POST of the event webhook as delivery reports',
   });
 
   it('uses the time of arrival when SendGrid gives none, and no message id when there is none', () => {
-    const [report] = readSendGridBatch(body([event({ event: 'processed', timestamp: undefined, sg_message_id: undefined })]), RECEIVED_AT).reports;
+    const [report] = readSendGridBatch(
+      body([event({ event: 'processed', timestamp: undefined, sg_message_id: undefined })]),
+      RECEIVED_AT,
+    ).reports;
     expect(report.change).toMatchObject({ occurredAt: RECEIVED_AT.toISOString(), providerMessageId: null });
   });
 
@@ -80,7 +95,11 @@ describe('readSendGridBatch: one POST of the event webhook as delivery reports',
   it.each([
     ['not JSON', Buffer.from('[{"event":'), 'The body is not valid JSON; it must be a JSON array of SendGrid events'],
     ['a JSON object', body(event({ event: 'delivered' })), 'The body must be a JSON array of SendGrid events'],
-    ['an array holding a string', body([event({ event: 'delivered' }), 'delivered']), 'The body must be a JSON array of event objects; item 1 is not an object'],
+    [
+      'an array holding a string',
+      body([event({ event: 'delivered' }), 'delivered']),
+      'The body must be a JSON array of event objects; item 1 is not an object',
+    ],
     ['not read as bytes (another content type)', '[]', 'The body must be a JSON array of SendGrid events, sent as application/json'],
   ])('refuses a body that is %s', (_name, given, message) => {
     expect(() => readSendGridBatch(given, RECEIVED_AT)).toThrow(new InvalidInput(message));

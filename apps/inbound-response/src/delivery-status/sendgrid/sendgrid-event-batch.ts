@@ -28,7 +28,11 @@ export interface SendGridBatch {
  */
 export function readSendGridBatch(body: unknown, receivedAt: Date): SendGridBatch {
   const events = parseEventArray(body);
-  const batch: SendGridBatch = { received: events.length, reports: [], skipped: { withoutNotificationId: 0, withoutStatusChange: 0, malformed: 0 } };
+  const batch: SendGridBatch = {
+    received: events.length,
+    reports: [],
+    skipped: { withoutNotificationId: 0, withoutStatusChange: 0, malformed: 0 },
+  };
   for (const item of events) {
     const event = plainToInstance(SendGridEventDto, item);
     if (validateSync(event).length > 0) {
@@ -73,6 +77,7 @@ function parseEventArray(body: unknown): Record<string, unknown>[] {
   }
   if (!Array.isArray(parsed)) throw new InvalidInput('The body must be a JSON array of SendGrid events');
   const notObject = parsed.findIndex((item) => typeof item !== 'object' || item === null || Array.isArray(item));
-  if (notObject !== -1) throw new InvalidInput(`The body must be a JSON array of event objects; item ${notObject} is not an object`, { index: notObject });
+  if (notObject !== -1)
+    throw new InvalidInput(`The body must be a JSON array of event objects; item ${notObject} is not an object`, { index: notObject });
   return parsed as Record<string, unknown>[];
 }

@@ -19,8 +19,16 @@ describe('TwilioStatusCallbackDto: the status callback form', () => {
 
   it.each([
     ['no MessageSid', { MessageStatus: 'sent' }, 'MessageSid must be a Twilio message SID: SM or MM and 32 hexadecimal digits'],
-    ['a call SID', { MessageSid: `CA${'0'.repeat(32)}`, MessageStatus: 'sent' }, 'MessageSid must be a Twilio message SID: SM or MM and 32 hexadecimal digits'],
-    ['a short SID', { MessageSid: 'SM123', MessageStatus: 'sent' }, 'MessageSid must be a Twilio message SID: SM or MM and 32 hexadecimal digits'],
+    [
+      'a call SID',
+      { MessageSid: `CA${'0'.repeat(32)}`, MessageStatus: 'sent' },
+      'MessageSid must be a Twilio message SID: SM or MM and 32 hexadecimal digits',
+    ],
+    [
+      'a short SID',
+      { MessageSid: 'SM123', MessageStatus: 'sent' },
+      'MessageSid must be a Twilio message SID: SM or MM and 32 hexadecimal digits',
+    ],
     ['no MessageStatus', { MessageSid: SID }, 'MessageStatus is required'],
     ['MessageStatus twice', { MessageSid: SID, MessageStatus: ['sent', 'delivered'] }, 'MessageStatus must be a single value'],
     ['a text ErrorCode', { MessageSid: SID, MessageStatus: 'failed', ErrorCode: 'oops' }, 'ErrorCode must be a numeric Twilio error code'],

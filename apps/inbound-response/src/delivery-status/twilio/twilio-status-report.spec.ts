@@ -6,19 +6,21 @@ const RECEIVED_AT = new Date('2026-01-15T19:00:00.000Z');
 
 describe('twilioStatusReport: a status callback as a delivery report', () => {
   it('reports a final status with its error code, keyed on the message and the status', () => {
-    expect(twilioStatusReport({ MessageSid: SID, MessageStatus: 'undelivered', ErrorCode: '30003' }, NOTIFICATION_ID, RECEIVED_AT)).toEqual({
-      callbackKey: `${SID}:undelivered`,
-      change: {
-        notificationId: NOTIFICATION_ID,
-        provider: 'twilio',
-        providerMessageId: SID,
-        status: 'undelivered',
-        providerStatus: 'undelivered',
-        errorCode: '30003',
-        reason: null,
-        occurredAt: '2026-01-15T19:00:00.000Z',
+    expect(twilioStatusReport({ MessageSid: SID, MessageStatus: 'undelivered', ErrorCode: '30003' }, NOTIFICATION_ID, RECEIVED_AT)).toEqual(
+      {
+        callbackKey: `${SID}:undelivered`,
+        change: {
+          notificationId: NOTIFICATION_ID,
+          provider: 'twilio',
+          providerMessageId: SID,
+          status: 'undelivered',
+          providerStatus: 'undelivered',
+          errorCode: '30003',
+          reason: null,
+          occurredAt: '2026-01-15T19:00:00.000Z',
+        },
       },
-    });
+    );
   });
 
   it('reports a callback whose URL lost the notification id, for matching by message id', () => {

@@ -7,7 +7,11 @@ import { TwilioStatusCallbackDto } from './twilio-status-callback.dto';
  * (`queued`, `sending`, an unknown status...). One report per message and status: Twilio's
  * retry of the same callback has the same key.
  */
-export function twilioStatusReport(callback: TwilioStatusCallbackDto, notificationId: string | null, receivedAt: Date): DeliveryReport | null {
+export function twilioStatusReport(
+  callback: TwilioStatusCallbackDto,
+  notificationId: string | null,
+  receivedAt: Date,
+): DeliveryReport | null {
   const status = deliveryStatusFromTwilio(callback.MessageStatus);
   if (!status) return null;
   return {

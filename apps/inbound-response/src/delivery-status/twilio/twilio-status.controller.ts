@@ -25,13 +25,21 @@ export class TwilioStatusController {
   @UseGuards(TwilioSignatureGuard)
   async receive(@Query() query: TwilioStatusCallbackQuery, @Body() callback: TwilioStatusCallbackDto): Promise<void> {
     const notificationId = query.notificationId ?? null;
-    const log = { notificationId, messageSid: callback.MessageSid, messageStatus: callback.MessageStatus, errorCode: callback.ErrorCode ?? null };
+    const log = {
+      notificationId,
+      messageSid: callback.MessageSid,
+      messageStatus: callback.MessageStatus,
+      errorCode: callback.ErrorCode ?? null,
+    };
     const report = twilioStatusReport(callback, notificationId, new Date());
     if (!report) {
       this.logger.debug(log, 'Twilio status callback: nothing to report for this status');
       return;
     }
     const { recorded } = await this.reports.execute([report]);
-    this.logger.info({ ...log, status: report.change.status, duplicate: recorded === 0 }, recorded ? 'Twilio delivery status recorded' : 'Twilio status callback already recorded');
+    this.logger.info(
+      { ...log, status: report.change.status, duplicate: recorded === 0 },
+      recorded ? 'Twilio delivery status recorded' : 'Twilio status callback already recorded',
+    );
   }
 }

@@ -25,7 +25,9 @@ export class ReplyTargets1764000000300 implements MigrationInterface {
       created_at timestamptz NOT NULL,
       closed_at timestamptz
     )`);
-    await runner.query('CREATE INDEX reply_targets_open_by_phone ON inbound_response.reply_targets (phone, created_at DESC) WHERE closed_at IS NULL');
+    await runner.query(
+      'CREATE INDEX reply_targets_open_by_phone ON inbound_response.reply_targets (phone, created_at DESC) WHERE closed_at IS NULL',
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -101,7 +101,13 @@ describe('SendGridEmailProvider', () => {
       })
       .reply(202, '');
 
-    const minimal: OutboundEmail = { ...email, to: { email: 'ann@example.com' }, from: { email: 'appointments@clinic.example' }, replyTo: undefined, attachments: [] };
+    const minimal: OutboundEmail = {
+      ...email,
+      to: { email: 'ann@example.com' },
+      from: { email: 'appointments@clinic.example' },
+      replyTo: undefined,
+      attachments: [],
+    };
     const result = await new SendGridEmailProvider(API_KEY).send(minimal);
 
     expect(result).toEqual({ providerMessageId: null });
@@ -112,7 +118,7 @@ describe('SendGridEmailProvider', () => {
     expect(body.custom_args).toEqual({ notificationId: 'ntf_0001' });
   });
 
-  it('turns a 400 into a permanent error carrying SendGrid\'s message', async () => {
+  it("turns a 400 into a permanent error carrying SendGrid's message", async () => {
     nock(API)
       .post('/v3/mail/send')
       .reply(400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] });
@@ -126,8 +132,16 @@ describe('SendGridEmailProvider', () => {
   });
 
   it.each([
-    { status: 401, body: { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] }, transient: false },
-    { status: 403, body: { errors: [{ message: 'The from address does not match a verified Sender Identity.', field: 'from', help: null }] }, transient: false },
+    {
+      status: 401,
+      body: { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] },
+      transient: false,
+    },
+    {
+      status: 403,
+      body: { errors: [{ message: 'The from address does not match a verified Sender Identity.', field: 'from', help: null }] },
+      transient: false,
+    },
     { status: 413, body: { errors: [{ message: 'Payload Too Large' }] }, transient: false },
     { status: 429, body: { errors: [{ message: 'too many requests', field: null, help: null }] }, transient: true },
     { status: 500, body: { errors: [{ message: 'Internal error' }] }, transient: true },

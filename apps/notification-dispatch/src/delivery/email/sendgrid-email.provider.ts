@@ -76,7 +76,6 @@ function address(value: { email: string; name?: string }): { email: string; name
   return value.name ? { email: value.email, name: value.name } : { email: value.email };
 }
 
-
 /**
  * Maps what `@sendgrid/mail` rejects with. Only our own message is kept: the SDK's errors
  * hold the request config (with the API key), so they are not attached as `cause`.
@@ -120,8 +119,6 @@ function sendGridMessages(body: unknown): string[] {
   if (typeof body === 'string' && body.trim() !== '') return [body.trim().slice(0, 500)];
   return [];
 }
-
-
 
 function headerValue(headers: unknown, name: string): string | null {
   if (typeof headers !== 'object' || headers === null) return null;

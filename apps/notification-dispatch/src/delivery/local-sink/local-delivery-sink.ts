@@ -107,9 +107,9 @@ function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutb
             attachments: message.attachments,
           })),
         ).then(
-            () => taken.forEach((entry) => entry.resolve({ providerMessageId: entry.message.id })),
-            (error: unknown) => taken.forEach((entry) => entry.reject(error)),
-          );
+          () => taken.forEach((entry) => entry.resolve({ providerMessageId: entry.message.id })),
+          (error: unknown) => taken.forEach((entry) => entry.reject(error)),
+        );
       });
     }
     queue.push({ message: { id: randomUUID(), ...message }, resolve, reject });

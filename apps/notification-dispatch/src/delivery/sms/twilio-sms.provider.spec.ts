@@ -20,7 +20,13 @@ const sms: OutboundSms = {
 const callbackUrl = (notificationId: string) => `https://app.example.com/api/webhooks/twilio/status/${encodeURIComponent(notificationId)}`;
 
 function provider(overrides: Partial<TwilioSmsProviderOptions> = {}): TwilioSmsProvider {
-  return new TwilioSmsProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: SENDER, statusCallbackUrl: callbackUrl, ...overrides });
+  return new TwilioSmsProvider({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    from: SENDER,
+    statusCallbackUrl: callbackUrl,
+    ...overrides,
+  });
 }
 
 /** Twilio's 201 answer to a message create, as recorded (fields trimmed to those that matter). */
@@ -110,7 +116,7 @@ describe('TwilioSmsProvider', () => {
     expect(() => provider(overrides)).toThrow(message);
   });
 
-  it('posts To, From, Body and this notification\'s StatusCallback with basic auth, and returns the message SID', async () => {
+  it("posts To, From, Body and this notification's StatusCallback with basic auth, and returns the message SID", async () => {
     let form: Record<string, unknown> = {};
     const scope = nock(API)
       .post(MESSAGES, (sent) => {
@@ -140,7 +146,9 @@ describe('TwilioSmsProvider', () => {
         form = sent;
         return true;
       })
-      .reply(...answer(201, created({ to: sms.to, from: null, messagingServiceSid: MESSAGING_SERVICE_SID, body: sms.body, status: 'accepted' })));
+      .reply(
+        ...answer(201, created({ to: sms.to, from: null, messagingServiceSid: MESSAGING_SERVICE_SID, body: sms.body, status: 'accepted' })),
+      );
 
     const result = await provider({ from: MESSAGING_SERVICE_SID }).send(sms);
 
@@ -174,8 +182,10 @@ describe('TwilioSmsProvider', () => {
     ]);
   });
 
-  it('refuses for good when the recipient opted out (21610), saying so with Twilio\'s own words', async () => {
-    nock(API).post(MESSAGES).reply(...answer(400, twilioError(400, 21610, 'Attempt to send to unsubscribed recipient')));
+  it("refuses for good when the recipient opted out (21610), saying so with Twilio's own words", async () => {
+    nock(API)
+      .post(MESSAGES)
+      .reply(...answer(400, twilioError(400, 21610, 'Attempt to send to unsubscribed recipient')));
 
     const error = await sendError(provider());
 
@@ -188,32 +198,75 @@ describe('TwilioSmsProvider', () => {
   });
 
   it.each([
-    { status: 400, code: 21610, transient: false, text: 'Attempt to send to unsubscribed recipient', says: 'the recipient has opted out (replied STOP)' },
-    { status: 400, code: 21211, transient: false, text: "The 'To' number +1415555 is not a valid phone number.", says: "the 'To' number is not a valid phone number" },
-    { status: 400, code: 21614, transient: false, text: "'To' number is not a valid mobile number", says: "the 'To' number is not a mobile number" },
-    { status: 400, code: 21408, transient: false, text: "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: +8613800138000", says: "sending to the 'To' number's region is not enabled" },
-    { status: 400, code: 21611, transient: true,  text: "This 'From' number has exceeded the maximum number of queued messages", says: 'the sender has too many messages queued at Twilio' },
+    {
+      status: 400,
+      code: 21610,
+      transient: false,
+      text: 'Attempt to send to unsubscribed recipient',
+      says: 'the recipient has opted out (replied STOP)',
+    },
+    {
+      status: 400,
+      code: 21211,
+      transient: false,
+      text: "The 'To' number +1415555 is not a valid phone number.",
+      says: "the 'To' number is not a valid phone number",
+    },
+    {
+      status: 400,
+      code: 21614,
+      transient: false,
+      text: "'To' number is not a valid mobile number",
+      says: "the 'To' number is not a mobile number",
+    },
+    {
+      status: 400,
+      code: 21408,
+      transient: false,
+      text: "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: +8613800138000",
+      says: "sending to the 'To' number's region is not enabled",
+    },
+    {
+      status: 400,
+      code: 21611,
+      transient: true,
+      text: "This 'From' number has exceeded the maximum number of queued messages",
+      says: 'the sender has too many messages queued at Twilio',
+    },
     { status: 401, code: 20003, transient: false, text: 'Authenticate', says: 'Twilio did not accept the account SID and auth token' },
-    { status: 404, code: 20404, transient: false, text: `The requested resource ${MESSAGES} was not found`, says: 'Twilio answered HTTP 404' },
-    { status: 429, code: 20429, transient: true,  text: 'Too Many Requests', says: 'Twilio is rate-limiting this account' },
-    { status: 500, code: 20500, transient: true,  text: 'Internal Server Error', says: 'Twilio answered HTTP 500' },
-    { status: 503, code: 20503, transient: true,  text: 'Service Unavailable', says: 'Twilio answered HTTP 503' },
-  ])('maps HTTP $status / Twilio $code to transient=$transient, keeping Twilio\'s code and message', async ({ status, code, transient, text, says }) => {
-    nock(API).post(MESSAGES).reply(...answer(status, twilioError(status, code, text)));
+    {
+      status: 404,
+      code: 20404,
+      transient: false,
+      text: `The requested resource ${MESSAGES} was not found`,
+      says: 'Twilio answered HTTP 404',
+    },
+    { status: 429, code: 20429, transient: true, text: 'Too Many Requests', says: 'Twilio is rate-limiting this account' },
+    { status: 500, code: 20500, transient: true, text: 'Internal Server Error', says: 'Twilio answered HTTP 500' },
+    { status: 503, code: 20503, transient: true, text: 'Service Unavailable', says: 'Twilio answered HTTP 503' },
+  ])(
+    "maps HTTP $status / Twilio $code to transient=$transient, keeping Twilio's code and message",
+    async ({ status, code, transient, text, says }) => {
+      nock(API)
+        .post(MESSAGES)
+        .reply(...answer(status, twilioError(status, code, text)));
 
-    const error = await sendError(provider());
+      const error = await sendError(provider());
 
-    expect(error).toBeInstanceOf(ProviderSendError);
-    expect(error.transient).toBe(transient);
-    expect(error.httpStatus).toBe(status);
-    expect(error.providerCode).toBe(code);
-    expect(error.message.startsWith(says)).toBe(true);
-    expect(error.message).toContain(`Twilio ${code}: ${text}`);
-    expect(error.message).toContain(`HTTP ${status}`);
-  });
+      expect(error).toBeInstanceOf(ProviderSendError);
+      expect(error.transient).toBe(transient);
+      expect(error.httpStatus).toBe(status);
+      expect(error.providerCode).toBe(code);
+      expect(error.message.startsWith(says)).toBe(true);
+      expect(error.message).toContain(`Twilio ${code}: ${text}`);
+      expect(error.message).toContain(`HTTP ${status}`);
+    },
+  );
 
-  it('copes with an error answer that is not JSON (a proxy\'s 503 page)', async () => {
-    nock(API).post(MESSAGES).reply(...answer(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html'));
+  it("copes with an error answer that is not JSON (a proxy's 503 page)", async () => {
+    nock(API)
+      .post(MESSAGES)
+      .reply(...answer(503, '<html><body><h1>503 Service Unavailable</h1></body></html>', 'text/html'));
 
     const error = await sendError(provider());
 
@@ -256,7 +309,10 @@ describe('TwilioSmsProvider', () => {
   });
 
   it('treats a timeout as transient', async () => {
-    nock(API).post(MESSAGES).delay(1_000).reply(...answer(201, created({ to: sms.to, from: SENDER, body: sms.body })));
+    nock(API)
+      .post(MESSAGES)
+      .delay(1_000)
+      .reply(...answer(201, created({ to: sms.to, from: SENDER, body: sms.body })));
 
     const started = Date.now();
     const error = await sendError(provider({ timeoutMs: 200 }));

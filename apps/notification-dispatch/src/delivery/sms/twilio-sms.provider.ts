@@ -93,14 +93,13 @@ const KNOWN_REFUSALS: Record<number, string> = {
   21211: "the 'To' number is not a valid phone number",
   21614: "the 'To' number is not a mobile number and cannot receive SMS",
   21408: "sending to the 'To' number's region is not enabled on the Twilio account (Geo Permissions)",
-  21611: "the sender has too many messages queued at Twilio; try again later",
+  21611: 'the sender has too many messages queued at Twilio; try again later',
   20003: 'Twilio did not accept the account SID and auth token',
   20429: 'Twilio is rate-limiting this account',
 };
 
 /** 400s that clear by themselves, so a later attempt can succeed. */
 const TRANSIENT_TWILIO_CODES = new Set([21611]);
-
 
 /** The SDK prefixes some messages with `[HTTP 400] ` and says this when the body was not JSON. */
 const SDK_PREFIX = /^\[HTTP \d+\]\s*/;
@@ -117,7 +116,8 @@ function toProviderSendError(error: unknown): ProviderSendError {
   const httpStatus = isAxiosError(error) ? undefined : numberProperty(error, 'status');
   if (httpStatus !== undefined) {
     const code = numberProperty(error, 'code') || undefined;
-    const transient = httpStatus === 408 || httpStatus === 429 || httpStatus >= 500 || (code !== undefined && TRANSIENT_TWILIO_CODES.has(code));
+    const transient =
+      httpStatus === 408 || httpStatus === 429 || httpStatus >= 500 || (code !== undefined && TRANSIENT_TWILIO_CODES.has(code));
     return new ProviderSendError(describeRefusal(httpStatus, code, twilioText(error)), transient, code, httpStatus);
   }
   const unreachable = networkFailure('Twilio', error);
@@ -142,6 +142,3 @@ function twilioText(error: unknown): string | undefined {
   const parts = [message !== SDK_PLACEHOLDER ? message : undefined, detail].filter((part): part is string => !!part);
   return parts.length > 0 ? parts.join(': ').slice(0, 500) : undefined;
 }
-
-
-

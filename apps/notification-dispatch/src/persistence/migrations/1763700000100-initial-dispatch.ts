@@ -36,9 +36,7 @@ export class InitialDispatch1763700000100 implements MigrationInterface {
     )`);
     await runner.query('CREATE INDEX notifications_created ON notification_dispatch.notifications (created_at DESC)');
     await runner.query('CREATE INDEX notifications_event ON notification_dispatch.notifications (event_id, created_at DESC)');
-    await runner.query(
-      `CREATE INDEX notifications_due ON notification_dispatch.notifications (next_attempt_at) WHERE status = 'pending'`,
-    );
+    await runner.query(`CREATE INDEX notifications_due ON notification_dispatch.notifications (next_attempt_at) WHERE status = 'pending'`);
     await runner.query('CREATE INDEX notifications_provider_message ON notification_dispatch.notifications (provider_message_id)');
     await runner.query(`CREATE TABLE notification_dispatch.dev_outbox (
       id uuid PRIMARY KEY,

@@ -11,7 +11,9 @@ export class StagedReminders1764200000100 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query('ALTER TABLE notification_dispatch.notifications ADD COLUMN reminder jsonb');
-    await runner.query(`CREATE INDEX notifications_staged ON notification_dispatch.notifications (next_attempt_at) WHERE status = 'staged'`);
+    await runner.query(
+      `CREATE INDEX notifications_staged ON notification_dispatch.notifications (next_attempt_at) WHERE status = 'staged'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -84,10 +84,17 @@ export class ApplyCustomerResponseHandler {
    */
   async executeMany(responses: CustomerRespondedPayload[], unit: ResponseUnitOfWork): Promise<ResponseOutcome[]> {
     const { manager } = unit;
-    const loaded = await this.loader.loadMany(manager, responses.map((response) => response.eventId), { forUpdate: true });
+    const loaded = await this.loader.loadMany(
+      manager,
+      responses.map((response) => response.eventId),
+      { forUpdate: true },
+    );
     const missing = responses.find((response) => !loaded.has(response.eventId));
     if (missing) throw new NotFound('event', missing.eventId);
-    const applied = await this.alreadyApplied(manager, responses.map((response) => `response:${response.responseId}`));
+    const applied = await this.alreadyApplied(
+      manager,
+      responses.map((response) => `response:${response.responseId}`),
+    );
 
     const chatter: NewChatterEntry[] = [];
     const followUps: NewDomainEvent[][] = [];
@@ -110,11 +117,24 @@ export class ApplyCustomerResponseHandler {
         events.push({ type: DOMAIN_EVENT.ResponseApplied, eventId: item.event.id, payload: decided.applied });
       }
       followUps.push(events);
-      const followers = decided.kind === 'applied' ? followersToNotify(item.template.followers, response.response, { organizer: item.event.organizer, salesperson: item.event.salesperson }) : [];
+      const followers =
+        decided.kind === 'applied'
+          ? followersToNotify(item.template.followers, response.response, {
+              organizer: item.event.organizer,
+              salesperson: item.event.salesperson,
+            })
+          : [];
       const autoReply = response.autoReply?.trim() && response.from ? response.autoReply.trim() : null;
       if (followers.length > 0 || autoReply) {
         // The follow-ups are built from the event as this response left it.
-        pending.push({ response, loaded: { ...item, event: { ...item.event } as EventEntity }, followers, reason: decided.reason, autoReply, at: followUps.length - 1 });
+        pending.push({
+          response,
+          loaded: { ...item, event: { ...item.event } as EventEntity },
+          followers,
+          reason: decided.reason,
+          autoReply,
+          at: followUps.length - 1,
+        });
       }
       return decided.kind;
     });
@@ -133,7 +153,10 @@ export class ApplyCustomerResponseHandler {
     { event, customer, template }: LoadedEvent,
     sourceId: string,
     chatter: NewChatterEntry[],
-  ): { kind: 'refused' } | { kind: 'unchanged'; reason: null } | { kind: 'applied'; reason: string | null; applied: ResponseAppliedPayload } {
+  ):
+    | { kind: 'refused' }
+    | { kind: 'unchanged'; reason: null }
+    | { kind: 'applied'; reason: string | null; applied: ResponseAppliedPayload } {
     const log = { responseId: response.responseId, eventId: event.id, response: response.response, channel: response.channel };
     const effect = decideResponseEffect(event, response.response, response.reason);
     const author = { id: customer.id, name: customer.name };
@@ -173,17 +196,29 @@ export class ApplyCustomerResponseHandler {
     event.title = titleOf(event, template, customer);
     event.version += 1; // a cancellation preview taken before is no longer valid
 
-    const reason = response.response === 'decline' ? event.declineReason : response.response === 'reschedule' ? event.rescheduleReason : null;
+    const reason =
+      response.response === 'decline' ? event.declineReason : response.response === 'reschedule' ? event.rescheduleReason : null;
     chatter.push({
       eventId: event.id,
       kind: 'customer_responded',
       body: responseChatterBody(customer.name, response.response, response.channel, reason),
       author,
       channel: response.channel,
-      data: { ...details, reason, from: previous, to: { bookingStatus: event.bookingStatus, attendeeStatus: event.attendeeStatus }, phone: response.from },
+      data: {
+        ...details,
+        reason,
+        from: previous,
+        to: { bookingStatus: event.bookingStatus, attendeeStatus: event.attendeeStatus },
+        phone: response.from,
+      },
       sourceId,
     });
-    chatter.push(...statusChangedEntries(event, previous.bookingStatus, author, { data: { responseId: response.responseId }, sourceId: `response-status:${response.responseId}` }));
+    chatter.push(
+      ...statusChangedEntries(event, previous.bookingStatus, author, {
+        data: { responseId: response.responseId },
+        sourceId: `response-status:${response.responseId}`,
+      }),
+    );
     this.logger.info({ ...log, from: previous, to: effect.next }, 'customer response applied');
     return {
       kind: 'applied',
@@ -202,7 +237,10 @@ export class ApplyCustomerResponseHandler {
   }
 
   private async alreadyApplied(manager: EntityManager, sourceIds: string[]): Promise<Set<string>> {
-    const rows: { source_id: string }[] = await manager.query('SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])', [sourceIds]);
+    const rows: { source_id: string }[] = await manager.query(
+      'SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])',
+      [sourceIds],
+    );
     return new Set(rows.map((row) => row.source_id));
   }
 
@@ -222,7 +260,10 @@ export class ApplyCustomerResponseHandler {
     for (const item of pending) {
       if (item.followers.length > 0 && !verified) {
         // Never a reason to lose the customer's answer: the answer is applied, the emails are not sent.
-        this.logger.warn({ eventId: item.loaded.event.id, sender: sender.email }, 'follower emails not sent: the sender is not on a verified domain');
+        this.logger.warn(
+          { eventId: item.loaded.event.id, sender: sender.email },
+          'follower emails not sent: the sender is not on a verified domain',
+        );
       }
       if (verified) followUps[item.at].push(...item.followers.map((follower) => this.followerEmail(item, follower, sender, optedOut)));
       if (item.autoReply) followUps[item.at].push(this.autoReply(item, item.autoReply, sender, optedOut));
@@ -257,7 +298,12 @@ export class ApplyCustomerResponseHandler {
   }
 
   /** The auto-reply of an SMS reply code, to the number that texted; a stopped number gets a skipped row instead. */
-  private autoReply({ loaded, response }: PendingMessages, text: string, sender: Sender, optedOut: (channel: Channel, address: string) => boolean): NewDomainEvent {
+  private autoReply(
+    { loaded, response }: PendingMessages,
+    text: string,
+    sender: Sender,
+    optedOut: (channel: Channel, address: string) => boolean,
+  ): NewDomainEvent {
     const { event, customer } = loaded;
     const selection = selectChannels('sms', { name: customer.name, email: null, phone: response.from }, optedOut);
     if (selection.skipped.length > 0) this.logger.info({ eventId: event.id, skipped: selection.skipped }, 'auto-reply skipped');

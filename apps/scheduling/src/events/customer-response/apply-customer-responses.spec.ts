@@ -70,19 +70,30 @@ function harness(events: LoadedEvent[], options: { applied?: string[]; stopped?:
       if (sql.includes('chatter_entries')) return (options.applied ?? []).map((source_id) => ({ source_id }));
       const ids = params[0] as string[];
       ids.forEach((id, index) =>
-        updatedRows.push({ id, bookingStatus: params[1][index] as string, declineReason: params[4][index] as string | null, version: params[9][index] as number }),
+        updatedRows.push({
+          id,
+          bookingStatus: params[1][index] as string,
+          declineReason: params[4][index] as string | null,
+          version: params[9][index] as number,
+        }),
       );
       return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
     },
   } as unknown as EntityManager;
   const loader = {
-    loadMany: async (_m: EntityManager, ids: string[]) => new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
+    loadMany: async (_m: EntityManager, ids: string[]) =>
+      new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
   } as unknown as EventLoader;
-  const chatterLog = { addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries) } as unknown as ChatterLog;
+  const chatterLog = {
+    addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries),
+  } as unknown as ChatterLog;
   const stopList = {
     optedOut: async () => (_channel: string, address: string) => (options.stopped ?? []).includes(address),
   } as unknown as StopListCopy;
-  const sender = { current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }), isVerified: () => true } as unknown as SenderSettings;
+  const sender = {
+    current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }),
+    isVerified: () => true,
+  } as unknown as SenderSettings;
   const handler = new ApplyCustomerResponseHandler(loader, chatterLog, stopList, sender, pino({ level: 'silent' }));
   const run = (responses: CustomerRespondedPayload[]): Promise<ResponseOutcome[]> =>
     handler.executeMany(responses, { manager, publish: async (list) => void published.push(...list) });
@@ -109,7 +120,8 @@ function response(eventId: string, overrides: Partial<CustomerRespondedPayload> 
   };
 }
 
-const types = (events: NewDomainEvent[]) => events.map((event) => `${event.type}${event.type === 'NotificationRequested' ? `:${(event.payload as any).type}` : ''}`);
+const types = (events: NewDomainEvent[]) =>
+  events.map((event) => `${event.type}${event.type === 'NotificationRequested' ? `:${(event.payload as any).type}` : ''}`);
 
 describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided in order', () => {
   it('applies answers to different events with one UPDATE for all, one chatter write and one publish', async () => {
@@ -120,7 +132,12 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
       { id: 'e1', bookingStatus: 'confirmed', declineReason: null, version: 4 },
       { id: 'e2', bookingStatus: 'declined', declineReason: 'too far', version: 4 },
     ]);
-    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual(['e1:customer_responded', 'e1:status_changed', 'e2:customer_responded', 'e2:status_changed']);
+    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual([
+      'e1:customer_responded',
+      'e1:status_changed',
+      'e2:customer_responded',
+      'e2:status_changed',
+    ]);
     // The decline notifies the organizer (notifyOnDecline); the accept does not (notifyOnAccept off).
     expect(types(published)).toEqual(['ResponseApplied', 'ResponseApplied', 'NotificationRequested:internal']);
   });
@@ -158,7 +175,11 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
   it('refuses an answer to a cancelled event with a chatter entry, and still applies the others', async () => {
     const { run, chatter, updatedRows, published } = harness([loadedEvent('e1', 'cancelled'), loadedEvent('e2', 'invited')]);
     expect(await run([response('e1'), response('e2')])).toEqual(['refused', 'applied']);
-    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual(['e1:response_refused', 'e2:customer_responded', 'e2:status_changed']);
+    expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual([
+      'e1:response_refused',
+      'e2:customer_responded',
+      'e2:status_changed',
+    ]);
     expect(updatedRows.map((row) => row.id)).toEqual(['e2']);
     expect(types(published)).toEqual(['ResponseApplied']);
   });
@@ -171,10 +192,12 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
     ]);
     expect(outcomes).toEqual(['unchanged', 'applied']);
     const replies = published.filter((event) => event.type === 'NotificationRequested').map((event) => event.payload as any);
-    expect(replies.map((reply) => [reply.recipient.phone, reply.config.smsBody, reply.notifications.length, reply.skipped.length])).toEqual([
-      ['+14155550100', 'See you!', 1, 0],
-      ['+14155550199', 'See you!', 0, 1],
-    ]);
+    expect(replies.map((reply) => [reply.recipient.phone, reply.config.smsBody, reply.notifications.length, reply.skipped.length])).toEqual(
+      [
+        ['+14155550100', 'See you!', 1, 0],
+        ['+14155550199', 'See you!', 0, 1],
+      ],
+    );
   });
 
   it('throws NotFound for a batch with a missing event, so the transport handles each message alone', async () => {

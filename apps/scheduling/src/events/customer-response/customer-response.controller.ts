@@ -41,9 +41,10 @@ export class CustomerResponseController {
       this.logger.warn({ messageId: message.messageId, eventId }, 'inbound SMS for an event that does not exist; dropped');
       return;
     }
-    const customer: { id: string; name: string }[] = message.customerId && isUUID(message.customerId)
-      ? await context.manager.query('SELECT id, name FROM scheduling.customers WHERE id = $1', [message.customerId])
-      : [];
+    const customer: { id: string; name: string }[] =
+      message.customerId && isUUID(message.customerId)
+        ? await context.manager.query('SELECT id, name FROM scheduling.customers WHERE id = $1', [message.customerId])
+        : [];
     await this.chatter.add(context.manager, {
       eventId,
       kind: 'inbound_message',

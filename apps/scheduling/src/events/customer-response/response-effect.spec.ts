@@ -29,11 +29,17 @@ describe('decideResponseEffect: what a customer response does to the event', () 
     ['declined', 'accept', null, 'confirmed', 'accepted', null, null],
     ['rescheduling', 'accept', null, 'confirmed', 'accepted', null, null],
     ['confirmed', 'reschedule', null, 'rescheduling', 'accepted', null, null],
-  ])('%s + %s (reason %p) → %s, attendee %s, reasons %p / %p', (before, response, reason, booking, attendee, declineReason, rescheduleReason) => {
-    const attendeeBefore = before === 'confirmed' ? 'accepted' : before === 'declined' ? 'declined' : 'needs_action';
-    const effect = decideResponseEffect(state({ bookingStatus: before, attendeeStatus: attendeeBefore }), response, reason);
-    expect(effect).toMatchObject({ kind: 'applied', next: { bookingStatus: booking, attendeeStatus: attendee, declineReason, rescheduleReason } });
-  });
+  ])(
+    '%s + %s (reason %p) → %s, attendee %s, reasons %p / %p',
+    (before, response, reason, booking, attendee, declineReason, rescheduleReason) => {
+      const attendeeBefore = before === 'confirmed' ? 'accepted' : before === 'declined' ? 'declined' : 'needs_action';
+      const effect = decideResponseEffect(state({ bookingStatus: before, attendeeStatus: attendeeBefore }), response, reason);
+      expect(effect).toMatchObject({
+        kind: 'applied',
+        next: { bookingStatus: booking, attendeeStatus: attendee, declineReason, rescheduleReason },
+      });
+    },
+  );
 
   it.each<[BookingStatus, RegExp]>([
     ['cancelled', /cancelled/],
@@ -49,18 +55,52 @@ describe('decideResponseEffect: what a customer response does to the event', () 
 
   it.each<[string, Partial<ResponseState>, ResponseType, string | null]>([
     ['accept again (double click)', { bookingStatus: 'confirmed', attendeeStatus: 'accepted' }, 'accept', null],
-    ['decline again with the same reason', { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' }, 'decline', 'Too far'],
-    ['decline again, same reason with spaces', { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' }, 'decline', '  Too far '],
+    [
+      'decline again with the same reason',
+      { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' },
+      'decline',
+      'Too far',
+    ],
+    [
+      'decline again, same reason with spaces',
+      { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' },
+      'decline',
+      '  Too far ',
+    ],
     ['reschedule again without a reason', { bookingStatus: 'rescheduling', attendeeStatus: 'needs_action' }, 'reschedule', ''],
   ])('changes nothing: %s', (_name, current, response, reason) => {
     expect(decideResponseEffect(state(current), response, reason).kind).toBe('unchanged');
   });
 
   it.each<[string, Partial<ResponseState>, ResponseType, string | null, Partial<ResponseState>]>([
-    ['decline again with another reason', { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' }, 'decline', 'Ill', { declineReason: 'Ill' }],
-    ['decline again without the reason given before', { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' }, 'decline', null, { declineReason: null }],
-    ['accept after a reschedule request clears its reason', { bookingStatus: 'rescheduling', rescheduleReason: 'Monday?' }, 'accept', null, { rescheduleReason: null, bookingStatus: 'confirmed' }],
-    ['decline after a reschedule request clears the reschedule reason', { bookingStatus: 'rescheduling', rescheduleReason: 'Monday?' }, 'decline', 'No', { rescheduleReason: null, declineReason: 'No' }],
+    [
+      'decline again with another reason',
+      { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' },
+      'decline',
+      'Ill',
+      { declineReason: 'Ill' },
+    ],
+    [
+      'decline again without the reason given before',
+      { bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'Too far' },
+      'decline',
+      null,
+      { declineReason: null },
+    ],
+    [
+      'accept after a reschedule request clears its reason',
+      { bookingStatus: 'rescheduling', rescheduleReason: 'Monday?' },
+      'accept',
+      null,
+      { rescheduleReason: null, bookingStatus: 'confirmed' },
+    ],
+    [
+      'decline after a reschedule request clears the reschedule reason',
+      { bookingStatus: 'rescheduling', rescheduleReason: 'Monday?' },
+      'decline',
+      'No',
+      { rescheduleReason: null, declineReason: 'No' },
+    ],
   ])('applies: %s', (_name, current, response, reason, expected) => {
     const effect = decideResponseEffect(state(current), response, reason);
     expect(effect).toMatchObject({ kind: 'applied', next: expected });
@@ -68,7 +108,11 @@ describe('decideResponseEffect: what a customer response does to the event', () 
 
   it('says whether the status moved (a new reason alone is a change, not a status change)', () => {
     expect(decideResponseEffect(state(), 'accept', null)).toMatchObject({ statusChanged: true });
-    const reasonOnly = decideResponseEffect(state({ bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'a' }), 'decline', 'b');
+    const reasonOnly = decideResponseEffect(
+      state({ bookingStatus: 'declined', attendeeStatus: 'declined', declineReason: 'a' }),
+      'decline',
+      'b',
+    );
     expect(reasonOnly).toMatchObject({ kind: 'applied', statusChanged: false });
   });
 });
@@ -96,9 +140,21 @@ describe('followersToNotify', () => {
     ['accept with notifyOnAccept', all, 'accept', null, ['olga@example.com']],
     ['decline with notifyOnDecline', all, 'decline', null, ['olga@example.com']],
     ['reschedule with notifyOnReschedule', all, 'reschedule', null, ['olga@example.com']],
-    ['reschedule with only accept/decline on', { autoFollowOrganizer: true, notifyOnAccept: true, notifyOnDecline: true }, 'reschedule', null, []],
+    [
+      'reschedule with only accept/decline on',
+      { autoFollowOrganizer: true, notifyOnAccept: true, notifyOnDecline: true },
+      'reschedule',
+      null,
+      [],
+    ],
     ['toggle on but nobody follows', { notifyOnAccept: true }, 'accept', salesperson, []],
-    ['salesperson only, the event has one', { autoFollowSalesperson: true, notifyOnAccept: true }, 'accept', salesperson, ['sam@example.com']],
+    [
+      'salesperson only, the event has one',
+      { autoFollowSalesperson: true, notifyOnAccept: true },
+      'accept',
+      salesperson,
+      ['sam@example.com'],
+    ],
     ['salesperson only, the event has none', { autoFollowSalesperson: true, notifyOnAccept: true }, 'accept', null, []],
     ['organizer and salesperson, organizer first', both, 'decline', salesperson, ['olga@example.com', 'sam@example.com']],
     ['a salesperson the template does not follow', all, 'accept', salesperson, ['olga@example.com']],

@@ -6,7 +6,11 @@ import { NotificationOutcomeController } from './notification-outcome.controller
 
 const EVENT = '5b0c9a4e-8f3c-4d8e-9d55-1f2a3b4c5d6e';
 
-function sent(notificationId: string, type: NotificationSentPayload['type'], reminder?: NotificationSentPayload['reminder']): NotificationSentPayload {
+function sent(
+  notificationId: string,
+  type: NotificationSentPayload['type'],
+  reminder?: NotificationSentPayload['reminder'],
+): NotificationSentPayload {
   return {
     notificationId,
     requestId: `r-${notificationId}`,
@@ -28,7 +32,9 @@ const REMINDER = { reminderId: 'rem-1', configKey: 'day_before', offsetMinutes: 
 function harness() {
   const written: NewChatterEntry[][] = [];
   const lookups: unknown[][] = [];
-  const chatter = { addMany: async (_manager: EntityManager, entries: NewChatterEntry[]) => void written.push(entries) } as unknown as ChatterLog;
+  const chatter = {
+    addMany: async (_manager: EntityManager, entries: NewChatterEntry[]) => void written.push(entries),
+  } as unknown as ChatterLog;
   const manager = {
     query: async (_sql: string, parameters: unknown[]) => {
       lookups.push(parameters);
@@ -39,11 +45,15 @@ function harness() {
   return { controller: new NotificationOutcomeController(chatter), written, lookups, context };
 }
 
-describe('NotificationOutcomeController (scheduling): a delivery goes into the chatter, a reminder\'s does not', () => {
+describe("NotificationOutcomeController (scheduling): a delivery goes into the chatter, a reminder's does not", () => {
   it.each([
     ['a confirmation', [sent('n1', 'confirmation')], ['sent:n1']],
     ['a reminder (its line was written when it was let go)', [sent('n2', 'reminder', REMINDER)], []],
-    ['a batch of both: only the confirmation', [sent('n3', 'reminder', REMINDER), sent('n4', 'rsvp_request'), sent('n5', 'reminder', REMINDER)], ['sent:n4']],
+    [
+      'a batch of both: only the confirmation',
+      [sent('n3', 'reminder', REMINDER), sent('n4', 'rsvp_request'), sent('n5', 'reminder', REMINDER)],
+      ['sent:n4'],
+    ],
   ])('%s', async (_case, outcomes, sourceIds) => {
     const { controller, written, lookups, context } = harness();
     await controller.onSent(outcomes, context);
@@ -55,6 +65,10 @@ describe('NotificationOutcomeController (scheduling): a delivery goes into the c
   it('words the line with the type, the channel and the address', async () => {
     const { controller, written, context } = harness();
     await controller.onSent([sent('n1', 'confirmation')], context);
-    expect(written.flat()[0]).toMatchObject({ eventId: EVENT, kind: 'notification_sent', body: 'Confirmation sent by email to Ann Lee (ann@example.com)' });
+    expect(written.flat()[0]).toMatchObject({
+      eventId: EVENT,
+      kind: 'notification_sent',
+      body: 'Confirmation sent by email to Ann Lee (ann@example.com)',
+    });
   });
 });

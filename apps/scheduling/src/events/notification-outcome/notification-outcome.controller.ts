@@ -42,7 +42,12 @@ export class NotificationOutcomeController {
           kind: 'notification_sent' as const,
           body: `${NOTIFICATION_TYPE_LABEL[outcome.type] ?? outcome.type} sent by ${CHANNEL_LABEL[outcome.channel]} to ${outcome.recipientName} (${outcome.to})`,
           channel: outcome.channel,
-          data: { notificationId: outcome.notificationId, provider: outcome.provider, providerMessageId: outcome.providerMessageId, sentAt: outcome.sentAt },
+          data: {
+            notificationId: outcome.notificationId,
+            provider: outcome.provider,
+            providerMessageId: outcome.providerMessageId,
+            sentAt: outcome.sentAt,
+          },
           sourceId: `sent:${outcome.notificationId}`,
         })),
     );

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DISPATCH_REQUEST, NotificationPreview, PreviewNotificationCommand, RenderedNotificationPreview, SERVICE } from '@appointments/contracts';
+import {
+  DISPATCH_REQUEST,
+  NotificationPreview,
+  PreviewNotificationCommand,
+  RenderedNotificationPreview,
+  SERVICE,
+} from '@appointments/contracts';
 import { RpcClient } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -40,7 +46,11 @@ export class PreviewNotificationHandler {
       requestedBy: { id: command.actor.id, name: command.actor.name, email: command.actor.email ?? null },
       notifications: plan.selection.channels.map((channel) => ({ notificationId: randomUUID(), ...channel })),
     });
-    const rendered = await this.rpc.request<RenderedNotificationPreview>(SERVICE.notificationDispatch, DISPATCH_REQUEST.renderPreview, request);
+    const rendered = await this.rpc.request<RenderedNotificationPreview>(
+      SERVICE.notificationDispatch,
+      DISPATCH_REQUEST.renderPreview,
+      request,
+    );
     const { event, customer } = loaded;
     return {
       type,
@@ -49,7 +59,12 @@ export class PreviewNotificationHandler {
       channels: plan.selection.channels,
       skipped: plan.selection.skipped,
       sender: plan.sender,
-      effect: { bookingStatus: event.bookingStatus, attendeeStatus: event.attendeeStatus, notificationState: event.notificationState, title: event.title },
+      effect: {
+        bookingStatus: event.bookingStatus,
+        attendeeStatus: event.attendeeStatus,
+        notificationState: event.notificationState,
+        title: event.title,
+      },
       ...rendered,
       ...(confirmation ? { confirmationToken: confirmation.token, confirmationTokenExpiresAt: confirmation.expiresAt } : {}),
     };

@@ -49,7 +49,10 @@ export class ReminderAcceptance {
   async apply(manager: EntityManager, accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>): Promise<void> {
     const firsts = [...new Map(accepted.map((item) => [item.dedupeKey, item])).values()];
     if (firsts.length === 0) return;
-    const applied = await alreadyApplied(manager, firsts.map((item) => item.dedupeKey));
+    const applied = await alreadyApplied(
+      manager,
+      firsts.map((item) => item.dedupeKey),
+    );
     const chatter: NewChatterEntry[] = [];
     const events: NewDomainEvent[] = [];
     const changed = new Map<string, LoadedEvent>();
@@ -59,19 +62,34 @@ export class ReminderAcceptance {
       chatter.push(...this.effectsOf(item, target, changed, events));
     }
     for (const target of changed.values()) target.event.version += 1;
-    await writeEventStatusRows(manager, [...changed.values()].map((target) => target.event));
+    await writeEventStatusRows(
+      manager,
+      [...changed.values()].map((target) => target.event),
+    );
     await this.chatter.addMany(manager, chatter);
     await this.outbox.add(manager, events);
   }
 
-  private effectsOf(item: AcceptedReminder, target: LoadedEvent, changed: Map<string, LoadedEvent>, events: NewDomainEvent[]): NewChatterEntry[] {
+  private effectsOf(
+    item: AcceptedReminder,
+    target: LoadedEvent,
+    changed: Map<string, LoadedEvent>,
+    events: NewDomainEvent[],
+  ): NewChatterEntry[] {
     const { reminder } = item;
     const { event, customer, template } = target;
     const author = { name: REMINDER_SCHEDULER.name };
     const line: NewChatterEntry = {
       eventId: event.id,
       kind: 'notification_requested',
-      body: sentChatterBody({ actor: REMINDER_SCHEDULER, type: 'reminder', customerName: customer.name, channels: reminder.channels, skipped: reminder.skipped, reminder }),
+      body: sentChatterBody({
+        actor: REMINDER_SCHEDULER,
+        type: 'reminder',
+        customerName: customer.name,
+        channels: reminder.channels,
+        skipped: reminder.skipped,
+        reminder,
+      }),
       author,
       data: { requestId: item.requestId, type: 'reminder', configKey: reminder.configKey, reminder },
       sourceId: sourceIdOf(item.dedupeKey),
@@ -79,11 +97,19 @@ export class ReminderAcceptance {
     const config = template.notificationConfigs.find((candidate) => candidate.key === reminder.configKey);
     const decision = decideTransition(event, triggerForNotification('reminder', config ?? { buttons: undefined }));
     if (!decision.allowed) {
-      this.logger.info({ eventId: event.id, requestId: item.requestId, reason: decision.refusal.message }, 'reminder let go, but its status effect is refused by now; chatter only');
+      this.logger.info(
+        { eventId: event.id, requestId: item.requestId, reason: decision.refusal.message },
+        'reminder let go, but its status effect is refused by now; chatter only',
+      );
       return [line];
     }
     const { previousBookingStatus } = applyPlan(target, { type: 'reminder', next: decision.next });
-    events.push({ type: DOMAIN_EVENT.ReminderSent, eventId: event.id, payload: eventStatusPayload(target, previousBookingStatus), correlationId: item.correlationId });
+    events.push({
+      type: DOMAIN_EVENT.ReminderSent,
+      eventId: event.id,
+      payload: eventStatusPayload(target, previousBookingStatus),
+      correlationId: item.correlationId,
+    });
     if (previousBookingStatus !== event.bookingStatus) changed.set(event.id, target);
     return [line, ...statusChangedEntries(event, previousBookingStatus, author)];
   }
@@ -95,8 +121,9 @@ function sourceIdOf(dedupeKey: string): string {
 }
 
 async function alreadyApplied(manager: EntityManager, dedupeKeys: string[]): Promise<Set<string>> {
-  const rows: { source_id: string }[] = await manager.query('SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])', [
-    dedupeKeys.map(sourceIdOf),
-  ]);
+  const rows: { source_id: string }[] = await manager.query(
+    'SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])',
+    [dedupeKeys.map(sourceIdOf)],
+  );
   return new Set(rows.map((row) => row.source_id));
 }

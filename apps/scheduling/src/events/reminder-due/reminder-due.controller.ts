@@ -1,6 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { DOMAIN_EVENT, ReminderDuePayload, ReminderReleaseCheck, ReminderReleaseVerdict, SCHEDULING_REQUEST } from '@appointments/contracts';
+import {
+  DOMAIN_EVENT,
+  ReminderDuePayload,
+  ReminderReleaseCheck,
+  ReminderReleaseVerdict,
+  SCHEDULING_REQUEST,
+} from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
@@ -31,7 +37,9 @@ export class ReminderDueController {
     // Told once the batch has committed: a batch that fails is handled again message by message.
     context.afterCommit(async () => {
       verdicts.forEach((verdict, index) =>
-        runWithCorrelation(context.correlationIds[index], () => this.logger[verdict.level]({ ...verdict.fields, outcome: verdict.outcome }, verdict.message)),
+        runWithCorrelation(context.correlationIds[index], () =>
+          this.logger[verdict.level]({ ...verdict.fields, outcome: verdict.outcome }, verdict.message),
+        ),
       );
     });
   }

@@ -18,7 +18,10 @@ const DUE: ReminderDuePayload = {
 
 /** The state machine's own refusal for a reminder in that booking status. */
 function refusalFor(bookingStatus: 'draft' | 'cancelled') {
-  const decision = decideTransition({ bookingStatus, attendeeStatus: 'needs_action', notificationState: 'none' }, { kind: 'reminder_sent', withButtons: true });
+  const decision = decideTransition(
+    { bookingStatus, attendeeStatus: 'needs_action', notificationState: 'none' },
+    { kind: 'reminder_sent', withButtons: true },
+  );
   if (decision.allowed) throw new Error(`the state machine allows a reminder while ${bookingStatus}`);
   return decision.refusal;
 }
@@ -40,7 +43,10 @@ describe('a due reminder as a reminder to stage', () => {
 });
 
 describe('what became of a due reminder', () => {
-  const staged: StagingOutcome = { eventId: DUE.eventId, result: { requestId: 'req-1', channels: [{ channel: 'email' }], sendAt: DUE.dueAt } };
+  const staged: StagingOutcome = {
+    eventId: DUE.eventId,
+    result: { requestId: 'req-1', channels: [{ channel: 'email' }], sendAt: DUE.dueAt },
+  };
   const atOnce: StagingOutcome = { eventId: DUE.eventId, result: { requestId: 'req-1', channels: [{ channel: 'email' }], sendAt: null } };
 
   it.each([
@@ -49,9 +55,27 @@ describe('what became of a due reminder', () => {
     ['the start moved', { eventId: DUE.eventId, refusal: new StartMoved(2, 3) }, 'stale', 'info', /stale/],
     ['a draft event (state machine)', { eventId: DUE.eventId, refusal: refusalFor('draft') }, 'refused', 'info', /still a draft/],
     ['a cancelled event (state machine)', { eventId: DUE.eventId, refusal: refusalFor('cancelled') }, 'refused', 'info', /cancelled/],
-    ['an event that no longer exists', { eventId: DUE.eventId, refusal: new NotFound('event', DUE.eventId) }, 'refused', 'info', /not sent/],
-    ['no channel left', { eventId: DUE.eventId, refusal: new NoChannelAvailable('Nothing was sent: no email address') }, 'refused', 'warn', /no email address/],
-    ['the config gone from the template', { eventId: DUE.eventId, refusal: new InvalidInput('configKey: the template has no notification config "day-before"') }, 'refused', 'warn', /day-before/],
+    [
+      'an event that no longer exists',
+      { eventId: DUE.eventId, refusal: new NotFound('event', DUE.eventId) },
+      'refused',
+      'info',
+      /not sent/,
+    ],
+    [
+      'no channel left',
+      { eventId: DUE.eventId, refusal: new NoChannelAvailable('Nothing was sent: no email address') },
+      'refused',
+      'warn',
+      /no email address/,
+    ],
+    [
+      'the config gone from the template',
+      { eventId: DUE.eventId, refusal: new InvalidInput('configKey: the template has no notification config "day-before"') },
+      'refused',
+      'warn',
+      /day-before/,
+    ],
   ] as const)('%s: %s, logged at %s', (_case, outcome, expected, level, message) => {
     const verdict = reminderVerdict(DUE, outcome as StagingOutcome);
     expect(verdict).toMatchObject({ outcome: expected, level });
@@ -60,7 +84,10 @@ describe('what became of a due reminder', () => {
   });
 
   it('a stale reminder names both start versions', () => {
-    expect(reminderVerdict(DUE, { eventId: DUE.eventId, refusal: new StartMoved(2, 3) }).fields).toMatchObject({ startVersion: 2, currentStartVersion: 3 });
+    expect(reminderVerdict(DUE, { eventId: DUE.eventId, refusal: new StartMoved(2, 3) }).fields).toMatchObject({
+      startVersion: 2,
+      currentStartVersion: 3,
+    });
   });
 
   it('a late reminder says so', () => {

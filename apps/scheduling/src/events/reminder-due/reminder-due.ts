@@ -19,7 +19,14 @@ export interface ReminderVerdict {
  * from the template, no channel left, an unverified sender) means staff have something to fix (warn).
  */
 export function reminderVerdict(due: ReminderDuePayload, outcome: StagingOutcome): ReminderVerdict {
-  const fields = { reminderId: due.reminderId, eventId: due.eventId, configKey: due.configKey, dedupeKey: due.dedupeKey, dueAt: due.dueAt, late: Boolean(due.late) };
+  const fields = {
+    reminderId: due.reminderId,
+    eventId: due.eventId,
+    configKey: due.configKey,
+    dedupeKey: due.dedupeKey,
+    dueAt: due.dueAt,
+    late: Boolean(due.late),
+  };
   if ('result' in outcome) {
     const { requestId, channels, sendAt } = outcome.result;
     return {

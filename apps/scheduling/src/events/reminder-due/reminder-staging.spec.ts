@@ -34,7 +34,15 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
     notificationConfigs: [config('with-buttons', true), config('plain', false)],
     reminderTriggers: [{ configKey: 'with-buttons', offsetMinutes: 1440 }],
   } as unknown as TemplateEntity;
-  const customer = { id: 'cust', name: 'Jane Doe', email: 'jane@example.com', phone: null, preferredConfirmationMethod: null, createdAt: new Date('2026-03-01T09:00:00Z'), updatedAt: new Date('2026-03-01T09:00:00Z') } as CustomerEntity;
+  const customer = {
+    id: 'cust',
+    name: 'Jane Doe',
+    email: 'jane@example.com',
+    phone: null,
+    preferredConfirmationMethod: null,
+    createdAt: new Date('2026-03-01T09:00:00Z'),
+    updatedAt: new Date('2026-03-01T09:00:00Z'),
+  } as CustomerEntity;
   const event = {
     id,
     customerId: 'cust',
@@ -74,17 +82,29 @@ function harness(events: LoadedEvent[], appliedKeys: string[] = []) {
     },
   } as unknown as EntityManager;
   const loader = {
-    loadMany: async (_m: EntityManager, ids: string[]) => new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
+    loadMany: async (_m: EntityManager, ids: string[]) =>
+      new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
   } as unknown as EventLoader;
   const planner = new NotificationPlanner(
     { optedOut: async () => (_channel: string, address: string) => address === 'opted-out@example.com' } as never,
-    { current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }), assertVerified: () => undefined } as never,
+    {
+      current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }),
+      assertVerified: () => undefined,
+    } as never,
   );
-  const chatterLog = { addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries) } as unknown as ChatterLog;
+  const chatterLog = {
+    addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries),
+  } as unknown as ChatterLog;
   const outbox = { add: async (_m: EntityManager, added: typeof published) => void published.push(...added) };
   const logger = { info: () => undefined } as never;
   const acceptance = new ReminderAcceptance(chatterLog, outbox as never, logger);
-  const staging = new ReminderStaging({ transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never, loader, planner, outbox as never, acceptance);
+  const staging = new ReminderStaging(
+    { transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never,
+    loader,
+    planner,
+    outbox as never,
+    acceptance,
+  );
   const loaded = new Map(events.map((e) => [e.event.id, e]));
   return { staging, acceptance, loaded, manager, chatter, published, updates };
 }
@@ -199,7 +219,13 @@ describe('staging due reminders in the consumer transaction', () => {
 
 describe('the release check of staged reminders', () => {
   const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
-    ({ reminders: items.map((item, index) => ({ requestId: `req-${index}`, dedupeKey: `reminder:${item.reminder.reminderId}-${item.eventId}:1`, ...item })) }) as ReminderReleaseCheck;
+    ({
+      reminders: items.map((item, index) => ({
+        requestId: `req-${index}`,
+        dedupeKey: `reminder:${item.reminder.reminderId}-${item.eventId}:1`,
+        ...item,
+      })),
+    }) as ReminderReleaseCheck;
 
   it('answers each in order; lets go the current one and prepares the changed one again at once with the same dedupe key, applying their effects', async () => {
     const optedOut = loadedEvent('opted-out', 'booked');
@@ -232,19 +258,24 @@ describe('the release check of staged reminders', () => {
     ]);
     expect(verdicts[4]).toMatchObject({ reason: expect.stringMatching(/opted out|Nothing was sent/) });
     const [restaged, ...statusEvents] = published;
-    expect([restaged.type, restaged.eventId, restaged.payload.dedupeKey, restaged.payload.sendAt, restaged.payload.reminder.eventVersion]).toEqual([
-      'NotificationRequested',
-      'edited',
-      'reminder:rem-edited:1',
-      undefined,
-      3,
-    ]);
+    expect([
+      restaged.type,
+      restaged.eventId,
+      restaged.payload.dedupeKey,
+      restaged.payload.sendAt,
+      restaged.payload.reminder.eventVersion,
+    ]).toEqual(['NotificationRequested', 'edited', 'reminder:rem-edited:1', undefined, 3]);
     // Let go: the staged one (its request) and the restaged one (its new request); both configs have buttons.
     expect(statusEvents.map((event) => [event.type, event.eventId, event.payload.bookingStatus])).toEqual([
       ['ReminderSent', 'same', 'invited'],
       ['ReminderSent', 'edited', 'invited'],
     ]);
-    expect(updates).toEqual([[{ id: 'same', status: 'invited', version: 4 }, { id: 'edited', status: 'invited', version: 4 }]]);
+    expect(updates).toEqual([
+      [
+        { id: 'same', status: 'invited', version: 4 },
+        { id: 'edited', status: 'invited', version: 4 },
+      ],
+    ]);
     expect(chatter.filter((entry) => entry.kind === 'notification_requested').map((entry) => [entry.eventId, entry.sourceId])).toEqual([
       ['same', 'let-go:reminder:rem-same:1'],
       ['edited', 'let-go:reminder:rem-edited:1'],
@@ -256,24 +287,45 @@ describe('the release check of staged reminders', () => {
     const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: stagedRef() }]), new Date('2026-03-09T13:00:00Z'));
     expect(verdict).toMatchObject({ verdict: 'missed', reason: expect.stringMatching(/event start/) });
     expect(published.map((event) => [event.type, event.eventId, event.payload])).toEqual([
-      ['ReminderMissed', 'same', { reminderId: 'rem', eventId: 'same', startVersion: 1, dueAt: DUE_AT, reason: (verdict as { reason: string }).reason }],
+      [
+        'ReminderMissed',
+        'same',
+        { reminderId: 'rem', eventId: 'same', startVersion: 1, dueAt: DUE_AT, reason: (verdict as { reason: string }).reason },
+      ],
     ]);
     expect(chatter).toEqual([]);
   });
 });
 
 describe('a reminder let go applies its effects once per reminder (its dedupe key)', () => {
-
   it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
-    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('confirmed-plain', 'confirmed')]);
-    await acceptance.apply(manager, [
-      { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' },
-      { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
-      { requestId: 'req-2', eventId: 'confirmed-plain', dedupeKey: 'reminder:rem-2:1', reminder: stagedRef({ configKey: 'plain', late: true }), correlationId: 'c2' },
-    ], loaded);
+    const { acceptance, loaded, manager, chatter, published, updates } = harness([
+      loadedEvent('booked-buttons', 'booked'),
+      loadedEvent('confirmed-plain', 'confirmed'),
+    ]);
+    await acceptance.apply(
+      manager,
+      [
+        { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' },
+        { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
+        {
+          requestId: 'req-2',
+          eventId: 'confirmed-plain',
+          dedupeKey: 'reminder:rem-2:1',
+          reminder: stagedRef({ configKey: 'plain', late: true }),
+          correlationId: 'c2',
+        },
+      ],
+      loaded,
+    );
     expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
-      ['booked-buttons', 'notification_requested', 'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start', 'let-go:reminder:rem-1:1'],
+      [
+        'booked-buttons',
+        'notification_requested',
+        'Reminder sent to Jane Doe by email (jane@example.com), 1 day before the start',
+        'let-go:reminder:rem-1:1',
+      ],
       ['booked-buttons', 'status_changed', 'Status changed from booked to invited', null],
       [
         'confirmed-plain',
@@ -289,13 +341,20 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
   });
 
   it('applies nothing for a reminder already let go, even under another request, and only the line when the state machine refuses by now', async () => {
-    const { acceptance, loaded, manager, chatter, published, updates } = harness([loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')], ['reminder:rem-1:1']);
-    await acceptance.apply(manager, [
-      // Prepared again after its effects were applied (a crash before dispatch committed the release): a new request, the same reminder.
-      { requestId: 'req-1-restaged', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef() },
-      { requestId: 'req-3', eventId: 'cancelled', dedupeKey: 'reminder:rem-3:1', reminder: stagedRef() },
-      { requestId: 'req-4', eventId: 'gone', dedupeKey: 'reminder:rem-4:1', reminder: stagedRef() },
-    ], loaded);
+    const { acceptance, loaded, manager, chatter, published, updates } = harness(
+      [loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')],
+      ['reminder:rem-1:1'],
+    );
+    await acceptance.apply(
+      manager,
+      [
+        // Prepared again after its effects were applied (a crash before dispatch committed the release): a new request, the same reminder.
+        { requestId: 'req-1-restaged', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef() },
+        { requestId: 'req-3', eventId: 'cancelled', dedupeKey: 'reminder:rem-3:1', reminder: stagedRef() },
+        { requestId: 'req-4', eventId: 'gone', dedupeKey: 'reminder:rem-4:1', reminder: stagedRef() },
+      ],
+      loaded,
+    );
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
     expect([updates, published]).toEqual([[], []]);
   });

@@ -25,7 +25,9 @@ import { StartMoved } from '../send-notification/start-moved';
 export type ReminderToStage = Omit<ReminderDuePayload, 'firedAt'> & { correlationId?: string };
 
 /** A prepared reminder (its request id and channels), or why it was not prepared. */
-export type StagingOutcome = { eventId: string; result: { requestId: string; channels: { channel: string }[]; sendAt: string | null } } | { eventId: string; refusal: unknown };
+export type StagingOutcome =
+  | { eventId: string; result: { requestId: string; channels: { channel: string }[]; sendAt: string | null } }
+  | { eventId: string; refusal: unknown };
 
 /**
  * Staged reminders, scheduling's part (see docs/decisions.md, "Staged reminders").
@@ -61,7 +63,11 @@ export class ReminderStaging {
   async stage(manager: EntityManager, reminders: ReminderToStage[], now = new Date()): Promise<StagingOutcome[]> {
     // Locked only when a reminder goes at once (its due time has come): it is let go here, which writes the event.
     const atOnceDue = reminders.some((reminder) => !staysStaged(reminder, now));
-    const loaded = await this.loader.loadMany(manager, reminders.map((reminder) => reminder.eventId), { forUpdate: atOnceDue });
+    const loaded = await this.loader.loadMany(
+      manager,
+      reminders.map((reminder) => reminder.eventId),
+      { forUpdate: atOnceDue },
+    );
     const facts = await this.planner.facts(manager, [...loaded.values()]);
     const events: NewDomainEvent[] = [];
     const atOnce: AcceptedReminder[] = [];
@@ -71,9 +77,17 @@ export class ReminderStaging {
         if (!item) throw new NotFound('event', reminder.eventId);
         if (item.event.startVersion !== reminder.startVersion) throw new StartMoved(reminder.startVersion, item.event.startVersion);
         const requested = this.prepare(item, facts, reminder, now);
-        events.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: reminder.eventId, payload: requested, correlationId: reminder.correlationId });
+        events.push({
+          type: DOMAIN_EVENT.NotificationRequested,
+          eventId: reminder.eventId,
+          payload: requested,
+          correlationId: reminder.correlationId,
+        });
         if (!requested.sendAt) atOnce.push(accepted(requested, reminder.correlationId));
-        return { eventId: reminder.eventId, result: { requestId: requested.requestId, channels: requested.notifications, sendAt: requested.sendAt ?? null } };
+        return {
+          eventId: reminder.eventId,
+          result: { requestId: requested.requestId, channels: requested.notifications, sendAt: requested.sendAt ?? null },
+        };
       } catch (error) {
         if (toErrorShape(error).code === 'internal') throw error;
         return { eventId: reminder.eventId, refusal: error };
@@ -91,7 +105,11 @@ export class ReminderStaging {
    */
   checkReleases(check: ReminderReleaseCheck, now = new Date()): Promise<ReminderReleaseVerdict[]> {
     return this.dataSource.transaction(async (manager) => {
-      const loaded = await this.loader.loadMany(manager, check.reminders.map((staged) => staged.eventId), { forUpdate: true });
+      const loaded = await this.loader.loadMany(
+        manager,
+        check.reminders.map((staged) => staged.eventId),
+        { forUpdate: true },
+      );
       const facts = await this.planner.facts(manager, [...loaded.values()]);
       const restaged: NewDomainEvent[] = [];
       const letGo: AcceptedReminder[] = [];
@@ -99,7 +117,12 @@ export class ReminderStaging {
       const verdicts = check.reminders.map((staged): ReminderReleaseVerdict => {
         const item = loaded.get(staged.eventId) ?? null;
         const decision = decideReminderRelease(
-          { startVersion: staged.reminder.startVersion, eventVersion: staged.reminder.eventVersion, stagedAt: new Date(staged.reminder.stagedAt), channels: staged.reminder.channels },
+          {
+            startVersion: staged.reminder.startVersion,
+            eventVersion: staged.reminder.eventVersion,
+            stagedAt: new Date(staged.reminder.stagedAt),
+            channels: staged.reminder.channels,
+          },
           item && this.releaseTimeFacts(item, facts, staged.reminder.configKey),
           now,
         );
@@ -107,7 +130,8 @@ export class ReminderStaging {
           letGo.push({ requestId: staged.requestId, eventId: staged.eventId, dedupeKey: staged.dedupeKey, reminder: staged.reminder });
           return { requestId: staged.requestId, verdict: 'send' };
         }
-        if (decision.outcome === 'missed') missed.push({ type: DOMAIN_EVENT.ReminderMissed, eventId: staged.eventId, payload: missedReminder(staged, decision.reason) });
+        if (decision.outcome === 'missed')
+          missed.push({ type: DOMAIN_EVENT.ReminderMissed, eventId: staged.eventId, payload: missedReminder(staged, decision.reason) });
         if (decision.outcome !== 'restage') return { requestId: staged.requestId, verdict: decision.outcome, reason: decision.reason };
         const requested = this.prepare(item!, facts, toStage(staged), now);
         restaged.push({ type: DOMAIN_EVENT.NotificationRequested, eventId: staged.eventId, payload: requested });
@@ -192,7 +216,13 @@ function staysStaged(reminder: Pick<ReminderToStage, 'dueAt'>, now: Date): boole
 
 /** A prepared reminder as it is let go. */
 function accepted(requested: NotificationRequestedPayload, correlationId?: string): AcceptedReminder {
-  return { requestId: requested.requestId, eventId: requested.event.id, dedupeKey: requested.dedupeKey!, reminder: requested.reminder!, correlationId };
+  return {
+    requestId: requested.requestId,
+    eventId: requested.event.id,
+    dedupeKey: requested.dedupeKey!,
+    reminder: requested.reminder!,
+    correlationId,
+  };
 }
 
 /** A due reminder as a reminder to stage. */

@@ -1,6 +1,8 @@
 import { raisesCalendarSequence, STATUS_EVENT_OF, triggerForNotification } from './notification-trigger';
 
-const buttons = (accept: boolean, decline: boolean) => ({ buttons: { accept, decline, reschedule: false, viewDetails: false, addToCalendar: false } });
+const buttons = (accept: boolean, decline: boolean) => ({
+  buttons: { accept, decline, reschedule: false, viewDetails: false, addToCalendar: false },
+});
 
 describe('the state-machine trigger of a sent notification', () => {
   it.each([

@@ -3,7 +3,10 @@ import type { NotificationConfig } from '@appointments/contracts';
 import { DOMAIN_EVENT, DomainEventName } from '@appointments/contracts';
 
 /** The state-machine trigger a sent notification of this type (and config) is. */
-export function triggerForNotification(type: CustomerNotificationType, config: Pick<NotificationConfig, 'buttons'> | { buttons: undefined }): StatusTrigger {
+export function triggerForNotification(
+  type: CustomerNotificationType,
+  config: Pick<NotificationConfig, 'buttons'> | { buttons: undefined },
+): StatusTrigger {
   switch (type) {
     case 'confirmation':
       return { kind: 'confirmation_sent' };

@@ -8,8 +8,24 @@ const SMS_STOPPED = [{ channel: 'sms' as const, reason: 'opted_out' as const, me
 
 describe('the chatter line of a send', () => {
   it.each([
-    ['staff, confirmation', STAFF, 'confirmation', EMAIL, [], undefined, 'Alice sent the confirmation to Jane Doe by email (jane@example.com)'],
-    ['staff, reminder by hand', STAFF, 'reminder', BOTH, [], undefined, 'Alice sent the reminder to Jane Doe by email (jane@example.com) and SMS (+14155550100)'],
+    [
+      'staff, confirmation',
+      STAFF,
+      'confirmation',
+      EMAIL,
+      [],
+      undefined,
+      'Alice sent the confirmation to Jane Doe by email (jane@example.com)',
+    ],
+    [
+      'staff, reminder by hand',
+      STAFF,
+      'reminder',
+      BOTH,
+      [],
+      undefined,
+      'Alice sent the reminder to Jane Doe by email (jane@example.com) and SMS (+14155550100)',
+    ],
     [
       'system, reminder on time',
       SYSTEM,
@@ -29,7 +45,9 @@ describe('the chatter line of a send', () => {
       'Reminder sent to Jane Doe by email (jane@example.com), 90 minutes before the start; sent late: the system was down at its due time; skipped: SMS to +14155550100 skipped: on the stop list',
     ],
   ] as const)('%s', (_case, actor, type, channels, skipped, reminder, expected) => {
-    expect(sentChatterBody({ actor, type, customerName: 'Jane Doe', channels: [...channels], skipped: [...skipped], reminder })).toBe(expected);
+    expect(sentChatterBody({ actor, type, customerName: 'Jane Doe', channels: [...channels], skipped: [...skipped], reminder })).toBe(
+      expected,
+    );
   });
 
   it.each([

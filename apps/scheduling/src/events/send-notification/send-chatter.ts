@@ -38,6 +38,11 @@ export function sentChatterBody(input: {
 
 /** 1440 → "1 day", 90 → "90 minutes", 120 → "2 hours". */
 export function leadTime(minutes: number): string {
-  const [amount, unit] = minutes > 0 && minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes > 0 && minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  const [amount, unit] =
+    minutes > 0 && minutes % 1440 === 0
+      ? [minutes / 1440, 'day']
+      : minutes > 0 && minutes % 60 === 0
+        ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }

@@ -77,7 +77,9 @@ export class SendNotificationHandler {
   async executeBatch(command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
     const outcomes = await this.executeMany(command);
     return outcomes.map((outcome) =>
-      'refusal' in outcome ? { eventId: outcome.eventId, ok: false, error: toErrorShape(outcome.refusal) } : { eventId: outcome.eventId, ok: true, ...outcome.result },
+      'refusal' in outcome
+        ? { eventId: outcome.eventId, ok: false, error: toErrorShape(outcome.refusal) }
+        : { eventId: outcome.eventId, ok: true, ...outcome.result },
     );
   }
 
@@ -91,7 +93,11 @@ export class SendNotificationHandler {
   }
 
   private async decideAndWrite(manager: EntityManager, command: { actor: SendActor; sends: SendRequest[] }): Promise<SendOutcome[]> {
-    const loaded = await this.loader.loadMany(manager, command.sends.map((send) => send.eventId), { forUpdate: true });
+    const loaded = await this.loader.loadMany(
+      manager,
+      command.sends.map((send) => send.eventId),
+      { forUpdate: true },
+    );
     const facts = await this.planner.facts(manager, [...loaded.values()]);
     const effects: Effects = { chatter: [], events: [], changed: new Set() };
     const outcomes: SendOutcome[] = [];
@@ -114,20 +120,18 @@ export class SendNotificationHandler {
   }
 
   /** Plans one send and applies it to the loaded event in memory; its chatter and events join `effects`. */
-  private decide(
-    actor: SendActor,
-    send: SendRequest,
-    loaded: LoadedEvent,
-    facts: PlanningFacts,
-    effects: Effects,
-  ): SendNotificationResult {
+  private decide(actor: SendActor, send: SendRequest, loaded: LoadedEvent, facts: PlanningFacts, effects: Effects): SendNotificationResult {
     const { type, configKey, confirmationToken } = send;
     const { event, customer } = loaded;
     const plan = this.planner.plan(facts, loaded, type, configKey);
     if (type === 'cancellation') {
       const problem = this.cancellation.problemWith(confirmationToken, event);
       if (problem) {
-        throw new TransitionRefused(problem, { bookingStatus: event.bookingStatus, notificationState: event.notificationState, trigger: 'cancellation_sent' });
+        throw new TransitionRefused(problem, {
+          bookingStatus: event.bookingStatus,
+          notificationState: event.notificationState,
+          trigger: 'cancellation_sent',
+        });
       }
     }
 
@@ -178,7 +182,10 @@ export class SendNotificationHandler {
   /** The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one. */
   private async write(manager: EntityManager, loaded: Map<string, LoadedEvent>, effects: Effects): Promise<void> {
     if (effects.changed.size === 0) return;
-    await writeEventStatusRows(manager, [...effects.changed].map((id) => loaded.get(id)!.event));
+    await writeEventStatusRows(
+      manager,
+      [...effects.changed].map((id) => loaded.get(id)!.event),
+    );
     await this.chatter.addMany(manager, effects.chatter);
     await this.outbox.add(manager, effects.events);
   }

@@ -46,7 +46,10 @@ export class UpdateEventHandler {
       const changed = Object.keys(after).filter((field) => after[field as keyof FieldValues] !== before[field as keyof FieldValues]);
       // The salesperson is internal: never significant, only in the chatter.
       const salesperson = changes.salesperson === undefined ? event.salesperson : changes.salesperson;
-      const salespersonChange = personShown(salesperson) === personShown(event.salesperson) ? null : { field: 'salesperson', oldValue: event.salesperson, newValue: salesperson };
+      const salespersonChange =
+        personShown(salesperson) === personShown(event.salesperson)
+          ? null
+          : { field: 'salesperson', oldValue: event.salesperson, newValue: salesperson };
       if (changed.length === 0 && !salespersonChange) return eventView(event, template.customerTitle);
 
       const now = new Date().toISOString();
@@ -63,19 +66,25 @@ export class UpdateEventHandler {
         const next = applyTransition(event, { kind: 'significant_field_changed' });
         event.notificationState = next.notificationState;
         if (next.notificationState === 'update_due') {
-          event.changedFields = trackFieldChanges(event.changedFields, significant.map((field) => ({
-            field,
-            oldValue: before[field as keyof FieldValues],
-            newValue: after[field as keyof FieldValues],
-            changedAt: now,
-          })));
+          event.changedFields = trackFieldChanges(
+            event.changedFields,
+            significant.map((field) => ({
+              field,
+              oldValue: before[field as keyof FieldValues],
+              newValue: after[field as keyof FieldValues],
+              changedAt: now,
+            })),
+          );
           // Changed back to what the customer was told: nothing is due any more.
           if (event.changedFields.length === 0) event.notificationState = 'in_sync';
         }
       }
       const saved = await manager.save(event);
-      const described = changed.map((field) => `${field} from ${show(before[field as keyof FieldValues])} to ${show(after[field as keyof FieldValues])}`);
-      if (salespersonChange) described.push(`salesperson from ${personShown(salespersonChange.oldValue)} to ${personShown(salespersonChange.newValue)}`);
+      const described = changed.map(
+        (field) => `${field} from ${show(before[field as keyof FieldValues])} to ${show(after[field as keyof FieldValues])}`,
+      );
+      if (salespersonChange)
+        described.push(`salesperson from ${personShown(salespersonChange.oldValue)} to ${personShown(salespersonChange.newValue)}`);
       await this.chatter.add(manager, {
         eventId: event.id,
         kind: 'event_updated',
@@ -83,7 +92,11 @@ export class UpdateEventHandler {
         author: { id: command.actor.id, name: command.actor.name },
         data: {
           changes: [
-            ...changed.map((field) => ({ field, oldValue: before[field as keyof FieldValues], newValue: after[field as keyof FieldValues] })),
+            ...changed.map((field) => ({
+              field,
+              oldValue: before[field as keyof FieldValues],
+              newValue: after[field as keyof FieldValues],
+            })),
             ...(salespersonChange ? [salespersonChange] : []),
           ],
         },
@@ -92,7 +105,11 @@ export class UpdateEventHandler {
       if (significant.length > 0) {
         const payload: FieldsChangedPayload = {
           eventId: event.id,
-          changes: significant.map((field) => ({ field, oldValue: before[field as keyof FieldValues], newValue: after[field as keyof FieldValues] })),
+          changes: significant.map((field) => ({
+            field,
+            oldValue: before[field as keyof FieldValues],
+            newValue: after[field as keyof FieldValues],
+          })),
           notificationState: saved.notificationState,
           start: saved.start.toISOString(),
           end: saved.end.toISOString(),
