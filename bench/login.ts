@@ -21,7 +21,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { Client } from 'pg';
 import { startStack } from '../tools/stack/src/stack';
 import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
-import { ApiClient, Deadline, distribution, Distribution, intFromEnv, round1, sleep, table } from './support';
+import { ApiClient, autocannonFigures, Deadline, distribution, Distribution, intFromEnv, round1, sleep, table } from './support';
 
 // ---------------------------------------------------------------- knobs
 
@@ -179,21 +179,7 @@ async function landing(gatewayUrl: string, token: string) {
     overallRate: KNOBS.landingRate,
     duration: KNOBS.landingSeconds,
   });
-  return {
-    requests: result.requests.total,
-    requestsPerSecond: result.duration > 0 ? round1(result.requests.total / result.duration) : null,
-    ok2xx: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      mean: round1(result.latency.average),
-    },
-  };
+  return autocannonFigures(result);
 }
 
 // ---------------------------------------------------------------- report

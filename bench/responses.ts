@@ -36,6 +36,7 @@ import {
   intFromEnv,
   pool,
   round1,
+  autocannonFigures,
   sleep,
   table,
 } from './support';
@@ -439,26 +440,6 @@ async function untilQuiet(stack: Stack, deadline: Deadline): Promise<number> {
   }
 }
 
-function landingFigures(result: autocannon.Result) {
-  return {
-    requests: result.requests.total,
-    // Over the run's measured duration: autocannon's own average is per whole second sampled.
-    requestsPerSecond: result.duration > 0 ? round1(result.requests.total / result.duration) : null,
-    ok2xx: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-      mean: result.latency.average,
-    },
-    bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : null,
-  };
-}
-
 /**
  * Two figures. First views: every customer's page requested once, in turn (`amount`: as many
  * requests as tokens), so each request reads the token from notification-dispatch and the
@@ -493,8 +474,8 @@ async function measureLanding(stack: Stack, customers: Customer[], deadline: Dea
     connections: KNOBS.landingConnections,
     seconds: KNOBS.landingSeconds,
     quietAfterSeconds: round1(quietAfterSeconds),
-    firstViews: { ...landingFigures(first), cpu: cpuBetween(stack, beforeFirst, afterFirst, first.requests.total) },
-    ...landingFigures(repeat),
+    firstViews: { ...autocannonFigures(first), cpu: cpuBetween(stack, beforeFirst, afterFirst, first.requests.total) },
+    ...autocannonFigures(repeat),
     cpu: cpuBetween(stack, before, after, repeat.requests.total),
   };
 }

@@ -5,6 +5,7 @@
  * No `@appointments/*` imports here: `dist/bench/*.js` runs with plain `node`, without the
  * path-alias hook of the services.
  */
+import type autocannon from 'autocannon';
 import { setMaxListeners } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -417,4 +418,25 @@ export function table(header: string[], rows: (string | number | null)[][]): str
   const line = (row: string[]) =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** What an autocannon run measured: requests, their rate over the measured duration, outcomes, latency. */
+export function autocannonFigures(result: autocannon.Result) {
+  return {
+    requests: result.requests.total,
+    // Over the run's measured duration: autocannon's own average is per whole second sampled.
+    requestsPerSecond: result.duration > 0 ? round1(result.requests.total / result.duration) : null,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
+    bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : null,
+  };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
 import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -114,14 +115,10 @@ export class AuthService implements OnApplicationBootstrap {
     } catch {
       throw new UnauthorizedException('The access token is invalid or has expired; log in again');
     }
-    const user = typeof claims.sub === 'string' && isUuid(claims.sub) ? await this.currentUsers.find(claims.sub) : null;
+    const user = typeof claims.sub === 'string' && isUUID(claims.sub) ? await this.currentUsers.find(claims.sub) : null;
     if (!user || user.disabledAt || user.tokenVersion !== claims.ver) {
       throw new UnauthorizedException('The access token is no longer valid (the account was changed, disabled or removed); log in again');
     }
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

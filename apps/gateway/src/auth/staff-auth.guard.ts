@@ -2,7 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException
 import { Reflector } from '@nestjs/core';
 import { ROUTE_ACCESS, RouteAccess } from '@appointments/observability';
 import type { FastifyRequest } from 'fastify';
-import { OpsAccess } from '../ops/ops-access';
+import { bearerToken, OpsAccess } from '../ops/ops-access';
 import { throwUnlessAllowed } from '../ops/ops-sign-in-redirect';
 import { AuthService, StaffPrincipal } from './auth.service';
 
@@ -42,12 +42,6 @@ export class StaffAuthGuard implements CanActivate {
     request.staff = staff;
     return true;
   }
-}
-
-/** The token of an `Authorization: Bearer <token>` header, or null. */
-export function bearerToken(header: string | string[] | undefined): string | null {
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1] : null;
 }
 
 /** The signed-in staff member. */

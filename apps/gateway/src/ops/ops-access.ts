@@ -65,7 +65,8 @@ export class OpsAccess {
   }
 }
 
-function bearerToken(header: string | string[] | undefined): string | null {
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | string[] | undefined): string | null {
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match ? match[1] : null;
 }
