@@ -1,7 +1,9 @@
 import { loadConfig } from '@appointments/config';
 import Fastify from 'fastify';
+import helmet from 'helmet';
+import inject from 'light-my-request';
 import { GatewayConfig } from './gateway.config';
-import { addSecurityHeaders, securityHeaders } from './security-headers';
+import { addSecurityHeaders, securityHeaders, securityHeaderValues } from './security-headers';
 
 async function headersFor(
   publicBaseUrl: string,
@@ -38,4 +40,21 @@ describe('security headers', () => {
     );
     expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
   });
+
+  it.each(['http://localhost:3000', 'https://appointments.example.com'])(
+    'served at %s: every header helmet itself sets on a Node response, with its value',
+    async (publicBaseUrl) => {
+      const options = securityHeaders(loadConfig(GatewayConfig, { PUBLIC_BASE_URL: publicBaseUrl }));
+      const setByHelmet = helmet(options);
+      const answer = await inject((request, response) => setByHelmet(request as never, response as never, () => response.end()), {
+        method: 'GET',
+        url: '/',
+      });
+      const { date: _date, connection: _connection, 'transfer-encoding': _encoding, ...helmetHeaders } = answer.headers;
+      expect(Object.keys(helmetHeaders).length).toBeGreaterThan(5);
+      expect(securityHeaderValues(options)).toEqual(helmetHeaders);
+      const [onFastify] = await headersFor(publicBaseUrl);
+      expect(onFastify).toMatchObject(helmetHeaders);
+    },
+  );
 });

@@ -33,14 +33,40 @@ export function securityHeaders(config: GatewayConfig): HelmetOptions {
 }
 
 /**
- * Sets the headers on every answer of the instance: helmet's middleware, built once, run in the
- * first `onRequest` hook. (Not `@fastify/helmet`: it builds the middleware anew on every request,
- * which cost the landing pages a measurable part of their CPU.) A route's own headers, set later
- * with `reply.header`, win over these.
+ * The headers helmet would set with these options, worked out once: helmet's middleware run
+ * against a response that only records what it is told. Helmet's headers depend on its options
+ * alone, never on the request.
+ */
+export function securityHeaderValues(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  helmet(options)({} as never, recorder as never, (error?: unknown) => {
+    failure = error;
+  });
+  if (failure) throw failure;
+  return headers;
+}
+
+/**
+ * Sets the headers on every answer of the instance, in the first `onRequest` hook, as Fastify
+ * reply headers worked out once (securityHeaderValues). A route's own headers, set later with
+ * `reply.header`, win over these. (Not helmet's middleware on each request, nor
+ * `@fastify/helmet`, which builds the middleware anew on every request: setting headers on the
+ * raw response sends Node's `writeHead` down its slow path for every header of the answer; the
+ * two cost the landing pages about a tenth of their throughput, bench/README.md.)
  */
 export function addSecurityHeaders(fastify: FastifyInstance, options: HelmetOptions): void {
-  const setHeaders = helmet(options);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  const headers = securityHeaderValues(options);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }

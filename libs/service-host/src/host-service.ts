@@ -67,8 +67,7 @@ export async function hostService(options: HostServiceOptions): Promise<HostedSe
       logger: new StructuredNestLogger(logger),
       abortOnError: false,
     });
-    installCorrelation(app, logger);
-    installHttpMetrics(app);
+    installCorrelation(app, logger, httpMetricsOf(app));
     app.enableShutdownHooks();
     if (options.messaging) {
       // Filters and pipes are shared with the microservice (inheritAppConfig): request
@@ -111,28 +110,23 @@ function stopOnStrayFailure(logger: Logger) {
 /** Paths probes and Prometheus call every few seconds: logged at `debug` while they answer 200. */
 const QUIET_WHEN_OK = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
-/**
- * The duration of every response, by method, matched route pattern and status
- * (`http_request_duration_seconds`): one histogram observe per request. A module without the
- * service platform's metrics (a test's own) has none.
- */
-function installHttpMetrics(app: NestFastifyApplication) {
-  let metrics: HttpMetrics;
+/** The service platform's HTTP metrics, or none for a module without them (a test's own). */
+function httpMetricsOf(app: NestFastifyApplication): HttpMetrics | undefined {
   try {
-    metrics = app.get(HttpMetrics, { strict: false });
+    return app.get(HttpMetrics, { strict: false });
   } catch {
-    return;
+    return undefined;
   }
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request, reply, done) => {
-      metrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    });
 }
 
-function installCorrelation(app: INestApplication, logger: Logger) {
+/**
+ * A correlation id on every request (taken from the caller's header when well formed), and one
+ * hook when the answer is sent: the duration in `http_request_duration_seconds` (by method,
+ * matched route pattern and status), and the request log line. The route pattern is read once
+ * (Fastify builds `routeOptions` anew on each read), and the log line is built only when its
+ * level is on: the benchmarks and production run at `warn`, and this runs on every request.
+ */
+function installCorrelation(app: INestApplication, logger: Logger, metrics: HttpMetrics | undefined) {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     const correlationId = sanitiseCorrelationId(request.headers[CORRELATION_HEADER]) ?? newCorrelationId();
@@ -141,11 +135,17 @@ function installCorrelation(app: INestApplication, logger: Logger) {
     runWithCorrelation(correlationId, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const correlationId = (request as unknown as { correlationId?: string }).correlationId;
-    const url = loggedPath({ url: request.url, routePattern: request.routeOptions.url, params: request.params });
-    const line = { correlationId, method: request.method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (QUIET_WHEN_OK.has(url) && reply.statusCode === 200) logger.debug(line, 'request');
-    else logger.info(line, 'request');
+    const routePattern = request.routeOptions.url;
+    metrics?.observe(request.method, routePattern, reply.statusCode, reply.elapsedTime / 1000);
+    const level = reply.statusCode === 200 && QUIET_WHEN_OK.has(routePattern ?? '') ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      const correlationId = (request as unknown as { correlationId?: string }).correlationId;
+      const url = loggedPath({ url: request.url, routePattern, params: request.params });
+      logger[level](
+        { correlationId, method: request.method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
     done();
   });
 }
