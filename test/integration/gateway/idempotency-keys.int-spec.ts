@@ -2,16 +2,16 @@ import { dropDatabase, ensureDatabase, migrateSchema } from '@appointments/persi
 import { isolatedEnvironment } from '@appointments/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IdempotencyKeys } from '../../../apps/gateway/src/idempotency/idempotency-keys';
+import { IdempotencyKeysRepository } from '../../../apps/gateway/src/idempotency/idempotency-keys.repository';
 import { IdempotencyKeys1763700000240 } from '../../../apps/gateway/src/persistence/migrations/1763700000240-idempotency-keys';
 
 jest.setTimeout(30_000);
 
 /** The store of the staff API's Idempotency-Keys, on PostgreSQL with the gateway's migration. */
-describe('IdempotencyKeys (gateway.idempotency_keys)', () => {
+describe('IdempotencyKeysRepository (gateway.idempotency_keys)', () => {
   const environment = isolatedEnvironment('idempotency_keys');
   let dataSource: DataSource;
-  let keys: IdempotencyKeys;
+  let keys: IdempotencyKeysRepository;
   const customers = { route: 'POST /api/customers', fingerprint: 'a'.repeat(64) };
   const events = { route: 'POST /api/events', fingerprint: 'b'.repeat(64) };
   const staff = () => ({ staffId: randomUUID(), key: `key-${randomUUID()}` });
@@ -26,7 +26,7 @@ describe('IdempotencyKeys (gateway.idempotency_keys)', () => {
       migrationsTableName: 'migrations',
     }).initialize();
     await migrateSchema(dataSource, 'gateway');
-    keys = new IdempotencyKeys(dataSource);
+    keys = new IdempotencyKeysRepository(dataSource);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { IdempotencyKeys } from './idempotency-keys';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 export const PURGE_EVERY_MS = 60 * 60_000;
 
@@ -15,7 +15,7 @@ export class IdempotencyRetention implements OnApplicationBootstrap, OnApplicati
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly keys: IdempotencyKeys,
+    private readonly keys: IdempotencyKeysRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

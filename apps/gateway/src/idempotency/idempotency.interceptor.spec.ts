@@ -3,31 +3,9 @@ import { RemoteServiceError, ServiceTimeout, ServiceUnavailable } from '@appoint
 import pino from 'pino';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { GatewayExceptionFilter } from '../gateway-exception.filter';
-import { IdempotentRequest } from './idempotency-key';
-import { IdempotencyKeys, IdempotencyScope } from './idempotency-keys';
-import { StoredIdempotencyKey } from './idempotency-policy';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { InMemoryIdempotencyKeysRepository } from './idempotency-keys.repository.fake';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
-
-/** The store's contract in memory (the statements themselves are tested on PostgreSQL in test/integration/gateway). */
-class InMemoryKeys {
-  readonly rows = new Map<string, StoredIdempotencyKey>();
-  private id = (scope: IdempotencyScope) => `${scope.staffId}\u0000${scope.key}`;
-  async claim(scope: IdempotencyScope, request: IdempotentRequest) {
-    if (this.rows.has(this.id(scope))) return false;
-    this.rows.set(this.id(scope), { ...request, startedAt: new Date(), response: null });
-    return true;
-  }
-  async find(scope: IdempotencyScope) {
-    return this.rows.get(this.id(scope)) ?? null;
-  }
-  async complete(scope: IdempotencyScope, status: number, body: unknown) {
-    const row = this.rows.get(this.id(scope));
-    if (row && !row.response) row.response = { status, body };
-  }
-  async release(scope: IdempotencyScope) {
-    if (!this.rows.get(this.id(scope))?.response) this.rows.delete(this.id(scope));
-  }
-}
 
 interface FakeReply {
   statusCode: number;
@@ -64,14 +42,14 @@ function call(options: { key?: string; staffId?: string; body?: unknown; url?: s
 }
 
 describe('IdempotencyInterceptor', () => {
-  let keys: InMemoryKeys;
+  let keys: InMemoryIdempotencyKeysRepository;
   let interceptor: IdempotencyInterceptor;
   let runs: number;
 
   beforeEach(() => {
-    keys = new InMemoryKeys();
+    keys = new InMemoryIdempotencyKeysRepository();
     interceptor = new IdempotencyInterceptor(
-      keys as unknown as IdempotencyKeys,
+      keys as unknown as IdempotencyKeysRepository,
       { jwtSecret: 'a-jwt-secret-for-the-spec' },
       pino({ level: 'silent' }),
     );
@@ -97,7 +75,7 @@ describe('IdempotencyInterceptor', () => {
     await send({});
     await send({});
     expect(runs).toBe(2);
-    expect(keys.rows.size).toBe(0);
+    expect(keys.size).toBe(0);
   });
 
   it('refuses a malformed key with 400 before the route runs', async () => {

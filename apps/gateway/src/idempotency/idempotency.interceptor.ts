@@ -22,7 +22,7 @@ import {
   parseIdempotencyKey,
   requestFingerprint,
 } from './idempotency-key';
-import { IdempotencyKeys, IdempotencyScope } from './idempotency-keys';
+import { IdempotencyKeysRepository, IdempotencyScope } from './idempotency-keys.repository';
 import { answerForUsedKey, keepsAnswer } from './idempotency-policy';
 
 type StaffRequest = FastifyRequest & { staff?: StaffPrincipal };
@@ -43,7 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly fingerprintKey: Buffer;
 
   constructor(
-    private readonly keys: IdempotencyKeys,
+    private readonly keys: IdempotencyKeysRepository,
     @Inject(GATEWAY_SECRETS) secrets: Pick<GatewaySecrets, 'jwtSecret'>,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {

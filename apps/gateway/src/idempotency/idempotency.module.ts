@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyKeys } from './idempotency-keys';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { IdempotencyRetention } from './idempotency-retention';
 
 /**
@@ -8,7 +8,7 @@ import { IdempotencyRetention } from './idempotency-retention';
  * their controllers (which imports this one for the store).
  */
 @Module({
-  providers: [IdempotencyKeys, IdempotencyRetention],
-  exports: [IdempotencyKeys],
+  providers: [IdempotencyKeysRepository, IdempotencyRetention],
+  exports: [IdempotencyKeysRepository],
 })
 export class IdempotencyModule {}

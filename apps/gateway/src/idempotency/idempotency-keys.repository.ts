@@ -18,9 +18,12 @@ interface RawKey {
   response_body: unknown;
 }
 
-/** Every statement about `gateway.idempotency_keys`. A key older than its expiry counts as never used. */
+/**
+ * The staff API's Idempotency-Keys (`gateway.idempotency_keys`): every statement about them. A
+ * key older than its expiry counts as never used.
+ */
 @Injectable()
-export class IdempotencyKeys {
+export class IdempotencyKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
