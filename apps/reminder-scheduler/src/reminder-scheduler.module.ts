@@ -4,6 +4,8 @@ import { SERVICE } from '@appointments/contracts';
 import { DueJobFiring } from './firing/due-job-firing';
 import { InitialReminders1763700000400 } from './persistence/migrations/1763700000400-initial-reminders';
 import { ReminderSchedule1764000000400 } from './persistence/migrations/1764000000400-reminder-schedule';
+import { RemindersRepository } from './persistence/reminders.repository';
+import { TimersRepository } from './persistence/timers.repository';
 import { ScheduleReconciliation } from './reconcile/schedule-reconciliation';
 import { ReminderConfig } from './reminder.config';
 import { ReminderQueue, ReminderQueueModule } from './reminders/reminder-queue';
@@ -44,7 +46,15 @@ export class ReminderSchedulerModule {
         ReminderQueueModule,
       ],
       controllers: [EventFactsController, RemindersController, TimersController],
-      providers: [ReminderSchedule, DueJobFiring, ScheduleReconciliation, Timers, ReminderQueueMetrics],
+      providers: [
+        RemindersRepository,
+        TimersRepository,
+        ReminderSchedule,
+        DueJobFiring,
+        ScheduleReconciliation,
+        Timers,
+        ReminderQueueMetrics,
+      ],
     };
   }
 }

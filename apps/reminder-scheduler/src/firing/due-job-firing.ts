@@ -15,8 +15,8 @@ import { Job, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { reminderRows } from '../persistence/reminder-rows';
-import { timerRows } from '../persistence/timer-rows';
+import { RemindersRepository } from '../persistence/reminders.repository';
+import { TimersRepository } from '../persistence/timers.repository';
 import { ReminderConfig } from '../reminder.config';
 import { REMINDER_QUEUE, TimerJobData } from '../reminders/reminder-queue';
 
@@ -59,6 +59,8 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly config: ReminderConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reminders: RemindersRepository,
+    private readonly timers: TimersRepository,
     private readonly outbox: DomainEventOutbox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -128,7 +130,7 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
     await this.dataSource.transaction(async (manager) => {
       const rows = new Map(
         (
-          await reminderRows.lockByIds(
+          await this.reminders.lockByIds(
             manager,
             reminderJobs.map((job) => job.reminderId),
           )
@@ -164,11 +166,11 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
         };
         events.push({ type: DOMAIN_EVENT.ReminderDue, eventId: row.eventId, payload });
       }
-      await reminderRows.settle(manager, outcomes);
+      await this.reminders.settle(manager, outcomes);
 
       const timers = new Map(
         (
-          await timerRows.lock(
+          await this.timers.lock(
             manager,
             timerJobs.map((job) => job.timerKey),
           )
@@ -193,7 +195,7 @@ export class DueJobFiring implements OnApplicationBootstrap, OnApplicationShutdo
         };
         events.push({ type: DOMAIN_EVENT.TimerFired, eventId: row.eventId, payload });
       }
-      await timerRows.markFired(manager, firedTimers, now);
+      await this.timers.markFired(manager, firedTimers, now);
       await this.outbox.add(manager, events);
     });
     for (const item of missed) this.logger.warn(item, 'reminder missed: fired at or after the event start; not sent');

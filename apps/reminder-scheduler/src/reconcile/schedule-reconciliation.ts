@@ -1,11 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { timerJobId } from '@appointments/domain';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { reminderRows } from '../persistence/reminder-rows';
-import { timerRows } from '../persistence/timer-rows';
+import { RemindersRepository } from '../persistence/reminders.repository';
+import { TimersRepository } from '../persistence/timers.repository';
 import { ReminderConfig } from '../reminder.config';
 import { DelayedJob, ReminderQueue, WAITING_STATES } from '../reminders/reminder-queue';
 import { reminderJob } from '../schedule/reminder-schedule';
@@ -46,7 +44,8 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
 
   constructor(
     private readonly config: ReminderConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reminders: RemindersRepository,
+    private readonly timers: TimersRepository,
     private readonly jobs: ReminderQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -93,7 +92,7 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
     };
 
     for (let after: string | null = null; ;) {
-      const page = await reminderRows.scheduledPage(this.dataSource.manager, after, PAGE);
+      const page = await this.reminders.scheduledPage(after, PAGE);
       if (page.length === 0) break;
       const jobs = page.map((row) => reminderJob(row, this.config.REMINDER_STAGE_AHEAD_SECONDS * 1000));
       jobs.forEach((job) => expected.add(job.jobId));
@@ -102,7 +101,7 @@ export class ScheduleReconciliation implements OnApplicationBootstrap, OnApplica
       after = page[page.length - 1].id;
     }
     for (let after: string | null = null; ;) {
-      const page = await timerRows.scheduledPage(this.dataSource.manager, after, PAGE);
+      const page = await this.timers.scheduledPage(after, PAGE);
       if (page.length === 0) break;
       const jobs: DelayedJob[] = page.map((timer) => ({
         name: 'timer',

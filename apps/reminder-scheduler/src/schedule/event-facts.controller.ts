@@ -10,7 +10,7 @@ import {
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { reminderRows } from '../persistence/reminder-rows';
+import { RemindersRepository } from '../persistence/reminders.repository';
 import { JobChanges, ReminderQueue } from '../reminders/reminder-queue';
 import { Fact, ReminderSchedule } from './reminder-schedule';
 
@@ -24,6 +24,7 @@ import { Fact, ReminderSchedule } from './reminder-schedule';
 export class EventFactsController {
   constructor(
     private readonly schedule: ReminderSchedule,
+    private readonly reminders: RemindersRepository,
     private readonly jobs: ReminderQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -56,7 +57,7 @@ export class EventFactsController {
   /** A staged reminder withdrawn at release because its event had started: the reminder is `missed`, and logged. */
   @EventPattern(DOMAIN_EVENT.ReminderMissed, HANDLES_BATCHES)
   async onMissed(@Payload() payloads: ReminderMissedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const marked = new Set(await reminderRows.markMissed(context.manager, payloads, new Date()));
+    const marked = new Set(await this.reminders.markMissed(context.manager, payloads, new Date()));
     context.afterCommit(async () => {
       for (const missed of payloads.filter((payload) => marked.has(payload.reminderId)))
         this.logger.warn(missed, 'reminder missed: released at or after the event start; not sent');

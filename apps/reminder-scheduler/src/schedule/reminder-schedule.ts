@@ -5,7 +5,7 @@ import { decideBooking, decideCancellation, decideStartMove, reminderJobId } fro
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { ReminderRow, reminderRows, triggerKey } from '../persistence/reminder-rows';
+import { ReminderRow, RemindersRepository, triggerKey } from '../persistence/reminders.repository';
 import { ReminderConfig } from '../reminder.config';
 import { DelayedJob, JobChanges } from '../reminders/reminder-queue';
 
@@ -27,6 +27,7 @@ export type StartMovedPayload = Pick<FieldsChangedPayload | EventRescheduledPayl
 export class ReminderSchedule {
   constructor(
     private readonly config: ReminderConfig,
+    private readonly reminders: RemindersRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -77,7 +78,7 @@ export class ReminderSchedule {
         }
       }
     }
-    await reminderRows.upsert(manager, [...changed.values()]);
+    await this.reminders.store(manager, [...changed.values()]);
     return changes;
   }
 
@@ -118,7 +119,7 @@ export class ReminderSchedule {
         }
       }
     }
-    await reminderRows.upsert(manager, [...changed.values()]);
+    await this.reminders.store(manager, [...changed.values()]);
     return changes;
   }
 
@@ -145,12 +146,12 @@ export class ReminderSchedule {
         );
       }
     }
-    await reminderRows.upsert(manager, [...changed.values()]);
+    await this.reminders.store(manager, [...changed.values()]);
     return changes;
   }
 
   private async load(manager: EntityManager, eventIds: string[]): Promise<Map<string, ReminderRow>> {
-    const rows = await reminderRows.lockByEvents(manager, eventIds);
+    const rows = await this.reminders.lockByEvents(manager, eventIds);
     return new Map(rows.map((row) => [triggerKey(row.eventId, row.configKey, row.offsetMinutes), row]));
   }
 

@@ -6,7 +6,7 @@ import { timerJobId } from '@appointments/domain';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { timerRows } from '../persistence/timer-rows';
+import { TimersRepository } from '../persistence/timers.repository';
 import { JobChanges, ReminderQueue } from '../reminders/reminder-queue';
 
 /**
@@ -19,6 +19,7 @@ import { JobChanges, ReminderQueue } from '../reminders/reminder-queue';
 export class Timers {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timers: TimersRepository,
     private readonly jobs: ReminderQueue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -27,7 +28,7 @@ export class Timers {
     const runId = randomUUID();
     const fireAt = new Date(command.fireAt);
     const { replacedRunId } = await this.dataSource.transaction((manager) =>
-      timerRows.start(manager, {
+      this.timers.start(manager, {
         key: command.key,
         runId,
         kind: command.kind,
@@ -49,7 +50,7 @@ export class Timers {
   }
 
   async cancel(command: CancelTimerCommand): Promise<{ key: string; cancelled: boolean }> {
-    const cancelled = await this.dataSource.transaction((manager) => timerRows.cancel(manager, command.key));
+    const cancelled = await this.dataSource.transaction((manager) => this.timers.cancel(manager, command.key));
     if (cancelled) await this.applyAfterCommit({ add: [], remove: [timerJobId(cancelled.runId)] });
     this.logger.info(
       { key: command.key, cancelled: Boolean(cancelled) },

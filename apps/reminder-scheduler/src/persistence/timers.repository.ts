@@ -1,6 +1,8 @@
-import { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
-/** The SQL of `reminder_scheduler.timers` (the generic "publish this at T unless cancelled"). */
+/** A timer (the generic "publish this at T unless cancelled"): one run of one key. */
 export interface TimerRow {
   key: string;
   runId: string;
@@ -31,7 +33,15 @@ const fromRaw = (raw: RawTimer): TimerRow => ({
   status: raw.status,
 });
 
-export const timerRows = {
+/**
+ * Every statement about `reminder_scheduler.timers`. The methods given an `EntityManager` run in
+ * the caller's transaction.
+ */
+@Injectable()
+export class TimersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** These timers, locked in key order (the firing's check-and-set). */
   async lock(manager: EntityManager, keys: readonly string[]): Promise<TimerRow[]> {
     if (keys.length === 0) return [];
     const raw: RawTimer[] = await manager.query(
@@ -39,7 +49,7 @@ export const timerRows = {
       [[...new Set(keys)]],
     );
     return raw.map(fromRaw);
-  },
+  }
 
   /** Starts (or restarts, as a new run) the timer; returns the run it replaced while that was still scheduled. */
   async start(manager: EntityManager, timer: TimerRow): Promise<{ replacedRunId: string | null }> {
@@ -52,7 +62,7 @@ export const timerRows = {
       [timer.key, timer.runId, timer.kind, timer.eventId, timer.fireAt, JSON.stringify(timer.data)],
     );
     return { replacedRunId: previous?.status === 'scheduled' ? previous.runId : null };
-  },
+  }
 
   /** Cancels the timer if it is scheduled; returns the cancelled run. */
   async cancel(manager: EntityManager, key: string): Promise<{ runId: string } | null> {
@@ -64,25 +74,23 @@ export const timerRows = {
       [key],
     );
     return raw[0] ? { runId: raw[0].run_id } : null;
-  },
+  }
 
+  /** Marks these timers fired, one statement for the batch. */
   async markFired(manager: EntityManager, keys: readonly string[], firedAt: Date): Promise<void> {
     if (keys.length === 0) return;
     await manager.query(
       `UPDATE reminder_scheduler.timers SET status = 'fired', fired_at = $2, updated_at = now() WHERE key = ANY($1::text[])`,
       [keys, firedAt],
     );
-  },
+  }
 
-  async scheduledPage(
-    manager: EntityManager,
-    afterKey: string | null,
-    limit: number,
-  ): Promise<{ key: string; runId: string; fireAt: Date }[]> {
-    const raw: { key: string; run_id: string; fire_at: Date }[] = await manager.query(
+  /** Scheduled timers after `afterKey` in key order, `limit` at a time (reconcile streams them). */
+  async scheduledPage(afterKey: string | null, limit: number): Promise<{ key: string; runId: string; fireAt: Date }[]> {
+    const raw: { key: string; run_id: string; fire_at: Date }[] = await this.dataSource.query(
       `SELECT key, run_id, fire_at FROM reminder_scheduler.timers WHERE status = 'scheduled' AND ($1::text IS NULL OR key > $1) ORDER BY key LIMIT $2`,
       [afterKey, limit],
     );
     return raw.map((r) => ({ key: r.key, runId: r.run_id, fireAt: r.fire_at }));
-  },
-};
+  }
+}

@@ -1,13 +1,11 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReminderView } from '@appointments/contracts';
 import type { ReminderScheduleStatus } from '@appointments/domain';
 import { insertRows } from '@appointments/persistence';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
-/**
- * The SQL of `reminder_scheduler.reminders`, set-based: a batch of messages or due jobs costs
- * one statement per kind of access, whatever its size. Plain SQL rather than entities because
- * every access here is a set (the hot paths of the schedule and the firing).
- */
+/** A reminder as the schedule and the firing read and write it: one trigger of one event. */
 export interface ReminderRow {
   id: string;
   eventId: string;
@@ -61,7 +59,16 @@ function fromRaw(raw: RawRow): ReminderRow {
 export const triggerKey = (eventId: string, configKey: string, offsetMinutes: number) =>
   `${eventId}\u0000${configKey}\u0000${offsetMinutes}`;
 
-export const reminderRows = {
+/**
+ * Every statement about `reminder_scheduler.reminders`, set-based: a batch of messages or due
+ * jobs costs one statement per kind of access, whatever its size. Plain SQL rather than
+ * entities because every access here is a set (the hot paths of the schedule and the firing).
+ * The methods given an `EntityManager` run in the caller's transaction.
+ */
+@Injectable()
+export class RemindersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /** Every reminder of these events, locked (in id order, so two batches cannot deadlock). */
   async lockByEvents(manager: EntityManager, eventIds: readonly string[]): Promise<ReminderRow[]> {
     if (eventIds.length === 0) return [];
@@ -70,7 +77,7 @@ export const reminderRows = {
       [[...new Set(eventIds)]],
     );
     return raw.map(fromRaw);
-  },
+  }
 
   /** These reminders, locked in id order (the firing's check-and-set). */
   async lockByIds(manager: EntityManager, ids: readonly string[]): Promise<ReminderRow[]> {
@@ -80,10 +87,10 @@ export const reminderRows = {
       [[...new Set(ids)]],
     );
     return raw.map(fromRaw);
-  },
+  }
 
-  /** Writes rows whole (new ones inserted, known ones replaced), one statement for the batch. */
-  async upsert(manager: EntityManager, rows: readonly ReminderRow[]): Promise<void> {
+  /** Stores rows whole (new ones inserted, known ones replaced), one statement for the batch. */
+  async store(manager: EntityManager, rows: readonly ReminderRow[]): Promise<void> {
     if (rows.length === 0) return;
     const json = rows.map((row) => ({
       id: row.id,
@@ -104,7 +111,7 @@ export const reminderRows = {
          status = EXCLUDED.status, reason = EXCLUDED.reason, fired_at = EXCLUDED.fired_at,
          status_changed_at = EXCLUDED.status_changed_at, updated_at = now()`,
     });
-  },
+  }
 
   /** Sets the outcome of fired jobs, one statement for the batch. */
   async settle(
@@ -119,7 +126,7 @@ export const reminderRows = {
         WHERE r.id = o.id`,
       [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.reason), outcomes.map((o) => o.firedAt)],
     );
-  },
+  }
 
   /**
    * Marks fired reminders `missed` (their staged copy was withdrawn at release: the event had
@@ -140,24 +147,21 @@ export const reminderRows = {
       [missed.map((m) => m.reminderId), missed.map((m) => m.startVersion), missed.map((m) => m.reason), at],
     );
     return rows.map((row) => row.id);
-  },
+  }
 
   /** Scheduled reminders after `afterId` in id order, `limit` at a time (reconcile streams them). */
-  async scheduledPage(
-    manager: EntityManager,
-    afterId: string | null,
-    limit: number,
-  ): Promise<{ id: string; startVersion: number; dueAt: Date }[]> {
-    const raw: { id: string; start_version: number; due_at: Date }[] = await manager.query(
+  async scheduledPage(afterId: string | null, limit: number): Promise<{ id: string; startVersion: number; dueAt: Date }[]> {
+    const raw: { id: string; start_version: number; due_at: Date }[] = await this.dataSource.query(
       `SELECT id, start_version, due_at FROM reminder_scheduler.reminders
         WHERE status = 'scheduled' AND ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
     return raw.map((r) => ({ id: r.id, startVersion: r.start_version, dueAt: r.due_at }));
-  },
+  }
 
-  async viewsOfEvent(manager: EntityManager, eventId: string): Promise<ReminderView[]> {
-    const raw: RawRow[] = await manager.query(
+  /** An event's reminders as `reminders.list` answers them, by due time. */
+  async viewsOfEvent(eventId: string): Promise<ReminderView[]> {
+    const raw: RawRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS}, created_at, updated_at FROM reminder_scheduler.reminders WHERE event_id = $1 ORDER BY due_at, config_key, offset_minutes`,
       [eventId],
     );
@@ -175,5 +179,5 @@ export const reminderRows = {
       createdAt: r.created_at!.toISOString(),
       updatedAt: r.updated_at!.toISOString(),
     }));
-  },
-};
+  }
+}
