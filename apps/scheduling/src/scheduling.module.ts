@@ -3,7 +3,6 @@ import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
-import { ChatterLog } from './chatter/chatter-log';
 import { CustomersController } from './customers/customers.controller';
 import { UpdateCustomerHandler } from './customers/update-customer.handler';
 import { ApplyCustomerResponseHandler } from './events/customer-response/apply-customer-response.handler';
@@ -20,12 +19,18 @@ import { ReminderStaging } from './events/reminder-due/reminder-staging';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
 import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
 import { UpdateEventHandler } from './events/update-event/update-event.handler';
+import { ChatterEntriesRepository } from './persistence/chatter-entries.repository';
 import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
 import { CustomerEntity } from './persistence/customer.entity';
+import { CustomersRepository } from './persistence/customers.repository';
 import { EventEntity } from './persistence/event.entity';
+import { EventsRepository } from './persistence/events.repository';
 import { OptedOutAddressEntity } from './persistence/opted-out-address.entity';
+import { OptedOutAddressesRepository } from './persistence/opted-out-addresses.repository';
 import { SenderSettingsEntity } from './persistence/sender-settings.entity';
+import { SenderSettingsRepository } from './persistence/sender-settings.repository';
 import { TemplateEntity } from './persistence/template.entity';
+import { TemplatesRepository } from './persistence/templates.repository';
 import { SchedulingConfig } from './scheduling.config';
 import { SenderSettings } from './settings/sender-settings';
 import { SenderSettingsController } from './settings/sender-settings.controller';
@@ -61,7 +66,13 @@ export class SchedulingModule {
         ReminderDueController,
       ],
       providers: [
-        ChatterLog,
+        // One repository per aggregate: every SQL statement and TypeORM call of the service.
+        EventsRepository,
+        CustomersRepository,
+        TemplatesRepository,
+        ChatterEntriesRepository,
+        SenderSettingsRepository,
+        OptedOutAddressesRepository,
         EventLoader,
         StopListCopy,
         SenderSettings,

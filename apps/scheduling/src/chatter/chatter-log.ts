@@ -1,6 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { insertRows } from '@appointments/persistence';
 import type { BookingStatus } from '@appointments/domain';
 import { ChatterKind } from '../persistence/chatter-entry.entity';
 import type { EventEntity } from '../persistence/event.entity';
@@ -16,31 +13,11 @@ export interface NewChatterEntry {
   sourceId?: string;
 }
 
-/** Writes the event's timeline, always inside the transaction of the change it describes. */
-@Injectable()
-export class ChatterLog {
-  async add(manager: EntityManager, entry: NewChatterEntry): Promise<void> {
-    await this.addMany(manager, [entry]);
-  }
-
-  /** Several entries in one statement (a batch of sends or outcomes), in order; a known `sourceId` is skipped. */
-  async addMany(manager: EntityManager, entries: NewChatterEntry[]): Promise<void> {
-    await insertRows(
-      manager,
-      { schema: 'scheduling', name: 'chatter_entries' },
-      entries.map((entry) => ({
-        event_id: entry.eventId,
-        kind: entry.kind,
-        body: entry.body,
-        author: entry.author ?? null,
-        channel: entry.channel ?? null,
-        data: entry.data ?? {},
-        source_id: entry.sourceId ?? null,
-      })),
-      { skipConflicts: true },
-    );
-  }
-}
+/**
+ * The old name of `ChatterEntriesRepository`, still imported by `bench/reminder-floor.ts`; remove it
+ * once the bench names the repository.
+ */
+export { ChatterEntriesRepository as ChatterLog } from '../persistence/chatter-entries.repository';
 
 /**
  * The entry of a booking status change ("Status changed from booked to invited"), or none when the

@@ -3,11 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CustomerView, UpdateCustomerCommand } from '@appointments/contracts';
 import { applyCustomerEdit, CustomerDetails, describeCustomerChanges, NotFound } from '@appointments/domain';
 import { DataSource } from 'typeorm';
-import { ChatterLog, NewChatterEntry } from '../chatter/chatter-log';
+import { NewChatterEntry } from '../chatter/chatter-log';
 import { EventLoader } from '../events/event-loader';
 import { titleOf } from '../events/event-title';
+import { ChatterEntriesRepository } from '../persistence/chatter-entries.repository';
 import { CustomerEntity } from '../persistence/customer.entity';
+import { CustomersRepository } from '../persistence/customers.repository';
 import { EventEntity } from '../persistence/event.entity';
+import { EventsRepository } from '../persistence/events.repository';
 import { customerView } from '../persistence/views';
 
 /**
@@ -22,20 +25,22 @@ import { customerView } from '../persistence/views';
 export class UpdateCustomerHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersRepository,
+    private readonly events: EventsRepository,
     private readonly loader: EventLoader,
-    private readonly chatter: ChatterLog,
+    private readonly chatter: ChatterEntriesRepository,
   ) {}
 
   async execute(command: UpdateCustomerCommand): Promise<CustomerView> {
     return this.dataSource.transaction(async (manager) => {
-      const customer = await manager.findOne(CustomerEntity, { where: { id: command.id }, lock: { mode: 'pessimistic_write' } });
+      const customer = await this.customers.lockById(manager, command.id);
       if (!customer) throw new NotFound('customer', command.id);
       const { details, changes } = applyCustomerEdit(detailsOf(customer), command.changes);
       if (changes.length === 0) return customerView(customer);
       Object.assign(customer, details);
-      const saved = await manager.save(customer);
+      const saved = await this.customers.saveDetails(manager, customer);
 
-      const ids = (await manager.find(EventEntity, { select: { id: true }, where: { customerId: customer.id } })).map((event) => event.id);
+      const ids = await this.events.idsOfCustomer(manager, customer.id);
       const events = [...(await this.loader.loadMany(manager, ids, { forUpdate: true })).values()];
       const retitled: EventEntity[] = [];
       for (const { event, template } of events) {
@@ -45,7 +50,7 @@ export class UpdateCustomerHandler {
           retitled.push(event);
         }
       }
-      if (retitled.length > 0) await manager.save(retitled);
+      if (retitled.length > 0) await this.events.saveTitles(manager, retitled);
 
       const now = Date.now();
       const author = { id: command.actor.id, name: command.actor.name };

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput, NotFound } from '@appointments/domain';
-import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { CustomerEntity } from '../persistence/customer.entity';
+import { CustomersRepository } from '../persistence/customers.repository';
 import { EventEntity } from '../persistence/event.entity';
+import { EventsRepository } from '../persistence/events.repository';
 import { TemplateEntity } from '../persistence/template.entity';
+import { TemplatesRepository } from '../persistence/templates.repository';
 
 export interface LoadedEvent {
   event: EventEntity;
@@ -15,6 +17,12 @@ export interface LoadedEvent {
 /** Loads an event with its template and customer; `forUpdate` locks the event row for the transaction. */
 @Injectable()
 export class EventLoader {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly templates: TemplatesRepository,
+    private readonly customers: CustomersRepository,
+  ) {}
+
   async load(manager: EntityManager, id: string, options: { forUpdate?: boolean } = {}): Promise<LoadedEvent> {
     const loaded = (await this.loadMany(manager, [id], options)).get(id);
     if (!loaded) throw new NotFound('event', id);
@@ -25,42 +33,20 @@ export class EventLoader {
    * Loads events (those that exist; ids that are not UUIDs are simply not found) with their
    * customers in one query and their templates in a second (a template is shared by many
    * events: read once, not once per row). `forUpdate` locks the event rows (only those) in id
-   * order, so two batches never deadlock each other. The ids travel as one array parameter,
-   * so the statement's text is the same for any number of them (and stays prepared).
+   * order, so two batches never deadlock each other.
    */
   async loadMany(manager: EntityManager, ids: string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, LoadedEvent>> {
-    // An id that is not a UUID names no event (and would make PostgreSQL refuse the whole query).
-    const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
-    if (wanted.length === 0) return new Map();
-    const query = manager
-      .createQueryBuilder(EventEntity, 'event')
-      .innerJoinAndMapOne('event.loadedCustomer', CustomerEntity, 'customer', 'customer.id = event.customerId')
-      .where('event.id = ANY(CAST(:ids AS uuid[]))', { ids: wanted })
-      .orderBy('event.id');
-    const rows = (await (
-      options.forUpdate ? query.setLock('pessimistic_write', undefined, ['event']) : query
-    ).getMany()) as (EventEntity & {
-      loadedCustomer: CustomerEntity;
-    })[];
+    const rows = await this.events.findWithCustomers(manager, ids, options);
     if (rows.length === 0) return new Map();
-    const templates = await manager
-      .createQueryBuilder(TemplateEntity, 'template')
-      .where('template.id = ANY(CAST(:ids AS uuid[]))', { ids: [...new Set(rows.map((event) => event.templateId))] })
-      .getMany();
+    const templates = await this.templates.findByIds(manager, [...new Set(rows.map(({ event }) => event.templateId))]);
     const templateById = new Map(templates.map((template) => [template.id, template]));
-    return new Map(
-      rows.map((row) => {
-        const customer = row.loadedCustomer;
-        delete (row as Partial<typeof row>).loadedCustomer; // the event entity as it is stored, nothing more
-        return [row.id, { event: row as EventEntity, template: templateById.get(row.templateId)!, customer }];
-      }),
-    );
+    return new Map(rows.map(({ event, customer }) => [event.id, { event, template: templateById.get(event.templateId)!, customer }]));
   }
 
   async references(manager: EntityManager, customerId: string, templateId: string) {
     const [customer, template] = await Promise.all([
-      manager.findOneBy(CustomerEntity, { id: customerId }),
-      manager.findOneBy(TemplateEntity, { id: templateId }),
+      this.customers.findById(manager, customerId),
+      this.templates.findById(manager, templateId),
     ]);
     const problems = [
       ...(customer ? [] : [`customerId: no customer has the id ${customerId}`]),

@@ -16,10 +16,10 @@ import {
   UpdateEventCommand,
 } from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
-import { DataSource, In } from 'typeorm';
-import { ChatterEntryEntity } from '../persistence/chatter-entry.entity';
-import { EventEntity } from '../persistence/event.entity';
-import { TemplateEntity } from '../persistence/template.entity';
+import { DataSource } from 'typeorm';
+import { ChatterEntriesRepository } from '../persistence/chatter-entries.repository';
+import { EventsRepository } from '../persistence/events.repository';
+import { TemplatesRepository } from '../persistence/templates.repository';
 import { chatterView, eventView } from '../persistence/views';
 import { CreateEventHandler } from './create-event/create-event.handler';
 import { EventLoader } from './event-loader';
@@ -33,6 +33,9 @@ export class EventsController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
+    private readonly events: EventsRepository,
+    private readonly templates: TemplatesRepository,
+    private readonly chatterEntries: ChatterEntriesRepository,
     private readonly createEvent: CreateEventHandler,
     private readonly updateEvent: UpdateEventHandler,
     private readonly sendNotification: SendNotificationHandler,
@@ -72,23 +75,15 @@ export class EventsController {
 
   @MessagePattern(SCHEDULING_REQUEST.listEvents)
   async list(): Promise<EventView[]> {
-    const rows = await this.dataSource.manager.find(EventEntity, { order: { start: 'DESC' }, take: 500 });
-    const templateIds = [...new Set(rows.map((row) => row.templateId))];
-    const titles = await this.dataSource.manager.find(TemplateEntity, {
-      select: { id: true, customerTitle: true },
-      where: { id: In(templateIds) },
-    });
-    const templates = new Map(titles.map((template) => [template.id, template.customerTitle]));
-    return rows.map((row) => eventView(row, templates.get(row.templateId) ?? ''));
+    const rows = await this.events.listLatest(this.dataSource.manager);
+    const titles = await this.templates.customerTitlesOf(this.dataSource.manager, [...new Set(rows.map((row) => row.templateId))]);
+    return rows.map((row) => eventView(row, titles.get(row.templateId) ?? ''));
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getChatter)
   async chatter(@Payload() query: ByIdQuery): Promise<ChatterEntryView[]> {
-    if (!(await this.dataSource.manager.existsBy(EventEntity, { id: query.id }))) throw new NotFound('event', query.id);
-    const rows = await this.dataSource.manager.find(ChatterEntryEntity, {
-      where: { eventId: query.id },
-      order: { createdAt: 'ASC' },
-    });
+    if (!(await this.events.exists(this.dataSource.manager, query.id))) throw new NotFound('event', query.id);
+    const rows = await this.chatterEntries.listOfEvent(this.dataSource.manager, query.id);
     return rows.map(chatterView);
   }
 }

@@ -3,9 +3,8 @@ import { Sender, SenderSettingsView, UpdateSenderSettingsCommand } from '@appoin
 import { assertSenderVerified, isSenderVerified } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
 import { SenderSettingsEntity } from '../persistence/sender-settings.entity';
+import { SenderSettingsRepository } from '../persistence/sender-settings.repository';
 import { SchedulingConfig } from '../scheduling.config';
-
-const SETTINGS_ROW = 1;
 
 /**
  * The email sender (name, address, image) from system settings. Until staff save one, the
@@ -14,10 +13,13 @@ const SETTINGS_ROW = 1;
  */
 @Injectable()
 export class SenderSettings {
-  constructor(private readonly config: SchedulingConfig) {}
+  constructor(
+    private readonly config: SchedulingConfig,
+    private readonly settings: SenderSettingsRepository,
+  ) {}
 
   async current(manager: EntityManager): Promise<Sender> {
-    return this.senderOf(await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW }));
+    return this.senderOf(await this.settings.current(manager));
   }
 
   private senderOf(row: SenderSettingsEntity | null): Sender {
@@ -37,7 +39,7 @@ export class SenderSettings {
   }
 
   async view(manager: EntityManager): Promise<SenderSettingsView> {
-    const row = await manager.findOneBy(SenderSettingsEntity, { id: SETTINGS_ROW });
+    const row = await this.settings.current(manager);
     const sender = this.senderOf(row);
     return {
       ...sender,
@@ -50,18 +52,7 @@ export class SenderSettings {
 
   async change(manager: EntityManager, command: UpdateSenderSettingsCommand): Promise<SenderSettingsView> {
     assertSenderVerified(command.sender.email, this.config.VERIFIED_SENDER_DOMAINS);
-    await manager.upsert(
-      SenderSettingsEntity,
-      {
-        id: SETTINGS_ROW,
-        name: command.sender.name,
-        email: command.sender.email,
-        imageUrl: command.sender.imageUrl ?? null,
-        changedBy: { id: command.actor.id, name: command.actor.name },
-        updatedAt: new Date(),
-      },
-      ['id'],
-    );
+    await this.settings.replace(manager, command.sender, { id: command.actor.id, name: command.actor.name });
     return this.view(manager);
   }
 }

@@ -4,22 +4,22 @@ import { DOMAIN_EVENT, OptOutChangedPayload } from '@appointments/contracts';
 import type { Channel } from '@appointments/domain';
 import { DomainEventContext } from '@appointments/messaging';
 import { EntityManager } from 'typeorm';
+import { OptedOutAddressesRepository } from '../persistence/opted-out-addresses.repository';
 
 /** Scheduling's copy of the stop list, read when a send chooses its channels. */
 @Injectable()
 export class StopListCopy {
+  constructor(private readonly optedOutAddresses: OptedOutAddressesRepository) {}
+
   /** Whether each of the addresses is on the stop list for its channel. */
   async optedOut(
     manager: EntityManager,
     addresses: { channel: Channel; address: string }[],
   ): Promise<(channel: Channel, address: string) => boolean> {
     if (addresses.length === 0) return () => false;
-    // Looked up by the primary key (channel, address): one index probe per address.
-    const rows: { channel: Channel; address: string }[] = await manager.query(
-      `SELECT s.channel, s.address FROM scheduling.opted_out_addresses s
-         JOIN unnest($1::text[], $2::text[]) AS wanted(channel, address) USING (channel, address)
-        WHERE s.opted_out`,
-      [addresses.map((entry) => entry.channel), addresses.map((entry) => normalise(entry.channel, entry.address))],
+    const rows = await this.optedOutAddresses.stoppedAmong(
+      manager,
+      addresses.map((entry) => ({ channel: entry.channel, address: normalise(entry.channel, entry.address) })),
     );
     const stopped = new Set(rows.map((row) => `${row.channel}:${row.address}`));
     return (channel, address) => stopped.has(`${channel}:${normalise(channel, address)}`);
@@ -34,13 +34,15 @@ function normalise(channel: Channel, address: string): string {
 /** Keeps the copy current; an older change arriving after a newer one is ignored. */
 @Controller()
 export class OptOutChangedController {
+  constructor(private readonly optedOutAddresses: OptedOutAddressesRepository) {}
+
   @EventPattern(DOMAIN_EVENT.OptOutChanged)
   async onOptOutChanged(@Payload() change: OptOutChangedPayload, @Ctx() context: DomainEventContext) {
-    await context.manager.query(
-      `INSERT INTO scheduling.opted_out_addresses (channel, address, opted_out, changed_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (channel, address) DO UPDATE SET opted_out = EXCLUDED.opted_out, changed_at = EXCLUDED.changed_at
-        WHERE scheduling.opted_out_addresses.changed_at <= EXCLUDED.changed_at`,
-      [change.channel, normalise(change.channel, change.address), change.optedOut, change.changedAt],
-    );
+    await this.optedOutAddresses.recordChange(context.manager, {
+      channel: change.channel,
+      address: normalise(change.channel, change.address),
+      optedOut: change.optedOut,
+      changedAt: change.changedAt,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ByIdQuery,
   CreateTemplateCommand,
@@ -12,19 +12,23 @@ import {
 import { Conflict, InvalidInput, NotFound } from '@appointments/domain';
 import { instanceToPlain } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { EventEntity } from '../persistence/event.entity';
-import { TemplateEntity } from '../persistence/template.entity';
+import { DataSource } from 'typeorm';
+import { EventsRepository } from '../persistence/events.repository';
+import { TemplatesRepository } from '../persistence/templates.repository';
 import { templateView } from '../persistence/views';
 import { findTemplateProblems } from './template-rules';
 
 @Controller()
 export class TemplatesController {
-  constructor(@InjectRepository(TemplateEntity) private readonly templates: Repository<TemplateEntity>) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesRepository,
+    private readonly events: EventsRepository,
+  ) {}
 
   @MessagePattern(SCHEDULING_REQUEST.createTemplate)
   async create(@Payload() command: CreateTemplateCommand): Promise<TemplateView> {
-    const row = await this.templates.save(this.templates.create({ id: randomUUID(), ...checkedFields(command.template) }));
+    const row = await this.templates.add(this.dataSource.manager, { id: randomUUID(), ...checkedFields(command.template) });
     return templateView(row);
   }
 
@@ -32,37 +36,37 @@ export class TemplatesController {
   @MessagePattern(SCHEDULING_REQUEST.updateTemplate)
   async update(@Payload() command: UpdateTemplateCommand): Promise<TemplateView> {
     const fields = checkedFields(command.template);
-    const row = await this.templates.findOneBy({ id: command.id });
+    const row = await this.templates.findById(this.dataSource.manager, command.id);
     if (!row) throw new NotFound('template', command.id);
-    return templateView(await this.templates.save(Object.assign(row, fields)));
+    return templateView(await this.templates.replace(this.dataSource.manager, Object.assign(row, fields)));
   }
 
   @MessagePattern(SCHEDULING_REQUEST.deleteTemplate)
   async delete(@Payload() query: ByIdQuery): Promise<{ id: string; deleted: true }> {
-    return this.templates.manager.transaction(async (manager) => {
-      const row = await manager.findOne(TemplateEntity, { where: { id: query.id }, lock: { mode: 'pessimistic_write' } });
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.templates.lockById(manager, query.id);
       if (!row) throw new NotFound('template', query.id);
-      const used = await manager.countBy(EventEntity, { templateId: query.id });
+      const used = await this.events.countUsingTemplate(manager, query.id);
       if (used > 0) {
         throw new Conflict(`The template "${row.name}" is used by ${used} event${used === 1 ? '' : 's'} and cannot be deleted`, {
           events: used,
         });
       }
-      await manager.delete(TemplateEntity, { id: query.id });
+      await this.templates.delete(manager, query.id);
       return { id: query.id, deleted: true as const };
     });
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getTemplate)
   async get(@Payload() query: ByIdQuery): Promise<TemplateView> {
-    const row = await this.templates.findOneBy({ id: query.id });
+    const row = await this.templates.findById(this.dataSource.manager, query.id);
     if (!row) throw new NotFound('template', query.id);
     return templateView(row);
   }
 
   @MessagePattern(SCHEDULING_REQUEST.listTemplates)
   async list(): Promise<TemplateView[]> {
-    const rows = await this.templates.find({ order: { createdAt: 'DESC' }, take: 500 });
+    const rows = await this.templates.listLatest(this.dataSource.manager);
     return rows.map(templateView);
   }
 }

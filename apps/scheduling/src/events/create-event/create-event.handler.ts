@@ -4,8 +4,9 @@ import { CreateEventCommand, EventView } from '@appointments/contracts';
 import { INITIAL_EVENT_STATUS, InvalidInput } from '@appointments/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ChatterLog } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
 import { EventEntity } from '../../persistence/event.entity';
+import { EventsRepository } from '../../persistence/events.repository';
 import { eventView } from '../../persistence/views';
 import { EventLoader } from '../event-loader';
 import { titleOf } from '../event-title';
@@ -16,7 +17,8 @@ export class CreateEventHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
   ) {}
 
   async execute(command: CreateEventCommand): Promise<EventView> {
@@ -26,7 +28,7 @@ export class CreateEventHandler {
     if (end.getTime() <= start.getTime()) throw new InvalidInput('end: must be after start', { errors: ['end must be after start'] });
     return this.dataSource.transaction(async (manager) => {
       const { customer, template } = await this.loader.references(manager, input.customerId, input.templateId);
-      const event = manager.create(EventEntity, {
+      const event = Object.assign(new EventEntity(), {
         id: randomUUID(),
         customerId: customer.id,
         templateId: template.id,
@@ -46,7 +48,7 @@ export class CreateEventHandler {
         calendarSequence: 0,
       });
       event.title = titleOf(event, template, customer);
-      const saved = await manager.save(event);
+      const saved = await this.events.add(manager, event);
       await this.chatter.add(manager, {
         eventId: saved.id,
         kind: 'event_created',

@@ -13,11 +13,12 @@ import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
+import { NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { EventsRepository } from '../../persistence/events.repository';
 import { SenderSettings } from '../../settings/sender-settings';
 import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventEntity } from '../../persistence/event.entity';
-import { writeEventStatusRows } from '../event-status-rows';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { titleOf } from '../event-title';
 import { eventSnapshot } from '../notification-plan';
@@ -66,7 +67,8 @@ interface PendingMessages {
 export class ApplyCustomerResponseHandler {
   constructor(
     private readonly loader: EventLoader,
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
     private readonly stopList: StopListCopy,
     private readonly senderSettings: SenderSettings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -91,7 +93,7 @@ export class ApplyCustomerResponseHandler {
     );
     const missing = responses.find((response) => !loaded.has(response.eventId));
     if (missing) throw new NotFound('event', missing.eventId);
-    const applied = await this.alreadyApplied(
+    const applied = await this.chatter.recordedSourceIds(
       manager,
       responses.map((response) => `response:${response.responseId}`),
     );
@@ -140,7 +142,7 @@ export class ApplyCustomerResponseHandler {
     });
 
     await this.addMessages(manager, pending, followUps);
-    await writeEventStatusRows(manager, [...changed]);
+    await this.events.saveStatusChanges(manager, [...changed]);
     await this.chatter.addMany(manager, chatter);
     const published = followUps.flat();
     if (published.length > 0) await unit.publish(published);
@@ -234,14 +236,6 @@ export class ApplyCustomerResponseHandler {
         title: event.title,
       },
     };
-  }
-
-  private async alreadyApplied(manager: EntityManager, sourceIds: string[]): Promise<Set<string>> {
-    const rows: { source_id: string }[] = await manager.query(
-      'SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])',
-      [sourceIds],
-    );
-    return new Set(rows.map((row) => row.source_id));
   }
 
   /**

@@ -5,7 +5,9 @@ import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload }
 import { DomainEventBatchContext, DomainEventContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { ChatterLog } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { CustomersRepository } from '../../persistence/customers.repository';
+import { EventsRepository } from '../../persistence/events.repository';
 import { ApplyCustomerResponseHandler } from './apply-customer-response.handler';
 import { inboundMessageChatterBody } from './response-effect';
 
@@ -14,7 +16,9 @@ import { inboundMessageChatterBody } from './response-effect';
 export class CustomerResponseController {
   constructor(
     private readonly handler: ApplyCustomerResponseHandler,
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly customers: CustomersRepository,
+    private readonly chatter: ChatterEntriesRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -36,20 +40,17 @@ export class CustomerResponseController {
       this.logger.info({ messageId: message.messageId, kind: message.kind }, 'inbound SMS for no event; nothing for the chatter');
       return;
     }
-    const known: unknown[] = await context.manager.query('SELECT 1 FROM scheduling.events WHERE id = $1', [eventId]);
-    if (known.length === 0) {
+    if (!(await this.events.isKnown(context.manager, eventId))) {
       this.logger.warn({ messageId: message.messageId, eventId }, 'inbound SMS for an event that does not exist; dropped');
       return;
     }
-    const customer: { id: string; name: string }[] =
-      message.customerId && isUUID(message.customerId)
-        ? await context.manager.query('SELECT id, name FROM scheduling.customers WHERE id = $1', [message.customerId])
-        : [];
+    const customer =
+      message.customerId && isUUID(message.customerId) ? await this.customers.nameOf(context.manager, message.customerId) : null;
     await this.chatter.add(context.manager, {
       eventId,
       kind: 'inbound_message',
       body: inboundMessageChatterBody(message),
-      author: customer[0] ? { id: customer[0].id, name: customer[0].name } : { name: message.from },
+      author: customer ? { id: customer.id, name: customer.name } : { name: message.from },
       channel: 'sms',
       data: {
         messageId: message.messageId,

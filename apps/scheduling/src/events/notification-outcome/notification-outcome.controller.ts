@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { isUUID } from 'class-validator';
 import { DOMAIN_EVENT, NotificationFailedPayload, NotificationSentPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES } from '@appointments/messaging';
-import { EntityManager } from 'typeorm';
-import { CHANNEL_LABEL, ChatterLog, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
+import { CHANNEL_LABEL, NOTIFICATION_TYPE_LABEL } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { EventsRepository } from '../../persistence/events.repository';
 
 const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
   failed: 'failed',
@@ -26,13 +26,19 @@ const FAILURE_WORDS: Record<NotificationFailedPayload['status'], string> = {
  */
 @Controller()
 export class NotificationOutcomeController {
-  constructor(private readonly chatter: ChatterLog) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
+  ) {}
 
   @EventPattern(DOMAIN_EVENT.NotificationSent, HANDLES_BATCHES)
   async onSent(@Payload() sent: NotificationSentPayload[], @Ctx() context: DomainEventBatchContext) {
     const told = sent.filter((outcome) => !outcome.reminder);
     if (told.length === 0) return;
-    const known = await existingEvents(context.manager, told);
+    const known = await this.events.existingIds(
+      context.manager,
+      told.map((outcome) => outcome.eventId),
+    );
     await this.chatter.addMany(
       context.manager,
       told
@@ -55,7 +61,10 @@ export class NotificationOutcomeController {
 
   @EventPattern(DOMAIN_EVENT.NotificationFailed, HANDLES_BATCHES)
   async onFailed(@Payload() failed: NotificationFailedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const known = await existingEvents(context.manager, failed);
+    const known = await this.events.existingIds(
+      context.manager,
+      failed.map((outcome) => outcome.eventId),
+    );
     await this.chatter.addMany(
       context.manager,
       failed
@@ -70,11 +79,4 @@ export class NotificationOutcomeController {
         })),
     );
   }
-}
-
-async function existingEvents(manager: EntityManager, outcomes: { eventId: string }[]): Promise<Set<string>> {
-  const rows: { id: string }[] = await manager.query('SELECT id FROM scheduling.events WHERE id = ANY($1::uuid[])', [
-    [...new Set(outcomes.map((outcome) => outcome.eventId).filter((id) => isUUID(id)))],
-  ]);
-  return new Set(rows.map((row) => row.id));
 }

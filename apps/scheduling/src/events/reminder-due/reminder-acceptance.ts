@@ -5,8 +5,9 @@ import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
-import { writeEventStatusRows } from '../event-status-rows';
+import { NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { EventsRepository } from '../../persistence/events.repository';
 import { LoadedEvent } from '../event-loader';
 import { applyPlan, eventStatusPayload } from '../notification-plan';
 import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handler';
@@ -41,7 +42,8 @@ export interface AcceptedReminder {
 @Injectable()
 export class ReminderAcceptance {
   constructor(
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
     private readonly outbox: DomainEventOutbox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -49,9 +51,9 @@ export class ReminderAcceptance {
   async apply(manager: EntityManager, accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>): Promise<void> {
     const firsts = [...new Map(accepted.map((item) => [item.dedupeKey, item])).values()];
     if (firsts.length === 0) return;
-    const applied = await alreadyApplied(
+    const applied = await this.chatter.recordedSourceIds(
       manager,
-      firsts.map((item) => item.dedupeKey),
+      firsts.map((item) => sourceIdOf(item.dedupeKey)),
     );
     const chatter: NewChatterEntry[] = [];
     const events: NewDomainEvent[] = [];
@@ -62,7 +64,7 @@ export class ReminderAcceptance {
       chatter.push(...this.effectsOf(item, target, changed, events));
     }
     for (const target of changed.values()) target.event.version += 1;
-    await writeEventStatusRows(
+    await this.events.saveStatusChanges(
       manager,
       [...changed.values()].map((target) => target.event),
     );
@@ -118,12 +120,4 @@ export class ReminderAcceptance {
 /** The mark of a reminder let go: the source id of its chatter line. */
 function sourceIdOf(dedupeKey: string): string {
   return `let-go:${dedupeKey}`;
-}
-
-async function alreadyApplied(manager: EntityManager, dedupeKeys: string[]): Promise<Set<string>> {
-  const rows: { source_id: string }[] = await manager.query(
-    'SELECT source_id FROM scheduling.chatter_entries WHERE source_id = ANY($1::text[])',
-    [dedupeKeys.map(sourceIdOf)],
-  );
-  return new Set(rows.map((row) => row.source_id));
 }

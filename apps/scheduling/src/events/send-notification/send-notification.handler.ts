@@ -11,9 +11,10 @@ import { NotFound, TransitionRefused } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ChatterLog, NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
+import { NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { EventsRepository } from '../../persistence/events.repository';
 import { eventView } from '../../persistence/views';
-import { writeEventStatusRows } from '../event-status-rows';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { applyPlan, eventStatusPayload, NotificationPlanner, notificationRequest, PlanningFacts } from '../notification-plan';
 import { CancellationConfirmation } from './cancellation-confirmation';
@@ -62,7 +63,8 @@ export class SendNotificationHandler {
     private readonly loader: EventLoader,
     private readonly planner: NotificationPlanner,
     private readonly cancellation: CancellationConfirmation,
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
     private readonly outbox: DomainEventOutbox,
   ) {}
 
@@ -182,7 +184,7 @@ export class SendNotificationHandler {
   /** The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one. */
   private async write(manager: EntityManager, loaded: Map<string, LoadedEvent>, effects: Effects): Promise<void> {
     if (effects.changed.size === 0) return;
-    await writeEventStatusRows(
+    await this.events.saveStatusChanges(
       manager,
       [...effects.changed].map((id) => loaded.get(id)!.event),
     );

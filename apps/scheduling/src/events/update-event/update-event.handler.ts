@@ -4,8 +4,9 @@ import { DOMAIN_EVENT, EventRescheduledPayload, EventView, FieldsChangedPayload,
 import { applyTransition, InvalidInput } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
-import { ChatterLog } from '../../chatter/chatter-log';
+import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
 import { EventEntity } from '../../persistence/event.entity';
+import { EventsRepository } from '../../persistence/events.repository';
 import { eventView } from '../../persistence/views';
 import { SchedulingConfig } from '../../scheduling.config';
 import { EventLoader } from '../event-loader';
@@ -23,7 +24,8 @@ export class UpdateEventHandler {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
-    private readonly chatter: ChatterLog,
+    private readonly events: EventsRepository,
+    private readonly chatter: ChatterEntriesRepository,
     private readonly outbox: DomainEventOutbox,
     @Inject(SchedulingConfig) private readonly config: SchedulingConfig,
   ) {}
@@ -79,7 +81,7 @@ export class UpdateEventHandler {
           if (event.changedFields.length === 0) event.notificationState = 'in_sync';
         }
       }
-      const saved = await manager.save(event);
+      const saved = await this.events.saveEdit(manager, event);
       const described = changed.map(
         (field) => `${field} from ${show(before[field as keyof FieldValues])} to ${show(after[field as keyof FieldValues])}`,
       );
