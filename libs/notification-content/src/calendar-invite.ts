@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readEventSpan } from './event-instant';
 import { readHttpUrl } from './http-url';
 import { TemplateRenderError } from './template-render-error';
+import { plainLine } from './plain-line';
 
 /** iTIP method of an invite: `REQUEST` for a new or changed meeting, `CANCEL` to remove it. */
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
@@ -136,12 +137,7 @@ function multiLine(value: string): string {
 
 /** One-line TEXT (title, location): line breaks and other control characters become spaces. */
 function oneLine(value: string | null | undefined): string {
-  return typeof value === 'string'
-    ? value
-        .replace(/[\u0000-\u001F\u007F\u0085\u2028\u2029]+/g, ' ')
-        .replace(/ {2,}/g, ' ')
-        .trim()
-    : '';
+  return typeof value === 'string' ? plainLine(value) : '';
 }
 
 /** A `CN=` parameter value: one line, and no double quote (RFC 5545 has no escape for it). */

@@ -4,6 +4,7 @@ import { readHttpUrl } from './http-url';
 import { DEFAULT_LOCALE, NotificationContext, placeholderValues, TemplatePlaceholder } from './placeholders';
 import { parseTemplate, renderParts, TemplatePart } from './template';
 import { collectProblems, TemplateRenderError } from './template-render-error';
+import { plainLine } from './plain-line';
 
 /** A link button under the email body (accept, decline, view details, …). */
 export interface ActionButton {
@@ -111,15 +112,6 @@ export function renderEmail(
 }
 
 const identity = (value: string): string => value;
-
-/** A subject is one header line: no CR/LF (nor other line separators), no control characters. */
-function plainLine(value: string): string {
-  return value
-    .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
-    .replace(/[\u0000-\u001F\u007F]/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
 
 /** Tags after which the author controls line breaks; without any, newlines become <br>. */
 const STRUCTURE_TAG = /<\s*(?:p|div|br|hr|table|tr|td|th|thead|tbody|ul|ol|li|h[1-6]|blockquote|pre|section|article|header|footer)\b/i;

@@ -3,6 +3,7 @@ import { readHttpUrl } from './http-url';
 import { DEFAULT_LOCALE, NotificationContext, placeholderValues } from './placeholders';
 import type { EmailContent } from './email';
 import { escapeHtml } from './html-escape';
+import { plainLine } from './plain-line';
 
 /**
  * Internal notifications: what followers of an event (the organizer, ...) are told when the
@@ -105,15 +106,6 @@ ${eventUrl ? `<p><a href="${escapeHtml(eventUrl)}">Open the event</a></p>\n` : '
 /** The same notice as one SMS line (a follower reached by SMS). */
 export function renderResponseNoticeSms(notice: ResponseNotice, ctx: NotificationContext): string {
   return renderResponseNotice(notice, ctx).subject;
-}
-
-/** A subject is one header line: no CR/LF or other control characters. */
-function plainLine(value: string): string {
-  return value
-    .replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
-    .replace(/[\u0000-\u001F\u007F]/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
 }
 
 function shorten(value: string, length: number): string {
