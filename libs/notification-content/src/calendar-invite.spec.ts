@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import path from 'path';
 import ICAL from 'ical.js';
 import { formatInvite, inviteAttributes } from './calendar-invite';
-import { buildCalendarInvite, CalendarInviteInput, TemplateRenderError } from './index';
+import { buildCalendarInvite, calendarUid, CalendarInviteInput, TemplateRenderError } from './index';
 
 const invite: CalendarInviteInput = {
   method: 'REQUEST',
@@ -265,5 +265,14 @@ describe('buildCalendarInvite', () => {
         expect(text('dtend')).toBe('2026-01-15T20:30:00Z');
       }
     });
+  });
+});
+
+describe('calendarUid', () => {
+  it("is the event's, the same on every call, and another event's differs", () => {
+    const eventId = '0b6c1f0e-4d0b-4a8e-9c31-2f1d7e5a9b10';
+    expect(calendarUid(eventId)).toBe(calendarUid(eventId));
+    expect(calendarUid(eventId)).toContain(eventId);
+    expect(calendarUid('1c7d2a1f-5e1c-4b9f-8d42-3a2e8f6b0c21')).not.toBe(calendarUid(eventId));
   });
 });

@@ -5,6 +5,15 @@ import { readHttpUrl } from './http-url';
 import { TemplateRenderError } from './template-render-error';
 import { plainLine } from './plain-line';
 
+/**
+ * iCalendar UID of an event's entry in the customer's calendar: stable for the event's life, so
+ * every email's `.ics` and the landing page's download update one entry (an update or a
+ * cancellation finds the entry it replaces by this UID).
+ */
+export function calendarUid(eventId: string): string {
+  return `${eventId}@appointments`;
+}
+
 /** iTIP method of an invite: `REQUEST` for a new or changed meeting, `CANCEL` to remove it. */
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 

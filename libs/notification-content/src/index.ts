@@ -10,7 +10,7 @@ export { countSmsSegments, SMS_SEGMENT_LIMITS } from './sms-segments';
 export type { SmsEncoding, SmsSegmentCount } from './sms-segments';
 export { actionButtons, hasResponseActions, ACTION_BUTTON_KINDS, DEFAULT_ACTION_BUTTON_LABELS } from './action-buttons';
 export type { ActionButtonKind, ActionButtonOptions, ActionButtonToggles } from './action-buttons';
-export { buildCalendarInvite } from './calendar-invite';
+export { buildCalendarInvite, calendarUid } from './calendar-invite';
 export type { CalendarAttachment, CalendarInviteInput, CalendarMethod } from './calendar-invite';
 export { googleCalendarUrl, outlookCalendarUrl, googleMapsUrl } from './calendar-links';
 export type { CalendarLinkEvent } from './calendar-links';

@@ -1,11 +1,6 @@
 import type { CustomerView, EventView, SenderSettingsView } from '@appointments/contracts';
-import { buildCalendarInvite } from '@appointments/notification-content';
+import { buildCalendarInvite, calendarUid } from '@appointments/notification-content';
 import type { CalendarAttachment } from '@appointments/notification-content';
-
-/** iCalendar UID of an event's entry in the customer's calendar: the one every email's `.ics` carries. */
-export function calendarUid(eventId: string): string {
-  return `${eventId}@appointments`;
-}
 
 /**
  * The `.ics` behind `/m/:token/calendar.ics`: the same entry as the email's attachment (UID

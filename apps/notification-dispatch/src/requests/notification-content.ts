@@ -1,5 +1,6 @@
 import type { NotificationRequestedPayload } from '@appointments/contracts';
 import {
+  calendarUid,
   actionButtons,
   buildCalendarInvite,
   countSmsSegments,
@@ -17,11 +18,6 @@ import type { DeliveryContent, MessageContent, NotificationEntity } from '../per
 /** One channel's message, exactly as the provider gets it. */
 export interface ComposedNotification extends MessageContent {
   smsSegments: { encoding: 'GSM-7' | 'UCS-2'; segments: number; characters: number } | null;
-}
-
-/** iCalendar UID of an event's entry in the customer's calendar: stable for the event's life. */
-export function calendarUid(eventId: string): string {
-  return `${eventId}@appointments`;
 }
 
 export function notificationContext(request: NotificationRequestedPayload, landingUrl: string | null): NotificationContext {
