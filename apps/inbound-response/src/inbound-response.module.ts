@@ -13,8 +13,13 @@ import { WebhooksAndStopList1763800000300 } from './persistence/migrations/17638
 import { CustomerResponses1763900000300 } from './persistence/migrations/1763900000300-customer-responses';
 import { ReplyTargets1764000000300 } from './persistence/migrations/1764000000300-reply-targets';
 import { CustomerResponseEntity } from './persistence/customer-response.entity';
+import { CustomerResponsesRepository } from './persistence/customer-responses.repository';
 import { InboundSmsEntity } from './persistence/inbound-sms.entity';
+import { InboundSmsRepository } from './persistence/inbound-sms.repository';
 import { ProviderCallbackEntity } from './persistence/provider-callback.entity';
+import { ProviderCallbacksRepository } from './persistence/provider-callbacks.repository';
+import { ReplyTargetsRepository } from './persistence/reply-targets.repository';
+import { StopListRepository } from './persistence/stop-list.repository';
 import { RecordCustomerResponse } from './responses/record-customer-response';
 import { ResponsesController } from './responses/responses.controller';
 import { NotificationOutcomeController } from './sms/notification-outcome.controller';
@@ -69,6 +74,11 @@ export class InboundResponseModule {
         NotificationOutcomeController,
       ],
       providers: [
+        InboundSmsRepository,
+        CustomerResponsesRepository,
+        StopListRepository,
+        ReplyTargetsRepository,
+        ProviderCallbacksRepository,
         RecordDeliveryReports,
         InboundRetention,
         StopList,

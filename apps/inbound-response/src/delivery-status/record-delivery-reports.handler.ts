@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DOMAIN_EVENT } from '@appointments/contracts';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
+import { ProviderCallbacksRepository } from '../persistence/provider-callbacks.repository';
 import { closesReplyTarget, ReplyTargets } from '../sms/reply-targets';
 import { DeliveryReport } from './delivery-report';
 
@@ -24,6 +25,7 @@ export interface RecordedReports {
 export class RecordDeliveryReports {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly callbacks: ProviderCallbacksRepository,
     private readonly outbox: DomainEventOutbox,
     private readonly replyTargets: ReplyTargets,
   ) {}
@@ -32,14 +34,11 @@ export class RecordDeliveryReports {
     const distinct = [...new Map(reports.map((report) => [keyOf(report.change.provider, report.callbackKey), report])).values()];
     if (distinct.length === 0) return { recorded: 0, duplicates: 0 };
     const published = await this.dataSource.transaction(async (manager) => {
-      const inserted: { provider: string; callback_key: string }[] = await manager.query(
-        `INSERT INTO inbound_response.provider_callbacks (provider, callback_key)
-         SELECT * FROM unnest($1::text[], $2::text[])
-         ON CONFLICT DO NOTHING
-         RETURNING provider, callback_key`,
-        [distinct.map((report) => report.change.provider), distinct.map((report) => report.callbackKey)],
+      const recorded = await this.callbacks.recordNew(
+        manager,
+        distinct.map((report) => ({ provider: report.change.provider, callbackKey: report.callbackKey })),
       );
-      const fresh = new Set(inserted.map((row) => keyOf(row.provider, row.callback_key)));
+      const fresh = new Set(recorded.map((callback) => keyOf(callback.provider, callback.callbackKey)));
       const news = distinct.filter((report) => fresh.has(keyOf(report.change.provider, report.callbackKey)));
       await this.outbox.add(
         manager,

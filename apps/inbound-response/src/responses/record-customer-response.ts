@@ -14,11 +14,11 @@ import {
 import { Conflict, InvalidInput, type ResponseType } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, RpcClient } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
-import { insertRows } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { decideResponses, keptReason, landingRefusal, reasonTooLong, RecordedResponseFacts } from './response-rules';
+import { CustomerResponsesRepository, NewCustomerResponse } from '../persistence/customer-responses.repository';
+import { decideResponses, keptReason, landingRefusal, reasonTooLong } from './response-rules';
 
 /** What is recorded: the answer, and for an SMS reply what came with it. */
 export interface ResponseInput {
@@ -37,22 +37,6 @@ export interface ResponseToRecord {
   correlationId?: string;
 }
 
-const RESPONSES_TABLE = { schema: 'inbound_response', name: 'responses' };
-
-/** Columns of `responses` as `recordMany` writes them; `created_at` takes its default, `clock_timestamp()`, so rows written together keep their order. */
-interface ResponseRow {
-  id: string;
-  event_id: string;
-  customer_id: string;
-  notification_id: string;
-  response: ResponseType;
-  reason: string | null;
-  channel: ResponseChannel;
-  from_phone: string | null;
-  provider_message_id: string | null;
-  domain_event_id: string;
-}
-
 /**
  * Records a customer's response once and publishes `CustomerResponded` with it (outbox, same
  * transaction). Responses to one event are serialised by a transaction-scoped advisory lock,
@@ -64,6 +48,7 @@ interface ResponseRow {
 export class RecordCustomerResponse {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly responses: CustomerResponsesRepository,
     private readonly outbox: DomainEventOutbox,
     private readonly rpc: RpcClient,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -126,20 +111,9 @@ export class RecordCustomerResponse {
   async recordMany(manager: EntityManager, items: readonly ResponseToRecord[]): Promise<RecordedResponse[]> {
     if (items.length === 0) return [];
     const eventIds = [...new Set(items.map((item) => item.target.eventId))].sort();
-    // The same key as every recorder of a response to the event takes; unnest hands them over in the array's (sorted) order.
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [
-      eventIds.map((eventId) => `customer-response:${eventId}`),
-    ]);
-    const stored: { id: string; event_id: string; response: ResponseType; reason: string | null; created_at: Date }[] = await manager.query(
-      `SELECT DISTINCT ON (event_id) id, event_id, response, reason, created_at
-         FROM inbound_response.responses
-        WHERE event_id = ANY($1::uuid[])
-        ORDER BY event_id, created_at DESC`,
-      [eventIds],
-    );
-    const latest = new Map<string, RecordedResponseFacts>(
-      stored.map((row) => [row.event_id, { id: row.id, response: row.response, reason: row.reason, createdAt: row.created_at }]),
-    );
+    // The events' locks are taken in this (sorted) order, so that two groups cannot deadlock.
+    await this.responses.lockEvents(manager, eventIds);
+    const latest = await this.responses.latestOfEvents(manager, eventIds);
     const now = new Date();
     const decisions = decideResponses(
       items.map(({ target, input }) => ({ eventId: target.eventId, response: input.response, reason: input.reason })),
@@ -148,7 +122,7 @@ export class RecordCustomerResponse {
       randomUUID,
     );
 
-    const rows: ResponseRow[] = [];
+    const rows: NewCustomerResponse[] = [];
     const events: NewDomainEvent<CustomerRespondedPayload>[] = [];
     items.forEach(({ target, input, correlationId }, index) => {
       const decision = decisions[index];
@@ -157,15 +131,15 @@ export class RecordCustomerResponse {
       const domainEventId = randomUUID();
       rows.push({
         id: responseId,
-        event_id: target.eventId,
-        customer_id: target.customerId,
-        notification_id: target.notificationId,
+        eventId: target.eventId,
+        customerId: target.customerId,
+        notificationId: target.notificationId,
         response: input.response,
         reason: input.reason,
         channel: input.channel,
-        from_phone: input.from,
-        provider_message_id: input.inboundMessage?.providerMessageId ?? null,
-        domain_event_id: domainEventId,
+        fromPhone: input.from,
+        providerMessageId: input.inboundMessage?.providerMessageId ?? null,
+        domainEventId,
       });
       const payload: CustomerRespondedPayload = {
         responseId,
@@ -189,7 +163,7 @@ export class RecordCustomerResponse {
         ...(correlationId ? { correlationId } : {}),
       });
     });
-    await insertRows(manager, RESPONSES_TABLE, rows);
+    await this.responses.add(manager, rows);
     await this.outbox.add(manager, events);
 
     return items.map(({ target, input }, index) => {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { DataSource, LessThan } from 'typeorm';
-import { ProviderCallbackEntity } from '../persistence/provider-callback.entity';
-import { ReplyTargets } from '../sms/reply-targets';
+import { ProviderCallbacksRepository } from '../persistence/provider-callbacks.repository';
+import { ReplyTargetsRepository } from '../persistence/reply-targets.repository';
+import { KEEP_EXPIRED_MS } from '../sms/reply-targets';
 
 /** Providers repeat a callback within hours (SendGrid retries for up to 72 hours); a week covers it. */
 const KEEP_CALLBACK_KEYS_MS = 7 * 24 * 60 * 60_000;
@@ -15,7 +14,7 @@ export const PRUNE_EVERY_MS = 60 * 60_000;
  * forever:
  * - provider callback keys, once no provider will repeat them (a key repeated after that
  *   would be published again; consumers only move a status forward, so it changes nothing);
- * - reply targets expired a while ago (`ReplyTargets.prune`): they answer no reply any more.
+ * - reply targets expired longer than `KEEP_EXPIRED_MS`: they answer no reply any more.
  * Each is tried on its own: one that fails is logged and tried again next hour.
  */
 @Injectable()
@@ -23,8 +22,8 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly replyTargets: ReplyTargets,
+    private readonly callbacks: ProviderCallbacksRepository,
+    private readonly replyTargets: ReplyTargetsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -38,13 +37,8 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async prune(): Promise<void> {
-    await this.pruneOne('provider callback keys', async () => {
-      const { affected } = await this.dataSource
-        .getRepository(ProviderCallbackEntity)
-        .delete({ receivedAt: LessThan(new Date(Date.now() - KEEP_CALLBACK_KEYS_MS)) });
-      return affected ?? 0;
-    });
-    await this.pruneOne('expired reply targets', () => this.replyTargets.prune(this.dataSource));
+    await this.pruneOne('provider callback keys', () => this.callbacks.pruneReceivedBefore(new Date(Date.now() - KEEP_CALLBACK_KEYS_MS)));
+    await this.pruneOne('expired reply targets', () => this.replyTargets.pruneExpired(KEEP_EXPIRED_MS));
   }
 
   private async pruneOne(what: string, prune: () => Promise<number>): Promise<void> {

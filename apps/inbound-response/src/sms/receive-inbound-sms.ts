@@ -4,12 +4,12 @@ import { DISPATCH_REQUEST, DOMAIN_EVENT, InboundMessageReceivedPayload, LandingT
 import { classifySmsReply, replyCodeTable, type SmsReplyClassification } from '@appointments/domain';
 import { DomainEventOutbox, RpcClient } from '@appointments/messaging';
 import { currentCorrelationId, LOGGER, runWithCorrelation } from '@appointments/observability';
-import { insertRows } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { InboundConfig } from '../inbound.config';
 import { InboundSmsKind } from '../persistence/inbound-sms.entity';
+import { InboundSmsRepository } from '../persistence/inbound-sms.repository';
 import { RecordCustomerResponse } from '../responses/record-customer-response';
 import { StopList } from '../stop-list/stop-list';
 import { normaliseStopListAddress } from '../stop-list/stop-list-address';
@@ -38,8 +38,6 @@ export const MAX_SMS_GROUP_SIZE = 200;
  * the previous one ran (two halve the groups and cost more CPU per SMS; see decisions.md).
  */
 const SMS_GROUPS_IN_FLIGHT = 1;
-
-const INBOUND_SMS_TABLE = { schema: 'inbound_response', name: 'inbound_sms' };
 
 /** An SMS as it arrived, read before it joins a group: its sender normalised, whether it is a carrier keyword. */
 interface ArrivedSms {
@@ -108,6 +106,7 @@ export class ReceiveInboundSms {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inboundSms: InboundSmsRepository,
     private readonly outbox: DomainEventOutbox,
     private readonly rpc: RpcClient,
     private readonly responses: RecordCustomerResponse,
@@ -169,7 +168,7 @@ export class ReceiveInboundSms {
     // Both at once: which were applied before, and what the others mean. A repeat is answered
     // from its stored row whatever the lookup says (so it is answered while dispatch is away).
     const [stored, planned] = await Promise.all([
-      this.storedAnswers(firsts.map((index) => group[index].sms.messageSid)),
+      this.inboundSms.storedAnswers(firsts.map((index) => group[index].sms.messageSid)),
       this.plan(firsts.map((index) => group[index])),
     ]);
     const toApply: { index: number; sms: PlannedSms }[] = [];
@@ -192,7 +191,7 @@ export class ReceiveInboundSms {
 
     // The same MessageSid, applied at this moment by another request (another replica): answered as it stored it.
     if (appliedElsewhere.length > 0) {
-      const storedNow = await this.storedAnswers(appliedElsewhere.map((index) => group[index].sms.messageSid));
+      const storedNow = await this.inboundSms.storedAnswers(appliedElsewhere.map((index) => group[index].sms.messageSid));
       for (const index of appliedElsewhere) {
         const earlier = storedNow.get(group[index].sms.messageSid);
         answers[index] = earlier
@@ -213,15 +212,6 @@ export class ReceiveInboundSms {
       'inbound SMS group done',
     );
     return answers.map((answer) => answer!);
-  }
-
-  /** The stored answers of the MessageSids among these that were applied before, by MessageSid. */
-  private async storedAnswers(messageSids: string[]): Promise<Map<string, StoredSms>> {
-    const rows: { message_sid: string; kind: InboundSmsKind; reply: string | null }[] = await this.dataSource.query(
-      'SELECT message_sid, kind, reply FROM inbound_response.inbound_sms WHERE message_sid = ANY($1::text[])',
-      [[...new Set(messageSids)]],
-    );
-    return new Map(rows.map((row) => [row.message_sid, { kind: row.kind, reply: row.reply }]));
   }
 
   /**
@@ -263,7 +253,7 @@ export class ReceiveInboundSms {
 
   /** The latest open reply target of each phone: the local copy's, else notification-dispatch's (null for none). */
   private async replyTargetsOf(phones: string[]): Promise<Map<string, LandingTokenView | null>> {
-    const targets = new Map<string, LandingTokenView | null>(await this.replyTargets.latestOpen(this.dataSource, phones));
+    const targets = new Map<string, LandingTokenView | null>(await this.replyTargets.latestOpen(phones));
     const unknown = phones.filter((phone) => !targets.has(phone));
     if (unknown.length === 0) return targets;
     const answered = await this.rpc.request<(LandingTokenView | null)[]>(
@@ -309,21 +299,16 @@ export class ReceiveInboundSms {
    * (`recordMany`), keywords and messages one by one, then each row's outcome.
    */
   private async applyTogether(manager: EntityManager, planned: readonly PlannedSms[]): Promise<(AppliedSms | null)[]> {
-    const rows = [...planned]
-      .sort((a, b) => (a.sms.messageSid < b.sms.messageSid ? -1 : a.sms.messageSid > b.sms.messageSid ? 1 : 0))
-      .map(({ sms, from, target }) => ({
-        message_sid: sms.messageSid,
-        from_phone: from,
-        to_phone: sms.to,
+    const ours = await this.inboundSms.storeArrived(
+      manager,
+      planned.map(({ sms, from, target }) => ({
+        messageSid: sms.messageSid,
+        from,
+        to: sms.to,
         body: sms.body,
-        kind: 'ignored',
-        notification_id: target?.notificationId ?? null,
-      }));
-    const inserted = await insertRows<{ message_sid: string }>(manager, INBOUND_SMS_TABLE, rows, {
-      onConflict: '(message_sid) DO NOTHING',
-      returning: ['message_sid'],
-    });
-    const ours = new Set(inserted.map((row) => row.message_sid));
+        notificationId: target?.notificationId ?? null,
+      })),
+    );
     const mine = planned.filter((sms) => ours.has(sms.sms.messageSid));
 
     const applied = new Map<PlannedSms, AppliedSms>();
@@ -339,21 +324,10 @@ export class ReceiveInboundSms {
       applied.set(sms, await runWithCorrelation(sms.correlationId, () => this.apply(manager, sms, meaning)));
     }
 
-    if (applied.size > 0) {
-      const outcomes = [...applied];
-      await manager.query(
-        `UPDATE inbound_response.inbound_sms AS stored
-            SET kind = outcome.kind, reply = outcome.reply, response_id = outcome.response_id
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[]) AS outcome(message_sid, kind, reply, response_id)
-          WHERE stored.message_sid = outcome.message_sid`,
-        [
-          outcomes.map(([sms]) => sms.sms.messageSid),
-          outcomes.map(([, outcome]) => outcome.kind),
-          outcomes.map(([, outcome]) => outcome.reply),
-          outcomes.map(([, outcome]) => outcome.responseId),
-        ],
-      );
-    }
+    await this.inboundSms.recordOutcomes(
+      manager,
+      [...applied].map(([sms, outcome]) => ({ messageSid: sms.sms.messageSid, ...outcome })),
+    );
     return planned.map((sms) => applied.get(sms) ?? null);
   }
 

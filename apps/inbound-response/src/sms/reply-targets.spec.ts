@@ -1,6 +1,10 @@
 import type { DeliveryStatusChangedPayload, LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
+import { ProviderCallbacksRepository } from '../persistence/provider-callbacks.repository';
+import { InMemoryProviderCallbacksRepository } from '../persistence/provider-callbacks.repository.fake';
+import { ReplyTargetsRepository } from '../persistence/reply-targets.repository';
+import { InMemoryReplyTargetsRepository } from '../persistence/reply-targets.repository.fake';
 import { closesReplyTarget, CLOSING_DELIVERY_STATUSES, CLOSING_TWILIO_STATUSES, ReplyTargets, replyTargetRow } from './reply-targets';
 
 const NOTIFICATION_ID = '6f1c1d55-8f5c-4f53-9a53-3f5c0e1b2d7a';
@@ -93,49 +97,65 @@ describe('closesReplyTarget: which reports close the reply target they name', ()
   });
 });
 
-describe('ReplyTargets', () => {
-  it('asks nothing of the database for no phones, or for a batch of malformed targets', async () => {
-    const query = jest.fn();
-    const manager = { query } as unknown as EntityManager;
-    const targets = new ReplyTargets();
-    expect(await targets.latestOpen(manager, ['', ''])).toEqual(new Map());
-    expect(await targets.keep(manager, [opened(), opened(null)])).toBe(0);
-    await targets.close(manager, ['not-a-uuid']);
-    expect(query).not.toHaveBeenCalled();
+describe('ReplyTargets: the copy of the open reply targets', () => {
+  const SID = `SM${'0'.repeat(32)}`;
+  const OTHER_NOTIFICATION_ID = '7a2d2e66-9f6d-4a64-8b64-4a6d1f2c3e8b';
+
+  /** The copy over in-memory repositories, on 2 January 2027 (TARGET expires on the 15th). */
+  function harness() {
+    const now = () => new Date('2027-01-02T12:00:00.000Z');
+    const targets = new InMemoryReplyTargetsRepository(now);
+    const callbacks = new InMemoryProviderCallbacksRepository(now);
+    const replyTargets = new ReplyTargets(
+      targets as unknown as ReplyTargetsRepository,
+      callbacks as unknown as ProviderCallbacksRepository,
+    );
+    return { replyTargets, targets, callbacks, manager: {} as EntityManager };
+  }
+
+  it('looks nothing up for no phones, and keeps nothing of a batch of malformed targets', async () => {
+    const { replyTargets, targets, manager } = harness();
+    expect(await replyTargets.latestOpen(['', ''])).toEqual(new Map());
+    expect(await replyTargets.keep(manager, [opened(), opened(null)])).toBe(0);
+    expect(targets.lookups).toEqual([]);
+    expect(targets.size).toBe(0);
   });
 
-  it('looks up each phone once and answers the view dispatch would give', async () => {
-    const query = jest.fn().mockResolvedValue([
-      {
-        notification_id: NOTIFICATION_ID,
-        phone: TARGET.phone,
-        event_id: EVENT_ID,
-        customer_id: CUSTOMER_ID,
-        config_key: 'rsvp',
-        channel: 'sms',
-        config: TARGET.config,
-        expires_at: new Date(TARGET.expiresAt),
-        created_at: new Date(TARGET.createdAt),
-      },
-    ]);
-    const found = await new ReplyTargets().latestOpen({ query } as unknown as EntityManager, [
-      TARGET.phone!,
-      TARGET.phone!,
-      '+14155550199',
-    ]);
-    expect(query).toHaveBeenCalledWith(expect.stringContaining('DISTINCT ON (phone)'), [[TARGET.phone, '+14155550199']]);
+  it('looks up each phone once and answers the view dispatch would give; a phone without a target is left out', async () => {
+    const { replyTargets, targets, manager } = harness();
+    expect(await replyTargets.keep(manager, [opened(TARGET)])).toBe(1);
+    const found = await replyTargets.latestOpen([TARGET.phone!, TARGET.phone!, '+14155550199']);
+    expect(targets.lookups).toEqual([[TARGET.phone, '+14155550199']]);
     expect(found).toEqual(new Map([[TARGET.phone, TARGET]]));
   });
 
-  it('keeps a target closed when Twilio already reported its SMS undelivered', async () => {
-    const sid = `SM${'0'.repeat(32)}`;
-    const query = jest
-      .fn()
-      .mockResolvedValueOnce([{ callback_key: `${sid}:undelivered` }])
-      .mockResolvedValueOnce([{ notification_id: NOTIFICATION_ID }]);
-    const kept = await new ReplyTargets().keep({ query } as unknown as EntityManager, [opened(TARGET)]);
-    expect(kept).toBe(1);
-    const [, [json]] = query.mock.calls[1];
-    expect(JSON.parse(json)).toEqual([expect.objectContaining({ notification_id: NOTIFICATION_ID, closed_at: expect.any(String) })]);
+  it('keeps a redelivered target once', async () => {
+    const { replyTargets, manager } = harness();
+    expect(await replyTargets.keep(manager, [opened(TARGET)])).toBe(1);
+    expect(await replyTargets.keep(manager, [opened(TARGET)])).toBe(0);
+  });
+
+  it('keeps a target closed when Twilio already reported its SMS undelivered: it answers no reply', async () => {
+    const { replyTargets, callbacks, manager } = harness();
+    await callbacks.recordNew(manager, [{ provider: 'twilio', callbackKey: `${SID}:undelivered` }]);
+    expect(await replyTargets.keep(manager, [opened(TARGET)])).toBe(1);
+    expect(await replyTargets.latestOpen([TARGET.phone!])).toEqual(new Map());
+  });
+
+  it('keeps a target open when its SMS was only reported delivered', async () => {
+    const { replyTargets, callbacks, manager } = harness();
+    await callbacks.recordNew(manager, [{ provider: 'twilio', callbackKey: `${SID}:delivered` }]);
+    await replyTargets.keep(manager, [opened(TARGET)]);
+    expect(await replyTargets.latestOpen([TARGET.phone!])).toEqual(new Map([[TARGET.phone, TARGET]]));
+  });
+
+  it('closes the targets of failed notifications, leaving the others open; an id that is not a UUID closes nothing', async () => {
+    const { replyTargets, manager } = harness();
+    const older = { ...TARGET, notificationId: OTHER_NOTIFICATION_ID, createdAt: '2027-01-01T09:00:00.000Z' };
+    await replyTargets.keep(manager, [opened(TARGET), opened(older)]);
+    await replyTargets.close(manager, ['not-a-uuid']);
+    expect(await replyTargets.latestOpen([TARGET.phone!])).toEqual(new Map([[TARGET.phone, TARGET]]));
+    await replyTargets.close(manager, [NOTIFICATION_ID]);
+    expect(await replyTargets.latestOpen([TARGET.phone!])).toEqual(new Map([[TARGET.phone, older]]));
   });
 });

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryStatusChangedPayload, LandingTokenView, NotificationConfig, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import type { DeliveryStatusChangedPayload, LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio, type DeliveryStatus } from '@appointments/domain';
-import { insertRows } from '@appointments/persistence';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { twilioCallbackKey } from '../delivery-status/twilio/twilio-status-report';
+import { ProviderCallbacksRepository } from '../persistence/provider-callbacks.repository';
+import { ReplyTargetRow, ReplyTargetsRepository } from '../persistence/reply-targets.repository';
 
 /**
  * Delivery statuses after which an SMS can no longer be answered: the ones
@@ -39,35 +40,6 @@ export const CLOSING_TWILIO_STATUSES: readonly string[] = ['failed', 'undelivere
  * keeps it visible for a while to whoever asks why a late reply found no notification.
  */
 export const KEEP_EXPIRED_MS = 24 * 60 * 60_000;
-
-const REPLY_TARGETS_TABLE = { schema: 'inbound_response', name: 'reply_targets' };
-
-/** A row of `inbound_response.reply_targets`, as inserted. */
-export interface ReplyTargetRow {
-  notification_id: string;
-  phone: string;
-  event_id: string;
-  customer_id: string;
-  config_key: string;
-  channel: string;
-  config: NotificationConfig;
-  expires_at: string;
-  created_at: string;
-  closed_at: string | null;
-}
-
-/** A row as read back (the driver gives timestamps as `Date`s). */
-interface StoredReplyTarget {
-  notification_id: string;
-  phone: string;
-  event_id: string;
-  customer_id: string;
-  config_key: string;
-  channel: string | null;
-  config: NotificationConfig;
-  expires_at: Date;
-  created_at: Date;
-}
 
 /**
  * The row a `ReplyTargetOpened` is kept as, or null when its target cannot be kept: the
@@ -104,46 +76,30 @@ function instant(value: unknown): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-/** A stored row as the lookup answers it: the same view notification-dispatch's `latestOpenReplyTargets` gives. */
-function replyTargetView(row: StoredReplyTarget): LandingTokenView {
-  return {
-    notificationId: row.notification_id,
-    eventId: row.event_id,
-    customerId: row.customer_id,
-    channel: (row.channel ?? 'sms') as LandingTokenView['channel'],
-    configKey: row.config_key,
-    config: row.config,
-    expiresAt: row.expires_at.toISOString(),
-    createdAt: row.created_at.toISOString(),
-    phone: row.phone,
-  };
-}
-
 /**
  * inbound-response's copy of the open reply targets (decisions.md, "Issue 4: inbound-response
  * keeps a copy of the open reply targets"): what an SMS reply answers, looked up locally so
  * that a reply needs no request to notification-dispatch, and is understood while dispatch
  * is down. Kept current from `ReplyTargetOpened` (opened), `NotificationFailed` and the
- * Twilio status callbacks inbound-response records itself (closed); expired rows are pruned.
+ * Twilio status callbacks inbound-response records itself (closed); rows expired longer than
+ * `KEEP_EXPIRED_MS` are pruned by `InboundRetention`. Its statements are `ReplyTargetsRepository`'s.
  */
 @Injectable()
 export class ReplyTargets {
+  constructor(
+    private readonly targets: ReplyTargetsRepository,
+    private readonly callbacks: ProviderCallbacksRepository,
+  ) {}
+
   /**
    * The latest open target of each phone that has one: the latest SMS to it with reply codes
    * on, not closed, not expired. A phone missing from the answer has no local target (its
    * notifications may predate the copy, or be too recent to have reached it yet).
    */
-  async latestOpen(manager: EntityManager | DataSource, phones: readonly string[]): Promise<Map<string, LandingTokenView>> {
+  async latestOpen(phones: readonly string[]): Promise<Map<string, LandingTokenView>> {
     const asked = [...new Set(phones.filter((phone) => phone !== ''))];
     if (asked.length === 0) return new Map();
-    const rows: StoredReplyTarget[] = await manager.query(
-      `SELECT DISTINCT ON (phone) notification_id, phone, event_id, customer_id, config_key, channel, config, expires_at, created_at
-         FROM inbound_response.reply_targets
-        WHERE phone = ANY($1::text[]) AND closed_at IS NULL AND expires_at > now()
-        ORDER BY phone, created_at DESC, notification_id DESC`,
-      [asked],
-    );
-    return new Map(rows.map((row) => [row.phone, replyTargetView(row)]));
+    return this.targets.latestOpen(asked);
   }
 
   /**
@@ -164,41 +120,21 @@ export class ReplyTargets {
     const rows = kept.map(({ row, providerMessageId }) =>
       providerMessageId && failed.has(providerMessageId) ? { ...row, closed_at: new Date().toISOString() } : row,
     );
-    const inserted = await insertRows<{ notification_id: string }>(manager, REPLY_TARGETS_TABLE, rows, {
-      onConflict: '(notification_id) DO NOTHING',
-      returning: ['notification_id'],
-    });
-    return inserted.length;
+    return this.targets.add(manager, rows);
   }
 
   /** Closes the targets of these notifications (reported failed): replies no longer answer them. */
   async close(manager: EntityManager, notificationIds: readonly string[]): Promise<void> {
     const ids = [...new Set(notificationIds.filter((id) => isUUID(id)))];
     if (ids.length === 0) return;
-    await manager.query(
-      'UPDATE inbound_response.reply_targets SET closed_at = now() WHERE notification_id = ANY($1::uuid[]) AND closed_at IS NULL',
-      [ids],
-    );
-  }
-
-  /** Deletes the targets expired more than `KEEP_EXPIRED_MS` ago; returns how many (`InboundRetention`, hourly). */
-  async prune(manager: EntityManager | DataSource): Promise<number> {
-    const [, deleted]: [unknown, number] = await manager.query(
-      `DELETE FROM inbound_response.reply_targets WHERE expires_at < now() - ($1::int * interval '1 millisecond')`,
-      [KEEP_EXPIRED_MS],
-    );
-    return deleted;
+    await this.targets.close(manager, ids);
   }
 
   /** Of these Twilio MessageSids, those a status callback already reported failed or undelivered. */
   private async reportedFailed(manager: EntityManager, messageSids: string[]): Promise<Set<string>> {
     if (messageSids.length === 0) return new Set();
     const keys = messageSids.flatMap((sid) => CLOSING_TWILIO_STATUSES.map((status) => twilioCallbackKey(sid, status)));
-    const rows: { callback_key: string }[] = await manager.query(
-      `SELECT callback_key FROM inbound_response.provider_callbacks WHERE provider = 'twilio' AND callback_key = ANY($1::text[])`,
-      [keys],
-    );
-    const reported = new Set(rows.map((row) => row.callback_key));
+    const reported = await this.callbacks.recordedOfTwilio(manager, keys);
     return new Set(messageSids.filter((sid) => CLOSING_TWILIO_STATUSES.some((status) => reported.has(twilioCallbackKey(sid, status)))));
   }
 }

@@ -12,10 +12,10 @@ import {
 import { InvalidInput, NotFound, type Channel } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
-import { containsPattern } from '@appointments/persistence';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { StopListEntryEntity } from '../persistence/stop-list-entry.entity';
+import { StopListRepository } from '../persistence/stop-list.repository';
 import { normaliseStopListAddress, STOP_LIST_ADDRESS_RULE } from './stop-list-address';
 
 /**
@@ -27,18 +27,13 @@ import { normaliseStopListAddress, STOP_LIST_ADDRESS_RULE } from './stop-list-ad
 export class StopList {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly entries: StopListRepository,
     private readonly outbox: DomainEventOutbox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async list(query: StopListQueryDto): Promise<StopListEntryView[]> {
-    const builder = this.dataSource.getRepository(StopListEntryEntity).createQueryBuilder('entry');
-    if (query.channel) builder.andWhere('entry.channel = :channel', { channel: query.channel });
-    if (query.address) {
-      const like = containsPattern(query.address.trim());
-      builder.andWhere('entry.address ILIKE :like', { like });
-    }
-    const rows = await builder.orderBy('entry.optedOutAt', 'DESC').addOrderBy('entry.address', 'ASC').getMany();
+    const rows = await this.entries.list({ channel: query.channel, address: query.address });
     return rows.map(stopListEntryView);
   }
 
@@ -48,24 +43,16 @@ export class StopList {
     const address = this.normalise(channel, command.entry.address);
     const changedBy = personOf(command.actor);
     const { entry, added } = await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(StopListEntryEntity)
-        .values({
-          channel,
-          address,
-          source: 'staff',
-          keyword: null,
-          reason: command.entry.reason ?? null,
-          changedBy,
-          optedOutAt: new Date(),
-        })
-        .orIgnore()
-        .returning(['channel'])
-        .execute();
-      const row = await manager.findOneByOrFail(StopListEntryEntity, { channel, address });
-      const isNew = inserted.raw.length > 0;
+      const isNew = await this.entries.add(manager, {
+        channel,
+        address,
+        source: 'staff',
+        keyword: null,
+        reason: command.entry.reason ?? null,
+        changedBy,
+        optedOutAt: new Date(),
+      });
+      const row = await this.entries.get(manager, channel, address);
       if (isNew)
         await this.publish(manager, {
           channel,
@@ -88,9 +75,9 @@ export class StopList {
     const address = this.normalise(channel, command.entry.address);
     const changedBy = personOf(command.actor);
     const entry = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.findOne(StopListEntryEntity, { where: { channel, address }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.entries.lock(manager, channel, address);
       if (!row) throw new NotFound('stop list entry', `${channel}:${address}`);
-      await manager.delete(StopListEntryEntity, { channel, address });
+      await this.entries.remove(manager, channel, address);
       await this.publish(manager, {
         channel,
         address,
@@ -114,21 +101,17 @@ export class StopList {
   async applySmsKeyword(manager: EntityManager, change: { address: string; optedOut: boolean; keyword: string }): Promise<boolean> {
     const { address, optedOut, keyword } = change;
     const changedAt = new Date();
-    let changed: boolean;
-    if (optedOut) {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(StopListEntryEntity)
-        .values({ channel: 'sms', address, source: 'sms_keyword', keyword, reason: null, changedBy: null, optedOutAt: changedAt })
-        .orIgnore()
-        .returning(['channel'])
-        .execute();
-      changed = inserted.raw.length > 0;
-    } else {
-      const { affected } = await manager.delete(StopListEntryEntity, { channel: 'sms', address });
-      changed = (affected ?? 0) > 0;
-    }
+    const changed = optedOut
+      ? await this.entries.add(manager, {
+          channel: 'sms',
+          address,
+          source: 'sms_keyword',
+          keyword,
+          reason: null,
+          changedBy: null,
+          optedOutAt: changedAt,
+        })
+      : await this.entries.remove(manager, 'sms', address);
     if (changed) {
       await this.publish(manager, {
         channel: 'sms',
