@@ -3,6 +3,18 @@ import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validato
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 
+/**
+ * The shape of an E.164 number: `+`, a country code that does not start with 0, at most 15
+ * digits in all. The one home of the shape; `IsE164Phone` also asks libphonenumber whether
+ * the number can exist.
+ */
+export const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+
+/** Whether `value` has the E.164 shape (not whether the number exists: `IsE164Phone`). */
+export function hasE164Shape(value: unknown): value is string {
+  return typeof value === 'string' && E164_SHAPE.test(value);
+}
+
 /** Turns "+1 (415) 555-0100" into "+14155550100"; leaves anything unparseable as is for the validator to refuse. */
 export const NormalisePhone = () =>
   Transform(({ value }) => {
@@ -22,8 +34,7 @@ export function IsE164Phone(options?: ValidationOptions) {
         ...options,
       },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && /^\+[1-9]\d{6,14}$/.test(value) && Boolean(parsePhoneNumberFromString(value)?.isValid()),
+        validate: (value: unknown) => hasE164Shape(value) && Boolean(parsePhoneNumberFromString(value)?.isValid()),
       },
     });
 }
