@@ -1,8 +1,6 @@
 import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
-import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
-import { Repository } from 'typeorm';
 import { InboundConsoleController } from './console/inbound-console.controller';
 import { NotificationsConsoleController } from './console/notifications-console.controller';
 import { EMAIL_PROVIDER } from './delivery/email/email-provider';
@@ -23,6 +21,10 @@ import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity'
 import { NotificationEntity } from './persistence/notification.entity';
 import { NotificationRequestedController } from './requests/notification-requested.controller';
 import { DISPATCH_MIGRATIONS } from './persistence/migrations';
+import { DevOutboxMessagesRepository } from './persistence/dev-outbox-messages.repository';
+import { InboundMessagesRepository } from './persistence/inbound-messages.repository';
+import { LandingTokensRepository } from './persistence/landing-tokens.repository';
+import { NotificationsRepository } from './persistence/notifications.repository';
 
 const ENTITIES = [NotificationEntity, DevOutboxMessageEntity, LandingTokenEntity];
 const SCHEMA = 'notification_dispatch';
@@ -40,7 +42,6 @@ export class NotificationDispatchModule {
           config,
           persistence: { schema: SCHEMA, entities: ENTITIES, migrations: DISPATCH_MIGRATIONS },
         }),
-        TypeOrmModule.forFeature(ENTITIES),
       ],
       controllers: [
         NotificationRequestedController,
@@ -51,22 +52,26 @@ export class NotificationDispatchModule {
         InboundConsoleController,
       ],
       providers: [
+        NotificationsRepository,
+        LandingTokensRepository,
+        DevOutboxMessagesRepository,
+        InboundMessagesRepository,
         DeliveryMetrics,
         NotificationDelivery,
         StagedReminderRelease,
         LandingTokens,
         {
           provide: EMAIL_PROVIDER,
-          inject: [getRepositoryToken(DevOutboxMessageEntity)],
-          useFactory: (outbox: Repository<DevOutboxMessageEntity>) =>
+          inject: [DevOutboxMessagesRepository],
+          useFactory: (outbox: DevOutboxMessagesRepository) =>
             config.SENDGRID_API_KEY
               ? new SendGridEmailProvider(config.SENDGRID_API_KEY, { timeoutMs: config.PROVIDER_TIMEOUT_MS })
               : new LocalSinkEmailProvider(outbox),
         },
         {
           provide: SMS_PROVIDER,
-          inject: [getRepositoryToken(DevOutboxMessageEntity)],
-          useFactory: (outbox: Repository<DevOutboxMessageEntity>) =>
+          inject: [DevOutboxMessagesRepository],
+          useFactory: (outbox: DevOutboxMessagesRepository) =>
             config.twilioConfigured
               ? new TwilioSmsProvider({
                   accountSid: config.TWILIO_ACCOUNT_SID!,

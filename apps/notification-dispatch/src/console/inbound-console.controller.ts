@@ -1,13 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload, ResponseChannel } from '@appointments/contracts';
+import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, DomainEventContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { isUUID } from 'class-validator';
-import { insertRows } from '@appointments/persistence';
-import type { ResponseType } from '@appointments/domain';
-import { EntityManager } from 'typeorm';
+import { InboundMessagesRepository, InboundRow } from '../persistence/inbound-messages.repository';
 
 /**
  * The console's inbound rows: a customer's response (`CustomerResponded`) and an SMS that is
@@ -20,12 +17,15 @@ import { EntityManager } from 'typeorm';
  */
 @Controller()
 export class InboundConsoleController {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly inbound: InboundMessagesRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   /** Responses that arrived together: one lookup of the notifications they answer, one insert. */
   @EventPattern(DOMAIN_EVENT.CustomerResponded, HANDLES_BATCHES)
   async onCustomerResponded(@Payload() responses: CustomerRespondedPayload[], @Ctx() context: DomainEventBatchContext) {
-    const answered = await answeredNotifications(
+    const answered = await this.inbound.answeredNotifications(
       context.manager,
       responses.map((response) => response.notificationId),
     );
@@ -52,7 +52,7 @@ export class InboundConsoleController {
         },
       ];
     });
-    const inserted = await insertInboundRows(context.manager, rows);
+    const inserted = await this.inbound.logMany(context.manager, rows);
     for (const response of responses) {
       if (!answered.has(response.notificationId)) continue;
       const fresh = inserted.has(response.responseId);
@@ -72,7 +72,7 @@ export class InboundConsoleController {
   @EventPattern(DOMAIN_EVENT.InboundMessageReceived)
   async onInboundMessage(@Payload() message: InboundMessageReceivedPayload, @Ctx() context: DomainEventContext) {
     const answered = message.notificationId
-      ? (await answeredNotifications(context.manager, [message.notificationId])).get(message.notificationId)
+      ? (await this.inbound.answeredNotifications(context.manager, [message.notificationId])).get(message.notificationId)
       : undefined;
     if (!answered) {
       // Without a notification there is no event, customer or type to file it under; inbound-response keeps it.
@@ -82,7 +82,7 @@ export class InboundConsoleController {
       );
       return;
     }
-    const inserted = await insertInboundRows(context.manager, [
+    const inserted = await this.inbound.logMany(context.manager, [
       {
         id: message.messageId,
         answered,
@@ -101,72 +101,4 @@ export class InboundConsoleController {
       'inbound SMS logged in the console',
     );
   }
-}
-
-/** What an inbound row copies from the outbound notification it answers. */
-interface AnsweredNotification {
-  id: string;
-  event_id: string | null;
-  type: string;
-  config_key: string | null;
-  recipient_name: string;
-  recipient_email: string | null;
-  recipient_phone: string | null;
-  event_start: Date | null;
-}
-
-/** The outbound notifications with these ids (ids that are not UUIDs name none; nor do staged reminders, not sent yet). */
-async function answeredNotifications(manager: EntityManager, ids: string[]): Promise<Map<string, AnsweredNotification>> {
-  const wanted = [...new Set(ids.filter((id) => isUUID(id)))];
-  if (wanted.length === 0) return new Map();
-  const found: AnsweredNotification[] = await manager.query(
-    `SELECT id, event_id, type, config_key, recipient_name, recipient_email, recipient_phone, event_start
-       FROM notification_dispatch.notifications WHERE id = ANY($1::uuid[]) AND status <> 'staged'`,
-    [wanted],
-  );
-  return new Map(found.map((notification) => [notification.id, notification]));
-}
-
-interface InboundRow {
-  id: string;
-  answered: AnsweredNotification;
-  channel: ResponseChannel;
-  responseType: ResponseType | null;
-  reason: string | null;
-  smsBody: string | null;
-  providerMessageId: string | null;
-  at: Date;
-  phone: string | null;
-}
-
-/** Inserts the inbound rows whose ids are not there already, in one statement; answers the ids it inserted. */
-async function insertInboundRows(manager: EntityManager, rows: InboundRow[]): Promise<Set<string>> {
-  const inserted = await insertRows<{ id: string }>(
-    manager,
-    { schema: 'notification_dispatch', name: 'notifications' },
-    rows.map(({ answered, ...row }) => ({
-      id: row.id,
-      event_id: answered.event_id,
-      type: answered.type,
-      config_key: answered.config_key,
-      // The column is text: an inbound row's channel is the response channel (sms_reply, email_link...).
-      channel: row.channel,
-      direction: 'inbound',
-      recipient_name: answered.recipient_name,
-      recipient_email: answered.recipient_email,
-      recipient_phone: row.phone ?? answered.recipient_phone,
-      sms_body: row.smsBody,
-      status: 'delivered',
-      provider: row.providerMessageId ? 'twilio' : null,
-      provider_message_id: row.providerMessageId,
-      status_changed_at: row.at,
-      response_type: row.responseType,
-      reason: row.reason,
-      answers_notification_id: answered.id,
-      event_start: answered.event_start,
-      sent_at: row.at,
-    })),
-    { skipConflicts: true, returning: ['id'] },
-  );
-  return new Set(inserted.map((row) => row.id));
 }

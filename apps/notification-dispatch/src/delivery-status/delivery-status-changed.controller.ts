@@ -6,7 +6,7 @@ import { DomainEventContext } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { outcomeOf } from '../delivery/notification-delivery';
-import { NotificationEntity } from '../persistence/notification.entity';
+import { NotificationsRepository } from '../persistence/notifications.repository';
 import { deliveryReportMismatch } from './delivery-report-match';
 
 /**
@@ -18,7 +18,10 @@ import { deliveryReportMismatch } from './delivery-report-match';
  */
 @Controller()
 export class DeliveryStatusChangedController {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   @EventPattern(DOMAIN_EVENT.DeliveryStatusChanged)
   async onDeliveryStatusChanged(@Payload() report: DeliveryStatusChangedPayload, @Ctx() context: DomainEventContext) {
@@ -28,7 +31,7 @@ export class DeliveryStatusChangedController {
       : report.providerMessageId
         ? { provider: report.provider, providerMessageId: report.providerMessageId }
         : null;
-    const row = where ? await manager.findOne(NotificationEntity, { where, lock: { mode: 'pessimistic_write' } }) : null;
+    const row = where ? await this.notifications.lockReported(manager, where) : null;
     // A staged reminder went to no provider yet: a report about it cannot be ours.
     if (!row || row.status === 'staged') {
       this.logger.warn({ report }, 'delivery report for a notification we do not know; ignored');
@@ -63,21 +66,15 @@ export class DeliveryStatusChangedController {
     const reason =
       [report.reason, report.errorCode ? `code ${report.errorCode}` : null].filter(Boolean).join('; ') ||
       `reported ${report.providerStatus}`;
-    await manager.update(
-      NotificationEntity,
-      { id: row.id },
-      {
-        status: next,
-        providerStatus: report.providerStatus,
-        statusChangedAt: new Date(report.occurredAt),
-        ...(row.providerMessageId ? {} : { providerMessageId: report.providerMessageId }),
-        ...(failed ? { error: reason } : {}),
-        // A report settles an interrupted call too: the provider evidently took the message.
-        ...(row.status === 'pending'
-          ? { attemptStartedAt: null, deliveryContent: null, sentAt: row.sentAt ?? new Date(report.occurredAt) }
-          : {}),
-      },
-    );
+    await this.notifications.recordReportedStatus(manager, row.id, {
+      status: next,
+      providerStatus: report.providerStatus,
+      statusChangedAt: new Date(report.occurredAt),
+      ...(row.providerMessageId ? {} : { providerMessageId: report.providerMessageId }),
+      ...(failed ? { error: reason } : {}),
+      // A report settles an interrupted call too: the provider evidently took the message.
+      ...(row.status === 'pending' ? { settledSentAt: row.sentAt ?? new Date(report.occurredAt) } : {}),
+    });
     if (failed) {
       // The event's chatter tells staff that the customer did not get it.
       const payload: NotificationFailedPayload = {

@@ -13,58 +13,19 @@ import { LOGGER, runWithCorrelation } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
+import { LandingTokensRepository } from '../persistence/landing-tokens.repository';
 import { NotificationEntity } from '../persistence/notification.entity';
+import { NotificationsRepository } from '../persistence/notifications.repository';
 import { DeliveryMetrics } from './delivery-metrics';
 import { EMAIL_PROVIDER, EmailProvider } from './email/email-provider';
-import { landingTokenView, LandingTokenRow, REPLY_TARGET_CONDITIONS } from '../landing/landing-lookup.controller';
+import { landingTokenView } from '../landing/landing-lookup.controller';
 import { REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
 import { messageToDeliver } from '../requests/notification-content';
 import { ProviderSendError } from './provider-failure';
 import { SMS_PROVIDER, SmsProvider } from './sms/sms-provider';
 
-const TABLE = 'notification_dispatch.notifications';
 /** Notifications claimed (and recorded) together at most. */
 const CLAIM_BATCH = 200;
-
-/**
- * What claiming a row (`n`) for delivery sets: the attempt, recorded before the provider is
- * called. Shared with `StagedReminderRelease`, which claims the reminders it releases.
- */
-export const CLAIM_SET = 'attempt_started_at = now(), attempts = n.attempts + 1, updated_at = now()';
-
-/** What a delivery needs of a claimed row (`n`), named as the entity's fields. */
-export const CLAIMED_COLUMNS = [
-  'id',
-  'request_id AS "requestId"',
-  'event_id AS "eventId"',
-  'type',
-  'channel',
-  'recipient_name AS "recipientName"',
-  'recipient_email AS "recipientEmail"',
-  'recipient_phone AS "recipientPhone"',
-  'subject',
-  'body_html AS "html"',
-  'body_text AS "text"',
-  'sms_body AS "smsBody"',
-  'attachments',
-  'delivery_content AS "deliveryContent"',
-  'attempts',
-  'attempt_started_at AS "attemptStartedAt"',
-  'reminder',
-]
-  .map((column) => `n.${column}`)
-  .join(', ');
-
-/**
- * Records notifications as sent, with one statement: `$1` their ids, `$2` the providers, `$3` the
- * providers' message ids, `$4` when. A provider report may have come first (Twilio calls back
- * fast): its status is never moved back. Shared with `bench/reminder-floor`.
- */
-export const RECORD_SENT_SQL = `UPDATE ${TABLE} n SET status = CASE WHEN n.status = 'pending' THEN 'sent' ELSE n.status END,
-    provider = s.provider, provider_message_id = COALESCE(n.provider_message_id, s.provider_message_id), sent_at = $4,
-    error = NULL, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = COALESCE(n.status_changed_at, $4), updated_at = now()
-   FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(id, provider, provider_message_id)
-  WHERE n.id = s.id`;
 
 interface Sent {
   row: NotificationEntity;
@@ -88,6 +49,8 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
+    private readonly landingTokens: LandingTokensRepository,
     @Inject(EMAIL_PROVIDER) private readonly email: EmailProvider,
     @Inject(SMS_PROVIDER) private readonly sms: SmsProvider,
     private readonly outbox: DomainEventOutbox,
@@ -142,7 +105,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
-   * Delivers rows that were claimed (`CLAIM_SET`, returning `CLAIMED_COLUMNS`) in a transaction
+   * Delivers rows that were claimed (`NotificationsRepository.claimDueStaged`) in a transaction
    * that has committed: the release of staged reminders. Tracked like any delivery, so a
    * shutdown waits for it.
    */
@@ -152,17 +115,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   private async deliver(ids: string[], correlations = new Map<string, string | undefined>()): Promise<void> {
     // Claimed first, recorded as an attempt: two workers never send one notification.
-    const [claimed]: [NotificationEntity[], number] = await this.dataSource.query(
-      // Driven by the ids (unnest): each row is found by its key. Given `id = ANY(…) AND status =
-      // 'pending'`, the planner took the partial index of pending rows instead, and walked every
-      // entry in it (dead ones too, until vacuum) for each batch: 17,000 entries a claim in a
-      // burst of reminders.
-      `UPDATE ${TABLE} n SET ${CLAIM_SET}
-         FROM unnest($1::uuid[]) AS claim(id)
-        WHERE n.id = claim.id AND n.status = 'pending' AND n.attempt_started_at IS NULL AND n.next_attempt_at <= now()
-        RETURNING ${CLAIMED_COLUMNS}`,
-      [ids],
-    );
+    const claimed = await this.notifications.claimPending(ids);
     await this.deliverRows(claimed, correlations);
   }
 
@@ -214,12 +167,11 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
   private async recordSent(sent: Sent[], correlations = new Map<string, string | undefined>()) {
     const sentAt = new Date();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(RECORD_SENT_SQL, [
-        sent.map((s) => s.row.id),
-        sent.map((s) => s.provider),
-        sent.map((s) => s.providerMessageId),
+      await this.notifications.recordSent(
+        manager,
+        sent.map(({ row, provider, providerMessageId }) => ({ id: row.id, provider, providerMessageId })),
         sentAt,
-      ]);
+      );
       const replyTargets = await this.replyTargets(
         manager,
         sent.filter(({ row }) => row.channel === 'sms').map(({ row }) => row.id),
@@ -257,23 +209,12 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
    * notification id, read in the sending transaction with one statement: those whose config
    * has reply codes on, with their landing token, and which no provider report has already
    * failed (the status just written is seen). The same conditions as
-   * `LandingLookupController.latestOpenReplyTargets` (`REPLY_TARGET_CONDITIONS`), but for these
-   * notifications only and whatever the expiry: inbound-response keeps the copy and reads the
-   * expiry itself.
+   * `LandingLookupController.latestOpenReplyTargets`, but for these notifications only and
+   * whatever the expiry: inbound-response keeps the copy and reads the expiry itself.
    */
   private async replyTargets(manager: EntityManager, smsIds: string[]): Promise<Map<string, LandingTokenView>> {
     if (smsIds.length === 0) return new Map();
-    const rows: LandingTokenRow[] = await manager.query(
-      // Driven by the ids (unnest), so that both tables are read by their keys whatever the
-      // planner's statistics say: a fresh table's stale statistics once made it scan every
-      // outbound notification for each batch.
-      `SELECT t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at, n.created_at, n.recipient_phone
-         FROM unnest($1::uuid[]) AS sent(id)
-         JOIN notification_dispatch.landing_tokens t ON t.notification_id = sent.id
-         JOIN ${TABLE} n ON n.id = sent.id
-        WHERE ${REPLY_TARGET_CONDITIONS}`,
-      [smsIds],
-    );
+    const rows = await this.landingTokens.replyTargetsOf(manager, smsIds);
     return new Map(rows.map((row) => [row.notification_id, landingTokenView(row)]));
   }
 
@@ -283,11 +224,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (error instanceof ProviderSendError && error.outcomeUnknown && !this.providerFor(row).lookup) {
       // The provider may have taken it: the attempt stays open, and the provider's delivery
       // report (or, without one, the sweep after DELIVERY_OUTCOME_WAIT_MS) settles it.
-      await this.dataSource.manager.update(
-        NotificationEntity,
-        { id: row.id },
-        { error: `${reason}; waiting for the provider's report before deciding` },
-      );
+      await this.notifications.awaitProviderReport(row.id, `${reason}; waiting for the provider's report before deciding`);
       this.logger.warn({ notificationId: row.id, reason }, 'provider call outcome unknown; not resent');
       this.metrics?.delivered(row.channel, 'outcome_unknown');
       return;
@@ -295,11 +232,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (transient && row.attempts < this.config.DELIVERY_MAX_ATTEMPTS) {
       const backoff = this.config.DELIVERY_RETRY_BASE_MS * 2 ** (row.attempts - 1);
       const delay = Math.round(backoff / 2 + Math.random() * backoff); // "equal jitter"
-      await this.dataSource.manager.update(
-        NotificationEntity,
-        { id: row.id },
-        { attemptStartedAt: null, error: reason, nextAttemptAt: new Date(Date.now() + delay) },
-      );
+      await this.notifications.scheduleRetry(row.id, reason, new Date(Date.now() + delay));
       this.logger.warn({ notificationId: row.id, attempt: row.attempts, retryInMs: delay, reason }, 'provider failed; will retry');
       this.metrics?.delivered(row.channel, 'retrying');
       return;
@@ -309,11 +242,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
 
   private async markFailed(row: NotificationEntity, reason: string) {
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        NotificationEntity,
-        { id: row.id },
-        { status: 'failed', error: reason, attemptStartedAt: null, deliveryContent: null, statusChangedAt: new Date() },
-      );
+      await this.notifications.markFailed(manager, row.id, reason);
       const payload: NotificationFailedPayload = {
         ...outcomeOf(row),
         status: 'failed',
@@ -338,11 +267,7 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
       if (found) {
         await this.recordSent([{ row, provider: provider.name, providerMessageId: found.providerMessageId }]);
       } else {
-        await this.dataSource.manager.update(
-          NotificationEntity,
-          { id: row.id, status: 'pending' },
-          { attemptStartedAt: null, nextAttemptAt: new Date() },
-        );
+        await this.notifications.sendAgain(row.id);
         this.logger.warn({ notificationId: row.id }, 'interrupted provider call: the provider never took it; sending again');
       }
       return;
@@ -361,18 +286,9 @@ export class NotificationDelivery implements OnApplicationBootstrap, OnApplicati
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const due: { id: string }[] = await this.dataSource.query(
-        `SELECT id FROM ${TABLE} WHERE status = 'pending' AND attempt_started_at IS NULL AND next_attempt_at <= now()
-           AND created_at < now() - interval '2 seconds' ORDER BY next_attempt_at LIMIT 200`,
-      );
-      if (due.length > 0) await this.track(this.deliver(due.map(({ id }) => id)));
-      const interrupted: NotificationEntity[] = await this.dataSource.manager
-        .createQueryBuilder(NotificationEntity, 'n')
-        .where("n.status = 'pending' AND n.attempt_started_at < :before", {
-          before: new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS),
-        })
-        .limit(100)
-        .getMany();
+      const due = await this.notifications.dueForSweep();
+      if (due.length > 0) await this.track(this.deliver(due));
+      const interrupted = await this.notifications.interruptedBefore(new Date(Date.now() - this.config.DELIVERY_INTERRUPTED_AFTER_MS));
       for (const row of interrupted) await this.reconcile(row);
     } catch (error) {
       this.logger.warn({ err: error }, 'delivery sweep failed');

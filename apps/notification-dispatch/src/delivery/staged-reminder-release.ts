@@ -12,42 +12,22 @@ import {
 } from '@appointments/contracts';
 import { DomainEventOutbox, NewDomainEvent, RemoteServiceError, RpcClient } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
-import { insertRows } from '@appointments/persistence';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
-import { NotificationEntity } from '../persistence/notification.entity';
-import { NOTIFICATIONS_TABLE, RequestFields, requestRow, skippedRows } from '../requests/console-rows';
-import { CLAIM_SET, CLAIMED_COLUMNS, NotificationDelivery, outcomeOf } from './notification-delivery';
-import { ReleaseVerdict, releaseRetryDelayMs, StagedRequest, stagedRequests, StagedRowRef, verdictsByRequest } from './staged-reminders';
+import { ClaimedStagedRow, NotificationsRepository } from '../persistence/notifications.repository';
+import { RequestFields, requestRow, skippedRows } from '../requests/console-rows';
+import { NotificationDelivery, outcomeOf } from './notification-delivery';
+import { ReleaseVerdict, releaseRetryDelayMs, StagedRequest, stagedRequests, verdictsByRequest } from './staged-reminders';
 
-const TABLE = 'notification_dispatch.notifications';
 /** Released batches whose provider calls and recording may still run while the next batch is claimed and checked. */
 const DELIVERING_BATCHES = 4;
 
-/** The due staged rows, oldest first, at most `$1` (a `claimStagedSql` selection). */
-export const DUE_STAGED = 'next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1';
-
-/**
- * Takes staged rows (`selection`: the condition, and the order and limit, over the table's
- * columns) and claims them for delivery in one statement, returning what the send needs. Shared
- * with `bench/reminder-floor`, which measures this statement alone.
- */
-export function claimStagedSql(selection: string): string {
-  return `UPDATE ${TABLE} n SET status = 'pending', ${CLAIM_SET}, created_at = now()
-     FROM (SELECT id FROM ${TABLE} WHERE status = 'staged' AND ${selection} FOR UPDATE SKIP LOCKED) AS due
-    WHERE n.id = due.id
-    RETURNING ${CLAIMED_COLUMNS}, n.dedupe_key AS "dedupeKey", n.config_key AS "configKey", n.event_start AS "eventStart"`;
-}
-
-/** A staged row as a release claims it: what delivery needs, what the check asks about, and what its skipped rows copy. */
-type ReleasedRow = NotificationEntity & StagedRowRef & { configKey: string; eventStart: Date };
-
 /** A request scheduling withdrew, and why (logged once the release has committed). */
-type Withdrawn = StagedRequest<ReleasedRow> & { verdict: Exclude<ReminderReleaseVerdict, { verdict: 'send' }> };
+type Withdrawn = StagedRequest<ClaimedStagedRow> & { verdict: Exclude<ReminderReleaseVerdict, { verdict: 'send' }> };
 
 /** A request the release check could not read (failed, logged). */
-type Unreadable = StagedRequest<ReleasedRow> & { verdict: Extract<ReleaseVerdict, { verdict: 'unreadable' }> };
+type Unreadable = StagedRequest<ClaimedStagedRow> & { verdict: Extract<ReleaseVerdict, { verdict: 'unreadable' }> };
 
 /**
  * Releases staged reminders at their due time. A reminder is staged ahead of it
@@ -93,6 +73,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsRepository,
     private readonly delivery: NotificationDelivery,
     private readonly rpc: RpcClient,
     private readonly outbox: DomainEventOutbox,
@@ -146,7 +127,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
   /** One pass (see the class comment); answers how many staged rows it took. */
   private async releaseBatch(): Promise<number> {
     const { taken, released, withdrawn, unreadable } = await this.dataSource.transaction(async (manager) => {
-      const due = await this.claim(manager, DUE_STAGED, [this.config.REMINDER_RELEASE_BATCH]);
+      const due = await this.notifications.claimDueStaged(manager, this.config.REMINDER_RELEASE_BATCH);
       if (due.length === 0) return { taken: 0, released: [], withdrawn: [], unreadable: [] };
       // The limit may cut a request in two (its rows are next to each other in the index): its
       // other rows are taken too, so that scheduling is asked about each request once.
@@ -154,13 +135,13 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       const rest =
         cut.length === 0
           ? []
-          : await this.claim(manager, 'dedupe_key = ANY($1::text[]) AND request_id = ANY($2::uuid[])', [
-              cut.map((request) => request.staged.dedupeKey),
-              cut.map((request) => request.staged.requestId),
-            ]);
+          : await this.notifications.claimStagedOfRequests(
+              manager,
+              cut.map((request) => request.staged),
+            );
       const requests = stagedRequests([...due, ...rest]);
       const verdicts = await this.check(requests.map((request) => request.staged));
-      const released: StagedRequest<ReleasedRow>[] = [];
+      const released: StagedRequest<ClaimedStagedRow>[] = [];
       const withdrawn: Withdrawn[] = [];
       const unreadable: Unreadable[] = [];
       for (const request of requests) {
@@ -176,9 +157,8 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       await this.fail(manager, unreadable);
       // A request that skipped a channel has one row to release (there are two channels): its
       // skipped rows are written once, whatever the batches.
-      await insertRows(
+      await this.notifications.logSkipped(
         manager,
-        NOTIFICATIONS_TABLE,
         released.flatMap(({ rows: [row] }) => skippedRows(requestRow(requestFields(row)), row.reminder.skipped)),
       );
       return { taken: due.length, released, withdrawn, unreadable };
@@ -203,12 +183,6 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     if (released.length > 0) this.track(this.delivery.deliverClaimed(released.flatMap((request) => request.rows)));
     this.logger.debug({ taken, released: released.length, withdrawn: withdrawn.length }, 'staged reminders released');
     return taken;
-  }
-
-  /** Takes staged rows and claims them for delivery (`claimStagedSql`). */
-  private async claim(manager: EntityManager, selection: string, parameters: unknown[]): Promise<ReleasedRow[]> {
-    const [rows]: [ReleasedRow[], number] = await manager.query(claimStagedSql(selection), parameters);
-    return rows;
   }
 
   /**
@@ -248,10 +222,9 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     const rows = unreadable.flatMap(({ rows, verdict }) =>
       rows.map((row) => ({ row, reason: `the release check could not read this staged reminder: ${verdict.reason}` })),
     );
-    await manager.query(
-      `UPDATE ${TABLE} n SET status = 'failed', error = f.reason, attempt_started_at = NULL, delivery_content = NULL, status_changed_at = now(), updated_at = now()
-         FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE n.id = f.id`,
-      [rows.map(({ row }) => row.id), rows.map(({ reason }) => reason)],
+    await this.notifications.markManyFailed(
+      manager,
+      rows.map(({ row, reason }) => ({ id: row.id, reason })),
     );
     await this.outbox.add(
       manager,
@@ -265,12 +238,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
   /** Deletes withdrawn staged rows and their landing tokens, with one statement. */
   private async withdraw(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await manager.query(
-      `WITH withdrawn AS (
-         DELETE FROM ${TABLE} n USING unnest($1::uuid[]) AS w(id) WHERE n.id = w.id RETURNING n.id)
-       DELETE FROM notification_dispatch.landing_tokens t USING withdrawn WHERE t.notification_id = withdrawn.id`,
-      [ids],
-    );
+    await this.notifications.withdrawStaged(manager, ids);
   }
 
   private track(work: Promise<void>) {
@@ -282,7 +250,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
 }
 
 /** What a released request's skipped-channel rows copy from one of its rows (they share them). */
-function requestFields(row: ReleasedRow): RequestFields {
+function requestFields(row: ClaimedStagedRow): RequestFields {
   return {
     request_id: row.requestId,
     event_id: row.eventId,

@@ -1,40 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DISPATCH_REQUEST, LandingTokenView, MAX_REPLY_TARGET_PHONES, NotificationConfig } from '@appointments/contracts';
-import { Expired, InvalidInput, NotFound, type Channel } from '@appointments/domain';
+import { DISPATCH_REQUEST, LandingTokenView, MAX_REPLY_TARGET_PHONES } from '@appointments/contracts';
+import { Expired, InvalidInput, NotFound } from '@appointments/domain';
 import { plainToInstance } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, MaxLength, validateSync } from 'class-validator';
-import { DataSource } from 'typeorm';
+import { LandingTokenRow, LandingTokensRepository } from '../persistence/landing-tokens.repository';
 import { LandingTokens } from './landing-tokens';
-
-/** A landing token with what its view needs of its notification (`created_at`, `recipient_phone`). */
-export interface LandingTokenRow {
-  notification_id: string;
-  event_id: string;
-  customer_id: string;
-  channel: Channel;
-  config_key: string;
-  config: NotificationConfig;
-  expires_at: Date;
-  created_at: Date;
-  recipient_phone: string | null;
-}
-
-const SELECT_TOKEN = `
-  SELECT t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at,
-         n.created_at, n.recipient_phone
-    FROM notification_dispatch.landing_tokens t
-    JOIN notification_dispatch.notifications n ON n.id = t.notification_id`;
-
-/**
- * What makes a token's notification (`t`, `n`) one that an SMS reply may answer, whatever the
- * phone and the expiry: an outbound SMS with reply codes on, not reported failed, and released
- * (a staged reminder has reached nobody yet). Shared with `NotificationDelivery.replyTargets`.
- */
-export const REPLY_TARGET_CONDITIONS = `n.channel = 'sms' AND n.direction = 'outbound'
-  AND n.status NOT IN ('failed', 'undelivered', 'bounced', 'skipped', 'staged')
-  AND (t.config -> 'replyCodes' ->> 'enabled') = 'true'`;
 
 /** `DISPATCH_REQUEST.latestOpenReplyTargets`: the numbers whose open notification is asked for. */
 class LatestOpenReplyTargetsQuery {
@@ -52,7 +23,7 @@ class LatestOpenReplyTargetsQuery {
  */
 @Controller()
 export class LandingLookupController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly tokens: LandingTokensRepository) {}
 
   /**
    * `{token}` → the token's scope; `not_found` for a token never issued or whose notification is
@@ -64,10 +35,7 @@ export class LandingLookupController {
     // Never echo the token itself: it is a bearer credential.
     const unknown = new NotFound('landing token', 'for this link');
     if (token === '' || token.length > 200) throw unknown;
-    const rows: LandingTokenRow[] = await this.dataSource.query(`${SELECT_TOKEN} WHERE t.token_hash = $1 AND n.status <> 'staged'`, [
-      LandingTokens.hash(token),
-    ]);
-    const row = rows[0];
+    const row = await this.tokens.findByHash(LandingTokens.hash(token));
     if (!row) throw unknown;
     if (row.expires_at.getTime() <= Date.now()) {
       throw new Expired(`This link expired on ${row.expires_at.toISOString()}`, {
@@ -102,16 +70,7 @@ export class LandingLookupController {
     const phones = replyTargetPhones(query);
     const asked = [...new Set(phones.filter((phone) => phone !== ''))];
     if (asked.length === 0) return phones.map(() => null);
-    const rows: LandingTokenRow[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (n.recipient_phone) t.notification_id, t.event_id, t.customer_id, t.channel, t.config_key, t.config, t.expires_at,
-              n.created_at, n.recipient_phone
-         FROM notification_dispatch.landing_tokens t
-         JOIN notification_dispatch.notifications n ON n.id = t.notification_id
-        WHERE n.recipient_phone = ANY($1::text[]) AND ${REPLY_TARGET_CONDITIONS}
-          AND t.expires_at > now()
-        ORDER BY n.recipient_phone, n.created_at DESC, n.id DESC`,
-      [asked],
-    );
+    const rows = await this.tokens.latestOpenReplyTargets(asked);
     const byPhone = new Map(rows.map((row) => [row.recipient_phone, landingTokenView(row)]));
     return phones.map((phone) => byPhone.get(phone) ?? null);
   }

@@ -4,7 +4,7 @@ import type { Channel } from '@appointments/domain';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DispatchConfig } from '../dispatch.config';
-import { insertRows } from '@appointments/persistence';
+import { LandingTokensRepository } from '../persistence/landing-tokens.repository';
 
 /** 16 random bytes: 128 bits, 22 characters of base64url, short enough for an SMS. */
 const TOKEN_BYTES = 16;
@@ -27,7 +27,10 @@ export interface LandingTokenScope {
 /** Issues landing tokens; the plain token exists only in the message sent to the customer. */
 @Injectable()
 export class LandingTokens {
-  constructor(private readonly config: DispatchConfig) {}
+  constructor(
+    private readonly config: DispatchConfig,
+    private readonly tokens: LandingTokensRepository,
+  ) {}
 
   /** Whether a notification sent with this config gets a landing link: it has buttons or reply codes. */
   static needed(config: NotificationConfig): boolean {
@@ -48,18 +51,16 @@ export class LandingTokens {
   async recordMany(manager: EntityManager, tokens: { token: string; scope: LandingTokenScope }[]): Promise<void> {
     if (tokens.length === 0) return;
     const daysMs = this.config.LANDING_TOKEN_DAYS_AFTER_END * 86_400_000;
-    await insertRows(
+    await this.tokens.recordMany(
       manager,
-      { schema: 'notification_dispatch', name: 'landing_tokens' },
       tokens.map(({ token, scope }) => ({
-        token_hash: `\\x${LandingTokens.hash(token).toString('hex')}`,
-        notification_id: scope.notificationId,
-        event_id: scope.eventId,
-        customer_id: scope.customerId,
+        tokenHash: LandingTokens.hash(token),
+        notificationId: scope.notificationId,
+        eventId: scope.eventId,
+        customerId: scope.customerId,
         channel: scope.channel,
-        config_key: scope.config.key,
         config: scope.config,
-        expires_at: new Date(scope.eventEnd.getTime() + daysMs),
+        expiresAt: new Date(scope.eventEnd.getTime() + daysMs),
       })),
     );
   }

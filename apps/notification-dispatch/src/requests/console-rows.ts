@@ -2,9 +2,7 @@ import type { NotificationRequestedPayload, ReminderSendRef } from '@appointment
 import { randomUUID } from 'node:crypto';
 import type { DeliveryContent, NotificationAttachment } from '../persistence/notification.entity';
 
-export const NOTIFICATIONS_TABLE = { schema: 'notification_dispatch', name: 'notifications' };
-
-/** A console row as the table names its columns (written with `insertRows`; the rest take their defaults). */
+/** A console row as the table names its columns (written by `NotificationsRepository`; the rest take their defaults). */
 export interface ConsoleRow {
   id: string;
   request_id: string;

@@ -9,13 +9,12 @@ import {
 } from '@appointments/contracts';
 import { DomainEventBatchContext, HANDLES_BATCHES, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
-import { insertRows } from '@appointments/persistence';
 import type { Logger } from 'pino';
-import { EntityManager } from 'typeorm';
 import { NotificationDelivery } from '../delivery/notification-delivery';
 import { stagedUntil } from '../delivery/staged-reminders';
 import { LandingTokens, LandingTokenScope, REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
-import { ConsoleRow, NOTIFICATIONS_TABLE, requestRow, skippedRows } from './console-rows';
+import { NotificationsRepository } from '../persistence/notifications.repository';
+import { ConsoleRow, requestRow, skippedRows } from './console-rows';
 import { ComposedNotification, composeNotification, deliveryContentOf, redacted } from './notification-content';
 
 /**
@@ -36,6 +35,7 @@ import { ComposedNotification, composeNotification, deliveryContentOf, redacted 
 @Controller()
 export class NotificationRequestedController {
   constructor(
+    private readonly notifications: NotificationsRepository,
     private readonly delivery: NotificationDelivery,
     private readonly landingTokens: LandingTokens,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -46,7 +46,7 @@ export class NotificationRequestedController {
     const now = Date.now();
     const planned = requests.map((request, index) => this.compose(request, context.correlationIds[index], now));
     // Skipped channels of a request without a dedupe key are logged with the sends, in the same statement.
-    const logged = await this.logSends(
+    const logged = await this.notifications.logRequested(
       context.manager,
       planned.flatMap((request) => [...request.sends, ...(request.payload.dedupeKey ? [] : request.skipped.map((row) => ({ row })))]),
     );
@@ -79,7 +79,7 @@ export class NotificationRequestedController {
         else if (send.row.status === 'pending') pending.set(send.row.id, request.correlationId);
       }
     }
-    await insertRows(context.manager, NOTIFICATIONS_TABLE, skipped);
+    await this.notifications.logSkipped(context.manager, skipped);
     await this.landingTokens.recordMany(context.manager, tokens);
     if (failures.length > 0) await context.publish(failures);
     context.afterCommit(() => this.delivery.deliverNow(pending));
@@ -173,25 +173,6 @@ export class NotificationRequestedController {
       });
     }
     return { payload: request, correlationId, sends, skipped: skippedRows(base, request.skipped) };
-  }
-
-  /**
-   * Logs the console rows of the sends and answers the ids that went in. A row whose dedupe
-   * key is already taken on its channel, by an earlier request or an earlier row of this batch,
-   * is left out by the unique index (`notifications_dedupe_key`), which also settles two
-   * batches racing for the same key: the second waits for the first to commit. Rows without a
-   * key never meet that index. Staged rows carry their release time (`next_attempt_at`), the
-   * others take the default (now): a statement each, when a batch has both.
-   */
-  private async logSends(manager: EntityManager, sends: { row: ConsoleRow; sendAt?: string }[]): Promise<Set<string>> {
-    const options = { onConflict: '(dedupe_key, channel) WHERE dedupe_key IS NOT NULL DO NOTHING', returning: ['id'] };
-    const atOnce = sends.filter((send) => !send.sendAt).map((send) => send.row);
-    const staged = sends.filter((send) => send.sendAt).map((send) => ({ ...send.row, next_attempt_at: send.sendAt }));
-    const inserted = [
-      ...(await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, atOnce, options)),
-      ...(await insertRows<{ id: string }>(manager, NOTIFICATIONS_TABLE, staged, options)),
-    ];
-    return new Set(inserted.map((row) => row.id));
   }
 
   /** The preview of a send: composed exactly as it would go out, the landing token redacted; nothing stored. */

@@ -1,8 +1,5 @@
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { insertRows } from '@appointments/persistence';
-import { Repository } from 'typeorm';
-import { DevOutboxMessageEntity } from '../../persistence/dev-outbox-message.entity';
+import { DevOutboxMessagesRepository, NewDevOutboxMessage } from '../../persistence/dev-outbox-messages.repository';
 import { EmailProvider, EmailSendResult, OutboundEmail } from '../email/email-provider';
 import { OutboundSms, SmsProvider, SmsSendResult } from '../sms/sms-provider';
 
@@ -13,7 +10,7 @@ import { OutboundSms, SmsProvider, SmsSendResult } from '../sms/sms-provider';
  */
 export class LocalSinkEmailProvider implements EmailProvider {
   readonly name = 'local-sink';
-  constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
+  constructor(private readonly outbox: DevOutboxMessagesRepository) {}
 
   lookup(notificationId: string) {
     return lookup(this.outbox, notificationId);
@@ -40,7 +37,7 @@ export class LocalSinkEmailProvider implements EmailProvider {
 
 export class LocalSinkSmsProvider implements SmsProvider {
   readonly name = 'local-sink';
-  constructor(@InjectRepository(DevOutboxMessageEntity) private readonly outbox: Repository<DevOutboxMessageEntity>) {}
+  constructor(private readonly outbox: DevOutboxMessagesRepository) {}
 
   lookup(notificationId: string) {
     return lookup(this.outbox, notificationId);
@@ -62,15 +59,13 @@ export class LocalSinkSmsProvider implements SmsProvider {
 }
 
 /** The sink's store is the delivery itself, so it knows for certain whether a notification went out. */
-async function lookup(outbox: Repository<DevOutboxMessageEntity>, notificationId: string) {
-  const row = await outbox.findOne({ where: { notificationId }, select: { id: true } });
-  return row ? { providerMessageId: row.id } : null;
+async function lookup(outbox: DevOutboxMessagesRepository, notificationId: string) {
+  const id = await outbox.messageIdFor(notificationId);
+  return id ? { providerMessageId: id } : null;
 }
 
-type SinkMessage = Omit<DevOutboxMessageEntity, 'id' | 'sentAt'> & { id: string };
-
 interface Waiting {
-  message: SinkMessage;
+  message: NewDevOutboxMessage;
   resolve: (result: { providerMessageId: string }) => void;
   reject: (error: unknown) => void;
 }
@@ -80,9 +75,9 @@ interface Waiting {
  * INSERT (one commit), as a provider's API would take them; each send still resolves
  * only once its own message is stored, and fails if it was not.
  */
-const waiting = new Map<Repository<DevOutboxMessageEntity>, Waiting[]>();
+const waiting = new Map<DevOutboxMessagesRepository, Waiting[]>();
 
-function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutboxMessageEntity, 'id' | 'sentAt'>) {
+function store(outbox: DevOutboxMessagesRepository, message: Omit<NewDevOutboxMessage, 'id'>) {
   return new Promise<{ providerMessageId: string }>((resolve, reject) => {
     let queue = waiting.get(outbox);
     if (!queue) {
@@ -91,22 +86,7 @@ function store(outbox: Repository<DevOutboxMessageEntity>, message: Omit<DevOutb
       setImmediate(() => {
         const taken = waiting.get(outbox) ?? [];
         waiting.delete(outbox);
-        insertRows(
-          outbox.manager,
-          { schema: 'notification_dispatch', name: 'dev_outbox' },
-          taken.map(({ message }) => ({
-            id: message.id,
-            notification_id: message.notificationId,
-            channel: message.channel,
-            to_address: message.to,
-            from_address: message.from,
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            body: message.body,
-            attachments: message.attachments,
-          })),
-        ).then(
+        outbox.storeMany(taken.map(({ message }) => message)).then(
           () => taken.forEach((entry) => entry.resolve({ providerMessageId: entry.message.id })),
           (error: unknown) => taken.forEach((entry) => entry.reject(error)),
         );
