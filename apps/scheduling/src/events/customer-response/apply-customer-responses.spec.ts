@@ -3,13 +3,25 @@ import { NotFound, type BookingStatus } from '@appointments/domain';
 import type { NewDomainEvent } from '@appointments/messaging';
 import pino from 'pino';
 import type { EntityManager } from 'typeorm';
-import type { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import type { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { InMemoryChatterEntriesRepository } from '../../persistence/chatter-entries.repository.fake';
 import type { CustomerEntity } from '../../persistence/customer.entity';
+import type { CustomersRepository } from '../../persistence/customers.repository';
+import { InMemoryCustomersRepository } from '../../persistence/customers.repository.fake';
 import type { EventEntity } from '../../persistence/event.entity';
+import type { EventsRepository } from '../../persistence/events.repository';
+import { InMemoryEventsRepository } from '../../persistence/events.repository.fake';
+import type { OptedOutAddressesRepository } from '../../persistence/opted-out-addresses.repository';
+import { InMemoryOptedOutAddressesRepository } from '../../persistence/opted-out-addresses.repository.fake';
+import type { SenderSettingsRepository } from '../../persistence/sender-settings.repository';
+import { InMemorySenderSettingsRepository } from '../../persistence/sender-settings.repository.fake';
 import type { TemplateEntity } from '../../persistence/template.entity';
-import type { SenderSettings } from '../../settings/sender-settings';
-import type { StopListCopy } from '../../stop-list/stop-list-copy';
-import type { EventLoader, LoadedEvent } from '../event-loader';
+import type { TemplatesRepository } from '../../persistence/templates.repository';
+import { InMemoryTemplatesRepository } from '../../persistence/templates.repository.fake';
+import type { SchedulingConfig } from '../../scheduling.config';
+import { SenderSettings } from '../../settings/sender-settings';
+import { StopListCopy } from '../../stop-list/stop-list-copy';
+import { EventLoader, LoadedEvent } from '../event-loader';
 import { ApplyCustomerResponseHandler, ResponseOutcome } from './apply-customer-response.handler';
 
 const RSVP: NotificationConfig = {
@@ -60,44 +72,54 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, notifyOnAccept = 
   return { event, template, customer };
 }
 
-/** The handler with its database at the edges replaced: loads from a map, records what it would write. */
-function harness(events: LoadedEvent[], options: { applied?: string[]; stopped?: string[] } = {}) {
-  const chatter: NewChatterEntry[] = [];
+const SENDER_CONFIG = {
+  MAIL_FROM_NAME: 'Acme',
+  MAIL_FROM_EMAIL: 'appointments@example.com',
+  MAIL_FROM_IMAGE_URL: undefined,
+  VERIFIED_SENDER_DOMAINS: ['example.com'],
+} as SchedulingConfig;
+
+/**
+ * The handler over in-memory repositories holding the events (with their customers and
+ * templates); `applied` are chatter source ids written before, `stopped` phone numbers on the
+ * stop list.
+ */
+function harness(loaded: LoadedEvent[], options: { applied?: string[]; stopped?: string[] } = {}) {
+  const customers = new InMemoryCustomersRepository(loaded.map((item) => item.customer));
+  const templates = new InMemoryTemplatesRepository(loaded.map((item) => item.template));
+  const events = new InMemoryEventsRepository(
+    customers,
+    loaded.map((item) => item.event),
+  );
+  const chatter = new InMemoryChatterEntriesRepository(options.applied);
+  const stopList = new StopListCopy(
+    new InMemoryOptedOutAddressesRepository(
+      (options.stopped ?? []).map((address) => ({ channel: 'sms' as const, address })),
+    ) as unknown as OptedOutAddressesRepository,
+  );
+  const sender = new SenderSettings(SENDER_CONFIG, new InMemorySenderSettingsRepository() as unknown as SenderSettingsRepository);
+  const loader = new EventLoader(
+    events as unknown as EventsRepository,
+    templates as unknown as TemplatesRepository,
+    customers as unknown as CustomersRepository,
+  );
+  const handler = new ApplyCustomerResponseHandler(
+    loader,
+    events as unknown as EventsRepository,
+    chatter as unknown as ChatterEntriesRepository,
+    stopList,
+    sender,
+    pino({ level: 'silent' }),
+  );
   const published: NewDomainEvent[] = [];
-  const updatedRows: { id: string; bookingStatus: string; version: number; declineReason: string | null }[] = [];
-  const manager = {
-    query: async (sql: string, params: unknown[][]) => {
-      if (sql.includes('chatter_entries')) return (options.applied ?? []).map((source_id) => ({ source_id }));
-      const ids = params[0] as string[];
-      ids.forEach((id, index) =>
-        updatedRows.push({
-          id,
-          bookingStatus: params[1][index] as string,
-          declineReason: params[4][index] as string | null,
-          version: params[9][index] as number,
-        }),
-      );
-      return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
-    },
-  } as unknown as EntityManager;
-  const loader = {
-    loadMany: async (_m: EntityManager, ids: string[]) =>
-      new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
-  } as unknown as EventLoader;
-  const chatterLog = {
-    addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries),
-  } as unknown as ChatterLog;
-  const stopList = {
-    optedOut: async () => (_channel: string, address: string) => (options.stopped ?? []).includes(address),
-  } as unknown as StopListCopy;
-  const sender = {
-    current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }),
-    isVerified: () => true,
-  } as unknown as SenderSettings;
-  const handler = new ApplyCustomerResponseHandler(loader, chatterLog, stopList, sender, pino({ level: 'silent' }));
   const run = (responses: CustomerRespondedPayload[]): Promise<ResponseOutcome[]> =>
-    handler.executeMany(responses, { manager, publish: async (list) => void published.push(...list) });
-  return { run, chatter, published, updatedRows };
+    handler.executeMany(responses, { manager: {} as EntityManager, publish: async (list) => void published.push(...list) });
+  /** The event as stored now: what the next read (another service's, the console's) sees. */
+  const stored = (id: string) => {
+    const { bookingStatus, declineReason, version } = events.stored(id)!;
+    return { id, bookingStatus, declineReason, version };
+  };
+  return { run, chatter: chatter.entries, published, events, stored };
 }
 
 let counter = 0;
@@ -124,14 +146,15 @@ const types = (events: NewDomainEvent[]) =>
   events.map((event) => `${event.type}${event.type === 'NotificationRequested' ? `:${(event.payload as any).type}` : ''}`);
 
 describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided in order', () => {
-  it('applies answers to different events with one UPDATE for all, one chatter write and one publish', async () => {
-    const { run, chatter, published, updatedRows } = harness([loadedEvent('e1', 'invited'), loadedEvent('e2', 'invited')]);
+  it('applies answers to different events with one status write for all, one chatter write and one publish', async () => {
+    const { run, chatter, published, events, stored } = harness([loadedEvent('e1', 'invited'), loadedEvent('e2', 'invited')]);
     const outcomes = await run([response('e1'), response('e2', { response: 'decline', reason: '  too far ' })]);
     expect(outcomes).toEqual(['applied', 'applied']);
-    expect(updatedRows).toEqual([
+    expect([stored('e1'), stored('e2')]).toEqual([
       { id: 'e1', bookingStatus: 'confirmed', declineReason: null, version: 4 },
       { id: 'e2', bookingStatus: 'declined', declineReason: 'too far', version: 4 },
     ]);
+    expect(events.statusWrites).toEqual([['e1', 'e2']]);
     expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual([
       'e1:customer_responded',
       'e1:status_changed',
@@ -147,9 +170,10 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
     ['accept twice (a double tap): the second changes nothing', ['accept', 'accept'], ['applied', 'unchanged'], 'confirmed', 4],
     ['decline, reschedule, accept', ['decline', 'reschedule', 'accept'], ['applied', 'applied', 'applied'], 'confirmed', 6],
   ])('two or more answers to one event in a batch: %s', async (_case, answers, expected, finalStatus, finalVersion) => {
-    const { run, updatedRows } = harness([loadedEvent('e1', 'invited')]);
+    const { run, events, stored } = harness([loadedEvent('e1', 'invited')]);
     expect(await run(answers.map((answer) => response('e1', { response: answer })))).toEqual(expected);
-    expect(updatedRows).toEqual([expect.objectContaining({ id: 'e1', bookingStatus: finalStatus, version: finalVersion })]);
+    expect(stored('e1')).toMatchObject({ bookingStatus: finalStatus, version: finalVersion });
+    expect(events.statusWrites).toEqual([['e1']]);
   });
 
   it('the follow-ups of each answer describe the event as that answer left it', async () => {
@@ -173,14 +197,15 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
   });
 
   it('refuses an answer to a cancelled event with a chatter entry, and still applies the others', async () => {
-    const { run, chatter, updatedRows, published } = harness([loadedEvent('e1', 'cancelled'), loadedEvent('e2', 'invited')]);
+    const { run, chatter, events, stored, published } = harness([loadedEvent('e1', 'cancelled'), loadedEvent('e2', 'invited')]);
     expect(await run([response('e1'), response('e2')])).toEqual(['refused', 'applied']);
     expect(chatter.map((entry) => `${entry.eventId}:${entry.kind}`)).toEqual([
       'e1:response_refused',
       'e2:customer_responded',
       'e2:status_changed',
     ]);
-    expect(updatedRows.map((row) => row.id)).toEqual(['e2']);
+    expect(events.statusWrites).toEqual([['e2']]);
+    expect(stored('e1')).toMatchObject({ bookingStatus: 'cancelled', version: 3 });
     expect(types(published)).toEqual(['ResponseApplied']);
   });
 
@@ -201,9 +226,10 @@ describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided
   });
 
   it('throws NotFound for a batch with a missing event, so the transport handles each message alone', async () => {
-    const { run, chatter, updatedRows } = harness([loadedEvent('e1', 'invited')]);
+    const { run, chatter, events, stored } = harness([loadedEvent('e1', 'invited')]);
     await expect(run([response('e1'), response('gone')])).rejects.toBeInstanceOf(NotFound);
     expect(chatter).toEqual([]);
-    expect(updatedRows).toEqual([]);
+    expect(events.statusWrites).toEqual([]);
+    expect(stored('e1')).toMatchObject({ bookingStatus: 'invited', version: 3 });
   });
 });

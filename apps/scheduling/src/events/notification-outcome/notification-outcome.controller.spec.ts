@@ -1,10 +1,17 @@
 import type { NotificationSentPayload } from '@appointments/contracts';
 import type { DomainEventBatchContext } from '@appointments/messaging';
 import type { EntityManager } from 'typeorm';
-import type { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
+import type { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { InMemoryChatterEntriesRepository } from '../../persistence/chatter-entries.repository.fake';
+import type { CustomerEntity } from '../../persistence/customer.entity';
+import { InMemoryCustomersRepository } from '../../persistence/customers.repository.fake';
+import type { EventEntity } from '../../persistence/event.entity';
+import type { EventsRepository } from '../../persistence/events.repository';
+import { InMemoryEventsRepository } from '../../persistence/events.repository.fake';
 import { NotificationOutcomeController } from './notification-outcome.controller';
 
 const EVENT = '5b0c9a4e-8f3c-4d8e-9d55-1f2a3b4c5d6e';
+const CUSTOMER = '0d6f3a2b-1c4e-4f5a-8b9c-7d6e5f4a3b2c';
 
 function sent(
   notificationId: string,
@@ -28,21 +35,19 @@ function sent(
 
 const REMINDER = { reminderId: 'rem-1', configKey: 'day_before', offsetMinutes: 1440 } as NotificationSentPayload['reminder'];
 
-/** The controller with the chatter replaced by a recorder and the event lookup answering `EVENT`. */
+/** The controller over in-memory repositories holding one event, `EVENT`. */
 function harness() {
-  const written: NewChatterEntry[][] = [];
-  const lookups: unknown[][] = [];
-  const chatter = {
-    addMany: async (_manager: EntityManager, entries: NewChatterEntry[]) => void written.push(entries),
-  } as unknown as ChatterLog;
-  const manager = {
-    query: async (_sql: string, parameters: unknown[]) => {
-      lookups.push(parameters);
-      return [{ id: EVENT }];
-    },
-  } as unknown as EntityManager;
-  const context = { manager } as unknown as DomainEventBatchContext;
-  return { controller: new NotificationOutcomeController(chatter), written, lookups, context };
+  const customers = new InMemoryCustomersRepository([{ id: CUSTOMER, name: 'Ann Lee' } as CustomerEntity]);
+  const events = new InMemoryEventsRepository(customers, [{ id: EVENT, customerId: CUSTOMER } as EventEntity]);
+  const chatter = new InMemoryChatterEntriesRepository();
+  const lookups = jest.spyOn(events, 'existingIds');
+  const context = { manager: {} as EntityManager } as DomainEventBatchContext;
+  return {
+    controller: new NotificationOutcomeController(events as unknown as EventsRepository, chatter as unknown as ChatterEntriesRepository),
+    chatter,
+    lookups,
+    context,
+  };
 }
 
 describe("NotificationOutcomeController (scheduling): a delivery goes into the chatter, a reminder's does not", () => {
@@ -55,20 +60,35 @@ describe("NotificationOutcomeController (scheduling): a delivery goes into the c
       ['sent:n4'],
     ],
   ])('%s', async (_case, outcomes, sourceIds) => {
-    const { controller, written, lookups, context } = harness();
+    const { controller, chatter, lookups, context } = harness();
     await controller.onSent(outcomes, context);
-    expect(written.flat().map((entry) => entry.sourceId)).toEqual(sourceIds);
+    expect(chatter.entries.map((entry) => entry.sourceId)).toEqual(sourceIds);
     // Nothing to write, nothing read either.
-    expect(lookups).toHaveLength(sourceIds.length === 0 ? 0 : 1);
+    expect(lookups).toHaveBeenCalledTimes(sourceIds.length === 0 ? 0 : 1);
   });
 
   it('words the line with the type, the channel and the address', async () => {
-    const { controller, written, context } = harness();
+    const { controller, chatter, context } = harness();
     await controller.onSent([sent('n1', 'confirmation')], context);
-    expect(written.flat()[0]).toMatchObject({
+    expect(chatter.entries[0]).toMatchObject({
       eventId: EVENT,
       kind: 'notification_sent',
       body: 'Confirmation sent by email to Ann Lee (ann@example.com)',
     });
+  });
+
+  it('drops an outcome for an event that no longer exists, and words a failure with its reason', async () => {
+    const { controller, chatter, context } = harness();
+    const { provider: _provider, providerMessageId: _id, sentAt: _at, ...outcome } = sent('n6', 'rsvp_request');
+    await controller.onFailed(
+      [
+        { ...outcome, status: 'bounced', reason: 'mailbox full' },
+        { ...outcome, notificationId: 'n7', eventId: '8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f', status: 'failed', reason: 'gone' },
+      ],
+      context,
+    );
+    expect(chatter.entries.map((entry) => [entry.sourceId, entry.body])).toEqual([
+      ['failed:n6', 'RSVP request by email to Ann Lee (ann@example.com) bounced: mailbox full'],
+    ]);
   });
 });

@@ -1,12 +1,26 @@
 import type { NotificationConfig, ReminderReleaseCheck, ReminderSendRef } from '@appointments/contracts';
 import type { BookingStatus } from '@appointments/domain';
 import type { EntityManager } from 'typeorm';
-import type { ChatterLog, NewChatterEntry } from '../../chatter/chatter-log';
-import { EventEntity as EventEntityClass } from '../../persistence/event.entity';
+import type { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
+import { InMemoryChatterEntriesRepository } from '../../persistence/chatter-entries.repository.fake';
 import type { CustomerEntity } from '../../persistence/customer.entity';
+import type { CustomersRepository } from '../../persistence/customers.repository';
+import { InMemoryCustomersRepository } from '../../persistence/customers.repository.fake';
+import { EventEntity as EventEntityClass } from '../../persistence/event.entity';
 import type { EventEntity } from '../../persistence/event.entity';
+import type { EventsRepository } from '../../persistence/events.repository';
+import { InMemoryEventsRepository } from '../../persistence/events.repository.fake';
+import type { OptedOutAddressesRepository } from '../../persistence/opted-out-addresses.repository';
+import { InMemoryOptedOutAddressesRepository } from '../../persistence/opted-out-addresses.repository.fake';
+import type { SenderSettingsRepository } from '../../persistence/sender-settings.repository';
+import { InMemorySenderSettingsRepository } from '../../persistence/sender-settings.repository.fake';
 import type { TemplateEntity } from '../../persistence/template.entity';
-import type { EventLoader, LoadedEvent } from '../event-loader';
+import type { TemplatesRepository } from '../../persistence/templates.repository';
+import { InMemoryTemplatesRepository } from '../../persistence/templates.repository.fake';
+import type { SchedulingConfig } from '../../scheduling.config';
+import { SenderSettings } from '../../settings/sender-settings';
+import { StopListCopy } from '../../stop-list/stop-list-copy';
+import { EventLoader, LoadedEvent } from '../event-loader';
 import { NotificationPlanner } from '../notification-plan';
 import { StartMoved } from '../send-notification/start-moved';
 import { ReminderAcceptance } from './reminder-acceptance';
@@ -35,7 +49,7 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
     reminderTriggers: [{ configKey: 'with-buttons', offsetMinutes: 1440 }],
   } as unknown as TemplateEntity;
   const customer = {
-    id: 'cust',
+    id: `cust-${id}`,
     name: 'Jane Doe',
     email: 'jane@example.com',
     phone: null,
@@ -45,7 +59,7 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
   } as CustomerEntity;
   const event = {
     id,
-    customerId: 'cust',
+    customerId: `cust-${id}`,
     templateId: 'tpl',
     title: `[${bookingStatus.toUpperCase()}] Site visit with Jane Doe`,
     start: new Date('2026-03-09T13:00:00Z'),
@@ -68,36 +82,49 @@ function loadedEvent(id: string, bookingStatus: BookingStatus, startVersion = 1)
   return { event: Object.assign(new EventEntityClass(), event), template, customer };
 }
 
-/** Staging and the sent reminders' effects with the database at the edges replaced: loads from a map, records what would be written. */
-function harness(events: LoadedEvent[], appliedKeys: string[] = []) {
-  const chatter: NewChatterEntry[] = [];
-  const published: { type: string; eventId: string; payload: any; correlationId?: string }[] = [];
-  const updates: { id: string; status: string; version: number }[][] = [];
-  const manager = {
-    query: async (sql: string, params: unknown[][]) => {
-      if (sql.includes('chatter_entries')) return appliedKeys.map((key) => ({ source_id: `let-go:${key}` }));
-      const ids = params[0] as string[];
-      updates.push(ids.map((id, index) => ({ id, status: params[1][index] as string, version: params[9][index] as number })));
-      return [ids.map((id) => ({ id, updated_at: new Date('2026-03-08T13:00:01Z') })), ids.length];
-    },
-  } as unknown as EntityManager;
-  const loader = {
-    loadMany: async (_m: EntityManager, ids: string[]) =>
-      new Map(events.filter((e) => ids.includes(e.event.id)).map((e) => [e.event.id, e])),
-  } as unknown as EventLoader;
-  const planner = new NotificationPlanner(
-    { optedOut: async () => (_channel: string, address: string) => address === 'opted-out@example.com' } as never,
-    {
-      current: async () => ({ name: 'Acme', email: 'appointments@example.com', imageUrl: null }),
-      assertVerified: () => undefined,
-    } as never,
+const SENDER_CONFIG = {
+  MAIL_FROM_NAME: 'Acme',
+  MAIL_FROM_EMAIL: 'appointments@example.com',
+  MAIL_FROM_IMAGE_URL: undefined,
+  VERIFIED_SENDER_DOMAINS: ['example.com'],
+} as SchedulingConfig;
+
+/**
+ * Staging and the sent reminders' effects over in-memory repositories holding the events (with
+ * their customers and templates); `appliedKeys` are the dedupe keys of reminders let go before.
+ * `opted-out@example.com` is on the stop list.
+ */
+function harness(seeded: LoadedEvent[], appliedKeys: string[] = []) {
+  const customers = new InMemoryCustomersRepository(seeded.map((item) => item.customer));
+  const templates = new InMemoryTemplatesRepository(seeded.map((item) => item.template));
+  const events = new InMemoryEventsRepository(
+    customers,
+    seeded.map((item) => item.event),
   );
-  const chatterLog = {
-    addMany: async (_m: EntityManager, entries: NewChatterEntry[]) => void chatter.push(...entries),
-  } as unknown as ChatterLog;
+  const chatter = new InMemoryChatterEntriesRepository(appliedKeys.map((key) => `let-go:${key}`));
+  const published: { type: string; eventId: string; payload: any; correlationId?: string }[] = [];
+  const manager = {} as EntityManager;
+  const loader = new EventLoader(
+    events as unknown as EventsRepository,
+    templates as unknown as TemplatesRepository,
+    customers as unknown as CustomersRepository,
+  );
+  const planner = new NotificationPlanner(
+    new StopListCopy(
+      new InMemoryOptedOutAddressesRepository([
+        { channel: 'email', address: 'opted-out@example.com' },
+      ]) as unknown as OptedOutAddressesRepository,
+    ),
+    new SenderSettings(SENDER_CONFIG, new InMemorySenderSettingsRepository() as unknown as SenderSettingsRepository),
+  );
   const outbox = { add: async (_m: EntityManager, added: typeof published) => void published.push(...added) };
   const logger = { info: () => undefined } as never;
-  const acceptance = new ReminderAcceptance(chatterLog, outbox as never, logger);
+  const acceptance = new ReminderAcceptance(
+    events as unknown as EventsRepository,
+    chatter as unknown as ChatterEntriesRepository,
+    outbox as never,
+    logger,
+  );
   const staging = new ReminderStaging(
     { transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never,
     loader,
@@ -105,8 +132,17 @@ function harness(events: LoadedEvent[], appliedKeys: string[] = []) {
     outbox as never,
     acceptance,
   );
-  const loaded = new Map(events.map((e) => [e.event.id, e]));
-  return { staging, acceptance, loaded, manager, chatter, published, updates };
+  /** The events as the caller's transaction has them loaded and locked. */
+  const loaded = new Map(seeded.map((item) => [item.event.id, item]));
+  /** Each status write (one statement for its batch), with the events it wrote as stored now. */
+  const updates = () =>
+    events.statusWrites.map((ids) =>
+      ids.map((id) => {
+        const { bookingStatus, version } = events.stored(id)!;
+        return { id, status: bookingStatus, version };
+      }),
+    );
+  return { staging, acceptance, loaded, manager, chatter: chatter.entries, published, updates, events };
 }
 
 const NOW = new Date('2026-03-08T12:50:00.000Z');
@@ -142,7 +178,7 @@ const stagedRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef =>
 describe('staging due reminders in the consumer transaction', () => {
   it('prepares the current ones without changing anything of the event, and refuses the stale, draft, cancelled and missing ones', async () => {
     const bookedButtons = loadedEvent('booked-buttons', 'booked');
-    const { staging, manager, chatter, published, updates } = harness([
+    const { staging, manager, chatter, published, updates, events } = harness([
       bookedButtons,
       loadedEvent('confirmed-plain', 'confirmed'),
       loadedEvent('moved', 'booked', 2),
@@ -172,7 +208,7 @@ describe('staging due reminders in the consumer transaction', () => {
     expect((outcomes[2] as { refusal: unknown }).refusal).toBeInstanceOf(StartMoved);
 
     // Nothing of the events changes at staging: no status write, no chatter; only the requests.
-    expect([updates, chatter]).toEqual([[], []]);
+    expect([updates(), chatter]).toEqual([[], []]);
     expect(published.map((event) => [event.type, event.eventId, event.correlationId])).toEqual([
       ['NotificationRequested', 'booked-buttons', 'corr-booked-buttons'],
       ['NotificationRequested', 'confirmed-plain', 'corr-confirmed-plain'],
@@ -199,7 +235,11 @@ describe('staging due reminders in the consumer transaction', () => {
     });
     // Rendered as the reminder will leave the event (invited), which is still booked.
     expect(buttons.event.title).toBe('[INVITED] Site visit with Jane Doe');
-    expect(bookedButtons.event).toMatchObject({ bookingStatus: 'booked', version: 3, title: '[BOOKED] Site visit with Jane Doe' });
+    expect(events.stored('booked-buttons')).toMatchObject({
+      bookingStatus: 'booked',
+      version: 3,
+      title: '[BOOKED] Site visit with Jane Doe',
+    });
     expect(plain.reminder).toMatchObject({ late: true });
   });
 
@@ -209,7 +249,7 @@ describe('staging due reminders in the consumer transaction', () => {
     expect(published.map((event) => event.type)).toEqual(['NotificationRequested', 'ReminderSent']);
     expect(published[0].payload.sendAt).toBeUndefined();
     expect(published[0].payload.reminder.stagedAt).toBe(DUE_AT);
-    expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
+    expect(updates()).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.kind, entry.sourceId ?? null])).toEqual([
       ['notification_requested', 'let-go:reminder:rem-booked-buttons:1'],
       ['status_changed', null],
@@ -270,7 +310,7 @@ describe('the release check of staged reminders', () => {
       ['ReminderSent', 'same', 'invited'],
       ['ReminderSent', 'edited', 'invited'],
     ]);
-    expect(updates).toEqual([
+    expect(updates()).toEqual([
       [
         { id: 'same', status: 'invited', version: 4 },
         { id: 'edited', status: 'invited', version: 4 },
@@ -318,7 +358,7 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
       ],
       loaded,
     );
-    expect(updates).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
+    expect(updates()).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
       [
         'booked-buttons',
@@ -356,6 +396,6 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
       loaded,
     );
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
-    expect([updates, published]).toEqual([[], []]);
+    expect([updates(), published]).toEqual([[], []]);
   });
 });
