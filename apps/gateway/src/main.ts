@@ -1,8 +1,9 @@
 import { SERVICE } from '@appointments/contracts';
-import { hostService, loadConfigOrExit } from '@appointments/service-host';
+import { hostService, loadConfigOrExit, startTracingOrExit } from '@appointments/service-host';
 import { GatewayConfig } from './gateway.config';
 import { configureGateway, GatewayModule } from './gateway.module';
 
+startTracingOrExit(SERVICE.gateway); // first: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
 const config = loadConfigOrExit(GatewayConfig);
 void hostService({
   service: SERVICE.gateway,

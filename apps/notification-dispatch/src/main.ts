@@ -1,8 +1,9 @@
 import { SERVICE } from '@appointments/contracts';
-import { hostService, loadConfigOrExit } from '@appointments/service-host';
+import { hostService, loadConfigOrExit, startTracingOrExit } from '@appointments/service-host';
 import { DispatchConfig } from './dispatch.config';
 import { NotificationDispatchModule } from './notification-dispatch.module';
 
+startTracingOrExit(SERVICE.notificationDispatch); // first: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
 const config = loadConfigOrExit(DispatchConfig);
 void hostService({
   service: SERVICE.notificationDispatch,

@@ -1,8 +1,9 @@
 import { SERVICE } from '@appointments/contracts';
-import { hostService, loadConfigOrExit } from '@appointments/service-host';
+import { hostService, loadConfigOrExit, startTracingOrExit } from '@appointments/service-host';
 import { ReminderConfig } from './reminder.config';
 import { ReminderSchedulerModule } from './reminder-scheduler.module';
 
+startTracingOrExit(SERVICE.reminderScheduler); // first: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
 const config = loadConfigOrExit(ReminderConfig);
 void hostService({
   service: SERVICE.reminderScheduler,

@@ -1,5 +1,17 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { CORRELATION_HEADER, runWithCorrelation, sanitiseCorrelationId } from '@appointments/observability';
+import {
+  CORRELATION_ATTRIBUTE,
+  CORRELATION_HEADER,
+  endSpan,
+  extractTraceContext,
+  runWithCorrelation,
+  sanitiseCorrelationId,
+  Span,
+  SpanKind,
+  startSpan,
+  tracingEnabled,
+  withSpan,
+} from '@appointments/observability';
 import { quoteIdentifier } from '@appointments/persistence';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -71,7 +83,12 @@ interface BatchItem {
   envelope: DomainEventEnvelope;
   correlationId: string | undefined;
   outcome: 'applied' | 'duplicate' | { failed: unknown } | null;
+  /** Its consumer span, when tracing is on: a child of the relay's publish, active while its handler runs. */
+  span?: Span;
 }
+
+/** The span attribute that says what became of a domain event: `applied`, `duplicate` or `failed` (as in the metrics). */
+const OUTCOME_ATTRIBUTE = 'appointments.message.outcome';
 
 function correlationOf(message: ConsumeMessage) {
   return sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
@@ -383,6 +400,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       correlationId: pending.received.correlationId ?? correlationOf(pending.delivery.message),
       outcome: null,
     }));
+    if (tracingEnabled()) for (const item of items) item.span = this.processSpan(item);
     const afterCommit: (() => Promise<void>)[] = [];
     try {
       await this.applyBatch(items, afterCommit);
@@ -390,6 +408,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       // The transaction failed (a handler that ran without a savepoint, the commit, the
       // connection): nothing of the batch is applied.
       if (items.length > 1) {
+        for (const item of items) if (item.span) endSpan(item.span.setAttribute(OUTCOME_ATTRIBUTE, 'batch_failed'), error);
         logger.warn({ err: error, messages: items.length }, 'batch failed; handling its messages one by one');
         for (const item of items) await this.handleBatch([item.pending]);
         return;
@@ -410,6 +429,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
         );
         this.settleEvent(item.pending, parked);
         this.options.consumerMetrics?.settled(item.envelope.type, 'failed', item.pending.arrivedAt, item.envelope.occurredAt);
+        if (item.span) endSpan(item.span.setAttribute(OUTCOME_ATTRIBUTE, 'failed'), outcome.failed);
         continue;
       }
       runWithCorrelation(item.correlationId, () =>
@@ -417,7 +437,29 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       );
       this.settleEvent(item.pending, true);
       this.options.consumerMetrics?.settled(item.envelope.type, outcome, item.pending.arrivedAt, item.envelope.occurredAt);
+      if (item.span) endSpan(item.span.setAttribute(OUTCOME_ATTRIBUTE, outcome));
     }
+  }
+
+  /** A domain event's consumer span: a child of the trace context its message carries (the relay's publish). */
+  private processSpan(item: BatchItem): Span {
+    const { message } = item.delivery;
+    const attempt = message.properties.headers?.[ATTEMPT_HEADER];
+    return startSpan(
+      `process ${item.envelope.type}`,
+      SpanKind.CONSUMER,
+      {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': this.options.names.eventQueue(this.options.service),
+        'messaging.consumer.group.name': this.options.service,
+        'messaging.rabbitmq.destination.routing_key': item.envelope.type,
+        'messaging.message.id': item.envelope.id,
+        ...(typeof attempt === 'number' ? { 'messaging.rabbitmq.attempt': attempt } : {}),
+        ...(item.correlationId ? { [CORRELATION_ATTRIBUTE]: item.correlationId } : {}),
+      },
+      extractTraceContext(message.properties.headers),
+    );
   }
 
   /**
@@ -512,10 +554,15 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           await this.invoke(handler, item.envelope.payload, new DomainEventContext([item.envelope, item.delivery.message, transaction]));
         }
       };
-      await (single ? runWithCorrelation(single.correlationId, work) : work());
+      // One event: its handler and its after-commit work run with its correlation id and, when
+      // traced, inside its consumer span (what they publish continues its trace). A batch of
+      // several runs with neither: they belong to several requests.
+      const span = single?.span;
+      const inSpan = span ? (task: () => Promise<void>) => () => withSpan(span, task) : (task: () => Promise<void>) => task;
+      await (single ? runWithCorrelation(single.correlationId, inSpan(work)) : work());
       if (savepoint) await manager.query('RELEASE SAVEPOINT domain_event');
       const correlationId = single?.correlationId;
-      afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, task) : task)));
+      afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, inSpan(task)) : inSpan(task))));
       return true;
     } catch (error) {
       if (!savepoint) throw error;
@@ -617,7 +664,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
 
   private async onRequest(channel: Channel, message: ConsumeMessage): Promise<void> {
     const correlationId = sanitiseCorrelationId(message.properties.headers?.[CORRELATION_HEADER]);
-    await runWithCorrelation(correlationId, async () => {
+    // Traced: a server span, child of the caller's client span (its context travels in the request's headers).
+    const span = tracingEnabled() ? this.requestSpan(message, correlationId) : null;
+    let failure: unknown;
+    const serve = async () => {
       const { replyTo, correlationId: requestId, type: pattern } = message.properties;
       let reply: unknown;
       try {
@@ -639,6 +689,10 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
           ok: false,
           error: shape.code === 'internal' ? { ...shape, message: `${this.options.service} failed to handle ${pattern}` } : shape,
         };
+        if (span) {
+          span.setAttribute('rpc.response.error_code', shape.code);
+          if (shape.code === 'internal') failure = error;
+        }
       }
       if (replyTo) {
         await this.options.connection
@@ -654,7 +708,26 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       } catch {
         /* channel closed meanwhile */
       }
-    });
+    };
+    await runWithCorrelation(correlationId, span ? () => withSpan(span, serve) : serve);
+    if (span) endSpan(span, failure);
+  }
+
+  /** An RPC request's server span: a child of the trace context its headers carry (the caller's client span). */
+  private requestSpan(message: ConsumeMessage, correlationId: string | undefined): Span {
+    const pattern = typeof message.properties.type === 'string' ? message.properties.type : 'unknown';
+    return startSpan(
+      `${this.options.service} ${pattern}`,
+      SpanKind.SERVER,
+      {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': this.options.names.rpcQueue(this.options.service),
+        'rpc.service': this.options.service,
+        'rpc.method': pattern,
+        ...(correlationId ? { [CORRELATION_ATTRIBUTE]: correlationId } : {}),
+      },
+      extractTraceContext(message.properties.headers),
+    );
   }
 
   private async invoke(handler: MessageHandler, data: unknown, context: unknown): Promise<unknown> {

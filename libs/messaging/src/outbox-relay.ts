@@ -1,9 +1,22 @@
+import {
+  contextWithSpan,
+  CORRELATION_ATTRIBUTE,
+  CORRELATION_HEADER,
+  endSpan,
+  extractTraceContext,
+  injectTraceContext,
+  Span,
+  SpanKind,
+  startSpan,
+  tracingEnabled,
+} from '@appointments/observability';
 import { quoteIdentifier } from '@appointments/persistence';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from './amqp-connection';
 import { outboxChannel } from './messaging-tables';
+import { PACKED_EVENTS_HEADER } from './outbox';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -151,16 +164,27 @@ export class OutboxRelay {
     if (claimed.length === 0) return 0;
     // In the order they were committed.
     const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
+    const traced = tracingEnabled();
     const outcomes = await Promise.allSettled(
-      rows.map((row) =>
-        this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
+      rows.map((row) => {
+        // Traced: a producer span, child of the work that wrote the row, whose context replaces the row's in the message.
+        const span = traced ? this.publishSpan(row) : null;
+        const published = this.connection.publish(this.options.exchange, row.type, Buffer.from(row.envelope, 'utf8'), {
           messageId: row.id,
           type: row.type,
           contentType: 'application/json',
-          headers: row.headers,
+          headers: span ? this.headersWithSpan(row.headers, span) : row.headers,
           timestamp: Math.floor(Date.now() / 1000),
-        }),
-      ),
+        });
+        if (!span) return published;
+        return published.then(
+          () => endSpan(span),
+          (error: unknown) => {
+            endSpan(span, error);
+            throw error;
+          },
+        );
+      }),
     );
     const confirmed = rows.filter((_, index) => outcomes[index].status === 'fulfilled').map((row) => row.seq);
     // The confirmed rows are marked, and every lock of the pass dropped, in one round trip (a
@@ -180,6 +204,33 @@ export class OutboxRelay {
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     return claimed.length;
+  }
+
+  /** The span of one row's publish: a child of the trace context stored with the row (a root span when there is none). */
+  private publishSpan(row: OutboxRow): Span {
+    const correlationId = row.headers[CORRELATION_HEADER];
+    const packed = row.headers[PACKED_EVENTS_HEADER];
+    return startSpan(
+      `publish ${row.type}`,
+      SpanKind.PRODUCER,
+      {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': this.options.exchange,
+        'messaging.rabbitmq.destination.routing_key': row.type,
+        'messaging.message.id': row.id,
+        ...(typeof packed === 'number' ? { 'messaging.batch.message_count': packed } : {}),
+        ...(typeof correlationId === 'string' ? { [CORRELATION_ATTRIBUTE]: correlationId } : {}),
+      },
+      extractTraceContext(row.headers),
+    );
+  }
+
+  /** The row's headers with the publish span's trace context in place of the one stored. */
+  private headersWithSpan(headers: Record<string, unknown>, span: Span): Record<string, unknown> {
+    const withSpan = { ...headers };
+    injectTraceContext(withSpan, contextWithSpan(span));
+    return withSpan;
   }
 
   private async pruneOccasionally() {

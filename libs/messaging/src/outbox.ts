@@ -1,4 +1,4 @@
-import { CORRELATION_HEADER, currentCorrelationId } from '@appointments/observability';
+import { CORRELATION_HEADER, currentCorrelationId, injectTraceContext, tracingEnabled } from '@appointments/observability';
 import { quoteIdentifier } from '@appointments/persistence';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -66,16 +66,23 @@ export class DomainEventOutbox {
           id: envelopes[index].id,
           type: envelopes[index].type,
           envelope: envelopes[index],
-          headers: correlationId ? { [CORRELATION_HEADER]: correlationId } : {},
+          headers: (correlationId ? { [CORRELATION_HEADER]: correlationId } : {}) as Record<string, unknown>,
         };
       }
       return {
         id: randomUUID(),
         type: envelopes[indexes[0]].type,
         envelope: indexes.map((index) => ({ ...envelopes[index], correlationId: correlationOf(index) })),
-        headers: { [PACKED_EVENTS_HEADER]: indexes.length },
+        headers: { [PACKED_EVENTS_HEADER]: indexes.length } as Record<string, unknown>,
       };
     });
+    if (tracingEnabled()) {
+      // The trace context of the work writing the rows (the request, or the event being
+      // handled): the relay's publish, and every consumer after it, continue that trace.
+      const trace: Record<string, unknown> = {};
+      injectTraceContext(trace);
+      for (const row of rows) Object.assign(row.headers, trace);
+    }
     // One round trip: the rows, and the relay's wake-up call (delivered to listeners on
     // commit only; the relay's poll covers a missed one).
     await manager.query(

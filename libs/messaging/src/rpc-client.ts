@@ -1,4 +1,14 @@
-import { CORRELATION_HEADER, currentCorrelationId } from '@appointments/observability';
+import {
+  contextWithSpan,
+  CORRELATION_ATTRIBUTE,
+  CORRELATION_HEADER,
+  currentCorrelationId,
+  endSpan,
+  injectTraceContext,
+  SpanKind,
+  startSpan,
+  tracingEnabled,
+} from '@appointments/observability';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -53,7 +63,10 @@ export class RpcClient {
     }
     const id = randomUUID();
     const correlation = currentCorrelationId();
-    return new Promise<T>((resolve, reject) => {
+    const headers: Record<string, unknown> = correlation ? { [CORRELATION_HEADER]: correlation } : {};
+    // Traced: a client span for the round trip, its context in the request's headers (none when off).
+    const span = tracingEnabled() ? this.requestSpan(service, pattern, correlation, headers) : null;
+    const request = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, () => reject(new ServiceTimeout(service, timeoutMs))), timeoutMs);
       this.pending.set(id, { service, resolve: resolve as (value: unknown) => void, reject, timer });
       try {
@@ -65,12 +78,36 @@ export class RpcClient {
           persistent: false,
           expiration: String(timeoutMs),
           contentType: 'application/json',
-          headers: correlation ? { [CORRELATION_HEADER]: correlation } : {},
+          headers,
         });
       } catch (error) {
         this.settle(id, () => reject(new ServiceUnavailable(service, String(error))));
       }
     });
+    if (!span) return request;
+    return request.then(
+      (data) => {
+        endSpan(span);
+        return data;
+      },
+      (error: unknown) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
+  }
+
+  /** A client span for one request (child of the active span: the HTTP request's), injected into its headers. */
+  private requestSpan(service: string, pattern: string, correlationId: string | undefined, headers: Record<string, unknown>) {
+    const span = startSpan(`${service} ${pattern}`, SpanKind.CLIENT, {
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': this.names.rpcQueue(service),
+      'rpc.service': service,
+      'rpc.method': pattern,
+      ...(correlationId ? { [CORRELATION_ATTRIBUTE]: correlationId } : {}),
+    });
+    injectTraceContext(headers, contextWithSpan(span));
+    return span;
   }
 
   private settle(id: string, action: () => void) {

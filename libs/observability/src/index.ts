@@ -7,3 +7,6 @@ export * from './route-access';
 export * from './request-log';
 export * from './metrics';
 export * from './metrics.module';
+export * from './tracing';
+export * from './tracing-config';
+export * from './tracing.module';

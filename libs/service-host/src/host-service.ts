@@ -5,15 +5,26 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ConfigClass, ConfigValidationError, loadConfig, ServiceConfig } from '@appointments/config';
 import { AmqpServer, OriginalErrorRpcFilter } from '@appointments/messaging';
 import {
+  CORRELATION_ATTRIBUTE,
   CORRELATION_HEADER,
   createLogger,
+  extractTraceContext,
   HttpMetrics,
   loggedPath,
   newCorrelationId,
   runWithCorrelation,
   sanitiseCorrelationId,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  startSpan,
+  startTracing,
   StructuredNestLogger,
+  TracingConfig,
+  tracingEnabled,
+  withSpan,
 } from '@appointments/observability';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
 export interface HostedService {
@@ -41,7 +52,7 @@ export interface HostServiceOptions {
 }
 
 /** Reads the app's config or stops the process with a message that names each bad variable. */
-export function loadConfigOrExit<T extends ServiceConfig>(schema: ConfigClass<T>): T {
+export function loadConfigOrExit<T extends object>(schema: ConfigClass<T>): T {
   try {
     return loadConfig(schema);
   } catch (error) {
@@ -51,6 +62,16 @@ export function loadConfigOrExit<T extends ServiceConfig>(schema: ConfigClass<T>
     }
     throw error;
   }
+}
+
+/**
+ * Switches OpenTelemetry tracing on when its variables say so (`TracingConfig`: an OTLP endpoint
+ * set), or stops the process naming each bad one; off, it loads nothing. The first thing each
+ * main.ts does, before its config is read and its app built, so that every span of the process
+ * (and the provider's `service.name`) is there from the first request. True when tracing is on.
+ */
+export function startTracingOrExit(service: string): boolean {
+  return startTracing(service, loadConfigOrExit(TracingConfig));
 }
 
 /**
@@ -134,6 +155,8 @@ function installCorrelation(app: INestApplication, logger: Logger, metrics: Http
     (request as unknown as { correlationId: string }).correlationId = correlationId;
     runWithCorrelation(correlationId, done);
   });
+  // Registered after the correlation hook, so it runs inside its scope; not at all when tracing is off.
+  if (tracingEnabled()) installTracing(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const routePattern = request.routeOptions.url;
     metrics?.observe(request.method, routePattern, reply.statusCode, reply.elapsedTime / 1000);
@@ -145,6 +168,53 @@ function installCorrelation(app: INestApplication, logger: Logger, metrics: Http
         { correlationId, method: request.method, url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
         'request',
       );
+    }
+    done();
+  });
+}
+
+const REQUEST_SPAN = Symbol('requestSpan');
+
+type TracedRequest = FastifyRequest & { [REQUEST_SPAN]?: Span; correlationId?: string };
+
+/**
+ * A server span around every request, child of the caller's `traceparent` when it sends one, and
+ * active while Nest handles the request (so an RPC request or an outbox row continues the trace).
+ * Named after the matched route pattern (`POST /api/events/:id/notifications`), never the URL: a
+ * landing page's token or an id never reaches a span. Ended when the answer is sent (failed at
+ * 5xx), or when the client goes away first.
+ */
+export function installTracing(fastify: FastifyInstance) {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const parent = extractTraceContext(request.headers);
+    const correlationId = (request as TracedRequest).correlationId;
+    const span = startSpan(
+      request.method,
+      SpanKind.SERVER,
+      { 'http.request.method': request.method, ...(correlationId ? { [CORRELATION_ATTRIBUTE]: correlationId } : {}) },
+      parent,
+    );
+    (request as TracedRequest)[REQUEST_SPAN] = span;
+    withSpan(span, done, parent);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const span = (request as TracedRequest)[REQUEST_SPAN];
+    if (span) {
+      (request as TracedRequest)[REQUEST_SPAN] = undefined;
+      const route = request.routeOptions.url;
+      if (route) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    const span = (request as TracedRequest)[REQUEST_SPAN];
+    if (span) {
+      (request as TracedRequest)[REQUEST_SPAN] = undefined;
+      span.setAttribute('http.request.aborted', true);
+      span.end();
     }
     done();
   });

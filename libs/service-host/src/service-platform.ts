@@ -1,7 +1,15 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigClass, ConfigModule, ServiceConfig } from '@appointments/config';
 import { BrokerHealthIndicator, MessagingModule } from '@appointments/messaging';
-import { createLogger, HealthModule, LoggerModule, MetricsAccess, MetricsModule, RedisHealthIndicator } from '@appointments/observability';
+import {
+  createLogger,
+  HealthModule,
+  LoggerModule,
+  MetricsAccess,
+  MetricsModule,
+  RedisHealthIndicator,
+  TracingModule,
+} from '@appointments/observability';
 import { DatabaseHealthIndicator, PersistenceModule, PersistenceOptions } from '@appointments/persistence';
 import { MigrationsHealthIndicator } from './migrations-health';
 
@@ -22,13 +30,15 @@ export interface ServicePlatformOptions<T extends ServiceConfig> {
 /**
  * What every service module imports: its validated config, the structured logger, its metrics
  * (`/metrics`), PostgreSQL with its own schema and migrations, RabbitMQ messaging, and `/health`
- * (with `/health/live` and `/health/ready`, which also asks that the migrations are applied).
+ * (with `/health/live` and `/health/ready`, which also asks that the migrations are applied), and the
+ * flush of its last spans when it stops (when tracing is on: `startTracingOrExit`).
  */
 export function servicePlatform<T extends ServiceConfig>(options: ServicePlatformOptions<T>): NonNullable<DynamicModule['imports']> {
   return [
     ConfigModule.forRoot(options.configClass, options.config),
     LoggerModule.forRoot(createLogger(options.service, options.config.LOG_LEVEL)),
     MetricsModule.forRoot(options.service, options.metrics),
+    TracingModule,
     PersistenceModule.forRoot(options.persistence),
     MessagingModule.forService({
       service: options.service,
