@@ -4,6 +4,13 @@
 # marks the broker ready for its health check. A failed provisioning stops the container.
 set -euo pipefail
 
+# docker-compose.yml's required-settings check runs first; this holds when the broker is started
+# alone (--no-deps) without the administrator's password.
+if [[ -z "${RABBITMQ_DEFAULT_PASS:-}" ]]; then
+  echo 'set RABBITMQ_ADMIN_PASSWORD (see the top of docker-compose.yml)' >&2
+  exit 1
+fi
+
 ready=/tmp/appointments-users-provisioned
 rm -f "$ready"
 
