@@ -1,0 +1,175 @@
+import {
+  CustomerRespondedPayload,
+  DOMAIN_EVENT,
+  InboundMessageReceivedPayload,
+  LandingTokenView,
+  OptOutChangedPayload,
+  ReplyTargetOpenedPayload,
+} from '@appointments/contracts';
+import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
+import { eventually } from '@appointments/testing';
+import { createHmac, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { BrokerClient } from '../messaging/broker-client';
+import { InboundService } from './inbound-service';
+
+jest.setTimeout(60_000);
+
+const TWILIO_AUTH_TOKEN = '1a2b3c4d5e6f708192a3b4c5d6e7f809';
+const PUBLIC_WEBHOOK_BASE_URL = 'https://hooks.example.com';
+const SMS_PATH = '/webhooks/twilio/sms';
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+const messageSid = () => `SM${randomUUID().replace(/-/g, '')}`;
+const phone = () => `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+
+/**
+ * inbound-response's SMS replies through its webhook, in process, on the real PostgreSQL and
+ * broker: the use case (`ReceiveInboundSms`, group commit, `RecordCustomerResponse`, the stop
+ * list) over its repositories. The reply targets come as notification-dispatch announces them.
+ */
+describe('inbound-response: SMS replies', () => {
+  let service: InboundService;
+  let broker: BrokerClient;
+  let exchange: string;
+  const observed: Record<string, string> = {};
+
+  beforeAll(async () => {
+    service = await InboundService.start('inbound_sms_replies', { TWILIO_AUTH_TOKEN, PUBLIC_WEBHOOK_BASE_URL });
+    broker = await BrokerClient.connect(service.environment.env.AMQP_URL);
+    exchange = new MessagingNames(service.environment.amqpNamespace).exchange;
+    for (const type of [DOMAIN_EVENT.CustomerResponded, DOMAIN_EVENT.OptOutChanged, DOMAIN_EVENT.InboundMessageReceived])
+      observed[type] = await broker.observe(exchange, type);
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+    await service?.stop();
+  });
+
+  const db = () => service.app.get(DataSource);
+
+  async function published<P>(type: string): Promise<P[]> {
+    await service.outboxDrained();
+    return (await broker.takeEvents<P>(observed[type])).map((event) => event.payload);
+  }
+
+  /** An SMS with reply codes sent to a new phone, as notification-dispatch announces it; resolves once kept. */
+  async function openReplyTarget(): Promise<LandingTokenView & { phone: string }> {
+    const target = {
+      notificationId: randomUUID(),
+      eventId: randomUUID(),
+      customerId: randomUUID(),
+      channel: 'sms' as const,
+      configKey: 'rsvp',
+      config: { replyCodes: { enabled: true } } as unknown as LandingTokenView['config'],
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      createdAt: new Date().toISOString(),
+      phone: phone(),
+    };
+    const payload: ReplyTargetOpenedPayload = { target, providerMessageId: messageSid(), sentAt: new Date().toISOString() };
+    const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReplyTargetOpened, eventId: target.eventId, payload }, 'notification-dispatch');
+    await broker.publish(exchange, DOMAIN_EVENT.ReplyTargetOpened, JSON.stringify(envelope), {
+      messageId: envelope.id,
+      type: envelope.type,
+      contentType: 'application/json',
+    });
+    await eventually(
+      async () =>
+        (await db().query('SELECT 1 FROM inbound_response.reply_targets WHERE notification_id = $1', [target.notificationId])).length,
+      (found) => found === 1,
+      { what: 'the reply target to be kept' },
+    );
+    return target;
+  }
+
+  /** Posts an SMS as Twilio does (signed form); answers the status and the TwiML. */
+  async function sms(fields: { MessageSid?: string; From: string; Body: string }) {
+    const form: Record<string, string> = { MessageSid: messageSid(), To: '+15005550006', AccountSid: `AC${'2'.repeat(32)}`, ...fields };
+    const data = Object.keys(form)
+      .sort()
+      .reduce((signed, name) => signed + name + form[name], `${PUBLIC_WEBHOOK_BASE_URL}${SMS_PATH}`);
+    const signature = createHmac('sha1', TWILIO_AUTH_TOKEN).update(data, 'utf8').digest('base64');
+    return service.post(SMS_PATH, new URLSearchParams(form).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature,
+    });
+  }
+
+  it('records a reply code once as a response to the notification it answers; the same MessageSid again changes nothing', async () => {
+    const target = await openReplyTarget();
+    const sid = messageSid();
+    expect(await sms({ MessageSid: sid, From: target.phone, Body: ' 1 ' })).toMatchObject({ status: 200, text: EMPTY_TWIML });
+    const [responded, ...more] = await published<CustomerRespondedPayload>(DOMAIN_EVENT.CustomerResponded);
+    expect(more).toEqual([]);
+    expect(responded).toMatchObject({
+      eventId: target.eventId,
+      customerId: target.customerId,
+      notificationId: target.notificationId,
+      response: 'accept',
+      channel: 'sms_reply',
+      from: target.phone,
+      inboundMessage: { body: ' 1 ', providerMessageId: sid },
+    });
+
+    expect(await sms({ MessageSid: sid, From: target.phone, Body: ' 1 ' })).toMatchObject({ status: 200, text: EMPTY_TWIML });
+    expect(await published(DOMAIN_EVENT.CustomerResponded)).toEqual([]);
+    const [stored] = await db().query('SELECT kind, response_id FROM inbound_response.inbound_sms WHERE message_sid = $1', [sid]);
+    expect(stored).toEqual({ kind: 'code', response_id: responded.responseId });
+  });
+
+  it('answers the same code repeated under a new MessageSid with the earlier response, publishing nothing', async () => {
+    const target = await openReplyTarget();
+    await sms({ From: target.phone, Body: '3' });
+    const [first] = await published<CustomerRespondedPayload>(DOMAIN_EVENT.CustomerResponded);
+    await sms({ From: target.phone, Body: '3' });
+    expect(await published(DOMAIN_EVENT.CustomerResponded)).toEqual([]);
+    const rows = await db().query('SELECT response_id FROM inbound_response.inbound_sms WHERE from_phone = $1', [target.phone]);
+    expect(rows).toEqual([{ response_id: first.responseId }, { response_id: first.responseId }]);
+  });
+
+  it('applies SMS arriving together from many phones (grouped as they come), each once with its own code', async () => {
+    const targets = await Promise.all(Array.from({ length: 6 }, () => openReplyTarget()));
+    const answers = await Promise.all(targets.map((target, index) => sms({ From: target.phone, Body: String((index % 3) + 1) })));
+    expect(answers.map((answer) => answer.status)).toEqual(targets.map(() => 200));
+    const responded = await published<CustomerRespondedPayload>(DOMAIN_EVENT.CustomerResponded);
+    expect(responded.map((payload) => [payload.notificationId, payload.response]).sort()).toEqual(
+      targets.map((target, index) => [target.notificationId, ['accept', 'reschedule', 'decline'][index % 3]]).sort(),
+    );
+  });
+
+  it('puts the number on the stop list for STOP, once, and takes it off for START', async () => {
+    const target = await openReplyTarget();
+    expect((await sms({ From: target.phone, Body: 'STOP' })).text).toBe(EMPTY_TWIML);
+    expect((await sms({ From: target.phone, Body: 'stop' })).text).toBe(EMPTY_TWIML);
+    expect(await published<OptOutChangedPayload>(DOMAIN_EVENT.OptOutChanged)).toEqual([
+      expect.objectContaining({ channel: 'sms', address: target.phone, optedOut: true, source: 'sms_keyword', keyword: 'STOP' }),
+    ]);
+    const onList = await db().query('SELECT keyword FROM inbound_response.stop_list WHERE channel = $1 AND address = $2', [
+      'sms',
+      target.phone,
+    ]);
+    expect(onList).toEqual([{ keyword: 'STOP' }]);
+
+    await sms({ From: target.phone, Body: 'START' });
+    expect(await published<OptOutChangedPayload>(DOMAIN_EVENT.OptOutChanged)).toEqual([
+      expect.objectContaining({ address: target.phone, optedOut: false, keyword: 'START' }),
+    ]);
+    expect(await db().query('SELECT 1 FROM inbound_response.stop_list WHERE address = $1', [target.phone])).toEqual([]);
+    const kinds = await published<InboundMessageReceivedPayload>(DOMAIN_EVENT.InboundMessageReceived);
+    expect(kinds.map((payload) => payload.kind)).toEqual(['opt_out', 'opt_out', 'opt_in']);
+  });
+
+  it('hands any other text on as a message of the notification it answers', async () => {
+    const target = await openReplyTarget();
+    expect((await sms({ From: target.phone, Body: 'Can we make it later?' })).text).toBe(EMPTY_TWIML);
+    expect(await published<InboundMessageReceivedPayload>(DOMAIN_EVENT.InboundMessageReceived)).toEqual([
+      expect.objectContaining({
+        kind: 'message',
+        body: 'Can we make it later?',
+        eventId: target.eventId,
+        notificationId: target.notificationId,
+      }),
+    ]);
+  });
+});
