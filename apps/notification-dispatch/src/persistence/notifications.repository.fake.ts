@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, NotificationType } from '@appointments/domain';
+import type { EntityManager } from 'typeorm';
 import type { ConsoleRow } from '../requests/console-rows';
 import { NotificationEntity } from './notification.entity';
 import {
@@ -20,8 +21,8 @@ const SWEEP_AFTER_MS = 2_000;
 /**
  * `NotificationsRepository` in memory, for unit specs: the same answers and effects, by `now`
  * (claims, the sweep's picks, the dedupe key taken once per channel, the console's filters and
- * order). The caller's transaction (the `EntityManager`) is not modelled: every write applies at
- * once. Its statements themselves are tested on PostgreSQL in
+ * order). Writes apply at once, whatever `EntityManager` they are given; a spec that needs a
+ * rollback runs the use case's transaction through `transaction`. Locks are not modelled. Its statements themselves are tested on PostgreSQL in
  * `test/integration/dispatch/dispatch-repositories.int-spec.ts`.
  */
 export class InMemoryNotificationsRepository implements NotificationsStore {
@@ -77,6 +78,21 @@ export class InMemoryNotificationsRepository implements NotificationsStore {
     if (this.rows.has(row.id)) throw new Error(`duplicate key value violates unique constraint: notification ${row.id}`);
     this.rows.set(row.id, row);
     return { ...row };
+  }
+
+  /**
+   * Runs `work` as `DataSource.transaction` would, over this store: its writes are undone if it
+   * throws. The `EntityManager` it gets is a stand-in (the fakes ignore it).
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const before = [...this.rows.values()].map((row) => ({ ...row }));
+    try {
+      return await work({} as EntityManager);
+    } catch (error) {
+      this.rows.clear();
+      for (const row of before) this.rows.set(row.id, row);
+      throw error;
+    }
   }
 
   /** The row with this id as it is now, or undefined. */
