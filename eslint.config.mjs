@@ -23,7 +23,7 @@ const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'amqplib', 'ioredis', 'bullmq', 'pg'
 const TEST_HELPERS = { group: ['@appointments/testing'], message: 'libs/testing is for tests only (docs/house.md).' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.nx/**', 'bench/results/**', 'tools/npm-stubs/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.nx/**', 'bench/results/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
   // JavaScript (configs and the small CommonJS run-time helpers): Node, no type information.
