@@ -6,15 +6,15 @@
  * database, stores `BENCH_FLOOR_REMINDERS` staged reminders (ten per event) whose email is rendered
  * by the product's renderer with its calendar file, and then, with `BENCH_FLOOR_SESSIONS` database
  * sessions in parallel and batches of `BENCH_FLOOR_BATCH`, runs only the statements the release
- * runs per batch, as the services write them (the same statements: `claimStagedSql`, `ChatterLog`,
- * `RECORD_SENT_SQL`):
+ * runs per batch, through the services' own repositories (`NotificationsRepository`,
+ * `ChatterEntriesRepository`, `DevOutboxMessagesRepository`), so the statements are theirs:
  *
  *  - `claim`: the due staged rows claimed for delivery, returning what the send needs
- *    (`StagedReminderRelease.claim`);
+ *    (`NotificationsRepository.claimDueStaged`);
  *  - `check`: the release check's lock of the batch's events and its chatter line per reminder
- *    (`EventLoader.loadMany` `forUpdate`, `ChatterLog.addMany`);
- *  - `sink`: the local sink's copy of each email (`LocalSinkEmailProvider`, one insert a batch);
- *  - `sent`: the "sent" update (`NotificationDelivery.recordSent`).
+ *    (`EventLoader.loadMany` `forUpdate`, `ChatterEntriesRepository.addMany`);
+ *  - `sink`: the local sink's copy of each email (`DevOutboxMessagesRepository.storeMany`, one insert a batch);
+ *  - `sent`: the "sent" update (`NotificationsRepository.recordSent`).
  *
  * Nothing else runs: no service, no broker, no outbox, no consumer, no JSON validation, no
  * rendering. The figure is the machine's CPU (every process, from /proc/stat) per reminder, so run
@@ -25,11 +25,11 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { buildCalendarInvite, renderEmail } from '../libs/notification-content/src';
-import { insertRows, migrateSchema } from '../libs/persistence/src';
+import { migrateSchema } from '../libs/persistence/src';
 import { isolatedEnvironment } from '../libs/testing/src/isolated-environment';
-import { RECORD_SENT_SQL } from '../apps/notification-dispatch/src/delivery/notification-delivery';
-import { claimStagedSql, DUE_STAGED } from '../apps/notification-dispatch/src/delivery/staged-reminder-release';
-import { ChatterLog } from '../apps/scheduling/src/chatter/chatter-log';
+import { DevOutboxMessagesRepository } from '../apps/notification-dispatch/src/persistence/dev-outbox-messages.repository';
+import { NotificationsRepository } from '../apps/notification-dispatch/src/persistence/notifications.repository';
+import { ChatterEntriesRepository } from '../apps/scheduling/src/persistence/chatter-entries.repository';
 import { DISPATCH_MIGRATIONS } from '../apps/notification-dispatch/src/persistence/migrations';
 import { SCHEDULING_MIGRATIONS } from '../apps/scheduling/src/persistence/migrations';
 import { machineDescription, say, writeResult } from './harness';
@@ -193,17 +193,6 @@ async function seed(url: string) {
   }
 }
 
-interface Claimed {
-  id: string;
-  eventId: string;
-  recipientEmail: string;
-  subject: string;
-  html: string;
-  text: string;
-  attachments: unknown;
-  dedupeKey: string;
-}
-
 /** Releases every staged row with the chosen steps, `KNOBS.sessions` sessions at once; the machine's CPU over it. */
 async function release(url: string, steps: Step[]): Promise<Pass> {
   const sessions = await Promise.all(
@@ -213,18 +202,19 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
       return client;
     }),
   );
-  const chatter = new ChatterLog();
+  const chatter = new ChatterEntriesRepository();
   const cpuBefore = machineCpuTicks();
   const startedAt = Date.now();
   let released = 0;
   try {
     await Promise.all(
       sessions.map(async (client) => {
-        const manager = {
-          query: (sql: string, parameters?: unknown[]) => prepared(client, sql, parameters).then((rows) => rows),
-        } as unknown as EntityManager;
+        const manager = sessionManager(client);
+        // The repositories' methods used here take the manager; none reaches its DataSource but the sink's, given this session.
+        const notifications = new NotificationsRepository(undefined as unknown as DataSource);
+        const devOutbox = new DevOutboxMessagesRepository({ manager } as unknown as DataSource);
         for (;;) {
-          const claimed: Claimed[] = await prepared(client, claimStagedSql(DUE_STAGED), [KNOBS.batch]);
+          const claimed = await notifications.claimDueStaged(manager, KNOBS.batch);
           if (claimed.length === 0) return;
           if (steps.includes('check')) {
             await client.query('BEGIN');
@@ -245,15 +235,13 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
             await client.query('COMMIT');
           }
           if (steps.includes('sink')) {
-            await insertRows(
-              manager,
-              { schema: 'notification_dispatch', name: 'dev_outbox' },
+            await devOutbox.storeMany(
               claimed.map((row) => ({
                 id: randomUUID(),
-                notification_id: row.id,
-                channel: 'email',
-                to_address: row.recipientEmail,
-                from_address: 'Appointments <appointments@example.com>',
+                notificationId: row.id,
+                channel: 'email' as const,
+                to: row.recipientEmail ?? '',
+                from: 'Appointments <appointments@example.com>',
                 subject: row.subject,
                 text: row.text,
                 html: row.html,
@@ -263,12 +251,11 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
             );
           }
           if (steps.includes('sent')) {
-            await prepared(client, RECORD_SENT_SQL, [
-              claimed.map((row) => row.id),
-              claimed.map(() => 'local-sink'),
-              claimed.map(() => randomUUID()),
+            await notifications.recordSent(
+              manager,
+              claimed.map((row) => ({ id: row.id, provider: 'local-sink', providerMessageId: randomUUID() })),
               new Date(),
-            ]);
+            );
           }
           released += claimed.length;
         }
@@ -290,6 +277,22 @@ async function release(url: string, steps: Step[]): Promise<Pass> {
 }
 
 const statementNames = new Map<string, string>();
+
+/**
+ * An EntityManager for the repositories on one `pg` session: `query` runs each statement as a
+ * named prepared statement and answers as TypeORM's PostgreSQL driver does (`[rows, rowCount]`
+ * for UPDATE and DELETE, the rows otherwise).
+ */
+function sessionManager(client: Client): EntityManager {
+  return {
+    query: async (text: string, values: unknown[] = []) => {
+      let name = statementNames.get(text);
+      if (!name) statementNames.set(text, (name = `floor_${statementNames.size + 1}`));
+      const result = await client.query({ name, text, values });
+      return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+    },
+  } as unknown as EntityManager;
+}
 
 /** A parameterised statement run as a named prepared statement, as the services run theirs (`DATABASE_PREPARED_STATEMENTS`). */
 async function prepared<Row>(client: Client, text: string, values: unknown[] = []): Promise<Row[]> {

@@ -13,11 +13,6 @@ export interface NewChatterEntry {
   sourceId?: string;
 }
 
-/**
- * The old name of `ChatterEntriesRepository`, still imported by `bench/reminder-floor.ts`; remove it
- * once the bench names the repository.
- */
-export { ChatterEntriesRepository as ChatterLog } from '../persistence/chatter-entries.repository';
 
 /**
  * The entry of a booking status change ("Status changed from booked to invited"), or none when the
