@@ -99,6 +99,19 @@ class OtlpReceiver {
   }
 }
 
+/** The trace as an indented tree (E2E_VERBOSE=1), for a person reading a failure. */
+function describeTrace(spans: ReceivedSpan[]): string {
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const span of spans.filter((candidate) => candidate.parentSpanId === parent)) {
+      lines.push(`${'  '.repeat(depth)}${span.service}: ${span.name} (kind ${span.kind})`);
+      walk(span.spanId, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join('\n');
+}
+
 /**
  * Issue 15, item 8: one confirmation, sent through the staff API of the five services running as
  * real processes with tracing switched on (`OTEL_EXPORTER_OTLP_ENDPOINT`), is one trace across
@@ -173,6 +186,7 @@ describe('tracing a confirmation across the services', () => {
       { what: 'the parent of every span of the trace' },
     );
     const byId = new Map(trace.map((span) => [span.spanId, span]));
+    if (process.env.E2E_VERBOSE) process.stdout.write(`${describeTrace(trace)}\n`);
     const parentOf = (span: ReceivedSpan) => {
       const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
       if (!parent) throw new Error(`the parent of ${span.service} "${span.name}" is not in the trace`);
