@@ -5,7 +5,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
 import { CustomersController } from './customers/customers.controller';
 import { UpdateCustomerHandler } from './customers/update-customer.handler';
-import { ApplyCustomerResponseHandler } from './events/customer-response/apply-customer-response.handler';
+import { ApplyCustomerResponse } from './events/customer-response/apply-customer-response';
+import { RecordInboundMessage } from './events/customer-response/record-inbound-message';
 import { CustomerResponseController } from './events/customer-response/customer-response.controller';
 import { CreateEventHandler } from './events/create-event/create-event.handler';
 import { EventLoader } from './events/event-loader';
@@ -93,7 +94,8 @@ export class SchedulingModule {
         ReminderStaging,
         ReminderAcceptance,
         PreviewNotificationHandler,
-        ApplyCustomerResponseHandler,
+        ApplyCustomerResponse,
+        RecordInboundMessage,
       ],
     };
   }

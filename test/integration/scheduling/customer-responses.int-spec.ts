@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerRespondedPayload, DOMAIN_EVENT, SCHEDULING_REQUEST, SERVICE } from '@appointments/contracts';
-import { DomainEventOutbox, MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
+import { MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
 import { eventually, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApplyCustomerResponseHandler } from '../../../apps/scheduling/src/events/customer-response/apply-customer-response.handler';
+import { ApplyCustomerResponse } from '../../../apps/scheduling/src/events/customer-response/apply-customer-response';
 import { BrokerClient } from '../messaging/broker-client';
 import { cleanUpScheduling, startScheduling } from './scheduling-service';
 
@@ -194,9 +194,7 @@ describe('scheduling: customer responses applied to their events', () => {
       }
     };
     const run = (manager: EntityManager, responses: CustomerRespondedPayload[]) =>
-      app
-        .get(ApplyCustomerResponseHandler)
-        .executeMany(responses, { manager, publish: (events) => app.get(DomainEventOutbox).add(manager, events) });
+      app.get(ApplyCustomerResponse).execute(responses, manager);
 
     const one = await apply([smsAccept(await invitedEvent())]);
     const many = [];

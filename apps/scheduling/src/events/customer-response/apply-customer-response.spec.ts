@@ -1,6 +1,6 @@
 import type { CustomerRespondedPayload, NotificationConfig } from '@appointments/contracts';
 import { NotFound, type BookingStatus } from '@appointments/domain';
-import type { NewDomainEvent } from '@appointments/messaging';
+import type { DomainEventOutbox, NewDomainEvent } from '@appointments/messaging';
 import pino from 'pino';
 import type { EntityManager } from 'typeorm';
 import type { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
@@ -22,7 +22,7 @@ import type { SchedulingConfig } from '../../scheduling.config';
 import { SenderSettings } from '../../settings/sender-settings';
 import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventLoader, LoadedEvent } from '../event-loader';
-import { ApplyCustomerResponseHandler, ResponseOutcome } from './apply-customer-response.handler';
+import { ApplyCustomerResponse, ResponseOutcome } from './apply-customer-response';
 
 const RSVP: NotificationConfig = {
   key: 'rsvp',
@@ -80,7 +80,7 @@ const SENDER_CONFIG = {
 } as SchedulingConfig;
 
 /**
- * The handler over in-memory repositories holding the events (with their customers and
+ * The use case over in-memory repositories holding the events (with their customers and
  * templates); `applied` are chatter source ids written before, `stopped` phone numbers on the
  * stop list.
  */
@@ -103,17 +103,18 @@ function harness(loaded: LoadedEvent[], options: { applied?: string[]; stopped?:
     templates as unknown as TemplatesRepository,
     customers as unknown as CustomersRepository,
   );
-  const handler = new ApplyCustomerResponseHandler(
+  const published: NewDomainEvent[] = [];
+  const outbox = { add: async (_manager: EntityManager, list: NewDomainEvent[]) => void published.push(...list) };
+  const useCase = new ApplyCustomerResponse(
     loader,
     events as unknown as EventsRepository,
     chatter as unknown as ChatterEntriesRepository,
     stopList,
     sender,
+    outbox as unknown as DomainEventOutbox,
     pino({ level: 'silent' }),
   );
-  const published: NewDomainEvent[] = [];
-  const run = (responses: CustomerRespondedPayload[]): Promise<ResponseOutcome[]> =>
-    handler.executeMany(responses, { manager: {} as EntityManager, publish: async (list) => void published.push(...list) });
+  const run = (responses: CustomerRespondedPayload[]): Promise<ResponseOutcome[]> => useCase.execute(responses, {} as EntityManager);
   /** The event as stored now: what the next read (another service's, the console's) sees. */
   const stored = (id: string) => {
     const { bookingStatus, declineReason, version } = events.stored(id)!;
@@ -145,7 +146,7 @@ function response(eventId: string, overrides: Partial<CustomerRespondedPayload> 
 const types = (events: NewDomainEvent[]) =>
   events.map((event) => `${event.type}${event.type === 'NotificationRequested' ? `:${(event.payload as any).type}` : ''}`);
 
-describe('ApplyCustomerResponseHandler.executeMany: a batch of responses decided in order', () => {
+describe('ApplyCustomerResponse: a list of responses decided in order', () => {
   it('applies answers to different events with one status write for all, one chatter write and one publish', async () => {
     const { run, chatter, published, events, stored } = harness([loadedEvent('e1', 'invited'), loadedEvent('e2', 'invited')]);
     const outcomes = await run([response('e1'), response('e2', { response: 'decline', reason: '  too far ' })]);

@@ -1,10 +1,17 @@
-import type { FollowersDto, InboundMessageReceivedPayload, PersonRef, ResponseChannel } from '@appointments/contracts';
+import type {
+  CustomerRespondedPayload,
+  FollowersDto,
+  InboundMessageReceivedPayload,
+  PersonRef,
+  ResponseChannel,
+} from '@appointments/contracts';
 import { MAX_RESPONSE_REASON_LENGTH } from '@appointments/contracts';
 import { AttendeeStatus, BookingStatus, decideTransition, NotificationState, ResponseType } from '@appointments/domain';
 
 /**
  * What a customer response does to an event, decided without I/O: the state machine's
- * answer, the reasons, and whether anything changes at all.
+ * answer, the reasons, whether anything changes at all, who is told and what is replied.
+ * `ApplyCustomerResponse` asks it once per response.
  */
 
 /** The fields of an event a response may change. */
@@ -21,8 +28,8 @@ export type ResponseEffect =
   | { kind: 'refused'; message: string }
   /** Allowed, but the event already says exactly this (a double click, SMS and link with the same answer). */
   | { kind: 'unchanged'; next: ResponseState }
-  /** Allowed and something changes. */
-  | { kind: 'applied'; next: ResponseState; statusChanged: boolean };
+  /** Allowed and something changes; `reason` is the one this answer gave (a decline's or a reschedule's), as recorded. */
+  | { kind: 'applied'; next: ResponseState; statusChanged: boolean; reason: string | null };
 
 /**
  * The reasons describe the customer's current answer: a decline sets `declineReason` to the
@@ -45,7 +52,13 @@ export function decideResponseEffect(current: ResponseState, response: ResponseT
     next.declineReason === current.declineReason &&
     next.rescheduleReason === current.rescheduleReason;
   if (same) return { kind: 'unchanged', next };
-  return { kind: 'applied', next, statusChanged: decision.changed };
+  return { kind: 'applied', next, statusChanged: decision.changed, reason: response === 'accept' ? null : given };
+}
+
+/** The auto-reply of an SMS reply code: its text, when the code has one and the number that texted is known; else null. */
+export function autoReplyTo(response: Pick<CustomerRespondedPayload, 'autoReply' | 'from'>): string | null {
+  const text = response.autoReply?.trim();
+  return text && response.from ? text : null;
 }
 
 /** Trimmed, blank as none, at most `MAX_RESPONSE_REASON_LENGTH` characters. */
