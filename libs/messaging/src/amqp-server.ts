@@ -558,11 +558,15 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
       // traced, inside its consumer span (what they publish continues its trace). A batch of
       // several runs with neither: they belong to several requests.
       const span = single?.span;
-      const inSpan = span ? (task: () => Promise<void>) => () => withSpan(span, task) : (task: () => Promise<void>) => task;
-      await (single ? runWithCorrelation(single.correlationId, inSpan(work)) : work());
+      await (single ? runWithCorrelation(single.correlationId, span ? () => withSpan(span, work) : work) : work());
       if (savepoint) await manager.query('RELEASE SAVEPOINT domain_event');
       const correlationId = single?.correlationId;
-      afterCommit.push(...own.map((task) => (correlationId ? () => runWithCorrelation(correlationId, inSpan(task)) : inSpan(task))));
+      afterCommit.push(
+        ...own.map((task) => {
+          const traced = span ? () => withSpan(span, task) : task;
+          return correlationId ? () => runWithCorrelation(correlationId, traced) : traced;
+        }),
+      );
       return true;
     } catch (error) {
       if (!savepoint) throw error;
