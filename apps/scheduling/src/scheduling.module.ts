@@ -3,23 +3,27 @@ import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE } from '@appointments/contracts';
+import { CreateCustomer } from './customers/create-customer';
 import { CustomersController } from './customers/customers.controller';
-import { UpdateCustomerHandler } from './customers/update-customer.handler';
+import { UpdateCustomer } from './customers/update-customer';
+import { CreateEvent } from './events/create-event/create-event';
 import { ApplyCustomerResponse } from './events/customer-response/apply-customer-response';
-import { RecordInboundMessage } from './events/customer-response/record-inbound-message';
 import { CustomerResponseController } from './events/customer-response/customer-response.controller';
-import { CreateEventHandler } from './events/create-event/create-event.handler';
+import { RecordInboundMessage } from './events/customer-response/record-inbound-message';
 import { EventLoader } from './events/event-loader';
 import { EventsController } from './events/events.controller';
 import { NotificationOutcomeController } from './events/notification-outcome/notification-outcome.controller';
+import { RecordNotificationOutcomes } from './events/notification-outcome/record-notification-outcomes';
 import { NotificationPlanner } from './events/notification-plan';
-import { PreviewNotificationHandler } from './events/preview-notification/preview-notification.handler';
+import { PreviewNotification } from './events/preview-notification/preview-notification';
+import { AcceptReminders } from './events/reminder-due/accept-reminders';
+import { CheckReminderReleases } from './events/reminder-due/check-reminder-releases';
 import { ReminderDueController } from './events/reminder-due/reminder-due.controller';
-import { ReminderAcceptance } from './events/reminder-due/reminder-acceptance';
-import { ReminderStaging } from './events/reminder-due/reminder-staging';
+import { StageReminders } from './events/reminder-due/stage-reminders';
 import { CancellationConfirmation } from './events/send-notification/cancellation-confirmation';
-import { SendNotificationHandler } from './events/send-notification/send-notification.handler';
-import { UpdateEventHandler } from './events/update-event/update-event.handler';
+import { SendNotification } from './events/send-notification/send-notification';
+import { UpdateEvent } from './events/update-event/update-event';
+import { SCHEDULING_MIGRATIONS } from './persistence/migrations';
 import { ChatterEntriesRepository } from './persistence/chatter-entries.repository';
 import { ChatterEntryEntity } from './persistence/chatter-entry.entity';
 import { CustomerEntity } from './persistence/customer.entity';
@@ -35,9 +39,14 @@ import { TemplatesRepository } from './persistence/templates.repository';
 import { SchedulingConfig } from './scheduling.config';
 import { SenderSettings } from './settings/sender-settings';
 import { SenderSettingsController } from './settings/sender-settings.controller';
-import { OptOutChangedController, StopListCopy } from './stop-list/stop-list-copy';
+import { UpdateSenderSettings } from './settings/update-sender-settings';
+import { OptOutChangedController } from './stop-list/opt-out-changed.controller';
+import { RecordOptOutChange } from './stop-list/record-opt-out-change';
+import { StopListCopy } from './stop-list/stop-list-copy';
+import { CreateTemplate } from './templates/create-template';
+import { DeleteTemplate } from './templates/delete-template';
 import { TemplatesController } from './templates/templates.controller';
-import { SCHEDULING_MIGRATIONS } from './persistence/migrations';
+import { UpdateTemplate } from './templates/update-template';
 
 const ENTITIES = [CustomerEntity, TemplateEntity, EventEntity, ChatterEntryEntity, SenderSettingsEntity, OptedOutAddressEntity];
 
@@ -87,15 +96,24 @@ export class SchedulingModule {
               config.CANCELLATION_TOKEN_TTL_SECONDS,
             ),
         },
-        CreateEventHandler,
-        UpdateEventHandler,
-        UpdateCustomerHandler,
-        SendNotificationHandler,
-        ReminderStaging,
-        ReminderAcceptance,
-        PreviewNotificationHandler,
+        // The use cases (`<Verb><Noun>.execute`, docs/house.md "Use cases"); controllers hand over to them.
+        CreateCustomer,
+        UpdateCustomer,
+        CreateTemplate,
+        UpdateTemplate,
+        DeleteTemplate,
+        UpdateSenderSettings,
+        RecordOptOutChange,
+        CreateEvent,
+        UpdateEvent,
+        PreviewNotification,
+        SendNotification,
+        StageReminders,
+        CheckReminderReleases,
+        AcceptReminders,
         ApplyCustomerResponse,
         RecordInboundMessage,
+        RecordNotificationOutcomes,
       ],
     };
   }

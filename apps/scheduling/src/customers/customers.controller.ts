@@ -10,31 +10,25 @@ import {
 } from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CustomersRepository } from '../persistence/customers.repository';
 import { customerView } from '../persistence/views';
-import { UpdateCustomerHandler } from './update-customer.handler';
+import { CreateCustomer } from './create-customer';
+import { UpdateCustomer } from './update-customer';
 
+/** Translates customer requests into use-case calls (and reads). */
 @Controller()
 export class CustomersController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersRepository,
-    private readonly updateCustomer: UpdateCustomerHandler,
+    private readonly createCustomer: CreateCustomer,
+    private readonly updateCustomer: UpdateCustomer,
   ) {}
 
   @MessagePattern(SCHEDULING_REQUEST.createCustomer)
-  async create(@Payload() command: CreateCustomerCommand): Promise<CustomerView> {
-    const { name, email, phone, preferredConfirmationMethod } = command.customer;
-    const row = await this.customers.add(this.dataSource.manager, {
-      id: randomUUID(),
-      name,
-      email: email ?? null,
-      phone: phone ?? null,
-      preferredConfirmationMethod: preferredConfirmationMethod ?? null,
-    });
-    return customerView(row);
+  create(@Payload() command: CreateCustomerCommand): Promise<CustomerView> {
+    return this.createCustomer.execute(command);
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getCustomer)

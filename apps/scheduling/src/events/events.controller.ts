@@ -16,18 +16,19 @@ import {
   UpdateEventCommand,
 } from '@appointments/contracts';
 import { NotFound } from '@appointments/domain';
+import { toErrorShape } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
 import { ChatterEntriesRepository } from '../persistence/chatter-entries.repository';
 import { EventsRepository } from '../persistence/events.repository';
 import { TemplatesRepository } from '../persistence/templates.repository';
 import { chatterView, eventView } from '../persistence/views';
-import { CreateEventHandler } from './create-event/create-event.handler';
+import { CreateEvent } from './create-event/create-event';
 import { EventLoader } from './event-loader';
-import { PreviewNotificationHandler } from './preview-notification/preview-notification.handler';
-import { SendNotificationHandler } from './send-notification/send-notification.handler';
-import { UpdateEventHandler } from './update-event/update-event.handler';
+import { PreviewNotification } from './preview-notification/preview-notification';
+import { SendNotification } from './send-notification/send-notification';
+import { UpdateEvent } from './update-event/update-event';
 
-/** Translates requests into handler calls; the rules live in the handlers and the domain lib. */
+/** Translates requests into use-case calls (and reads); the rules live in the use cases and the domain lib. */
 @Controller()
 export class EventsController {
   constructor(
@@ -36,10 +37,10 @@ export class EventsController {
     private readonly events: EventsRepository,
     private readonly templates: TemplatesRepository,
     private readonly chatterEntries: ChatterEntriesRepository,
-    private readonly createEvent: CreateEventHandler,
-    private readonly updateEvent: UpdateEventHandler,
-    private readonly sendNotification: SendNotificationHandler,
-    private readonly previewNotification: PreviewNotificationHandler,
+    private readonly createEvent: CreateEvent,
+    private readonly updateEvent: UpdateEvent,
+    private readonly sendNotification: SendNotification,
+    private readonly previewNotification: PreviewNotification,
   ) {}
 
   @MessagePattern(SCHEDULING_REQUEST.createEvent)
@@ -52,14 +53,26 @@ export class EventsController {
     return this.updateEvent.execute(command);
   }
 
+  /** One send, a list of one: its result, or its refusal thrown. */
   @MessagePattern(SCHEDULING_REQUEST.sendNotification)
-  send(@Payload() command: SendNotificationCommand): Promise<SendNotificationResult> {
-    return this.sendNotification.execute(command);
+  async send(@Payload() command: SendNotificationCommand): Promise<SendNotificationResult> {
+    const [outcome] = await this.sendNotification.execute({
+      actor: command.actor,
+      sends: [{ eventId: command.eventId, ...command.notification }],
+    });
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.result;
   }
 
+  /** A batch: one outcome per send, in order, a refusal as its error. */
   @MessagePattern(SCHEDULING_REQUEST.sendNotifications)
-  sendBatch(@Payload() command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
-    return this.sendNotification.executeBatch(command);
+  async sendBatch(@Payload() command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
+    const outcomes = await this.sendNotification.execute(command);
+    return outcomes.map((outcome) =>
+      'refusal' in outcome
+        ? { eventId: outcome.eventId, ok: false, error: toErrorShape(outcome.refusal) }
+        : { eventId: outcome.eventId, ok: true, ...outcome.result },
+    );
   }
 
   @MessagePattern(SCHEDULING_REQUEST.previewNotification)

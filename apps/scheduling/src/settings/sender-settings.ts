@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sender, SenderSettingsView, UpdateSenderSettingsCommand } from '@appointments/contracts';
+import { Sender, SenderSettingsView } from '@appointments/contracts';
 import { assertSenderVerified, isSenderVerified } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
 import { SenderSettingsEntity } from '../persistence/sender-settings.entity';
@@ -9,7 +9,8 @@ import { SchedulingConfig } from '../scheduling.config';
 /**
  * The email sender (name, address, image) from system settings. Until staff save one, the
  * configured `MAIL_FROM_*` values apply. The address must be on a verified domain: saving
- * another is refused, and so is sending while the configured list no longer covers it.
+ * another is refused (`UpdateSenderSettings`), and so is sending while the configured list no
+ * longer covers it.
  */
 @Injectable()
 export class SenderSettings {
@@ -34,7 +35,7 @@ export class SenderSettings {
   }
 
   /** Before an email goes out: throws `SenderNotVerified` (422) when the sender's domain is not verified. */
-  assertVerified(sender: Sender): void {
+  assertVerified(sender: Pick<Sender, 'email'>): void {
     assertSenderVerified(sender.email, this.config.VERIFIED_SENDER_DOMAINS);
   }
 
@@ -48,11 +49,5 @@ export class SenderSettings {
       changedBy: row?.changedBy ?? null,
       updatedAt: row?.updatedAt.toISOString() ?? null,
     };
-  }
-
-  async change(manager: EntityManager, command: UpdateSenderSettingsCommand): Promise<SenderSettingsView> {
-    assertSenderVerified(command.sender.email, this.config.VERIFIED_SENDER_DOMAINS);
-    await this.settings.replace(manager, command.sender, { id: command.actor.id, name: command.actor.name });
-    return this.view(manager);
   }
 }

@@ -1,6 +1,7 @@
 import type { CreateTemplateDto } from '@appointments/contracts';
-import { BOOKING_STATUSES, findUnknownTitlePlaceholders, isSmsKeyword, TITLE_PLACEHOLDERS } from '@appointments/domain';
+import { BOOKING_STATUSES, findUnknownTitlePlaceholders, InvalidInput, isSmsKeyword, TITLE_PLACEHOLDERS } from '@appointments/domain';
 import { checkTemplateSyntax } from '@appointments/notification-content';
+import { instanceToPlain } from 'class-transformer';
 
 /** Carrier and provider keywords (protocols.md): a customer sending one opts out, in, or asks for help. */
 
@@ -57,4 +58,22 @@ export function findTemplateProblems(template: CreateTemplateDto): string[] {
       problems.push(`${at}: "${trigger.configKey}" is a ${type} config; a reminder trigger needs a reminder config`);
   });
   return problems;
+}
+
+/** The stored fields of a valid template; a template that breaks a rule is a 400 (`InvalidInput`) listing every problem. */
+export function checkedTemplateFields(template: CreateTemplateDto) {
+  const problems = findTemplateProblems(template);
+  if (problems.length > 0) throw new InvalidInput(problems.join('; '), { errors: problems });
+  const plain = instanceToPlain(template) as CreateTemplateDto;
+  return {
+    name: plain.name,
+    titlePattern: plain.titlePattern,
+    customerTitle: plain.customerTitle,
+    defaultDurationMinutes: plain.defaultDurationMinutes ?? null,
+    defaultLocation: plain.defaultLocation ?? null,
+    statusLabels: plain.statusLabels ?? {},
+    notificationConfigs: plain.notificationConfigs,
+    reminderTriggers: plain.reminderTriggers ?? [],
+    followers: plain.followers ?? {},
+  };
 }

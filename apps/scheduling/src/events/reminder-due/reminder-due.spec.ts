@@ -2,7 +2,8 @@ import type { ReminderDuePayload } from '@appointments/contracts';
 import { decideTransition, InvalidInput, NoChannelAvailable, NotFound } from '@appointments/domain';
 import { StartMoved } from '../send-notification/start-moved';
 import { reminderVerdict } from './reminder-due';
-import { reminderToStage, StagingOutcome } from './reminder-staging';
+import { reminderToStage } from './reminder-request';
+import type { StagingOutcome } from './stage-reminders';
 
 const DUE: ReminderDuePayload = {
   reminderId: '4b7c2f53-55a4-4a44-9a2b-0c6f4f7e5d11',

@@ -1,7 +1,7 @@
 import type { ReminderDuePayload } from '@appointments/contracts';
 import { toErrorShape } from '@appointments/messaging';
 import { StartMoved } from '../send-notification/start-moved';
-import type { StagingOutcome } from './reminder-staging';
+import type { StagingOutcome } from './stage-reminders';
 
 /** What became of a due reminder at its staging, as the log tells it. Never an error for the consumer. */
 export interface ReminderVerdict {

@@ -23,8 +23,10 @@ import { StopListCopy } from '../../stop-list/stop-list-copy';
 import { EventLoader, LoadedEvent } from '../event-loader';
 import { NotificationPlanner } from '../notification-plan';
 import { StartMoved } from '../send-notification/start-moved';
-import { ReminderAcceptance } from './reminder-acceptance';
-import { ReminderStaging, ReminderToStage } from './reminder-staging';
+import { AcceptReminders } from './accept-reminders';
+import { CheckReminderReleases } from './check-reminder-releases';
+import type { ReminderToStage } from './reminder-request';
+import { StageReminders } from './stage-reminders';
 
 const BUTTONS = (on: boolean) => ({ accept: on, decline: on, reschedule: false, viewDetails: false, addToCalendar: false });
 const config = (key: string, withButtons: boolean): NotificationConfig => ({
@@ -119,13 +121,14 @@ function harness(seeded: LoadedEvent[], appliedKeys: string[] = []) {
   );
   const outbox = { add: async (_m: EntityManager, added: typeof published) => void published.push(...added) };
   const logger = { info: () => undefined } as never;
-  const acceptance = new ReminderAcceptance(
+  const acceptance = new AcceptReminders(
     events as unknown as EventsRepository,
     chatter as unknown as ChatterEntriesRepository,
     outbox as never,
     logger,
   );
-  const staging = new ReminderStaging(
+  const staging = new StageReminders(loader, planner, outbox as never, acceptance);
+  const releases = new CheckReminderReleases(
     { transaction: (work: (m: EntityManager) => unknown) => work(manager) } as never,
     loader,
     planner,
@@ -142,7 +145,7 @@ function harness(seeded: LoadedEvent[], appliedKeys: string[] = []) {
         return { id, status: bookingStatus, version };
       }),
     );
-  return { staging, acceptance, loaded, manager, chatter: chatter.entries, published, updates, events };
+  return { staging, releases, acceptance, loaded, manager, chatter: chatter.entries, published, updates, events };
 }
 
 const NOW = new Date('2026-03-08T12:50:00.000Z');
@@ -175,7 +178,7 @@ const stagedRef = (overrides: Partial<ReminderSendRef> = {}): ReminderSendRef =>
   ...overrides,
 });
 
-describe('staging due reminders in the consumer transaction', () => {
+describe('StageReminders: due reminders staged in the consumer transaction', () => {
   it('prepares the current ones without changing anything of the event, and refuses the stale, draft, cancelled and missing ones', async () => {
     const bookedButtons = loadedEvent('booked-buttons', 'booked');
     const { staging, manager, chatter, published, updates, events } = harness([
@@ -185,8 +188,7 @@ describe('staging due reminders in the consumer transaction', () => {
       loadedEvent('draft', 'draft'),
       loadedEvent('cancelled', 'cancelled'),
     ]);
-    const outcomes = await staging.stage(
-      manager,
+    const outcomes = await staging.execute(
       [
         reminder('booked-buttons', 'with-buttons'),
         reminder('confirmed-plain', 'plain', 1, true),
@@ -195,6 +197,7 @@ describe('staging due reminders in the consumer transaction', () => {
         reminder('cancelled', 'with-buttons'),
         reminder('gone', 'plain'),
       ],
+      manager,
       NOW,
     );
     expect(outcomes.map((outcome) => ('result' in outcome ? 'staged' : (outcome.refusal as Error).constructor.name))).toEqual([
@@ -245,7 +248,7 @@ describe('staging due reminders in the consumer transaction', () => {
 
   it('a reminder staged at or after its due time is sent at once (no sendAt), and let go there: its effects are applied', async () => {
     const { staging, manager, published, chatter, updates } = harness([loadedEvent('booked-buttons', 'booked')]);
-    await staging.stage(manager, [reminder('booked-buttons', 'with-buttons')], new Date(DUE_AT));
+    await staging.execute([reminder('booked-buttons', 'with-buttons')], manager, new Date(DUE_AT));
     expect(published.map((event) => event.type)).toEqual(['NotificationRequested', 'ReminderSent']);
     expect(published[0].payload.sendAt).toBeUndefined();
     expect(published[0].payload.reminder.stagedAt).toBe(DUE_AT);
@@ -257,7 +260,7 @@ describe('staging due reminders in the consumer transaction', () => {
   });
 });
 
-describe('the release check of staged reminders', () => {
+describe('CheckReminderReleases: the release check of staged reminders', () => {
   const check = (items: { eventId: string; reminder: ReminderSendRef }[]): ReminderReleaseCheck =>
     ({
       reminders: items.map((item, index) => ({
@@ -270,14 +273,14 @@ describe('the release check of staged reminders', () => {
   it('answers each in order; lets go the current one and prepares the changed one again at once with the same dedupe key, applying their effects', async () => {
     const optedOut = loadedEvent('opted-out', 'booked');
     optedOut.customer.email = 'opted-out@example.com';
-    const { staging, published, updates, chatter } = harness([
+    const { releases, published, updates, chatter } = harness([
       loadedEvent('same', 'booked'),
       loadedEvent('moved', 'booked', 2),
       loadedEvent('cancelled', 'cancelled'),
       loadedEvent('edited', 'booked'),
       optedOut,
     ]);
-    const verdicts = await staging.checkReleases(
+    const verdicts = await releases.execute(
       check([
         { eventId: 'same', reminder: stagedRef() },
         { eventId: 'moved', reminder: stagedRef() },
@@ -323,8 +326,8 @@ describe('the release check of staged reminders', () => {
   });
 
   it('a staged reminder released after its event started is missed, and reminder-scheduler is told (ReminderMissed)', async () => {
-    const { staging, published, chatter } = harness([loadedEvent('same', 'booked')]);
-    const [verdict] = await staging.checkReleases(check([{ eventId: 'same', reminder: stagedRef() }]), new Date('2026-03-09T13:00:00Z'));
+    const { releases, published, chatter } = harness([loadedEvent('same', 'booked')]);
+    const [verdict] = await releases.execute(check([{ eventId: 'same', reminder: stagedRef() }]), new Date('2026-03-09T13:00:00Z'));
     expect(verdict).toMatchObject({ verdict: 'missed', reason: expect.stringMatching(/event start/) });
     expect(published.map((event) => [event.type, event.eventId, event.payload])).toEqual([
       [
@@ -337,14 +340,13 @@ describe('the release check of staged reminders', () => {
   });
 });
 
-describe('a reminder let go applies its effects once per reminder (its dedupe key)', () => {
+describe('AcceptReminders: a reminder let go applies its effects once per reminder (its dedupe key)', () => {
   it('moves a booked event to invited for a config with buttons, with chatter and ReminderSent; a plain one only tells', async () => {
     const { acceptance, loaded, manager, chatter, published, updates } = harness([
       loadedEvent('booked-buttons', 'booked'),
       loadedEvent('confirmed-plain', 'confirmed'),
     ]);
-    await acceptance.apply(
-      manager,
+    await acceptance.execute(
       [
         { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' },
         { requestId: 'req-1', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef(), correlationId: 'c1' }, // its second channel
@@ -357,6 +359,7 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
         },
       ],
       loaded,
+      manager,
     );
     expect(updates()).toEqual([[{ id: 'booked-buttons', status: 'invited', version: 4 }]]);
     expect(chatter.map((entry) => [entry.eventId, entry.kind, entry.body, entry.sourceId ?? null])).toEqual([
@@ -385,8 +388,7 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
       [loadedEvent('booked-buttons', 'booked'), loadedEvent('cancelled', 'cancelled')],
       ['reminder:rem-1:1'],
     );
-    await acceptance.apply(
-      manager,
+    await acceptance.execute(
       [
         // Prepared again after its effects were applied (a crash before dispatch committed the release): a new request, the same reminder.
         { requestId: 'req-1-restaged', eventId: 'booked-buttons', dedupeKey: 'reminder:rem-1:1', reminder: stagedRef() },
@@ -394,6 +396,7 @@ describe('a reminder let go applies its effects once per reminder (its dedupe ke
         { requestId: 'req-4', eventId: 'gone', dedupeKey: 'reminder:rem-4:1', reminder: stagedRef() },
       ],
       loaded,
+      manager,
     );
     expect(chatter.map((entry) => [entry.eventId, entry.kind])).toEqual([['cancelled', 'notification_requested']]);
     expect([updates(), published]).toEqual([[], []]);

@@ -10,7 +10,7 @@ import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repo
 import { EventsRepository } from '../../persistence/events.repository';
 import { LoadedEvent } from '../event-loader';
 import { applyPlan, eventStatusPayload } from '../notification-plan';
-import { REMINDER_SCHEDULER } from '../send-notification/send-notification.handler';
+import { REMINDER_SCHEDULER } from '../send-notification/send-notification';
 import { triggerForNotification } from '../send-notification/notification-trigger';
 import { sentChatterBody } from '../send-notification/send-chatter';
 
@@ -25,7 +25,7 @@ export interface AcceptedReminder {
 }
 
 /**
- * What a reminder does to its event when it is let go, as any accepted send does ("the booking
+ * Applies what a reminder does to its event when it is let go, as any accepted send does ("the booking
  * status changes when the send is accepted", docs/decisions.md): at its release (the release
  * check answers `send`), when it is prepared again at release (`restaged`), or at its staging
  * when it goes at once. Before notification-dispatch calls the provider, so a customer never
@@ -36,11 +36,11 @@ export interface AcceptedReminder {
  * half of a two-channel reminder split between two dispatch processes) applies nothing twice. The
  * chatter line ("Reminder sent to Jane Doe by email (…), 1 day before the start"), and the state
  * machine's "reminder sent" (a config with accept/decline buttons moves a booked event to
- * `invited`), with its status-changed chatter and `ReminderSent`. The caller has the events
- * loaded and locked in its transaction.
+ * `invited`), with its status-changed chatter and `ReminderSent`. A step of `StageReminders` and
+ * `CheckReminderReleases`, which have the events loaded and locked in their transaction.
  */
 @Injectable()
-export class ReminderAcceptance {
+export class AcceptReminders {
   constructor(
     private readonly events: EventsRepository,
     private readonly chatter: ChatterEntriesRepository,
@@ -48,7 +48,7 @@ export class ReminderAcceptance {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async apply(manager: EntityManager, accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>): Promise<void> {
+  async execute(accepted: readonly AcceptedReminder[], loaded: Map<string, LoadedEvent>, manager: EntityManager): Promise<void> {
     const firsts = [...new Map(accepted.map((item) => [item.dedupeKey, item])).values()];
     if (firsts.length === 0) return;
     const applied = await this.chatter.recordedSourceIds(

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  BatchSendOutcome,
-  DOMAIN_EVENT,
-  SendNotificationCommand,
-  SendNotificationResult,
-  SendNotificationsCommand,
-} from '@appointments/contracts';
+import { DOMAIN_EVENT, SendNotificationResult, SendNotificationsCommand } from '@appointments/contracts';
 import { NotFound, TransitionRefused } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, toErrorShape } from '@appointments/messaging';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { NewChatterEntry, statusChangedEntries } from '../../chatter/chatter-log';
 import { ChatterEntriesRepository } from '../../persistence/chatter-entries.repository';
 import { EventsRepository } from '../../persistence/events.repository';
@@ -34,7 +28,7 @@ export interface SendActor {
 /** The system author of reminders (the chatter of a sent reminder). */
 export const REMINDER_SCHEDULER: SendActor = { name: 'Reminder scheduler' };
 
-/** One send as the handler takes it: what staff ask for, plus what a reminder adds. */
+/** One send as the use case takes it: what staff ask for, plus what a reminder adds. */
 export interface SendRequest {
   eventId: string;
   type: SendNotificationsCommand['sends'][number]['type'];
@@ -47,17 +41,17 @@ export interface SendRequest {
 export type SendOutcome = { eventId: string; result: SendNotificationResult } | { eventId: string; refusal: unknown };
 
 /**
- * Explicit sends, one or a batch, in one transaction with the event rows locked. For each
- * send, in order: the plan (state machine, config, channels, sender), the cancellation's
- * confirm step, then its effect on the event in memory, chatter, and `NotificationRequested`
- * plus the status event (`EventBooked`, `RsvpRequested`...) for the outbox. A refused send
- * changes nothing and does not stop the others. The effects are then written with one
- * statement each for the events, the chatter and the outbox, so a batch costs a handful of
- * round trips instead of a dozen per send. notification-dispatch renders and delivers; its
- * outcome comes back as `NotificationSent`/`NotificationFailed` for chatter.
+ * Explicit sends, one or a batch, in one transaction with the event rows locked; a single send
+ * is a list of one. For each send, in order: the plan (state machine, config, channels, sender),
+ * the cancellation's confirm step, then its effect on the event in memory, chatter, and
+ * `NotificationRequested` plus the status event (`EventBooked`, `RsvpRequested`...) for the
+ * outbox. A refused send changes nothing and does not stop the others. The effects are then
+ * written with one statement each for the events, the chatter and the outbox, so a batch costs a
+ * handful of round trips instead of a dozen per send. notification-dispatch renders and delivers;
+ * its outcome comes back as `NotificationSent`/`NotificationFailed` for chatter.
  */
 @Injectable()
-export class SendNotificationHandler {
+export class SendNotification {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
@@ -68,57 +62,45 @@ export class SendNotificationHandler {
     private readonly outbox: DomainEventOutbox,
   ) {}
 
-  /** One send: its result, or its refusal thrown. */
-  async execute(command: SendNotificationCommand): Promise<SendNotificationResult> {
-    const [outcome] = await this.executeMany({ actor: command.actor, sends: [{ eventId: command.eventId, ...command.notification }] });
-    if ('refusal' in outcome) throw outcome.refusal;
-    return outcome.result;
-  }
-
-  /** A batch: one outcome per send, in order. */
-  async executeBatch(command: SendNotificationsCommand): Promise<BatchSendOutcome[]> {
-    const outcomes = await this.executeMany(command);
-    return outcomes.map((outcome) =>
-      'refusal' in outcome
-        ? { eventId: outcome.eventId, ok: false, error: toErrorShape(outcome.refusal) }
-        : { eventId: outcome.eventId, ok: true, ...outcome.result },
-    );
-  }
-
   /**
-   * Decides every send in order and writes their effects. A refusal (a domain error) is kept
-   * for its send; any other error fails the whole transaction, which can then be retried.
-   * Runs in `manager`'s transaction when given (a consumer's batch), else in its own.
+   * One outcome per send, in order: its result, or its refusal (a domain error). Any other error
+   * fails the whole transaction, which can then be retried.
    */
-  executeMany(command: { actor: SendActor; sends: SendRequest[] }, manager?: EntityManager): Promise<SendOutcome[]> {
-    return manager ? this.decideAndWrite(manager, command) : this.dataSource.transaction((own) => this.decideAndWrite(own, command));
-  }
-
-  private async decideAndWrite(manager: EntityManager, command: { actor: SendActor; sends: SendRequest[] }): Promise<SendOutcome[]> {
-    const loaded = await this.loader.loadMany(
-      manager,
-      command.sends.map((send) => send.eventId),
-      { forUpdate: true },
-    );
-    const facts = await this.planner.facts(manager, [...loaded.values()]);
-    const effects: Effects = { chatter: [], events: [], changed: new Set() };
-    const outcomes: SendOutcome[] = [];
-    for (const send of command.sends) {
-      try {
-        const item = loaded.get(send.eventId);
-        if (!item) throw new NotFound('event', send.eventId);
-        outcomes.push({ eventId: send.eventId, result: this.decide(command.actor, send, item, facts, effects) });
-      } catch (error) {
-        if (toErrorShape(error).code === 'internal') throw error;
-        outcomes.push({ eventId: send.eventId, refusal: error });
+  execute(command: { actor: SendActor; sends: SendRequest[] }): Promise<SendOutcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const loaded = await this.loader.loadMany(
+        manager,
+        command.sends.map((send) => send.eventId),
+        { forUpdate: true },
+      );
+      const facts = await this.planner.facts(manager, [...loaded.values()]);
+      const effects: Effects = { chatter: [], events: [], changed: new Set() };
+      const outcomes: SendOutcome[] = [];
+      for (const send of command.sends) {
+        try {
+          const item = loaded.get(send.eventId);
+          if (!item) throw new NotFound('event', send.eventId);
+          outcomes.push({ eventId: send.eventId, result: this.decide(command.actor, send, item, facts, effects) });
+        } catch (error) {
+          if (toErrorShape(error).code === 'internal') throw error;
+          outcomes.push({ eventId: send.eventId, refusal: error });
+        }
       }
-    }
-    await this.write(manager, loaded, effects);
-    // Each result shows its event as that send left it, stamped with the time of the write.
-    for (const outcome of outcomes) {
-      if ('result' in outcome) outcome.result.event.updatedAt = loaded.get(outcome.eventId)!.event.updatedAt.toISOString();
-    }
-    return outcomes;
+      // The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one.
+      if (effects.changed.size > 0) {
+        await this.events.saveStatusChanges(
+          manager,
+          [...effects.changed].map((id) => loaded.get(id)!.event),
+        );
+        await this.chatter.addMany(manager, effects.chatter);
+        await this.outbox.add(manager, effects.events);
+      }
+      // Each result shows its event as that send left it, stamped with the time of the write.
+      for (const outcome of outcomes) {
+        if ('result' in outcome) outcome.result.event.updatedAt = loaded.get(outcome.eventId)!.event.updatedAt.toISOString();
+      }
+      return outcomes;
+    });
   }
 
   /** Plans one send and applies it to the loaded event in memory; its chatter and events join `effects`. */
@@ -179,17 +161,6 @@ export class SendNotificationHandler {
       skipped,
       event: eventView(event, loaded.template.customerTitle),
     };
-  }
-
-  /** The batch's effects: the changed events in one UPDATE, the chatter in one INSERT, the outbox in one. */
-  private async write(manager: EntityManager, loaded: Map<string, LoadedEvent>, effects: Effects): Promise<void> {
-    if (effects.changed.size === 0) return;
-    await this.events.saveStatusChanges(
-      manager,
-      [...effects.changed].map((id) => loaded.get(id)!.event),
-    );
-    await this.chatter.addMany(manager, effects.chatter);
-    await this.outbox.add(manager, effects.events);
   }
 }
 

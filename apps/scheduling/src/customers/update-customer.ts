@@ -22,7 +22,7 @@ import { customerView } from '../persistence/views';
  *   notifications will go to the new details. Notifications already sent are not resent.
  */
 @Injectable()
-export class UpdateCustomerHandler {
+export class UpdateCustomer {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersRepository,

@@ -20,7 +20,7 @@ import { trackFieldChanges, FieldValues } from './field-changes';
  * significant: reminders move with the start.
  */
 @Injectable()
-export class UpdateEventHandler {
+export class UpdateEvent {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,

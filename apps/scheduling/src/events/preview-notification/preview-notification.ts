@@ -20,7 +20,7 @@ import { CancellationConfirmation } from '../send-notification/cancellation-conf
  * written anywhere. A cancellation's preview also issues the confirmationToken its send needs.
  */
 @Injectable()
-export class PreviewNotificationHandler {
+export class PreviewNotification {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,

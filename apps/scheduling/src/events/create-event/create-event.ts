@@ -13,7 +13,7 @@ import { titleOf } from '../event-title';
 
 /** Saves a draft event. Nothing is sent: only an explicit send (or a reminder) sends. */
 @Injectable()
-export class CreateEventHandler {
+export class CreateEvent {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly loader: EventLoader,
