@@ -23,7 +23,7 @@ import { StopListRepository } from './persistence/stop-list.repository';
 import { RecordCustomerResponse } from './responses/record-customer-response';
 import { ResponsesController } from './responses/responses.controller';
 import { NotificationOutcomeController } from './sms/notification-outcome.controller';
-import { ReceiveInboundSms } from './sms/receive-inbound-sms';
+import { ReceiveSmsReply } from './sms/receive-sms-reply';
 import { InboundRetention } from './retention/inbound-retention';
 import { ReplyTargets } from './sms/reply-targets';
 import { TwilioInboundSmsController } from './sms/twilio-inbound-sms.controller';
@@ -83,7 +83,7 @@ export class InboundResponseModule {
         InboundRetention,
         StopList,
         RecordCustomerResponse,
-        ReceiveInboundSms,
+        ReceiveSmsReply,
         ReplyTargets,
         {
           provide: TwilioSignature,

@@ -6,6 +6,7 @@ export * from './channel-selection';
 export * from './sender-verification';
 export * from './delivery-status';
 export * from './sms-reply';
+export * from './customer-response';
 export * from './reminder-schedule';
 export * from './reminder-release';
 export * from './customer-details';

@@ -9,6 +9,7 @@ import {
   SMS_OPT_IN_KEYWORDS,
   SMS_OPT_OUT_KEYWORDS,
   smsKeywordKind,
+  smsReplyKind,
   type SmsReplyClassification,
   type SmsReplyCode,
 } from './sms-reply';
@@ -244,5 +245,24 @@ describe('replyCodeTable: the code table a notification config gives', () => {
     ]);
     expect(Object.isFrozen(DEFAULT_REPLY_CODES)).toBe(true);
     expect(DEFAULT_REPLY_CODES.every((entry) => Object.isFrozen(entry))).toBe(true);
+  });
+});
+
+describe('smsReplyKind: what an inbound SMS is stored and answered as', () => {
+  // prettier-ignore
+  const KINDS: [SmsReplyClassification, boolean, string][] = [
+    // classification                                   answers an open notification?  kind
+    [ACCEPT,                                            true,                          'code'],
+    [{ kind: 'opt_out', keyword: 'STOP' },              true,                          'opt_out'],
+    [{ kind: 'opt_out', keyword: 'STOP' },              false,                         'opt_out'],
+    [{ kind: 'opt_in', keyword: 'START' },              false,                         'opt_in'],
+    [{ kind: 'help', keyword: 'HELP' },                 false,                         'help'],
+    [message('Running late'),                           true,                          'message'],
+    [message('Running late'),                           false,                         'no_open_notification'],
+    [message(''),                                       false,                         'no_open_notification'],
+  ];
+
+  it.each(KINDS)('%j, answering a notification: %s → %s', (classification, answersNotification, kind) => {
+    expect(smsReplyKind(classification, answersNotification)).toBe(kind);
   });
 });

@@ -127,3 +127,15 @@ export function classifySmsReply(body: string, codes: readonly SmsReplyCode[]): 
     ? { kind: 'code', code: match.code, action: match.action }
     : { kind: 'code', code: match.code, action: match.action, autoReply: match.autoReply };
 }
+
+/**
+ * What an inbound SMS turned out to be, as it is stored and answered: its classification's
+ * kind, except that a message from a number with no open notification is
+ * `no_open_notification` (it goes to no event's chatter, and is answered with the configured
+ * reply). A code exists only in the table of an open notification.
+ */
+export type SmsReplyKind = SmsReplyClassification['kind'] | 'no_open_notification';
+
+export function smsReplyKind(meaning: SmsReplyClassification, answersNotification: boolean): SmsReplyKind {
+  return meaning.kind === 'message' && !answersNotification ? 'no_open_notification' : meaning.kind;
+}

@@ -8,7 +8,7 @@ import {
   NewCustomerResponse,
 } from '../../../apps/inbound-response/src/persistence/customer-responses.repository';
 import { InboundSmsEntity } from '../../../apps/inbound-response/src/persistence/inbound-sms.entity';
-import { InboundSmsRepository } from '../../../apps/inbound-response/src/persistence/inbound-sms.repository';
+import { InboundSmsRepository, NewInboundSms } from '../../../apps/inbound-response/src/persistence/inbound-sms.repository';
 import { InitialInbound1763700000300 } from '../../../apps/inbound-response/src/persistence/migrations/1763700000300-initial-inbound';
 import { WebhooksAndStopList1763800000300 } from '../../../apps/inbound-response/src/persistence/migrations/1763800000300-webhooks-and-stop-list';
 import { CustomerResponses1763900000300 } from '../../../apps/inbound-response/src/persistence/migrations/1763900000300-customer-responses';
@@ -172,39 +172,88 @@ describe('inbound-response repositories (inbound_response schema)', () => {
   });
 
   describe('InboundSmsRepository', () => {
-    let inboundSms: InboundSmsRepository;
-    beforeAll(() => (inboundSms = new InboundSmsRepository(dataSource)));
-    const arrived = (messageSid: string) => ({ messageSid, from: phone(), to: '+14155550000', body: '1', notificationId: null });
+    const inboundSms = new InboundSmsRepository();
+    const received = (messageSid: string, fields: Partial<NewInboundSms> = {}): NewInboundSms => ({
+      messageSid,
+      from: phone(),
+      to: '+14155550000',
+      body: '1',
+      kind: 'code',
+      notificationId: randomUUID(),
+      responseId: randomUUID(),
+      reply: null,
+      ...fields,
+    });
+    const stored = (messageSid: string) =>
+      dataSource
+        .query('SELECT message_sid, kind, notification_id, response_id, reply FROM inbound_response.inbound_sms WHERE message_sid = $1', [
+          messageSid,
+        ])
+        .then((rows: unknown[]) => rows[0]);
 
-    it('stores arrived SMS once, answering those stored now; outcomes recorded later are the stored answers', async () => {
-      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-      expect(await dataSource.transaction((manager) => inboundSms.storeArrived(manager, [arrived(b), arrived(a)]))).toEqual(
-        new Set([a, b]),
-      );
-      expect(await inboundSms.storedAnswers([a, b, c])).toEqual(
-        new Map([
-          [a, { kind: 'ignored', reply: null }],
-          [b, { kind: 'ignored', reply: null }],
-        ]),
-      );
-
-      const responseId = randomUUID();
-      await dataSource.transaction(async (manager) => {
-        expect(await inboundSms.storeArrived(manager, [arrived(a), arrived(c)])).toEqual(new Set([c]));
-        await inboundSms.recordOutcomes(manager, [
-          { messageSid: a, kind: 'code', reply: null, responseId },
-          { messageSid: c, kind: 'help', reply: 'Reply STOP to opt out', responseId: null },
-        ]);
+    it('stores each SMS with what it turned out to be, answering null for each stored now', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const code = received(b);
+      const help = received(a, { body: 'HELP', kind: 'help', notificationId: null, responseId: null, reply: 'Reply STOP to opt out' });
+      expect(await dataSource.transaction((manager) => inboundSms.addOnce(manager, [code, help]))).toEqual([null, null]);
+      expect(await stored(b)).toEqual({
+        message_sid: b,
+        kind: 'code',
+        notification_id: code.notificationId,
+        response_id: code.responseId,
+        reply: null,
       });
-      expect(await inboundSms.storedAnswers([a, a, b, c])).toEqual(
-        new Map([
-          [a, { kind: 'code', reply: null }],
-          [b, { kind: 'ignored', reply: null }],
-          [c, { kind: 'help', reply: 'Reply STOP to opt out' }],
+      expect(await stored(a)).toEqual({
+        message_sid: a,
+        kind: 'help',
+        notification_id: null,
+        response_id: null,
+        reply: 'Reply STOP to opt out',
+      });
+    });
+
+    it('answers a MessageSid received before with its stored answer, leaving its row as it was', async () => {
+      const [before, fresh] = [randomUUID(), randomUUID()];
+      await dataSource.transaction((manager) =>
+        inboundSms.addOnce(manager, [received(before, { kind: 'no_open_notification', reply: 'No match', responseId: null })]),
+      );
+      const answers = await dataSource.transaction((manager) =>
+        inboundSms.addOnce(manager, [received(fresh), received(before, { kind: 'code', reply: null })]),
+      );
+      expect(answers).toEqual([null, { kind: 'no_open_notification', reply: 'No match' }]);
+      expect(await stored(before)).toMatchObject({ kind: 'no_open_notification', reply: 'No match', response_id: null });
+    });
+
+    it('stores a MessageSid given twice in one call once, the first, and answers the second like it', async () => {
+      const sid = randomUUID();
+      const answers = await dataSource.transaction((manager) =>
+        inboundSms.addOnce(manager, [
+          received(sid, { kind: 'help', reply: 'Help text', responseId: null }),
+          received(sid, { kind: 'message', reply: null, responseId: null }),
         ]),
       );
-      const [row] = await dataSource.query('SELECT response_id FROM inbound_response.inbound_sms WHERE message_sid = $1', [a]);
-      expect(row.response_id).toBe(responseId);
+      expect(answers).toEqual([null, { kind: 'help', reply: 'Help text' }]);
+      expect(await stored(sid)).toMatchObject({ kind: 'help', reply: 'Help text' });
+    });
+
+    it('of two transactions storing one MessageSid at once, the second waits for the first and answers its stored answer', async () => {
+      const sid = randomUUID();
+      let releaseFirst: () => void = () => undefined;
+      const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let firstStored: () => void = () => undefined;
+      const stored = new Promise<void>((resolve) => (firstStored = resolve));
+      const first = dataSource.transaction(async (manager) => {
+        const answers = await inboundSms.addOnce(manager, [received(sid, { kind: 'help', reply: 'Help text', responseId: null })]);
+        firstStored();
+        await firstHolds;
+        return answers;
+      });
+      await stored;
+      const second = dataSource.transaction((manager) => inboundSms.addOnce(manager, [received(sid)]));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      releaseFirst();
+      expect(await first).toEqual([null]);
+      expect(await second).toEqual([{ kind: 'help', reply: 'Help text' }]);
     });
   });
 

@@ -25,8 +25,8 @@ const phone = () => `+1415555${String(Math.floor(Math.random() * 10_000)).padSta
 
 /**
  * inbound-response's SMS replies through its webhook, in process, on the real PostgreSQL and
- * broker: the use case (`ReceiveInboundSms`, group commit, `RecordCustomerResponse`, the stop
- * list) over its repositories. The reply targets come as notification-dispatch announces them.
+ * broker: the use case (`ReceiveSmsReply` behind the webhook's group commit, `RecordCustomerResponse`,
+ * the stop list) over its repositories. The reply targets come as notification-dispatch announces them.
  */
 describe('inbound-response: SMS replies', () => {
   let service: InboundService;
@@ -116,6 +116,34 @@ describe('inbound-response: SMS replies', () => {
     expect(await published(DOMAIN_EVENT.CustomerResponded)).toEqual([]);
     const [stored] = await db().query('SELECT kind, response_id FROM inbound_response.inbound_sms WHERE message_sid = $1', [sid]);
     expect(stored).toEqual({ kind: 'code', response_id: responded.responseId });
+  });
+
+  it('applies one MessageSid posted many times at once once, and answers every copy as the first', async () => {
+    const target = await openReplyTarget();
+    const [code, help] = [messageSid(), messageSid()];
+    const answers = await Promise.all([
+      ...Array.from({ length: 3 }, () => sms({ MessageSid: code, From: target.phone, Body: '2' })),
+      ...Array.from({ length: 3 }, () => sms({ MessageSid: help, From: target.phone, Body: 'HELP' })),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(answers.slice(0, 3).map((answer) => answer.text))).toEqual(new Set([EMPTY_TWIML]));
+    expect(new Set(answers.slice(3).map((answer) => answer.text)).size).toBe(1);
+    expect(answers[3].text).toContain('<Message>');
+
+    const [responded, ...more] = await published<CustomerRespondedPayload>(DOMAIN_EVENT.CustomerResponded);
+    expect(more).toEqual([]);
+    expect(responded).toMatchObject({ response: 'reschedule', inboundMessage: { providerMessageId: code } });
+    expect((await published<InboundMessageReceivedPayload>(DOMAIN_EVENT.InboundMessageReceived)).map((payload) => payload.kind)).toEqual([
+      'help',
+    ]);
+    const rows = await db().query('SELECT message_sid, kind, response_id FROM inbound_response.inbound_sms WHERE message_sid = ANY($1)', [
+      [code, help],
+    ]);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((row: { message_sid: string }) => row.message_sid === code)).toMatchObject({
+      kind: 'code',
+      response_id: responded.responseId,
+    });
   });
 
   it('answers the same code repeated under a new MessageSid with the earlier response, publishing nothing', async () => {

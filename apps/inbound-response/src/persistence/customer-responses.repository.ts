@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ResponseChannel } from '@appointments/contracts';
-import type { ResponseType } from '@appointments/domain';
+import type { RecordedResponseFacts, ResponseType } from '@appointments/domain';
 import { insertRows } from '@appointments/persistence';
 import { EntityManager } from 'typeorm';
-import type { RecordedResponseFacts } from '../responses/response-rules';
 
 const RESPONSES_TABLE = { schema: 'inbound_response', name: 'responses' };
 

@@ -1,7 +1,5 @@
+import type { SmsReplyKind } from '@appointments/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-/** What an inbound SMS turned out to be. */
-export type InboundSmsKind = 'code' | 'message' | 'opt_out' | 'opt_in' | 'help' | 'no_open_notification' | 'ignored';
 
 /**
  * Every inbound SMS Twilio delivered, once per `MessageSid`: the key that makes a repeated
@@ -14,7 +12,8 @@ export class InboundSmsEntity {
   @Column('text', { name: 'from_phone' }) fromPhone: string;
   @Column('text', { name: 'to_phone' }) toPhone: string;
   @Column('text') body: string;
-  @Column('text') kind: InboundSmsKind;
+  /** What it turned out to be, stored with the row (never changed afterwards). */
+  @Column('text') kind: SmsReplyKind;
   /** The notification the message was matched to (latest open one with reply codes to that number). */
   @Column('uuid', { name: 'notification_id', nullable: true }) notificationId: string | null;
   @Column('uuid', { name: 'response_id', nullable: true }) responseId: string | null;

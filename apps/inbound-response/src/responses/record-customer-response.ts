@@ -11,14 +11,14 @@ import {
   ResponseChannel,
   SERVICE,
 } from '@appointments/contracts';
-import { Conflict, InvalidInput, type ResponseType } from '@appointments/domain';
+import { Conflict, decideResponses, InvalidInput, type ResponseType } from '@appointments/domain';
 import { DomainEventOutbox, NewDomainEvent, RpcClient } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerResponsesRepository, NewCustomerResponse } from '../persistence/customer-responses.repository';
-import { decideResponses, keptReason, landingRefusal, reasonTooLong } from './response-rules';
+import { keptReason, landingRefusal, reasonTooLong } from './response-rules';
 
 /** What is recorded: the answer, and for an SMS reply what came with it. */
 export interface ResponseInput {
@@ -81,7 +81,7 @@ export class RecordCustomerResponse {
       autoReply: null,
       inboundMessage: null,
     };
-    const recorded = await this.dataSource.transaction((manager) => this.record(manager, target, input));
+    const [recorded] = await this.dataSource.transaction((manager) => this.recordMany(manager, [{ target, input }]));
     const facts = {
       eventId: target.eventId,
       responseId: recorded.responseId,
@@ -94,19 +94,14 @@ export class RecordCustomerResponse {
     return recorded;
   }
 
-  /** Records the response in the caller's transaction, unless it repeats the event's latest one. */
-  async record(manager: EntityManager, target: LandingTokenView, input: ResponseInput): Promise<RecordedResponse> {
-    const [recorded] = await this.recordMany(manager, [{ target, input }]);
-    return recorded;
-  }
-
   /**
-   * Records many responses in the caller's transaction with a statement for each step, not
-   * for each response, answering each as `record` would have alone, in the order given: the
+   * Records responses in the caller's transaction, the step a landing-page response (a list of
+   * one) and the SMS reply codes of a group (`ReceiveSmsReply`) share: a statement for each
+   * step, not for each response, each answered as if recorded alone, in the order given. The
    * events' advisory locks (taken in one sorted order, so that two groups cannot deadlock),
-   * their latest responses, the new rows, their `CustomerResponded`. A response that repeats
-   * its event's latest one (`isRepeatedResponse`, which may be an earlier one of this list)
-   * is answered with it and publishes nothing.
+   * their latest responses, the domain's repeat rule (`decideResponses`: a response that
+   * repeats its event's latest one, which may be an earlier one of this list, is answered with
+   * it and publishes nothing), the new rows, their `CustomerResponded`.
    */
   async recordMany(manager: EntityManager, items: readonly ResponseToRecord[]): Promise<RecordedResponse[]> {
     if (items.length === 0) return [];

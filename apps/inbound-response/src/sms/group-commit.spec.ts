@@ -1,7 +1,10 @@
-import { GroupCommit, Settled, settledError, settledValue } from './group-commit';
+import { GroupCommit } from './group-commit';
 
-/** A group applier the test releases by hand: it records each group and holds it until `release()`. */
-function heldApplier(answer: (item: number) => Settled<string> = (item) => settledValue(`done ${item}`)) {
+/**
+ * A group applier the test releases by hand: it records each group and holds it until
+ * `release()`. It answers each item with `answer`, and fails the whole group when that throws.
+ */
+function heldApplier(answer: (item: number) => string = (item) => `done ${item}`) {
   const groups: number[][] = [];
   const releases: (() => void)[] = [];
   let running = 0;
@@ -46,29 +49,47 @@ describe('GroupCommit', () => {
     expect(applier.mostRunning).toBeLessThanOrEqual(maxGroupsInFlight);
   });
 
-  it('answers each caller with its own outcome: one failure fails only its own request', async () => {
+  it('applies each request of a failed group again alone: one bad request fails only itself', async () => {
     const refused = new Error('refused 2');
-    const applier = heldApplier((item) => (item === 2 ? settledError(refused) : settledValue(`done ${item}`)));
-    const groups = new GroupCommit<number, string>(applier.apply, { maxGroupSize: 10, maxGroupsInFlight: 1 });
-    const answers = [1, 2, 3].map((item) => groups.submit(item).catch((error: unknown) => error));
-    await applier.release();
-    await applier.release();
-    expect(await Promise.all(answers)).toEqual(['done 1', refused, 'done 3']);
+    const failures: [unknown, number][] = [];
+    const applier = heldApplier((item) => {
+      if (item === 2) throw refused;
+      return `done ${item}`;
+    });
+    const groups = new GroupCommit<number, string>(applier.apply, {
+      maxGroupSize: 10,
+      maxGroupsInFlight: 1,
+      onGroupFailed: (error, size) => failures.push([error, size]),
+    });
+    const answers = [groups.submit(1), ...[2, 3, 4].map((item) => groups.submit(item))].map((answer) =>
+      answer.catch((error: unknown) => error),
+    );
+    await applier.release(); // [1]
+    await applier.release(); // [2, 3, 4] fails
+    for (let alone = 0; alone < 3; alone += 1) await applier.release();
+    expect(await Promise.all(answers)).toEqual(['done 1', refused, 'done 3', 'done 4']);
+    expect(applier.groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    expect(failures).toEqual([[refused, 3]]);
   });
 
-  it('fails every request of a group whose applier throws, and goes on with the next group', async () => {
+  it('fails a lone request whose group of one fails, and goes on with the next group', async () => {
     let calls = 0;
     const groups = new GroupCommit<number, number>(
       async (items) => {
         calls += 1;
         if (calls === 1) throw new Error('database away');
-        return items.map((item) => settledValue(item * 10));
+        return items.map((item) => item * 10);
       },
       { maxGroupSize: 10, maxGroupsInFlight: 1 },
     );
     await expect(groups.submit(1)).rejects.toThrow('database away');
     await expect(groups.submit(2)).resolves.toBe(20);
     expect(groups.backlog).toBe(0);
+  });
+
+  it('refuses an applier that does not answer every request of its group', async () => {
+    const groups = new GroupCommit<number, number>(async () => [], { maxGroupSize: 10, maxGroupsInFlight: 1 });
+    await expect(groups.submit(1)).rejects.toThrow('a group of 1 was given 0 outcomes');
   });
 
   describe('lingerMs: the first request waits a little for others', () => {

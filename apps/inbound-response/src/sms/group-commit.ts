@@ -1,9 +1,3 @@
-/** One request's own outcome in a group: its value, or the error that is its alone. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-export const settledValue = <T>(value: T): Settled<T> => ({ ok: true, value });
-export const settledError = <T>(error: unknown): Settled<T> => ({ ok: false, error });
-
 export interface GroupCommitOptions {
   /** The most requests one group takes; the rest wait for the next. */
   maxGroupSize: number;
@@ -15,6 +9,8 @@ export interface GroupCommitOptions {
    * stream of requests into groups of several, and the cost of a group is mostly per group.
    */
   lingerMs?: number;
+  /** Told when a group failed, before its requests are applied one by one. */
+  onGroupFailed?: (error: unknown, size: number) => void;
 }
 
 interface Waiting<Item, Outcome> {
@@ -26,11 +22,13 @@ interface Waiting<Item, Outcome> {
 }
 
 /**
- * Group commit: requests that arrive while a group is being applied wait, and are applied
- * together as the next group, so that a burst costs one round of statements per group
- * rather than one per request. A group is whatever arrived while the one before it ran, or
- * within `lingerMs` of its first request (up to `maxGroupSize`). `applyGroup` answers each item of its group in order, each caller gets
- * its own answer; should it throw, every request of the group gets the error.
+ * Group commit, a wrapper at the edge of a use case that takes a list: requests that arrive
+ * while a group is being applied wait, and are applied together as the next group, so that a
+ * burst costs one round of statements per group rather than one per request. A group is
+ * whatever arrived while the one before it ran, or within `lingerMs` of its first request (up
+ * to `maxGroupSize`). `apply` answers each item of its list in order, and each caller gets its
+ * own answer. Should a group fail, each of its requests is applied again alone, so that one
+ * bad request fails only itself.
  */
 export class GroupCommit<Item, Outcome> {
   private readonly waiting: Waiting<Item, Outcome>[] = [];
@@ -38,7 +36,7 @@ export class GroupCommit<Item, Outcome> {
   private lingering: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly applyGroup: (items: readonly Item[]) => Promise<readonly Settled<Outcome>[]>,
+    private readonly apply: (items: readonly Item[]) => Promise<readonly Outcome[]>,
     private readonly options: GroupCommitOptions,
   ) {}
 
@@ -72,18 +70,23 @@ export class GroupCommit<Item, Outcome> {
 
   private async run(group: Waiting<Item, Outcome>[]): Promise<void> {
     try {
-      const outcomes = await this.applyGroup(group.map((waiting) => waiting.item));
-      group.forEach((waiting, index) => {
-        const outcome = outcomes[index];
-        if (!outcome) waiting.reject(new Error('the group gave this request no outcome'));
-        else if (outcome.ok) waiting.resolve(outcome.value);
-        else waiting.reject(outcome.error);
-      });
+      await this.answer(group);
     } catch (error) {
-      for (const waiting of group) waiting.reject(error);
+      if (group.length === 1) group[0].reject(error);
+      else {
+        this.options.onGroupFailed?.(error, group.length);
+        await Promise.all(group.map((waiting) => this.answer([waiting]).catch(waiting.reject)));
+      }
     } finally {
       this.inFlight -= 1;
       this.startGroups();
     }
+  }
+
+  /** Applies these requests as one list and gives each its outcome. */
+  private async answer(group: Waiting<Item, Outcome>[]): Promise<void> {
+    const outcomes = await this.apply(group.map((waiting) => waiting.item));
+    if (outcomes.length !== group.length) throw new Error(`a group of ${group.length} was given ${outcomes.length} outcomes`);
+    group.forEach((waiting, index) => waiting.resolve(outcomes[index]));
   }
 }

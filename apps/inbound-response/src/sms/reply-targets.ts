@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryStatusChangedPayload, LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
+import type { DeliveryStatusChangedPayload, ReplyTargetOpenedPayload } from '@appointments/contracts';
 import { deliveryStatusFromTwilio, type DeliveryStatus } from '@appointments/domain';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
@@ -77,12 +77,13 @@ function instant(value: unknown): string | null {
 }
 
 /**
- * inbound-response's copy of the open reply targets (decisions.md, "Issue 4: inbound-response
- * keeps a copy of the open reply targets"): what an SMS reply answers, looked up locally so
- * that a reply needs no request to notification-dispatch, and is understood while dispatch
- * is down. Kept current from `ReplyTargetOpened` (opened), `NotificationFailed` and the
- * Twilio status callbacks inbound-response records itself (closed); rows expired longer than
- * `KEEP_EXPIRED_MS` are pruned by `InboundRetention`. Its statements are `ReplyTargetsRepository`'s.
+ * Keeps inbound-response's copy of the open reply targets current (decisions.md, "Issue 4:
+ * inbound-response keeps a copy of the open reply targets"): what an SMS reply answers, read by
+ * `ReceiveSmsReply` (`ReplyTargetsRepository.latestOpen`) so that a reply needs no request to
+ * notification-dispatch, and is understood while dispatch is down. Kept current from
+ * `ReplyTargetOpened` (opened), `NotificationFailed` and the Twilio status callbacks
+ * inbound-response records itself (closed); rows expired longer than `KEEP_EXPIRED_MS` are
+ * pruned by `InboundRetention`. Its statements are `ReplyTargetsRepository`'s.
  */
 @Injectable()
 export class ReplyTargets {
@@ -90,17 +91,6 @@ export class ReplyTargets {
     private readonly targets: ReplyTargetsRepository,
     private readonly callbacks: ProviderCallbacksRepository,
   ) {}
-
-  /**
-   * The latest open target of each phone that has one: the latest SMS to it with reply codes
-   * on, not closed, not expired. A phone missing from the answer has no local target (its
-   * notifications may predate the copy, or be too recent to have reached it yet).
-   */
-  async latestOpen(phones: readonly string[]): Promise<Map<string, LandingTokenView>> {
-    const asked = [...new Set(phones.filter((phone) => phone !== ''))];
-    if (asked.length === 0) return new Map();
-    return this.targets.latestOpen(asked);
-  }
 
   /**
    * Keeps these opened targets (a redelivered one is kept once). One whose SMS Twilio has

@@ -95,10 +95,14 @@ export class StopList {
 
   /**
    * A customer's SMS keyword (`STOP`, `START`...) puts the number on the list or takes it off,
-   * in the caller's transaction. Answers whether the list changed: a second `STOP` changes
-   * nothing and publishes nothing.
+   * in the caller's transaction. Answers the change, for the caller to publish (`OptOutChanged`)
+   * with the other events of the SMS, or null when the list was already so: a second `STOP`
+   * changes nothing and publishes nothing.
    */
-  async applySmsKeyword(manager: EntityManager, change: { address: string; optedOut: boolean; keyword: string }): Promise<boolean> {
+  async applySmsKeyword(
+    manager: EntityManager,
+    change: { address: string; optedOut: boolean; keyword: string },
+  ): Promise<OptOutChangedPayload | null> {
     const { address, optedOut, keyword } = change;
     const changedAt = new Date();
     const changed = optedOut
@@ -112,24 +116,8 @@ export class StopList {
           optedOutAt: changedAt,
         })
       : await this.entries.remove(manager, 'sms', address);
-    if (changed) {
-      await this.publish(manager, {
-        channel: 'sms',
-        address,
-        optedOut,
-        source: 'sms_keyword',
-        keyword,
-        changedBy: null,
-        changedAt: changedAt.toISOString(),
-      });
-    }
-    this.logger.info(
-      { address, keyword, optedOut, changed },
-      changed
-        ? `number ${optedOut ? 'put on' : 'taken off'} the stop list by an SMS keyword`
-        : 'SMS keyword changes nothing on the stop list',
-    );
-    return changed;
+    if (!changed) return null;
+    return { channel: 'sms', address, optedOut, source: 'sms_keyword', keyword, changedBy: null, changedAt: changedAt.toISOString() };
   }
 
   private normalise(channel: Channel, address: string): string {
