@@ -13,7 +13,6 @@ export interface NewChatterEntry {
   sourceId?: string;
 }
 
-
 /**
  * The entry of a booking status change ("Status changed from booked to invited"), or none when the
  * status stayed. `data` and `sourceId` add what caused it.

@@ -226,6 +226,16 @@ describe('ApplyCustomerResponse: a list of responses decided in order', () => {
     );
   });
 
+  it('the auto-reply of an unchanged answer shows the event as that answer found it, not as a later answer left it', async () => {
+    const { run, published } = harness([loadedEvent('e1', 'confirmed')]);
+    const outcomes = await run([response('e1', { autoReply: 'See you!', from: '+14155550100' }), response('e1', { response: 'decline' })]);
+    expect(outcomes).toEqual(['unchanged', 'applied']);
+    const reply = published.find((event) => event.type === 'NotificationRequested' && (event.payload as any).type === 'auto_reply')!;
+    const applied = published.find((event) => event.type === 'ResponseApplied')!;
+    expect((applied.payload as any).title).toMatch(/DECLINED/i);
+    expect((reply.payload as any).event.title).toBe('x'); // the title as stored, untouched by the unchanged answer
+  });
+
   it('throws NotFound for a batch with a missing event, so the transport handles each message alone', async () => {
     const { run, chatter, events, stored } = harness([loadedEvent('e1', 'invited')]);
     await expect(run([response('e1'), response('gone')])).rejects.toBeInstanceOf(NotFound);
