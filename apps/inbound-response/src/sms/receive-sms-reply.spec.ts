@@ -390,7 +390,7 @@ describe('ReceiveSmsReply: finding the notification answered', () => {
     expect(askedDispatch).toHaveLength(1);
   });
 
-  it('while dispatch cannot be asked, applies keywords from the senders the copy lacks without the notification; anything else from them fails', async () => {
+  it('while dispatch is away, applies keywords from senders the copy lacks without a notification; nothing else from them', async () => {
     const unreachable = new Error('dispatch is away');
     const { receive, openTarget, inboundSms, stopListEntries, responses, take } = harness(async () => {
       throw unreachable;

@@ -185,7 +185,7 @@ export class ReceiveSmsReply {
 
     // Number by number (one number's keywords in the order they came), so that two groups cannot deadlock on the list.
     const optOuts = new Map<ReceivedSms, OptOutChangedPayload>();
-    for (const sms of [...received].filter(isStopListKeyword).sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    for (const sms of received.filter(isStopListKeyword).sort(bySender)) {
       const keyword = sms.meaning as Extract<SmsReplyClassification, { kind: 'opt_out' | 'opt_in' }>;
       const change = await this.stopList.applySmsKeyword(manager, {
         address: sms.from,
@@ -235,6 +235,10 @@ function isKeyword(meaning: SmsReplyClassification): boolean {
 
 function isStopListKeyword(sms: ReceivedSms): boolean {
   return sms.meaning.kind === 'opt_out' || sms.meaning.kind === 'opt_in';
+}
+
+function bySender(a: ReceivedSms, b: ReceivedSms): number {
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : 0;
 }
 
 /** The response a reply code records (a code exists only in the table of an open notification). */
