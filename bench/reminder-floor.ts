@@ -12,7 +12,7 @@
  *  - `claim`: the due staged rows claimed for delivery, returning what the send needs
  *    (`NotificationsRepository.claimDueStaged`);
  *  - `check`: the release check's lock of the batch's events and its chatter line per reminder
- *    (`EventLoader.loadMany` `forUpdate`, `ChatterEntriesRepository.addMany`);
+ *    (`CheckReminderReleases`: `EventLoader.loadMany` `forUpdate`, `ChatterEntriesRepository.addMany`);
  *  - `sink`: the local sink's copy of each email (`DevOutboxMessagesRepository.storeMany`, one insert a batch);
  *  - `sent`: the "sent" update (`NotificationsRepository.recordSent`).
  *
