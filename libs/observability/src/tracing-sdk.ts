@@ -18,6 +18,8 @@ export interface TracingSdk {
  * or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_COMPRESSION`), the batch
  * processor `OTEL_BSP_*`, the provider `OTEL_TRACES_SAMPLER` (default: parent-based, always on).
  * The propagator is W3C trace context only: no `baggage` header goes from a caller into messages.
+ *
+ * @public (loaded by `tracing.ts` with `require`, only when tracing is on, so that the SDK costs nothing when off)
  */
 export function startTracingSdk(service: string, exporter?: SpanExporter): TracingSdk {
   const provider = new NodeTracerProvider({

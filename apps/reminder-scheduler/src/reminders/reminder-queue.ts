@@ -13,7 +13,7 @@ export interface TimerJobData {
   runId: string;
 }
 
-export type JobName = 'reminder' | 'timer';
+type JobName = 'reminder' | 'timer';
 
 /** One delayed job to put in Redis, and when it fires (a reminder's stage time, a timer's fire time). */
 export type DelayedJob =
