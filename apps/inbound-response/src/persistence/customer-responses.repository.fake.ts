@@ -25,11 +25,11 @@ export class InMemoryCustomerResponsesRepository implements CustomerResponsesSto
     return this.rows;
   }
 
-  async lockEvents(manager: EntityManager, eventIds: readonly string[]): Promise<void> {
+  async lockEvents(_manager: EntityManager, eventIds: readonly string[]): Promise<void> {
     this.locked.push([...eventIds]);
   }
 
-  async latestOfEvents(manager: EntityManager, eventIds: readonly string[]): Promise<Map<string, RecordedResponseFacts>> {
+  async latestOfEvents(_manager: EntityManager, eventIds: readonly string[]): Promise<Map<string, RecordedResponseFacts>> {
     const latest = new Map<string, RecordedResponseFacts>();
     for (const row of this.rows) {
       if (!eventIds.includes(row.eventId)) continue;
@@ -40,7 +40,7 @@ export class InMemoryCustomerResponsesRepository implements CustomerResponsesSto
     return latest;
   }
 
-  async add(manager: EntityManager, responses: readonly NewCustomerResponse[]): Promise<void> {
+  async add(_manager: EntityManager, responses: readonly NewCustomerResponse[]): Promise<void> {
     for (const response of responses) this.rows.push({ ...response, createdAt: this.now() });
   }
 

@@ -23,7 +23,7 @@ export class InMemoryInboundSmsRepository implements InboundSmsStore {
     return this.rows.size;
   }
 
-  async addOnce(manager: EntityManager, sms: readonly NewInboundSms[]): Promise<(StoredSmsAnswer | null)[]> {
+  async addOnce(_manager: EntityManager, sms: readonly NewInboundSms[]): Promise<(StoredSmsAnswer | null)[]> {
     if (sms.length === 0) return [];
     this.adds += 1;
     return sms.map((one) => {

@@ -18,7 +18,7 @@ export class InMemoryProviderCallbacksRepository implements ProviderCallbacksSto
     return this.received.size;
   }
 
-  async recordNew(manager: EntityManager, callbacks: readonly ProviderCallback[]): Promise<ProviderCallback[]> {
+  async recordNew(_manager: EntityManager, callbacks: readonly ProviderCallback[]): Promise<ProviderCallback[]> {
     return callbacks.filter((callback) => {
       const key = keyOf(callback.provider, callback.callbackKey);
       if (this.received.has(key)) return false;
@@ -27,7 +27,7 @@ export class InMemoryProviderCallbacksRepository implements ProviderCallbacksSto
     });
   }
 
-  async recordedOfTwilio(manager: EntityManager, callbackKeys: readonly string[]): Promise<Set<string>> {
+  async recordedOfTwilio(_manager: EntityManager, callbackKeys: readonly string[]): Promise<Set<string>> {
     return new Set(callbackKeys.filter((callbackKey) => this.received.has(keyOf('twilio', callbackKey))));
   }
 

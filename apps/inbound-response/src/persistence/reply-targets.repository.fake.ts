@@ -32,13 +32,13 @@ export class InMemoryReplyTargetsRepository implements ReplyTargetsStore {
     return new Map([...latest].map(([phone, row]) => [phone, view(row)]));
   }
 
-  async add(manager: EntityManager, rows: readonly ReplyTargetRow[]): Promise<number> {
+  async add(_manager: EntityManager, rows: readonly ReplyTargetRow[]): Promise<number> {
     const fresh = rows.filter((row) => !this.rows.has(row.notification_id));
     for (const row of fresh) this.rows.set(row.notification_id, { ...row });
     return fresh.length;
   }
 
-  async close(manager: EntityManager, notificationIds: readonly string[]): Promise<void> {
+  async close(_manager: EntityManager, notificationIds: readonly string[]): Promise<void> {
     for (const id of notificationIds) {
       const row = this.rows.get(id);
       if (row && row.closed_at === null) row.closed_at = this.now().toISOString();

@@ -25,23 +25,23 @@ export class InMemoryStopListRepository implements StopListStore {
       .sort((a, b) => b.optedOutAt.getTime() - a.optedOutAt.getTime() || a.address.localeCompare(b.address));
   }
 
-  async add(manager: EntityManager, entry: NewStopListEntry): Promise<boolean> {
+  async add(_manager: EntityManager, entry: NewStopListEntry): Promise<boolean> {
     if (this.entries.has(keyOf(entry.channel, entry.address))) return false;
     this.entries.set(keyOf(entry.channel, entry.address), Object.assign(new StopListEntryEntity(), entry));
     return true;
   }
 
-  async get(manager: EntityManager, channel: Channel, address: string): Promise<StopListEntryEntity> {
+  async get(_manager: EntityManager, channel: Channel, address: string): Promise<StopListEntryEntity> {
     const entry = this.entries.get(keyOf(channel, address));
     if (!entry) throw new Error(`${channel}:${address} is not on the stop list`);
     return entry;
   }
 
-  async lock(manager: EntityManager, channel: Channel, address: string): Promise<StopListEntryEntity | null> {
+  async lock(_manager: EntityManager, channel: Channel, address: string): Promise<StopListEntryEntity | null> {
     return this.entries.get(keyOf(channel, address)) ?? null;
   }
 
-  async remove(manager: EntityManager, channel: Channel, address: string): Promise<boolean> {
+  async remove(_manager: EntityManager, channel: Channel, address: string): Promise<boolean> {
     return this.entries.delete(keyOf(channel, address));
   }
 

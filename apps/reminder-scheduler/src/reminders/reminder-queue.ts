@@ -13,8 +13,6 @@ export interface TimerJobData {
   runId: string;
 }
 
-type JobName = 'reminder' | 'timer';
-
 /** One delayed job to put in Redis, and when it fires (a reminder's stage time, a timer's fire time). */
 export type DelayedJob =
   { name: 'reminder'; jobId: string; fireAt: Date } | { name: 'timer'; jobId: string; data: TimerJobData; fireAt: Date };
