@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DISPATCH_REQUEST,
   DOMAIN_EVENT,
+  hasE164Shape,
   InboundMessageReceivedPayload,
   LandingTokenView,
   OptOutChangedPayload,
@@ -224,10 +225,8 @@ export class ReceiveSmsReply {
  * value is kept then too): only anything else is parsed.
  */
 function senderAddress(from: string): string {
-  return E164_SHAPE.test(from) ? from : (normaliseStopListAddress('sms', from) ?? from);
+  return hasE164Shape(from) ? from : (normaliseStopListAddress('sms', from) ?? from);
 }
-
-const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
 
 function isKeyword(meaning: SmsReplyClassification): boolean {
   return meaning.kind === 'opt_out' || meaning.kind === 'opt_in' || meaning.kind === 'help';

@@ -1,3 +1,4 @@
+import { hasE164Shape } from '@appointments/contracts';
 import twilio from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message';
 import { isAxiosError, networkFailure, numberProperty, ProviderSendError, stringProperty } from '../provider-failure';
@@ -22,7 +23,6 @@ export const TWILIO_DEFAULT_TIMEOUT_MS = 10_000;
 
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/i;
 const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 /**
  * Sends through Twilio's Messages API (`POST /2010-04-01/Accounts/{sid}/Messages.json`) with
@@ -51,7 +51,7 @@ export class TwilioSmsProvider implements SmsProvider {
     if (authToken === '') throw new TypeError('TwilioSmsProvider needs an auth token');
     if (MESSAGING_SERVICE_SID.test(from)) {
       this.sender = { messagingServiceSid: from };
-    } else if (E164.test(from)) {
+    } else if (hasE164Shape(from)) {
       this.sender = { from };
     } else {
       throw new TypeError(
