@@ -40,7 +40,9 @@ const relative = (file: string) => path.relative(ROOT, file);
 function linesMatching(file: string, pattern: RegExp): string[] {
   return readFileSync(file, 'utf8')
     .split('\n')
-    .flatMap((line, index) => (pattern.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//') ? [`${relative(file)}:${index + 1}`] : []));
+    .flatMap((line, index) =>
+      pattern.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//') ? [`${relative(file)}:${index + 1}`] : [],
+    );
 }
 
 describe('persistence boundary', () => {
