@@ -1,13 +1,5 @@
-import {
-  CustomerRespondedPayload,
-  DOMAIN_EVENT,
-  InboundMessageReceivedPayload,
-  LandingTokenView,
-  OptOutChangedPayload,
-  ReplyTargetOpenedPayload,
-} from '@appointments/contracts';
-import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
-import { eventually } from '@appointments/testing';
+import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload, OptOutChangedPayload } from '@appointments/contracts';
+import { MessagingNames } from '@appointments/messaging';
 import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BrokerClient } from '../messaging/broker-client';
@@ -55,33 +47,7 @@ describe('inbound-response: SMS replies', () => {
   }
 
   /** An SMS with reply codes sent to a new phone, as notification-dispatch announces it; resolves once kept. */
-  async function openReplyTarget(): Promise<LandingTokenView & { phone: string }> {
-    const target = {
-      notificationId: randomUUID(),
-      eventId: randomUUID(),
-      customerId: randomUUID(),
-      channel: 'sms' as const,
-      configKey: 'rsvp',
-      config: { replyCodes: { enabled: true } } as unknown as LandingTokenView['config'],
-      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      createdAt: new Date().toISOString(),
-      phone: phone(),
-    };
-    const payload: ReplyTargetOpenedPayload = { target, providerMessageId: messageSid(), sentAt: new Date().toISOString() };
-    const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReplyTargetOpened, eventId: target.eventId, payload }, 'notification-dispatch');
-    await broker.publish(exchange, DOMAIN_EVENT.ReplyTargetOpened, JSON.stringify(envelope), {
-      messageId: envelope.id,
-      type: envelope.type,
-      contentType: 'application/json',
-    });
-    await eventually(
-      async () =>
-        (await db().query('SELECT 1 FROM inbound_response.reply_targets WHERE notification_id = $1', [target.notificationId])).length,
-      (found) => found === 1,
-      { what: 'the reply target to be kept' },
-    );
-    return target;
-  }
+  const openReplyTarget = () => service.openReplyTarget(broker, phone());
 
   /** Posts an SMS as Twilio does (signed form); answers the status and the TwiML. */
   async function sms(fields: { MessageSid?: string; From: string; Body: string }) {

@@ -1,9 +1,5 @@
-import { DOMAIN_EVENT, LandingTokenView, ReplyTargetOpenedPayload } from '@appointments/contracts';
-import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
 import { currentCorrelationId } from '@appointments/observability';
-import { eventually } from '@appointments/testing';
 import { createHmac, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { BrokerClient } from '../messaging/broker-client';
 import { InboundService } from './inbound-service';
@@ -29,7 +25,6 @@ const phone = () => `+1415556${String(Math.floor(Math.random() * 10_000)).padSta
 describe('inbound-response: database round trips of SMS replies', () => {
   let service: InboundService;
   let broker: BrokerClient;
-  let exchange: string;
   const statements = new Map<string, string[]>();
   const query = PostgresQueryRunner.prototype.query;
 
@@ -49,7 +44,6 @@ describe('inbound-response: database round trips of SMS replies', () => {
       SMS_GROUP_LINGER_MS: String(LINGER_MS),
     });
     broker = await BrokerClient.connect(service.environment.env.AMQP_URL);
-    exchange = new MessagingNames(service.environment.amqpNamespace).exchange;
   });
 
   afterAll(async () => {
@@ -59,34 +53,7 @@ describe('inbound-response: database round trips of SMS replies', () => {
   });
 
   /** An SMS with reply codes sent to a new phone, as notification-dispatch announces it; resolves once kept. */
-  async function openReplyTarget(): Promise<LandingTokenView & { phone: string }> {
-    const target = {
-      notificationId: randomUUID(),
-      eventId: randomUUID(),
-      customerId: randomUUID(),
-      channel: 'sms' as const,
-      configKey: 'rsvp',
-      config: { replyCodes: { enabled: true } } as unknown as LandingTokenView['config'],
-      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      createdAt: new Date().toISOString(),
-      phone: phone(),
-    };
-    const payload: ReplyTargetOpenedPayload = { target, providerMessageId: messageSid(), sentAt: new Date().toISOString() };
-    const envelope = stampDomainEvent({ type: DOMAIN_EVENT.ReplyTargetOpened, eventId: target.eventId, payload }, 'notification-dispatch');
-    await broker.publish(exchange, DOMAIN_EVENT.ReplyTargetOpened, JSON.stringify(envelope), {
-      messageId: envelope.id,
-      type: envelope.type,
-      contentType: 'application/json',
-    });
-    const db = service.app.get(DataSource);
-    await eventually(
-      async () =>
-        (await db.query('SELECT 1 FROM inbound_response.reply_targets WHERE notification_id = $1', [target.notificationId])).length,
-      (found) => found === 1,
-      { what: 'the reply target to be kept' },
-    );
-    return target;
-  }
+  const openReplyTarget = () => service.openReplyTarget(broker, phone());
 
   /** Posts an SMS as Twilio does (signed form), under its own correlation id. */
   async function sms(correlationId: string, fields: { From: string; Body: string }) {
