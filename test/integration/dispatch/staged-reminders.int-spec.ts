@@ -88,6 +88,8 @@ describe('notification-dispatch: staged reminders', () => {
     phone?: string | null;
     replyCodes?: boolean;
     dedupeKey?: string;
+    /** The event's start (default: two days from now, read at the call). */
+    eventStart?: string;
   }
 
   /** A reminder request as scheduling stages it: `sendAt` its due time, `reminder` what was staged. */
@@ -120,7 +122,7 @@ describe('notification-dispatch: staged reminders', () => {
       notifications,
       skipped,
       recipient: { customerId: randomUUID(), name: 'Jane Doe', email: 'jane@example.com', phone },
-      event: reminderEvent(eventId, inMs(2 * 86_400_000)),
+      event: reminderEvent(eventId, options.eventStart ?? inMs(2 * 86_400_000)),
       config: reminderConfig({ replyCodes: options.replyCodes }),
       sender: REMINDER_SENDER,
       dedupeKey: options.dedupeKey ?? `reminder:${reminderId}:1`,
@@ -480,8 +482,10 @@ describe('notification-dispatch: staged reminders', () => {
     ];
     const stagedEvent = randomUUID();
     const atOnceEvent = randomUUID();
-    const staged = reminderRequest(stagedEvent, { sendAt: inMs(HOUR), channels: ['email'], skipped, phone: null });
-    const atOnce = reminderRequest(atOnceEvent, { channels: ['email'], skipped, phone: null });
+    // One start for both: their console rows are compared field by field.
+    const eventStart = inMs(2 * 86_400_000);
+    const staged = reminderRequest(stagedEvent, { sendAt: inMs(HOUR), channels: ['email'], skipped, phone: null, eventStart });
+    const atOnce = reminderRequest(atOnceEvent, { channels: ['email'], skipped, phone: null, eventStart });
     await handled(await publish(staged, atOnce));
     expect((await storedRows([stagedEvent])).map((row) => [row.channel, row.status])).toEqual([['email', 'staged']]);
     expect((await consolePage(stagedEvent)).total).toBe(0);
