@@ -8,7 +8,7 @@ import { DateTime, IANAZone } from 'luxon';
  * digits in all. The one home of the shape; `IsE164Phone` also asks libphonenumber whether
  * the number can exist.
  */
-export const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
 
 /** Whether `value` has the E.164 shape (not whether the number exists: `IsE164Phone`). */
 export function hasE164Shape(value: unknown): value is string {

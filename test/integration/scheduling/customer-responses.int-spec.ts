@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerRespondedPayload, DOMAIN_EVENT, SCHEDULING_REQUEST, SERVICE } from '@appointments/contracts';
-import { MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
+import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
 import { eventually, isolatedEnvironment } from '@appointments/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApplyCustomerResponse } from '../../../apps/scheduling/src/events/customer-response/apply-customer-response';
 import { BrokerClient } from '../messaging/broker-client';
-import { cleanUpScheduling, startScheduling } from './scheduling-service';
+import { SchedulingHarness } from './scheduling-service';
 
 jest.setTimeout(60_000);
 
@@ -28,18 +28,15 @@ interface Chatter {
 describe('scheduling: customer responses applied to their events', () => {
   const environment = isolatedEnvironment('sched_responses');
   const names = new MessagingNames(environment.amqpNamespace);
+  let harness: SchedulingHarness;
   let app: NestFastifyApplication;
-  let rpc: RpcClient;
   let broker: BrokerClient;
   let database: Client;
   let templateId: string;
 
   beforeAll(async () => {
-    app = await startScheduling(environment);
-    rpc = app.get(RpcClient);
-    broker = await BrokerClient.connect(environment.env.AMQP_URL);
-    database = new Client({ connectionString: environment.databaseUrl });
-    await database.connect();
+    harness = await SchedulingHarness.start(environment);
+    ({ app, broker, database } = harness);
     const template = await ask<{ id: string }>(SCHEDULING_REQUEST.createTemplate, {
       actor: ACTOR,
       template: {
@@ -62,14 +59,9 @@ describe('scheduling: customer responses applied to their events', () => {
     templateId = template.id;
   });
 
-  afterAll(async () => {
-    await broker?.close();
-    await database?.end();
-    await app?.close();
-    await cleanUpScheduling(environment);
-  });
+  afterAll(() => harness?.stop());
 
-  const ask = <T>(pattern: string, payload: unknown = {}) => rpc.request<T>(SERVICE.scheduling, pattern, payload);
+  const ask = <T>(pattern: string, payload: unknown = {}) => harness.ask<T>(pattern, payload);
 
   /** An event whose customer has been asked to answer (its RSVP request sent): `invited`. */
   async function invitedEvent(): Promise<{ eventId: string; customerId: string; phone: string }> {

@@ -8,12 +8,11 @@ import {
   SERVICE,
   StagedReminderDto,
 } from '@appointments/contracts';
-import { DomainEventEnvelope, MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
+import { DomainEventEnvelope, MessagingNames, stampDomainEvent } from '@appointments/messaging';
 import { eventually, isolatedEnvironment } from '@appointments/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { BrokerClient } from '../messaging/broker-client';
-import { cleanUpScheduling, startScheduling } from './scheduling-service';
+import { SchedulingHarness } from './scheduling-service';
 
 jest.setTimeout(60_000);
 
@@ -33,8 +32,7 @@ const HOUR = 60 * 60_000;
 describe('scheduling: a reminder staged, then let go at its release check', () => {
   const environment = isolatedEnvironment('sched_release');
   const names = new MessagingNames(environment.amqpNamespace);
-  let app: NestFastifyApplication;
-  let rpc: RpcClient;
+  let harness: SchedulingHarness;
   let broker: BrokerClient;
   let database: Client;
   let requested: string;
@@ -42,23 +40,15 @@ describe('scheduling: a reminder staged, then let go at its release check', () =
   const seen: DomainEventEnvelope[] = [];
 
   beforeAll(async () => {
-    app = await startScheduling(environment);
-    rpc = app.get(RpcClient);
-    broker = await BrokerClient.connect(environment.env.AMQP_URL);
-    database = new Client({ connectionString: environment.databaseUrl });
-    await database.connect();
+    harness = await SchedulingHarness.start(environment);
+    ({ broker, database } = harness);
     requested = await broker.observe(names.exchange, DOMAIN_EVENT.NotificationRequested);
     reminderSent = await broker.observe(names.exchange, DOMAIN_EVENT.ReminderSent);
   });
 
-  afterAll(async () => {
-    await broker?.close();
-    await database?.end();
-    await app?.close();
-    await cleanUpScheduling(environment);
-  });
+  afterAll(() => harness?.stop());
 
-  const ask = <T>(pattern: string, payload: unknown) => rpc.request<T>(SERVICE.scheduling, pattern, payload);
+  const ask = <T>(pattern: string, payload: unknown) => harness.ask<T>(pattern, payload);
 
   /** The domain events published so far of this type about this event (kept across calls). */
   async function published<P>(queue: string, type: string, eventId: string): Promise<DomainEventEnvelope<P>[]> {

@@ -8,12 +8,11 @@ import {
   SCHEDULING_REQUEST,
   SERVICE,
 } from '@appointments/contracts';
-import { MessagingNames, RpcClient, stampDomainEvent } from '@appointments/messaging';
+import { MessagingNames, stampDomainEvent } from '@appointments/messaging';
 import { eventually, isolatedEnvironment } from '@appointments/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { BrokerClient } from '../messaging/broker-client';
-import { cleanUpScheduling, startScheduling } from './scheduling-service';
+import { SchedulingHarness } from './scheduling-service';
 
 jest.setTimeout(60_000);
 
@@ -40,27 +39,18 @@ interface Chatter {
 describe('scheduling: staff edits and the messages it consumes', () => {
   const environment = isolatedEnvironment('sched_edits');
   const names = new MessagingNames(environment.amqpNamespace);
-  let app: NestFastifyApplication;
-  let rpc: RpcClient;
+  let harness: SchedulingHarness;
   let broker: BrokerClient;
   let database: Client;
 
   beforeAll(async () => {
-    app = await startScheduling(environment);
-    rpc = app.get(RpcClient);
-    broker = await BrokerClient.connect(environment.env.AMQP_URL);
-    database = new Client({ connectionString: environment.databaseUrl });
-    await database.connect();
+    harness = await SchedulingHarness.start(environment);
+    ({ broker, database } = harness);
   });
 
-  afterAll(async () => {
-    await broker?.close();
-    await database?.end();
-    await app?.close();
-    await cleanUpScheduling(environment);
-  });
+  afterAll(() => harness?.stop());
 
-  const ask = <T>(pattern: string, payload: unknown = {}) => rpc.request<T>(SERVICE.scheduling, pattern, payload);
+  const ask = <T>(pattern: string, payload: unknown = {}) => harness.ask<T>(pattern, payload);
 
   /** Publishes a domain event as its producer does. */
   async function publish(type: string, eventId: string, payload: unknown, producer: string) {

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Headers, Inject, Post, Query, Req, Res, UnauthorizedException, UseFilters } from '@nestjs/common';
 import { OpsRoute, PublicRoute } from '@appointments/observability';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service';
 import { LoginThrottled } from '../auth/login-throttle';
@@ -154,7 +153,7 @@ export class OpsLoginController {
   ): void {
     let browserNonce = readCookie(request.headers.cookie, OPS_LOGIN_NONCE_COOKIE);
     if (!browserNonce || !/^[A-Za-z0-9_-]{22,64}$/.test(browserNonce)) {
-      browserNonce = randomBytes(18).toString('base64url');
+      browserNonce = newNonce();
       const attributes = [
         `${OPS_LOGIN_NONCE_COOKIE}=${browserNonce}`,
         `Path=${OPS_COOKIE_PATH}`,
