@@ -18,6 +18,12 @@ export interface StaffPrincipal {
   role: StaffRole;
 }
 
+/** A verified access token: who it stands for and when it expires (ISO-8601). */
+export interface StaffSession {
+  staff: StaffPrincipal;
+  expiresAt: string;
+}
+
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   constructor(
@@ -109,9 +115,14 @@ export class AuthService implements OnApplicationBootstrap {
    * carries (a password or role change moves it on). The user's role and name are today's.
    */
   async verify(token: string): Promise<StaffPrincipal> {
-    let claims: { sub?: unknown; ver?: unknown };
+    return (await this.verifySession(token)).staff;
+  }
+
+  /** `verify`, and when the token expires (its `exp`): what the staff web app's session answers. */
+  async verifySession(token: string): Promise<StaffSession> {
+    let claims: { sub?: unknown; ver?: unknown; exp?: unknown };
     try {
-      claims = await this.jwt.verifyAsync<{ sub?: unknown; ver?: unknown }>(token);
+      claims = await this.jwt.verifyAsync<{ sub?: unknown; ver?: unknown; exp?: unknown }>(token);
     } catch {
       throw new UnauthorizedException('The access token is invalid or has expired; log in again');
     }
@@ -119,6 +130,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (!user || user.disabledAt || user.tokenVersion !== claims.ver) {
       throw new UnauthorizedException('The access token is no longer valid (the account was changed, disabled or removed); log in again');
     }
-    return { id: user.id, email: user.email, name: user.name, role: user.role };
+    const expiresAt = new Date(typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now()).toISOString();
+    return { staff: { id: user.id, email: user.email, name: user.name, role: user.role }, expiresAt };
   }
 }

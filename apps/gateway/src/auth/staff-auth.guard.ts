@@ -2,18 +2,21 @@ import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException
 import { Reflector } from '@nestjs/core';
 import { ROUTE_ACCESS, RouteAccess } from '@appointments/observability';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, OpsAccess } from '../ops/ops-access';
+import { OpsAccess } from '../ops/ops-access';
 import { throwUnlessAllowed } from '../ops/ops-sign-in-redirect';
 import { AuthService, StaffPrincipal } from './auth.service';
+import { staffCredentials } from './request-credentials';
 
-type AuthenticatedRequest = FastifyRequest & { staff?: StaffPrincipal };
+/** A request the guard let through: the staff member, and when their token expires (ISO-8601). */
+export type AuthenticatedRequest = FastifyRequest & { staff?: StaffPrincipal; staffSessionExpiresAt?: string };
 
 /**
  * The gateway's one access rule, global (APP_GUARD), deny by default. It decides on the route
  * Nest matched, by its `RouteAccess` mark (`@PublicRoute()`, `@AdminOnly()`, `@OpsRoute()`; none
  * means a staff token), never on the URL string: `/%61pi/customers` or an absolute-form request
  * line reach the same handler with the same mark. The gateway serves HTTP only; a route of any
- * other kind is refused too.
+ * other kind is refused too. Staff and admin routes take `Authorization: Bearer` or the staff web
+ * app's `staff_session` cookie, the latter with its forgery check (`staffCredentials`).
  */
 @Injectable()
 export class StaffAuthGuard implements CanActivate {
@@ -35,11 +38,17 @@ export class StaffAuthGuard implements CanActivate {
       if (decision.kind === 'allow') request.staff = decision.staff;
       return true;
     }
-    const token = bearerToken(request.headers.authorization);
-    if (!token) throw new UnauthorizedException('Log in first: send Authorization: Bearer <accessToken> (POST /api/auth/login)');
-    const staff = await this.auth.verify(token);
+    const credentials = staffCredentials(request);
+    if (credentials.kind === 'none') {
+      throw new UnauthorizedException(
+        'Log in first: send Authorization: Bearer <accessToken> (POST /api/auth/login), or sign in to the staff web app (POST /api/auth/session)',
+      );
+    }
+    if (credentials.kind === 'forged') throw new ForbiddenException({ error: 'csrf_refused', message: credentials.message });
+    const { staff, expiresAt } = await this.auth.verifySession(credentials.token);
     if (access === 'admin' && staff.role !== 'admin') throw new ForbiddenException('Only an admin may do this');
     request.staff = staff;
+    request.staffSessionExpiresAt = expiresAt;
     return true;
   }
 }

@@ -7,9 +7,9 @@ import {
   OPS_COOKIE_NAME,
   OpsRequestHeaders,
   opsSessionCookie,
-  readCookie,
   StaffTokenVerifier,
 } from './ops-access';
+import { readCookie } from '../auth/request-credentials';
 import { OpsSignInRedirect, throwUnlessAllowed } from './ops-sign-in-redirect';
 import { requireOpsAdmin } from './ops-admin.hook';
 import { isHttps } from './ops-login.controller';

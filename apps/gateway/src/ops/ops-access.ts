@@ -1,5 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthService, StaffPrincipal } from '../auth/auth.service';
+import { bearerToken, readCookie, sessionCookie } from '../auth/request-credentials';
 
 /** The ops sign-in page; every other `/ops` route needs an admin. */
 export const OPS_LOGIN_PATH = '/ops/login';
@@ -65,42 +66,15 @@ export class OpsAccess {
   }
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or null. */
-export function bearerToken(header: string | string[] | undefined): string | null {
-  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1] : null;
-}
-
 /** A browser navigation asks for HTML; the dashboard's own fetches and API clients do not. */
 function acceptsHtml(accept: string | string[] | undefined): boolean {
   const value = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
   return /(^|,)\s*text\/html\s*(;|,|$)/i.test(value);
 }
 
-/** The value of one cookie in a `Cookie` header, or null (no cookie library for one name). */
-export function readCookie(header: string | string[] | undefined, name: string): string | null {
-  const value = Array.isArray(header) ? header.join('; ') : header;
-  if (!value) return null;
-  for (const part of value.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator < 0 || part.slice(0, separator).trim() !== name) continue;
-    const raw = part.slice(separator + 1).trim();
-    return raw === '' ? null : raw;
-  }
-  return null;
-}
-
 /** The `Set-Cookie` value of the ops session: HttpOnly, SameSite=Strict, Path=/ops, Secure over https. */
 export function opsSessionCookie(token: string, options: { maxAgeSeconds: number; secure: boolean }): string {
-  const attributes = [
-    `${OPS_COOKIE_NAME}=${token}`,
-    `Path=${OPS_COOKIE_PATH}`,
-    `Max-Age=${options.maxAgeSeconds}`,
-    'HttpOnly',
-    'SameSite=Strict',
-  ];
-  if (options.secure) attributes.push('Secure');
-  return attributes.join('; ');
+  return sessionCookie(OPS_COOKIE_NAME, token, { path: OPS_COOKIE_PATH, ...options });
 }
 
 /** The `Set-Cookie` value that removes the ops session. */

@@ -7,15 +7,8 @@ import { LoginThrottled } from '../auth/login-throttle';
 import { GatewayConfig } from '../gateway.config';
 import { isSameOriginPost, LandingFormToken, PostOriginHeaders } from '../landing/landing-form-token';
 import { newNonce, redirectAfterPost, sendPage } from '../landing/landing-page-reply';
-import {
-  clearedOpsSessionCookie,
-  OPS_COOKIE_PATH,
-  OPS_DASHBOARD_PATH,
-  OPS_LOGIN_PATH,
-  OpsAccess,
-  opsSessionCookie,
-  readCookie,
-} from './ops-access';
+import { clearedOpsSessionCookie, OPS_COOKIE_PATH, OPS_DASHBOARD_PATH, OPS_LOGIN_PATH, OpsAccess, opsSessionCookie } from './ops-access';
+import { readCookie } from '../auth/request-credentials';
 import { OpsSignInRedirectFilter } from './ops-sign-in-redirect';
 import { OPS_CSRF_FIELD_NAME, OpsLoginPageView, renderOpsLoginPage } from './ops-login-page';
 
