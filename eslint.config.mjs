@@ -13,6 +13,7 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -41,6 +42,7 @@ export default tseslint.config(
   // TypeScript, type-aware.
   {
     files: ['**/*.ts'],
+    ignores: ['apps/staff-web/**'], // the browser app: its own program and rules below
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.build.json'], tsconfigRootDir: import.meta.dirname },
@@ -75,6 +77,56 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: FRAMEWORKS },
+          ],
+        },
+      ],
+    },
+  },
+
+  // The staff web app (React in the browser): its own TypeScript program (DOM, JSX), the same
+  // promise and unused-code rules, the rules of hooks, and the module boundaries.
+  {
+    files: ['apps/staff-web/**/*.ts', 'apps/staff-web/**/*.tsx'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: {
+      parserOptions: {
+        project: ['./apps/staff-web/tsconfig.json', './apps/staff-web/tsconfig.node.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.browser },
+    },
+    plugins: { '@nx': nx, 'react-hooks': reactHooks },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+      // The classic two; the React Compiler rules of the plugin's preset are for code the compiler builds, which this is not.
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [{ sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] }],
+        },
+      ],
+    },
+  },
+
+  // Feature folders of the staff web app do not import one another (house style, "The staff web app"):
+  // shared code sits beside features/ (api/, components/), and routes compose the features.
+  {
+    files: ['apps/staff-web/src/features/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!\\.\\.)', message: 'A feature does not import another feature; move shared code beside features/.' },
           ],
         },
       ],

@@ -1,0 +1,152 @@
+import { Anchor, AppShell, Avatar, Box, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Suspense, useEffect } from 'react';
+import { Link, Navigate, Outlet, useLocation, useNavigate, useNavigation } from 'react-router-dom';
+import { api } from '../api/client';
+import { queryKeys } from '../api/query-keys';
+import { useSession } from '../api/resources';
+import type { PhoneThreadSummary } from '../api/types';
+import { SessionExpiredDialog } from '../auth/SessionExpiredDialog';
+import { initials } from '../components/initials';
+import { useLiveUpdates } from '../live/useLiveUpdates';
+
+const NAVIGATION = [
+  { to: '/', label: 'Agenda', exact: true },
+  { to: '/events', label: 'Events' },
+  { to: '/customers', label: 'Customers' },
+  { to: '/templates', label: 'Templates' },
+  { to: '/console', label: 'Console' },
+  { to: '/stop-list', label: 'Stop list' },
+  { to: '/settings', label: 'Settings' },
+];
+
+/** Whether the local SMS sink is active (the phone simulator answers 404 otherwise); admins only. */
+function usePhoneSimulatorAvailable(isAdmin: boolean): boolean {
+  const threads = useQuery({
+    queryKey: queryKeys.phoneThreads,
+    queryFn: () => api<{ items: PhoneThreadSummary[] }>('/api/dev/phone/threads'),
+    enabled: isAdmin,
+    retry: false,
+    staleTime: 60_000,
+  });
+  return isAdmin && threads.isSuccess;
+}
+
+export function AppLayout() {
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const queryClient = useQueryClient();
+  const [opened, { toggle, close }] = useDisclosure();
+  const staff = session.data?.staff;
+  const isAdmin = staff?.role === 'admin';
+  const phoneAvailable = usePhoneSimulatorAvailable(isAdmin);
+  useLiveUpdates(Boolean(staff));
+
+  useEffect(close, [location.pathname, close]);
+
+  if (session.isPending) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (!staff) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+
+  const signOut = async () => {
+    try {
+      await api('/api/auth/session', { method: 'DELETE', retryAfterSignIn: false });
+    } catch {
+      // Signed out either way: the cookie is gone or was already invalid.
+    }
+    queryClient.clear();
+    queryClient.setQueryData(queryKeys.session, null);
+    navigate('/login', { replace: true });
+  };
+
+  const isActive = (to: string, exact?: boolean) =>
+    exact ? location.pathname === to : location.pathname === to || location.pathname.startsWith(`${to}/`);
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={opened ? 'Close navigation' : 'Open navigation'}
+            />
+            <Anchor component={Link} to="/" underline="never" c="inherit" fw={700} size="lg">
+              Appointments
+            </Anchor>
+            {navigation.state === 'loading' && <Loader size="xs" aria-label="Loading page" />}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Group gap={8} wrap="nowrap" visibleFrom="xs">
+              <Avatar size="sm" radius="xl" color="indigo" alt="">
+                {initials(staff.name)}
+              </Avatar>
+              <Text size="sm" fw={500} data-testid="signed-in-name">
+                {staff.name}
+              </Text>
+            </Group>
+            <Button variant="default" size="xs" onClick={() => void signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={2}>
+            {NAVIGATION.map((item) => (
+              <NavLink
+                key={item.to}
+                component={Link}
+                to={item.to}
+                label={item.label}
+                active={isActive(item.to, item.exact)}
+                aria-current={isActive(item.to, item.exact) ? 'page' : undefined}
+                variant="light"
+              />
+            ))}
+            {phoneAvailable && <NavLink component={Link} to="/dev/phone" label="Phone" active={isActive('/dev/phone')} variant="light" />}
+            {isAdmin && <NavLink component="a" href="/ops/queues" label="Queues" />}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Box hiddenFrom="xs" px="sm" py="xs">
+            <Text size="xs" c="dimmed">
+              Signed in as
+            </Text>
+            <Text size="sm" fw={500}>
+              {staff.name}
+            </Text>
+          </Box>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Box maw={1280} mx="auto">
+          <Suspense
+            fallback={
+              <Center py="xl">
+                <Loader aria-label="Loading" />
+              </Center>
+            }
+          >
+            <Outlet />
+          </Suspense>
+        </Box>
+      </AppShell.Main>
+      <SessionExpiredDialog />
+    </AppShell>
+  );
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader';
+
+export function TemplateEditorPage() {
+  return <PageHeader title="TemplateEditorPage" />;
+}

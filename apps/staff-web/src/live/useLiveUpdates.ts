@@ -1,0 +1,91 @@
+/**
+ * The live stream (`GET /api/live`, Server-Sent Events, same-origin cookie): each event
+ * invalidates the queries it concerns, so an open page shows the change within a second without
+ * polling. EventSource reconnects on its own (with Last-Event-ID); a stream closed by a 401 (the
+ * session expired) waits for the sign-in dialog and opens again.
+ */
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api } from '../api/client';
+import { queryKeys } from '../api/query-keys';
+
+interface EventChanged {
+  eventId: string;
+  type?: string;
+}
+interface NotificationStatus {
+  notificationId: string;
+  eventId?: string;
+  status: string;
+}
+
+function parse<T>(message: MessageEvent): T | null {
+  try {
+    return JSON.parse(String(message.data)) as T;
+  } catch {
+    return null;
+  }
+}
+
+function invalidateEvent(client: QueryClient, eventId: string | undefined): void {
+  void client.invalidateQueries({ queryKey: queryKeys.eventLists });
+  void client.invalidateQueries({ queryKey: queryKeys.console });
+  if (!eventId) return;
+  void client.invalidateQueries({ queryKey: queryKeys.event(eventId) });
+  void client.invalidateQueries({ queryKey: queryKeys.chatter(eventId) });
+  void client.invalidateQueries({ queryKey: queryKeys.reminders(eventId) });
+}
+
+export function useLiveUpdates(enabled: boolean): void {
+  const client = useQueryClient();
+
+  useEffect(() => {
+    if (!enabled || typeof EventSource === 'undefined') return;
+    let source: EventSource | null = null;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+
+    const open = () => {
+      source = new EventSource('/api/live', { withCredentials: true });
+      source.addEventListener('event_changed', (message) => {
+        const data = parse<EventChanged>(message);
+        invalidateEvent(client, data?.eventId);
+      });
+      source.addEventListener('notification_status', (message) => {
+        const data = parse<NotificationStatus>(message);
+        invalidateEvent(client, data?.eventId);
+      });
+      source.addEventListener('inbound_sms', () => {
+        void client.invalidateQueries({ queryKey: queryKeys.phone });
+        void client.invalidateQueries({ queryKey: queryKeys.console });
+        void client.invalidateQueries({ queryKey: queryKeys.eventLists });
+        // The chatter of whichever event the reply went to.
+        void client.invalidateQueries({ queryKey: ['events', 'chatter'] });
+        void client.invalidateQueries({ queryKey: ['events', 'detail'] });
+      });
+      source.addEventListener('resync', () => void client.invalidateQueries());
+      source.onerror = () => {
+        // CONNECTING: the browser retries by itself. CLOSED: refused (e.g. 401); ask the session, then open again.
+        if (!source || source.readyState !== EventSource.CLOSED || stopped) return;
+        source = null;
+        retry = setTimeout(() => {
+          api('/api/auth/session')
+            .catch(() => undefined)
+            .finally(() => {
+              if (!stopped) {
+                open();
+                void client.invalidateQueries();
+              }
+            });
+        }, 3000);
+      };
+    };
+
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [client, enabled]);
+}
