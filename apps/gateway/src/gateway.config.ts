@@ -85,6 +85,9 @@ export class GatewayConfig extends ServiceConfig {
    */
   @Secret() @IsOptional() @IsString() @MinLength(32) @NotAPublishedSecret() METRICS_TOKEN: string | undefined = undefined;
 
+  /** Where the staff web app's build is (Vite's output: `index.html`, `assets/`); unset: `dist/apps/staff-web`. */
+  @IsOptional() @IsString() STAFF_WEB_DIR: string | undefined = undefined;
+
   /** Whether the gateway is reached over https (HSTS, Secure cookies). */
   get servedOverHttps(): boolean {
     return this.PUBLIC_BASE_URL.startsWith('https:');

@@ -16,7 +16,6 @@ import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
-import { HomeController } from './home/home.controller';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LandingController } from './landing/landing.controller';
 import { LandingFormToken } from './landing/landing-form-token';
@@ -25,6 +24,7 @@ import { OpsAccess } from './ops/ops-access';
 import { mountOpsDashboard } from './ops/ops-dashboard';
 import { OPS_LOGIN_FORM_TOKEN, OPS_LOGIN_FORM_TTL_SECONDS, OpsLoginController } from './ops/ops-login.controller';
 import { OpsQueues } from './ops/ops-queues';
+import { DEFAULT_STAFF_WEB_DIR, mountStaffWebApp } from './staff-web/staff-web-app';
 import { InitialGateway1763700000200 } from './persistence/migrations/1763700000200-initial-gateway';
 import { IdempotencyKeys1763700000240 } from './persistence/migrations/1763700000240-idempotency-keys';
 import { StaffUserTokenVersion1765100000200 } from './persistence/migrations/1765100000200-staff-user-token-version';
@@ -72,7 +72,6 @@ export class GatewayModule {
         }),
       ],
       controllers: [
-        HomeController,
         AuthController,
         CustomersApiController,
         TemplatesApiController,
@@ -117,10 +116,12 @@ function opsLoginFormKey(config: GatewayConfig, secrets: GatewaySecrets): Buffer
 
 /**
  * HTTP extras of the gateway: security headers on every answer, validation (400 naming the
- * field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues.
+ * field), one error style, OpenAPI at /api/docs, the queues dashboard at /ops/queues, the staff
+ * web app at `/`.
  */
 export async function configureGateway(app: NestFastifyApplication, logger: Logger) {
-  addSecurityHeaders(app.getHttpAdapter().getInstance(), securityHeaders(app.get(GatewayConfig)));
+  const config = app.get(GatewayConfig);
+  addSecurityHeaders(app.getHttpAdapter().getInstance(), securityHeaders(config));
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validationError: { target: false } }),
   );
@@ -137,6 +138,7 @@ export async function configureGateway(app: NestFastifyApplication, logger: Logg
   markPublicOperations(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   await mountOpsDashboard(app);
+  await mountStaffWebApp(app.getHttpAdapter().getInstance(), config.STAFF_WEB_DIR ?? DEFAULT_STAFF_WEB_DIR);
 }
 
 /** Every operation needs the bearer token (the document's default) but those `@PublicRoute()` marks `x-public`: `security: []`. */
