@@ -10,3 +10,4 @@ export * from './stop-list.dto';
 export * from './settings.dto';
 export * from './customer-response';
 export * from './reminders';
+export * from './stop-list-address';

@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'stop_list' })
 export class StopListEntryEntity {
   @PrimaryColumn('text') channel: Channel;
-  /** E.164 phone for sms, trimmed lower-case email for email (`normaliseStopListAddress`). */
+  /** E.164 phone for sms, trimmed lower-case email for email (`normaliseStopListAddress`, libs/contracts). */
   @PrimaryColumn('text') address: string;
   @Column('text') source: OptOutSource;
   /** The keyword the customer sent (`STOP`...), when it came from one. */

@@ -6,6 +6,7 @@ import {
   hasE164Shape,
   InboundMessageReceivedPayload,
   LandingTokenView,
+  normaliseStopListAddress,
   OptOutChangedPayload,
   SERVICE,
 } from '@appointments/contracts';
@@ -20,7 +21,6 @@ import { InboundSmsRepository, NewInboundSms, StoredSmsAnswer } from '../persist
 import { ReplyTargetsRepository } from '../persistence/reply-targets.repository';
 import { RecordCustomerResponse, ResponseToRecord } from '../responses/record-customer-response';
 import { StopList } from '../stop-list/stop-list';
-import { normaliseStopListAddress } from '../stop-list/stop-list-address';
 
 /** An inbound SMS as Twilio posts it, with the correlation id of the request that brought it. */
 export interface SmsReply {

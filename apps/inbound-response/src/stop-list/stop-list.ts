@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ActorDto,
   DOMAIN_EVENT,
+  normaliseStopListAddress,
   OptOutChangedPayload,
   PersonRef,
   StopListCommand,
   StopListEntryView,
   StopListQueryDto,
+  STOP_LIST_ADDRESS_RULE,
 } from '@appointments/contracts';
 import { InvalidInput, NotFound, type Channel } from '@appointments/domain';
 import { DomainEventOutbox } from '@appointments/messaging';
@@ -16,7 +18,6 @@ import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { StopListEntryEntity } from '../persistence/stop-list-entry.entity';
 import { StopListRepository } from '../persistence/stop-list.repository';
-import { normaliseStopListAddress, STOP_LIST_ADDRESS_RULE } from './stop-list-address';
 
 /**
  * The stop list as staff change it. Each real change (an address going on or coming off)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hasE164Shape, normaliseStopListAddress } from '@appointments/contracts';
 import type { Channel } from '@appointments/domain';
 import { EntityManager } from 'typeorm';
 import { OptedOutAddressesRepository } from '../persistence/opted-out-addresses.repository';
@@ -23,7 +24,12 @@ export class StopListCopy {
   }
 }
 
-/** An address as the stop list keeps it: emails lower-cased; phones are E.164 already. */
+/**
+ * An address as the stop list keeps it (`normaliseStopListAddress`, the one rule); an address
+ * that is not valid for its channel cannot be on the list and is kept as given. A phone in E.164
+ * already (every customer's, checked when saved) is its own form: the send path skips the parse.
+ */
 export function stopListAddress(channel: Channel, address: string): string {
-  return channel === 'email' ? address.trim().toLowerCase() : address.trim();
+  if (channel === 'sms' && hasE164Shape(address)) return address;
+  return normaliseStopListAddress(channel, address) ?? address;
 }
