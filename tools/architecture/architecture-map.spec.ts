@@ -150,6 +150,13 @@ export function publish(kind: 'a' | 'b') { return { type: EVENT_OF[kind], payloa
     expect(readServiceMap(root).services[0].publishes.map((p) => p.event)).toEqual(['EventBooked', 'TimerFired']);
   });
 
+  it('reads a spread of another list of events as every event of that list', () => {
+    const root = workspace(`const FIRST = [DOMAIN_EVENT.EventBooked] as const;
+class Probe { @EventPattern([...FIRST, DOMAIN_EVENT.TimerFired]) on() { return undefined; } }
+export { Probe };`);
+    expect(readServiceMap(root).services[0].consumes.map((c) => c.event)).toEqual(['EventBooked', 'TimerFired']);
+  });
+
   it('stops, naming the file, at a pattern whose value it cannot tell, rather than leave a gap in the map', () => {
     const root = workspace(`export function handlerFor(pattern: string) {
   class Probe { @EventPattern(pattern) on() { return undefined; } }

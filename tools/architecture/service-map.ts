@@ -92,11 +92,19 @@ export interface ServiceMap {
 
 const HTTP_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Head', 'Options']);
 
-/** Reads the map of every app under `<root>/apps`. */
+/**
+ * Reads the map of every service under `<root>/apps`. A browser app (its own `index.html`, the
+ * staff web app) is static files the gateway serves, not a service: it has no place on the map.
+ */
 export function readServiceMap(root: string): ServiceMap {
   const appDirs = fs
     .readdirSync(path.join(root, 'apps'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'apps', entry.name, 'src')))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        fs.existsSync(path.join(root, 'apps', entry.name, 'src')) &&
+        !fs.existsSync(path.join(root, 'apps', entry.name, 'index.html')),
+    )
     .map((entry) => `apps/${entry.name}`)
     .sort();
   const filesByApp = new Map(appDirs.map((app) => [app, sourceFiles(path.join(root, app, 'src'))]));
@@ -310,13 +318,15 @@ class DeclarationReader {
 
   /**
    * The strings an expression stands for: its literal type (`DOMAIN_EVENT.X`, a `const`, a union of
-   * literals), every value of a literal table it looks up (`TABLE[key]`), every element of an array.
+   * literals), every value of a literal table it looks up (`TABLE[key]`), every element of an array
+   * (a spread `...OTHER` in it: every element of `OTHER`).
    */
   private values(expression: ts.Expression | undefined, what: string): string[] {
     if (!expression) throw new Error(`${what} without a value`);
     const inner = skipOuter(expression);
     let values: string[] = [];
     if (ts.isArrayLiteralExpression(inner)) values = inner.elements.flatMap((element) => this.values(element, what));
+    else if (ts.isSpreadElement(inner)) values = this.values(inner.expression, what);
     else if (ts.isObjectLiteralExpression(inner)) {
       values = inner.properties.flatMap((property) => (ts.isPropertyAssignment(property) ? this.values(property.initializer, what) : []));
     } else if (ts.isElementAccessExpression(inner)) values = this.values(this.initializerOf(inner.expression), what);
