@@ -1,5 +1,187 @@
+import { Anchor, Box, Button, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
+import { QueryState } from '../../components/QueryState';
+import { StatusBadge } from '../../components/StatusBadge';
+import { addDays, formatDay, formatShortDay, formatTime, localDayKey, startOfLocalDay } from '../../components/time';
+import { useEventList, type ListedEvent } from './api';
+import { customerNameOf, EventRow } from './EventRow';
+import { useCustomerNames } from './useCustomerNames';
+
+const AGENDA_DAYS = 7;
+
+function groupByDay(events: ListedEvent[]): Map<string, ListedEvent[]> {
+  const days = new Map<string, ListedEvent[]>();
+  for (const event of events) {
+    const key = localDayKey(new Date(event.start));
+    const list = days.get(key) ?? [];
+    list.push(event);
+    days.set(key, list);
+  }
+  for (const list of days.values()) list.sort((a, b) => a.start.localeCompare(b.start));
+  return days;
+}
 
 export function AgendaPage() {
-  return <PageHeader title="AgendaPage" />;
+  const [view, setView] = useState<'agenda' | 'week'>('agenda');
+  return (
+    <>
+      <PageHeader
+        title="Agenda"
+        description="Your appointments, in each appointment's own time zone."
+        actions={
+          <>
+            <SegmentedControl
+              aria-label="View"
+              value={view}
+              onChange={(value) => setView(value as 'agenda' | 'week')}
+              data={[
+                { value: 'agenda', label: 'Days' },
+                { value: 'week', label: 'Week' },
+              ]}
+            />
+            <Button component={Link} to="/events/new">
+              New event
+            </Button>
+          </>
+        }
+      />
+      {view === 'agenda' ? <DaysView /> : <WeekView />}
+    </>
+  );
+}
+
+function DaysView() {
+  const customerNames = useCustomerNames();
+  const [today] = useState(() => startOfLocalDay(new Date()));
+  const filters = useMemo(() => ({ from: today.toISOString(), to: addDays(today, AGENDA_DAYS).toISOString() }), [today]);
+  const events = useEventList(filters, customerNames);
+  const days = useMemo(() => groupByDay(events.data?.items ?? []), [events.data]);
+
+  return (
+    <QueryState isPending={events.isPending} error={events.error}>
+      {() => (
+        <Stack gap="lg">
+          {Array.from({ length: AGENDA_DAYS }, (_, index) => addDays(today, index)).map((day) => {
+            const list = days.get(localDayKey(day)) ?? [];
+            return (
+              <section key={localDayKey(day)} aria-label={formatDay(day)}>
+                <Group gap="xs" mb="xs">
+                  <Title order={2} size="h5">
+                    {index(day, today)}
+                  </Title>
+                  <Text size="sm" c="dimmed">
+                    {list.length === 1 ? '1 appointment' : `${list.length} appointments`}
+                  </Text>
+                </Group>
+                {list.length === 0 ? (
+                  <Text size="sm" c="dimmed">
+                    Nothing planned.
+                  </Text>
+                ) : (
+                  <Stack gap={6}>
+                    {list.map((event) => (
+                      <EventRow key={event.id} event={event} customerNames={customerNames} />
+                    ))}
+                  </Stack>
+                )}
+              </section>
+            );
+          })}
+        </Stack>
+      )}
+    </QueryState>
+  );
+}
+
+function index(day: Date, today: Date): string {
+  const key = localDayKey(day);
+  if (key === localDayKey(today)) return `Today · ${formatDay(day)}`;
+  if (key === localDayKey(addDays(today, 1))) return `Tomorrow · ${formatDay(day)}`;
+  return formatDay(day);
+}
+
+function mondayOf(date: Date): Date {
+  const day = startOfLocalDay(date);
+  return addDays(day, -((day.getDay() + 6) % 7));
+}
+
+function WeekView() {
+  const customerNames = useCustomerNames();
+  const [weekStart, setWeekStart] = useState(() => mondayOf(new Date()));
+  const filters = useMemo(() => ({ from: weekStart.toISOString(), to: addDays(weekStart, 7).toISOString() }), [weekStart]);
+  const events = useEventList(filters, customerNames);
+  const days = useMemo(() => groupByDay(events.data?.items ?? []), [events.data]);
+  const todayKey = localDayKey(new Date());
+
+  return (
+    <Stack gap="sm">
+      <Group gap="xs">
+        <Button variant="default" size="xs" onClick={() => setWeekStart(addDays(weekStart, -7))}>
+          Previous week
+        </Button>
+        <Button variant="default" size="xs" onClick={() => setWeekStart(mondayOf(new Date()))}>
+          This week
+        </Button>
+        <Button variant="default" size="xs" onClick={() => setWeekStart(addDays(weekStart, 7))}>
+          Next week
+        </Button>
+        <Text size="sm" c="dimmed">
+          Week of {formatDay(weekStart)}
+        </Text>
+      </Group>
+      <QueryState isPending={events.isPending} error={events.error}>
+        {() => (
+          <ScrollArea type="auto" offsetScrollbars>
+            <SimpleGrid cols={7} spacing={6} miw={840} role="list" aria-label="Week">
+              {Array.from({ length: 7 }, (_, offset) => addDays(weekStart, offset)).map((day) => {
+                const key = localDayKey(day);
+                const list = days.get(key) ?? [];
+                return (
+                  <Paper
+                    key={key}
+                    withBorder
+                    radius="md"
+                    p={6}
+                    mih={320}
+                    role="listitem"
+                    aria-label={formatDay(day)}
+                    bg={key === todayKey ? 'indigo.0' : undefined}
+                  >
+                    <Text size="xs" fw={700} ta="center" mb={6} c={key === todayKey ? 'indigo.8' : 'dimmed'}>
+                      {formatShortDay(day)}
+                    </Text>
+                    <Stack gap={4}>
+                      {list.map((event) => (
+                        <Box
+                          key={event.id}
+                          p={6}
+                          style={{
+                            borderRadius: 6,
+                            background: 'var(--mantine-color-body)',
+                            border: '1px solid var(--mantine-color-gray-3)',
+                          }}
+                        >
+                          <Text size="xs" c="dimmed">
+                            {formatTime(event.start, event.timeZone)}
+                          </Text>
+                          <Anchor component={Link} to={`/events/${event.id}`} size="xs" fw={600} style={{ overflowWrap: 'anywhere' }}>
+                            {customerNameOf(event, customerNames) ?? event.title}
+                          </Anchor>
+                          <Box mt={2}>
+                            <StatusBadge status={event.bookingStatus} size="sm" />
+                          </Box>
+                        </Box>
+                      ))}
+                    </Stack>
+                  </Paper>
+                );
+              })}
+            </SimpleGrid>
+          </ScrollArea>
+        )}
+      </QueryState>
+    </Stack>
+  );
 }
