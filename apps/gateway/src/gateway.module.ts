@@ -20,6 +20,8 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LandingController } from './landing/landing.controller';
 import { LandingFormToken } from './landing/landing-form-token';
 import { LandingViews } from './landing/landing-views';
+import { LiveController } from './live/live.controller';
+import { LiveEvents } from './live/live-events';
 import { OpsAccess } from './ops/ops-access';
 import { mountOpsDashboard } from './ops/ops-dashboard';
 import { OPS_LOGIN_FORM_TOKEN, OPS_LOGIN_FORM_TTL_SECONDS, OpsLoginController } from './ops/ops-login.controller';
@@ -82,6 +84,7 @@ export class GatewayModule {
         StopListApiController,
         StaffUsersController,
         LandingController,
+        LiveController,
         OpsLoginController,
       ],
       providers: [
@@ -92,6 +95,7 @@ export class GatewayModule {
         LoginThrottle,
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         LandingViews,
+        LiveEvents,
         {
           provide: LandingFormToken,
           useValue: new LandingFormToken(
