@@ -270,6 +270,68 @@ describe('GET /api/live', () => {
   });
 });
 
+describe('GET /api/events: filters and pages', () => {
+  it('filters by search, statuses, template and start, and pages with a cursor; the array stays without limit and cursor', async () => {
+    const tag = Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+    const first = await createScenario(platform.api, {
+      customer: { name: `Zed ${tag}` },
+      event: { start: '2031-03-01T10:00:00Z', end: '2031-03-01T11:00:00Z' },
+    });
+    const template = first.template.id;
+    const more = [];
+    for (const [index, start] of ['2031-03-02T10:00:00Z', '2031-03-03T10:00:00Z', '2031-03-04T10:00:00Z'].entries()) {
+      const created = await platform.api.post('/api/events', {
+        customerId: first.customer.id,
+        templateId: template,
+        start,
+        end: start.replace('T10', 'T11'),
+        timeZone: 'UTC',
+        location: `Room ${index}`,
+      });
+      expectStatus(created, 201, 'POST /api/events');
+      more.push(created.body);
+    }
+    expectStatus(await platform.api.post(`/api/events/${more[2].id}/notifications`, { type: 'confirmation' }), 202, 'send');
+
+    const ids = (answer: any) => (Array.isArray(answer) ? answer : answer.items).map((event: any) => event.id);
+    const all = await platform.api.get(`/api/events?search=${tag.toUpperCase()}`);
+    expect(Array.isArray(all.body)).toBe(true);
+    expect(ids(all.body)).toEqual([more[2].id, more[1].id, more[0].id, first.event.id]);
+    expect(ids((await platform.api.get(`/api/events?search=${tag}&bookingStatus=booked`)).body)).toEqual([more[2].id]);
+    expect(ids((await platform.api.get(`/api/events?search=${tag}&notificationState=none&templateId=${template}`)).body)).toEqual([
+      more[1].id,
+      more[0].id,
+      first.event.id,
+    ]);
+    const window = await platform.api.get(`/api/events?templateId=${template}&from=2031-03-02T00:00:00Z&to=2031-03-04T00:00:00Z&order=asc`);
+    expect(ids(window.body)).toEqual([more[0].id, more[1].id]);
+
+    const page1 = await platform.api.get(`/api/events?templateId=${template}&limit=3`);
+    expect(page1.body).toEqual({ items: expect.any(Array), nextCursor: expect.any(String) });
+    expect(ids(page1.body)).toEqual([more[2].id, more[1].id, more[0].id]);
+    const page2 = await platform.api.get(`/api/events?templateId=${template}&limit=3&cursor=${page1.body.nextCursor}`);
+    expect(page2.body).toEqual({ items: [expect.objectContaining({ id: first.event.id })], nextCursor: null });
+    const defaultPage = await platform.api.get(`/api/events?templateId=${template}&cursor=${page1.body.nextCursor}`);
+    expect(ids(defaultPage.body)).toEqual([first.event.id]);
+
+    for (const bad of [
+      'limit=0',
+      'limit=501',
+      'bookingStatus=maybe',
+      'from=yesterday',
+      'templateId=nope',
+      'cursor=%25%25',
+      'cursor=abc',
+      'colour=red',
+    ]) {
+      const refused = await platform.api.get(`/api/events?${bad}`);
+      expect([bad, refused.status]).toEqual([bad, 400]);
+    }
+    const customers = await platform.api.get(`/api/customers?search=zed%20${tag}`);
+    expect(customers.body.map((customer: any) => customer.id)).toEqual([first.customer.id]);
+  });
+});
+
 /** Waits until the expectations hold. */
 function until(expectations: () => void, timeoutMs = 10_000): Promise<boolean> {
   return eventually(

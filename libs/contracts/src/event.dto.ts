@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AttendeeStatus,
+  BOOKING_STATUSES,
   BookingStatus,
   CUSTOMER_NOTIFICATION_TYPES,
   CustomerNotificationType,
+  NOTIFICATION_STATES,
   NotificationState,
 } from '@appointments/domain';
 import { Type } from 'class-transformer';
@@ -13,12 +15,16 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUrl,
   IsUUID,
+  Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { IfGivenNotNull, IsIanaTimeZone, IsInstantWithOffset, Trim } from './validation';
@@ -217,4 +223,68 @@ export interface NotificationPreview extends RenderedNotificationPreview {
   /** Cancellation only: send it back with the cancellation to confirm it. */
   confirmationToken?: string;
   confirmationTokenExpiresAt?: string;
+}
+
+/**
+ * `GET /api/events`: filters, and keyset pagination. Without `limit` and `cursor` the answer is
+ * the array it always was (the 500 that start last, now filtered); with either of them it is a
+ * page, `{items, nextCursor}`.
+ */
+export class EventQueryDto {
+  @ApiPropertyOptional({
+    description: "Part of the event's title or of its customer's name, any case (`%` and `_` as typed)",
+    example: 'jane',
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  search?: string;
+
+  @ApiPropertyOptional({ enum: BOOKING_STATUSES }) @IsOptional() @IsIn(BOOKING_STATUSES) bookingStatus?: BookingStatus;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_STATES }) @IsOptional() @IsIn(NOTIFICATION_STATES) notificationState?: NotificationState;
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() templateId?: string;
+
+  @ApiPropertyOptional({ description: 'Events that start at or after this instant (ISO-8601 with offset)' })
+  @IsOptional()
+  @IsInstantWithOffset()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Events that start before this instant (ISO-8601 with offset)' })
+  @IsOptional()
+  @IsInstantWithOffset()
+  to?: string;
+
+  @ApiPropertyOptional({
+    enum: ['desc', 'asc'],
+    default: 'desc',
+    description: 'By start: `desc` (latest first, the default) or `asc` (an agenda)',
+  })
+  @IsOptional()
+  @IsIn(['desc', 'asc'])
+  order?: 'desc' | 'asc';
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500, description: 'Page size; asking for it makes the answer a page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "The previous page's `nextCursor`; asking for it makes the answer a page" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor this API gave' })
+  cursor?: string;
+}
+
+/** A page of `GET /api/events`: `nextCursor` is null on the last page. */
+export interface EventPage {
+  items: EventView[];
+  nextCursor: string | null;
 }

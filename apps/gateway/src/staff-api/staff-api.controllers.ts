@@ -13,6 +13,8 @@ import {
   DevOutboxMessageView,
   DevOutboxQueryDto,
   DISPATCH_REQUEST,
+  EventPage,
+  EventQueryDto,
   EventView,
   INBOUND_REQUEST,
   NotificationPreview,
@@ -133,8 +135,14 @@ export class EventsApiController {
   }
 
   @Get()
-  list(): Promise<EventView[]> {
-    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listEvents, {});
+  @ApiOperation({
+    summary: 'Events, filtered: `search` (title or customer name), `bookingStatus`, `notificationState`, `templateId`, start `from`/`to`',
+    description:
+      'Without `limit` and `cursor`: an array, the 500 that start last (as before). With either: a page `{items, nextCursor}` ' +
+      '(`limit` 1-500, default 100; pass `nextCursor` back as `cursor` for the next page, with the same filters and `order`; null on the last page).',
+  })
+  list(@Query() query: EventQueryDto): Promise<EventView[] | EventPage> {
+    return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listEvents, query);
   }
 
   @Get(':id')

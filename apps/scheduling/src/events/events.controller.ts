@@ -5,6 +5,8 @@ import {
   ByIdQuery,
   ChatterEntryView,
   CreateEventCommand,
+  EventPage,
+  EventQueryDto,
   EventView,
   NotificationPreview,
   PreviewNotificationCommand,
@@ -23,6 +25,7 @@ import { EventsRepository } from '../persistence/events.repository';
 import { TemplatesRepository } from '../persistence/templates.repository';
 import { chatterView, eventView } from '../persistence/views';
 import { CreateEvent } from './create-event/create-event';
+import { DEFAULT_EVENT_PAGE_SIZE, eventPageCursor } from './event-page-cursor';
 import { EventLoader } from './event-loader';
 import { PreviewNotification } from './preview-notification/preview-notification';
 import { SendNotification } from './send-notification/send-notification';
@@ -86,11 +89,32 @@ export class EventsController {
     return eventView(event, template.customerTitle);
   }
 
+  /**
+   * Without `limit` and `cursor`: the array of before (the 500 that start last), filtered. With
+   * either: a page `{items, nextCursor}` (keyset by start and id, see `eventPageCursor`).
+   */
   @MessagePattern(SCHEDULING_REQUEST.listEvents)
-  async list(): Promise<EventView[]> {
-    const rows = await this.events.listLatest(this.dataSource.manager);
-    const titles = await this.templates.customerTitlesOf(this.dataSource.manager, [...new Set(rows.map((row) => row.templateId))]);
-    return rows.map((row) => eventView(row, titles.get(row.templateId) ?? ''));
+  async list(@Payload() query: EventQueryDto = {}): Promise<EventView[] | EventPage> {
+    const paged = query.limit !== undefined || query.cursor !== undefined;
+    const limit = paged ? (query.limit ?? DEFAULT_EVENT_PAGE_SIZE) : 500;
+    const order = query.order ?? 'desc';
+    const rows = await this.events.findMatching(this.dataSource.manager, {
+      search: query.search,
+      bookingStatus: query.bookingStatus,
+      notificationState: query.notificationState,
+      templateId: query.templateId,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      order,
+      after: query.cursor ? eventPageCursor.read(query.cursor, order) : undefined,
+      limit: paged ? limit + 1 : limit,
+    });
+    const page = rows.slice(0, limit);
+    const titles = await this.templates.customerTitlesOf(this.dataSource.manager, [...new Set(page.map((row) => row.templateId))]);
+    const items = page.map((row) => eventView(row, titles.get(row.templateId) ?? ''));
+    if (!paged) return items;
+    const last = page[page.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? eventPageCursor.write(last, order) : null };
   }
 
   @MessagePattern(SCHEDULING_REQUEST.getChatter)

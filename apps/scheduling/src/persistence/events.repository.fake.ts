@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { InMemoryCustomersRepository } from './customers.repository.fake';
 import { EventEntity } from './event.entity';
-import type { EventsRepository, EventWithCustomer } from './events.repository';
+import type { EventFilter, EventsRepository, EventWithCustomer } from './events.repository';
 
 /**
  * `EventsRepository` in memory, for use-case specs: reads hand out copies and writes store copies
@@ -44,6 +44,29 @@ export class InMemoryEventsRepository implements Pick<EventsRepository, keyof Ev
     return [...this.rows.values()]
       .sort((a, b) => b.start.getTime() - a.start.getTime())
       .slice(0, 500)
+      .map(copy);
+  }
+
+  async findMatching(_manager: EntityManager, filter: EventFilter): Promise<EventEntity[]> {
+    const search = filter.search?.toLowerCase();
+    const sign = filter.order === 'asc' ? 1 : -1;
+    const compare = (a: { start: Date; id: string }, b: { start: Date; id: string }) =>
+      sign * (a.start.getTime() - b.start.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.rows.values()]
+      .filter(
+        (row) =>
+          (!search ||
+            row.title.toLowerCase().includes(search) ||
+            Boolean(this.customers.stored(row.customerId)?.name.toLowerCase().includes(search))) &&
+          (!filter.bookingStatus || row.bookingStatus === filter.bookingStatus) &&
+          (!filter.notificationState || row.notificationState === filter.notificationState) &&
+          (!filter.templateId || row.templateId === filter.templateId) &&
+          (!filter.from || row.start >= filter.from) &&
+          (!filter.to || row.start < filter.to) &&
+          (!filter.after || compare(row, filter.after) > 0),
+      )
+      .sort(compare)
+      .slice(0, filter.limit)
       .map(copy);
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { BookingStatus, NotificationState } from '@appointments/domain';
+import { containsPattern } from '@appointments/persistence';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { CustomerEntity } from './customer.entity';
@@ -8,6 +10,23 @@ import { EventEntity } from './event.entity';
 export interface EventWithCustomer {
   event: EventEntity;
   customer: CustomerEntity;
+}
+
+/** What staff filter the events list by (`GET /api/events`), and where a page starts. */
+export interface EventFilter {
+  /** Part of the title or of the customer's name, any case. */
+  search?: string;
+  bookingStatus?: BookingStatus;
+  notificationState?: NotificationState;
+  templateId?: string;
+  /** Starts at or after. */
+  from?: Date;
+  /** Starts before. */
+  to?: Date;
+  order: 'asc' | 'desc';
+  /** The last event of the previous page: the page starts after it, by (start, id). */
+  after?: { start: Date; id: string };
+  limit: number;
 }
 
 /**
@@ -128,5 +147,32 @@ export class EventsRepository {
     );
     const byId = new Map(events.map((event) => [event.id, event]));
     for (const row of updated) byId.get(row.id)!.updatedAt = row.updated_at;
+  }
+
+  /**
+   * The events that match `filter`, ordered by start then id (both ways the same direction), at
+   * most `limit`: keyset pagination from `after`, so a page costs the same however deep it is.
+   */
+  findMatching(manager: EntityManager, filter: EventFilter): Promise<EventEntity[]> {
+    const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
+    const query = manager.createQueryBuilder(EventEntity, 'event');
+    if (filter.search) {
+      query
+        .innerJoin(CustomerEntity, 'customer', 'customer.id = event.customerId')
+        .andWhere('(event.title ILIKE :like OR customer.name ILIKE :like)', { like: containsPattern(filter.search) });
+    }
+    if (filter.bookingStatus) query.andWhere('event.bookingStatus = :bookingStatus', { bookingStatus: filter.bookingStatus });
+    if (filter.notificationState)
+      query.andWhere('event.notificationState = :notificationState', { notificationState: filter.notificationState });
+    if (filter.templateId) query.andWhere('event.templateId = :templateId', { templateId: filter.templateId });
+    if (filter.from) query.andWhere('event.start >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('event.start < :to', { to: filter.to });
+    if (filter.after) {
+      query.andWhere(`(event.start, event.id) ${direction === 'ASC' ? '>' : '<'} (:afterStart, :afterId)`, {
+        afterStart: filter.after.start,
+        afterId: filter.after.id,
+      });
+    }
+    return query.orderBy('event.start', direction).addOrderBy('event.id', direction).take(filter.limit).getMany();
   }
 }
