@@ -12,7 +12,11 @@ export class InboundConfig extends ServiceConfig {
    */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_WEBHOOK_BASE_URL = 'http://localhost:3001';
 
-  /** The Twilio account's auth token, which signs Twilio's webhooks. Unset: every Twilio webhook is refused (403). */
+  /**
+   * The Twilio account's auth token, which signs Twilio's webhooks (or, with the local SMS sink,
+   * the webhook signing token `npm start` makes and shares with the gateway's phone simulator).
+   * Unset: every Twilio webhook is refused (403).
+   */
   @IsOptional() @IsString() TWILIO_AUTH_TOKEN: string | undefined = undefined;
 
   /**

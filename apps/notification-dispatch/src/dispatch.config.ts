@@ -1,8 +1,10 @@
 import { Secret, ServiceConfig } from '@appointments/config';
 import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 
-const TWILIO_TOGETHER = 'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (Twilio), or none of them (local sink)';
-const anyTwilioSetting = (config: DispatchConfig) => Boolean(config.TWILIO_ACCOUNT_SID || config.TWILIO_AUTH_TOKEN || config.TWILIO_FROM);
+const TWILIO_TOGETHER =
+  'to send SMS through Twilio set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together; TWILIO_AUTH_TOKEN alone only signs webhooks (SMS go to the local sink)';
+/** A sending credential is set: Twilio is meant to send, so all three are needed. The auth token alone signs webhooks only. */
+const twilioSendingSetting = (config: DispatchConfig) => Boolean(config.TWILIO_ACCOUNT_SID || config.TWILIO_FROM);
 /** Production must name a provider for each channel, or ask for the local sink (`DELIVERY_SINK=local`): messages are never kept locally by mistake. */
 const providerRequired = (config: DispatchConfig) => config.NODE_ENV === 'production' && config.DELIVERY_SINK !== 'local';
 const NO_PROVIDER_IN_PRODUCTION = (channel: string, variables: string) =>
@@ -28,16 +30,21 @@ export class DispatchConfig extends ServiceConfig {
 
   /**
    * When all three are set, SMS goes through Twilio; otherwise to the local delivery sink.
-   * `TWILIO_FROM` is an E.164 number or a Messaging Service SID (`MG…`).
+   * `TWILIO_FROM` is an E.164 number or a Messaging Service SID (`MG…`). The account SID or the
+   * sender without the other two stops the service; `TWILIO_AUTH_TOKEN` alone does not (it is the
+   * webhook signing token inbound-response shares: "local sink, signed webhooks").
    */
-  @ValidateIf((config: DispatchConfig) => anyTwilioSetting(config) || providerRequired(config))
+  @ValidateIf((config: DispatchConfig) => twilioSendingSetting(config) || providerRequired(config))
   @IsDefined({ message: NO_PROVIDER_IN_PRODUCTION('SMS', 'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM') })
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
   TWILIO_ACCOUNT_SID: string | undefined = undefined;
-  @Secret() @ValidateIf(anyTwilioSetting) @IsNotEmpty({ message: TWILIO_TOGETHER }) @IsString() TWILIO_AUTH_TOKEN: string | undefined =
-    undefined;
-  @ValidateIf(anyTwilioSetting)
+  @Secret()
+  @ValidateIf((config: DispatchConfig) => twilioSendingSetting(config) || config.TWILIO_AUTH_TOKEN !== undefined)
+  @IsNotEmpty({ message: TWILIO_TOGETHER })
+  @IsString()
+  TWILIO_AUTH_TOKEN: string | undefined = undefined;
+  @ValidateIf(twilioSendingSetting)
   @IsNotEmpty({ message: TWILIO_TOGETHER })
   @Matches(/^(?:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID (MG…)' })
   TWILIO_FROM: string | undefined = undefined;
