@@ -6,7 +6,7 @@ import { useTemplates } from '../../api/resources';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { BOOKING_STATUS_LABELS, NOTIFICATION_STATE_LABELS } from '../../components/StatusBadge';
-import { useEventList, type EventFilters } from './api';
+import { useEventPages, type EventFilters } from './api';
 import { EventRow } from './EventRow';
 import { useCustomerNames } from './useCustomerNames';
 import { BOOKING_STATUSES, NOTIFICATION_STATES, type BookingStatus, type NotificationState } from '@appointments/domain';
@@ -34,10 +34,11 @@ export function EventsPage() {
       templateId: templateId || undefined,
       from: dayStart(from),
       to: dayEnd(to),
+      order: 'desc',
     }),
     [debouncedSearch, bookingStatus, notificationState, templateId, from, to],
   );
-  const events = useEventList(filters, customerNames);
+  const events = useEventPages(filters, customerNames);
 
   return (
     <>
@@ -99,17 +100,27 @@ export function EventsPage() {
       </Grid>
       <QueryState isPending={events.isPending} error={events.error}>
         {() => {
-          const items = events.data?.items ?? [];
+          const items = events.data?.pages.flatMap((page) => page.items) ?? [];
           return items.length === 0 ? (
             <Text c="dimmed">No event matches.</Text>
           ) : (
             <Stack gap={6} aria-busy={events.isFetching}>
               <Text size="sm" c="dimmed">
-                {items.length === 1 ? '1 event' : `${items.length} events`}
+                {items.length === 1 ? '1 event' : `${items.length}${events.hasNextPage ? '+' : ''} events`}
               </Text>
               {items.map((event) => (
                 <EventRow key={event.id} event={event} customerNames={customerNames} />
               ))}
+              {events.hasNextPage && (
+                <Button
+                  variant="default"
+                  onClick={() => void events.fetchNextPage()}
+                  loading={events.isFetchingNextPage}
+                  style={{ alignSelf: 'center' }}
+                >
+                  Load more
+                </Button>
+              )}
             </Stack>
           );
         }}

@@ -1,5 +1,5 @@
 /** The events feature's calls: lists with filters, one event, its chatter and reminders, sends. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import type { ChatterEntryView, EventsAnswer, EventView, NotificationPreview, ReminderView, SendNotificationResult } from '../../api/types';
@@ -14,6 +14,8 @@ export interface EventFilters {
   from?: string;
   to?: string;
   limit?: number;
+  /** By start; `asc` (an agenda) unless said. */
+  order?: 'asc' | 'desc';
 }
 
 /** An event as listed; the gateway may embed the customer's name. */
@@ -24,19 +26,50 @@ export interface EventList {
   nextCursor: string | null;
 }
 
+const PAGE = 500;
+
+async function fetchPage(
+  filters: EventFilters,
+  cursor: string | null,
+  signal: AbortSignal,
+  customerNames?: Map<string, string>,
+): Promise<EventList> {
+  const query = { ...filters, order: filters.order ?? 'asc', limit: filters.limit ?? PAGE, cursor: cursor ?? undefined };
+  const answer = await api<EventsAnswer<ListedEvent>>('/api/events', { query, signal });
+  // An older gateway answers the whole array and ignores the filters: apply them here then.
+  if (Array.isArray(answer)) return { items: filterLocally(answer, filters, customerNames), nextCursor: null };
+  return { items: answer.items, nextCursor: answer.nextCursor ?? null };
+}
+
 /**
- * `GET /api/events` with the filters as query parameters. While the gateway still answers a
- * plain array (no server-side filters yet), the same filters are applied here.
- * TODO(gateway): drop the client-side filtering once /api/events answers `{items, nextCursor}` filtered.
+ * Every event that matches (`GET /api/events`, filtered on the server, by start ascending),
+ * page after page: for the agenda and the week, which show a bounded time range.
  */
 export function useEventList(filters: EventFilters, customerNames?: Map<string, string>) {
   return useQuery({
     queryKey: queryKeys.eventList(filters),
     queryFn: async ({ signal }): Promise<EventList> => {
-      const answer = await api<EventsAnswer<ListedEvent>>('/api/events', { query: { ...filters }, signal });
-      if (Array.isArray(answer)) return { items: filterLocally(answer, filters, customerNames), nextCursor: null };
-      return { items: answer.items, nextCursor: answer.nextCursor ?? null };
+      const items: ListedEvent[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const answer = await fetchPage(filters, cursor, signal, customerNames);
+        items.push(...answer.items);
+        cursor = answer.nextCursor;
+        if (!cursor) break;
+      }
+      return { items, nextCursor: cursor };
     },
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The events list: pages of 100 with a "Load more". */
+export function useEventPages(filters: EventFilters, customerNames?: Map<string, string>) {
+  return useInfiniteQuery({
+    queryKey: [...queryKeys.eventList(filters), 'pages'],
+    queryFn: ({ signal, pageParam }) => fetchPage({ ...filters, limit: 100 }, pageParam, signal, customerNames),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
   });
 }
