@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { eventually } from '@appointments/testing';
-import { createScenario, expectStatus } from './support/notifications';
+import { createScenario, expectStatus, outboxHas } from './support/notifications';
 import { Platform, startPlatform } from './support/platform';
 
 jest.setTimeout(180_000);
@@ -22,7 +22,8 @@ beforeAll(async () => {
   mkdirSync(path.join(webRoot, 'assets'));
   writeFileSync(path.join(webRoot, 'index.html'), INDEX);
   writeFileSync(path.join(webRoot, 'assets', 'app-1a2b3c.js'), 'export {}');
-  platform = await startPlatform('e2e_staff_web', { STAFF_WEB_DIR: webRoot });
+  // The webhook signing token alone, as npm start gives it: dispatch keeps the local sink, inbound-response checks signatures, the gateway signs.
+  platform = await startPlatform('e2e_staff_web', { STAFF_WEB_DIR: webRoot, TWILIO_AUTH_TOKEN: 'e2e-webhook-signing-token' });
 });
 
 afterAll(async () => {
@@ -329,6 +330,64 @@ describe('GET /api/events: filters and pages', () => {
     }
     const customers = await platform.api.get(`/api/customers?search=zed%20${tag}`);
     expect(customers.body.map((customer: any) => customer.id)).toEqual([first.customer.id]);
+  });
+});
+
+describe('the phone simulator', () => {
+  it('lists the numbers the sink sent to, replies through the signed Twilio webhook, and keeps the conversation', async () => {
+    const { cookie } = await signIn();
+    const live = await openStream({ cookie });
+    try {
+      const { customer, event } = await createScenario(platform.api, {
+        customer: { name: 'Pia Phone', preferredConfirmationMethod: 'sms' },
+      });
+      const phone: string = customer.phone;
+      expectStatus(await platform.api.post(`/api/events/${event.id}/notifications`, { type: 'confirmation' }), 202, 'send');
+      await outboxHas(platform.api, phone, 1, 'sms');
+
+      const threads = await platform.api.get('/api/dev/phone/threads');
+      expect(threads.status).toBe(200);
+      expect(threads.body.items).toContainEqual({
+        phone,
+        customer: { id: customer.id, name: 'Pia Phone' },
+        lastMessage: { direction: 'outbound', body: expect.stringContaining('Hi Pia Phone'), at: expect.any(String) },
+      });
+
+      const encoded = encodeURIComponent(phone);
+      const reply = await platform.api.post(`/api/dev/phone/threads/${encoded}/replies`, { body: 'Running 5 minutes late' });
+      expect(reply.status).toBe(202);
+      expect(reply.body).toEqual({ messageSid: expect.stringMatching(/^SM[0-9a-f]{32}$/), reply: expect.any(String) });
+
+      const thread = await platform.api.get(`/api/dev/phone/threads/${encoded}`);
+      expect(thread.body.items.map((message: any) => [message.direction, message.body])).toEqual([
+        ['outbound', expect.stringContaining('Hi Pia Phone')],
+        ['inbound', 'Running 5 minutes late'],
+        ['outbound', reply.body.reply],
+      ]);
+      // The reply reached inbound-response for real: the live stream tells staff about it.
+      await until(
+        () =>
+          expect(live.messages).toContainEqual(
+            expect.objectContaining({ event: 'inbound_sms', data: expect.objectContaining({ phone, body: 'Running 5 minutes late' }) }),
+          ),
+        15_000,
+      );
+      // The dev outbox still lists only what the sink sent.
+      const outbox = await platform.api.get(`/api/dev/outbox?to=${encoded}`);
+      expect(outbox.body.map((message: any) => message.body)).not.toContain('Running 5 minutes late');
+
+      for (const [path, body] of [
+        ['/api/dev/phone/threads/not-a-phone', undefined],
+        [`/api/dev/phone/threads/${encoded}/replies`, { body: '' }],
+        [`/api/dev/phone/threads/${encoded}/replies`, { text: 'hi' }],
+      ] as const) {
+        const refused = body ? await platform.api.post(path, body) : await platform.api.get(path);
+        expect([path, refused.status]).toEqual([path, 400]);
+      }
+      expect((await fetch(url('/api/dev/phone/threads'))).status).toBe(401);
+    } finally {
+      await live.close();
+    }
   });
 });
 

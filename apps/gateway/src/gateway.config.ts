@@ -88,6 +88,18 @@ export class GatewayConfig extends ServiceConfig {
   /** Where the staff web app's build is (Vite's output: `index.html`, `assets/`); unset: `dist/apps/staff-web`. */
   @IsOptional() @IsString() STAFF_WEB_DIR: string | undefined = undefined;
 
+  /**
+   * The phone simulator (`/api/dev/phone`, local SMS sink only) posts its replies to
+   * inbound-response's real Twilio webhook: where the gateway reaches it (no trailing slash)…
+   */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) INBOUND_RESPONSE_URL = 'http://127.0.0.1:3001';
+  /** …the public URL inbound-response checks signatures against (give both services the same value)… */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_WEBHOOK_BASE_URL = 'http://localhost:3001';
+  /** …and the token it signs them with, inbound-response's `TWILIO_AUTH_TOKEN` (`npm start` makes one). Unset: replies answer 503. */
+  @Secret() @IsOptional() @IsString() @MinLength(1) TWILIO_AUTH_TOKEN: string | undefined = undefined;
+  /** Our number, the `To` of a simulated reply; unset (or a Messaging Service SID): `+15005550006`. */
+  @IsOptional() @IsString() TWILIO_FROM: string | undefined = undefined;
+
   /** Whether the gateway is reached over https (HSTS, Secure cookies). */
   get servedOverHttps(): boolean {
     return this.PUBLIC_BASE_URL.startsWith('https:');

@@ -14,6 +14,7 @@ import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
 import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
+import { DevPhoneController } from './dev-phone/dev-phone.controller';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { addSecurityHeaders, securityHeaders } from './security-headers';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -80,6 +81,7 @@ export class GatewayModule {
         EventsApiController,
         NotificationsApiController,
         DevOutboxApiController,
+        DevPhoneController,
         SenderSettingsApiController,
         StopListApiController,
         StaffUsersController,

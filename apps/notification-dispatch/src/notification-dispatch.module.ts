@@ -16,6 +16,7 @@ import { LandingLookupController } from './landing/landing-lookup.controller';
 import { LandingTokens } from './landing/landing-tokens';
 import { LandingTokenEntity } from './persistence/landing-token.entity';
 import { DevOutboxController } from './dev-outbox/dev-outbox.controller';
+import { DevPhoneController } from './dev-outbox/dev-phone.controller';
 import { DispatchConfig } from './dispatch.config';
 import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity';
 import { NotificationEntity } from './persistence/notification.entity';
@@ -48,6 +49,7 @@ export class NotificationDispatchModule {
         DeliveryStatusChangedController,
         NotificationsConsoleController,
         DevOutboxController,
+        DevPhoneController,
         LandingLookupController,
         InboundConsoleController,
       ],

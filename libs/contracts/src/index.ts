@@ -11,3 +11,4 @@ export * from './settings.dto';
 export * from './customer-response';
 export * from './reminders';
 export * from './stop-list-address';
+export * from './dev-phone.dto';

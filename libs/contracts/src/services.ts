@@ -50,6 +50,14 @@ export const DISPATCH_REQUEST = {
    * `phones`: `latestOpenReplyTarget` for many numbers in one request (inbound-response's grouped SMS replies).
    */
   latestOpenReplyTargets: 'landing-tokens.latest-for-phones',
+  /** `{}` → `{active: true}`, or `not_found` (404) unless the phone simulator can run: the local SMS sink, outside production. */
+  phoneSimulatorStatus: 'dev-phone.status',
+  /** `{}` → `PhoneThreadView[]` without `customer`: the simulator's numbers, latest first. */
+  listPhoneThreads: 'dev-phone.threads',
+  /** `{phone}` → `PhoneMessageView[]`, oldest first. */
+  getPhoneThread: 'dev-phone.thread',
+  /** `RecordPhoneReplyCommand` → `{recorded: true}`: keeps the reply (and the TwiML answer) in the sink. */
+  recordPhoneReply: 'dev-phone.record-reply',
 } as const;
 
 /** The most phone numbers one `DISPATCH_REQUEST.latestOpenReplyTargets` request may ask about. */

@@ -34,3 +34,16 @@ export function developmentSecrets(root: string, env: NodeJS.ProcessEnv): Partia
   }
   return Object.fromEntries(NAMES.filter((name) => !env[name]).map((name) => [name, secrets[name]]));
 }
+
+/**
+ * For `npm start` outside production, when SMS go to the local sink (none of `TWILIO_ACCOUNT_SID`,
+ * `TWILIO_FROM`, `TWILIO_AUTH_TOKEN` set): a random webhook signing token for this run, given to
+ * every service as `TWILIO_AUTH_TOKEN`. inbound-response then checks the signature of every Twilio
+ * webhook, and the gateway's phone simulator signs its replies with it, as Twilio would;
+ * notification-dispatch keeps the local sink (the token alone does not send). Made anew at each
+ * start and never written down or printed: nothing outside this run needs it.
+ */
+export function webhookSigningToken(env: NodeJS.ProcessEnv): { TWILIO_AUTH_TOKEN?: string } {
+  if (env.NODE_ENV === 'production' || env.TWILIO_AUTH_TOKEN || env.TWILIO_ACCOUNT_SID || env.TWILIO_FROM) return {};
+  return { TWILIO_AUTH_TOKEN: randomBytes(24).toString('base64url') };
+}

@@ -95,9 +95,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ports.set(spec.name, options.freePorts ? await freePort() : Number(configured ?? spec.defaultPort));
   }
   const gatewayPort = ports.get('gateway');
+  const inboundPort = ports.get('inbound-response');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...(gatewayPort ? { PUBLIC_BASE_URL: `http://localhost:${gatewayPort}` } : {}),
+    // Where the gateway's phone simulator posts its replies (inbound-response's real webhook).
+    ...(inboundPort ? { INBOUND_RESPONSE_URL: `http://127.0.0.1:${inboundPort}` } : {}),
     ...options.env,
   };
   const running = specs.map((spec) => spawnService(spec, ports.get(spec.name)!, env, options.onLine));

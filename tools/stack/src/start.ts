@@ -4,7 +4,7 @@
  * login, and stops them all on Ctrl-C.
  */
 import { prettyFactory } from 'pino-pretty';
-import { developmentSecrets } from './development-secrets';
+import { developmentSecrets, webhookSigningToken } from './development-secrets';
 import { ROOT, SERVICES, startStack, Stack } from './stack';
 
 const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
@@ -51,9 +51,10 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
 
   const secrets = developmentSecrets(ROOT, process.env);
+  const webhookToken = webhookSigningToken(process.env);
   try {
     stack = await startStack({
-      env: secrets,
+      env: { ...secrets, ...webhookToken },
       onLine: (service, line) => process.stdout.write(`${prefix(service)} ${readable(line)}\n`),
       // Its lines are on the screen already. Ctrl-C reaches the services too: not a crash then.
       onUnexpectedExit: ({ service, code, signal }) => {
@@ -77,16 +78,19 @@ async function main() {
     '',
     'Appointments platform is up.',
     '',
+    `  Staff app               ${gateway}/`,
+    `    log in as ${email}, password ${password}`,
     `  Staff API and OpenAPI   ${gateway}/api/docs`,
-    `  Gateway                 ${gateway}/`,
     `  Provider webhooks       ${stack.url('inbound-response').replace('127.0.0.1', 'localhost')}/webhooks/...`,
     `  Dev outbox              ${gateway}/api/dev/outbox (messages of the local delivery sink)`,
+    ...(process.env.TWILIO_ACCOUNT_SID
+      ? []
+      : [`  Phone simulator         ${gateway}/dev/phone (the local SMS sink's messages; reply as the customer)`]),
     `  RabbitMQ management     http://localhost:15672 (when its management plugin is enabled)`,
     '',
     `  Health: ${stack.services.map((service) => `${service.spec.name} ${service.url}/health`).join(', ')}`,
     '',
-    `  Log in as ${email}, password ${password}`,
-    `    (POST ${gateway}/api/auth/login {"email","password"}; the password is kept in .local/dev-secrets.json)`,
+    `  The API's login: POST ${gateway}/api/auth/login {"email","password"} (the password is kept in .local/dev-secrets.json)`,
     '',
     'Press Ctrl-C to stop everything.',
     '',

@@ -14,5 +14,7 @@ export class DevOutboxMessageEntity {
   @Column('text', { nullable: true }) html: string | null;
   @Column('text', { nullable: true }) body: string | null;
   @Column('jsonb', { default: [] }) attachments: { filename: string; contentType: string; content: string }[];
+  /** `inbound`: a reply of the phone simulator (`from` the customer's number); `outbound`: what the sink took. */
+  @Column('text', { default: 'outbound' }) direction: 'outbound' | 'inbound';
   @CreateDateColumn({ name: 'sent_at', type: 'timestamptz' }) sentAt: Date;
 }

@@ -1,5 +1,5 @@
 import { DevOutboxMessageEntity } from './dev-outbox-message.entity';
-import { DevOutboxFilter, DevOutboxMessagesRepository, NewDevOutboxMessage } from './dev-outbox-messages.repository';
+import { DevOutboxFilter, DevOutboxMessagesRepository, NewDevOutboxMessage, PhoneThreadRow } from './dev-outbox-messages.repository';
 
 /** What a store of the local sink's messages answers: the repository's public methods. */
 type DevOutboxMessagesStore = { [Method in keyof DevOutboxMessagesRepository]: DevOutboxMessagesRepository[Method] };
@@ -33,7 +33,7 @@ export class InMemoryDevOutboxMessagesRepository implements DevOutboxMessagesSto
     this.failure = null;
     if (failure) throw failure;
     const sentAt = this.now();
-    this.messages.push(...messages.map((message) => ({ ...message, sentAt })));
+    this.messages.push(...messages.map((message) => ({ ...message, direction: message.direction ?? 'outbound', sentAt })));
   }
 
   async messageIdFor(notificationId: string): Promise<string | null> {
@@ -42,10 +42,40 @@ export class InMemoryDevOutboxMessagesRepository implements DevOutboxMessagesSto
 
   async latest(filter: DevOutboxFilter): Promise<DevOutboxMessageEntity[]> {
     return this.messages
-      .filter((message) => (!filter.to || message.to === filter.to) && (!filter.channel || message.channel === filter.channel))
+      .filter(
+        (message) =>
+          message.direction === 'outbound' &&
+          (!filter.to || message.to === filter.to) &&
+          (!filter.channel || message.channel === filter.channel),
+      )
       .reverse()
       .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())
       .slice(0, 200)
       .map((message) => ({ ...message }));
+  }
+
+  async phoneThreads(limit: number): Promise<PhoneThreadRow[]> {
+    const latest = new Map<string, PhoneThreadRow>();
+    for (const row of this.smsRows()) latest.set(row.phone, row);
+    return [...latest.values()].sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime()).slice(0, limit);
+  }
+
+  async phoneThread(phone: string, limit: number): Promise<PhoneThreadRow[]> {
+    return this.smsRows()
+      .filter((row) => row.phone === phone)
+      .slice(-limit);
+  }
+
+  /** SMS rows, oldest first, by the customer's number. */
+  private smsRows(): PhoneThreadRow[] {
+    return this.messages
+      .filter((message) => message.channel === 'sms')
+      .map((message) => ({
+        phone: (message.direction === 'inbound' ? message.from : message.to) ?? '',
+        direction: message.direction,
+        body: message.body ?? '',
+        sentAt: message.sentAt,
+      }))
+      .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
   }
 }

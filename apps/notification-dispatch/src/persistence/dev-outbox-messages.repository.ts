@@ -5,8 +5,18 @@ import { insertRows } from '@appointments/persistence';
 import { DataSource } from 'typeorm';
 import { DevOutboxMessageEntity } from './dev-outbox-message.entity';
 
-/** A message the local delivery sink takes, with the id it is stored under (the "provider's" message id). */
-export type NewDevOutboxMessage = Omit<DevOutboxMessageEntity, 'sentAt'>;
+/** A message the local delivery sink takes, with the id it is stored under (the "provider's" message id); `outbound` unless said. */
+export type NewDevOutboxMessage = Omit<DevOutboxMessageEntity, 'sentAt' | 'direction'> & {
+  direction?: DevOutboxMessageEntity['direction'];
+};
+
+/** One number's conversation in the phone simulator: its latest SMS. */
+export interface PhoneThreadRow {
+  phone: string;
+  direction: 'outbound' | 'inbound';
+  body: string;
+  sentAt: Date;
+}
 
 /** What the dev outbox is asked for: messages to an address, on a channel. */
 export interface DevOutboxFilter {
@@ -38,6 +48,7 @@ export class DevOutboxMessagesRepository {
         html: message.html,
         body: message.body,
         attachments: message.attachments,
+        direction: message.direction ?? 'outbound',
       })),
     );
   }
@@ -48,12 +59,40 @@ export class DevOutboxMessagesRepository {
     return row?.id ?? null;
   }
 
-  /** The latest messages the filter finds, newest first, at most 200. */
+  /** The latest messages the filter finds, newest first, at most 200 (what the sink sent: not the simulator's replies). */
   latest(filter: DevOutboxFilter): Promise<DevOutboxMessageEntity[]> {
     return this.dataSource.manager.find(DevOutboxMessageEntity, {
-      where: { ...(filter.to ? { to: filter.to } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
+      where: { direction: 'outbound', ...(filter.to ? { to: filter.to } : {}), ...(filter.channel ? { channel: filter.channel } : {}) },
       order: { sentAt: 'DESC' },
       take: 200,
     });
+  }
+
+  /** The phone simulator's numbers: each with its latest SMS (sent by the sink, or replied), latest first, at most `limit`. */
+  async phoneThreads(limit: number): Promise<PhoneThreadRow[]> {
+    const rows: { phone: string; direction: 'outbound' | 'inbound'; body: string | null; sent_at: Date }[] = await this.dataSource.query(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (phone) phone, direction, body, sent_at
+           FROM (SELECT CASE WHEN direction = 'inbound' THEN from_address ELSE to_address END AS phone, direction, body, sent_at
+                   FROM notification_dispatch.dev_outbox WHERE channel = 'sms') sms
+          ORDER BY phone, sent_at DESC
+       ) latest
+       ORDER BY sent_at DESC
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ phone: row.phone, direction: row.direction, body: row.body ?? '', sentAt: row.sent_at }));
+  }
+
+  /** One number's SMS, both ways, oldest first: the latest `limit`. */
+  async phoneThread(phone: string, limit: number): Promise<PhoneThreadRow[]> {
+    const rows: { direction: 'outbound' | 'inbound'; body: string | null; sent_at: Date }[] = await this.dataSource.query(
+      `SELECT direction, body, sent_at FROM notification_dispatch.dev_outbox
+        WHERE channel = 'sms' AND (CASE WHEN direction = 'inbound' THEN from_address ELSE to_address END) = $1
+        ORDER BY sent_at DESC, id DESC
+        LIMIT $2`,
+      [phone, limit],
+    );
+    return rows.reverse().map((row) => ({ phone, direction: row.direction, body: row.body ?? '', sentAt: row.sent_at }));
   }
 }

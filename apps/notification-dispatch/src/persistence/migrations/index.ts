@@ -5,6 +5,7 @@ import { NotificationDedupeKey1764000000100 } from './1764000000100-notification
 import { NotificationsRoomForHotUpdates1764100000100 } from './1764100000100-notifications-room-for-hot-updates';
 import { StagedReminders1764200000100 } from './1764200000100-staged-reminders';
 import { DeliverySweepIndexes1764300000100 } from './1764300000100-delivery-sweep-indexes';
+import { DevOutboxDirection1765700000100 } from './1765700000100-dev-outbox-direction';
 
 /** notification-dispatch's migrations, in order (the service runs them at start; `bench/reminder-floor` builds its tables with them). */
 export const DISPATCH_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const DISPATCH_MIGRATIONS = [
   NotificationsRoomForHotUpdates1764100000100,
   StagedReminders1764200000100,
   DeliverySweepIndexes1764300000100,
+  DevOutboxDirection1765700000100,
 ];
