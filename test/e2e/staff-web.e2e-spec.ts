@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { eventually } from '@appointments/testing';
 import { createScenario, expectStatus, outboxHas } from './support/notifications';
-import { Platform, startPlatform } from './support/platform';
+import { confirmationTemplate, Platform, startPlatform } from './support/platform';
 
 jest.setTimeout(180_000);
 
@@ -388,6 +388,39 @@ describe('the phone simulator', () => {
     } finally {
       await live.close();
     }
+  });
+});
+
+describe('POST /api/templates/landing-preview', () => {
+  it('renders the landing page of a config as /m/:token would, for a template not saved, buttons inert', async () => {
+    const template = confirmationTemplate();
+    template.notificationConfigs[0].buttons = {
+      accept: true,
+      decline: true,
+      reschedule: false,
+      viewDetails: true,
+      addToCalendar: true,
+    } as any;
+    const response = await platform.api.post('/api/templates/landing-preview', { template, configKey: 'confirmation' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'nonce-[\w-]+'; .*form-action 'none'.*; sandbox$/,
+    );
+    expect(response.body).toContain('Your Appointment with Acme');
+    expect(response.body).toContain("form-action 'none'");
+    expect(response.body).not.toMatch(/<script/i);
+
+    const unknownKey = await platform.api.post('/api/templates/landing-preview', { template, configKey: 'reminder' });
+    expect(unknownKey.status).toBe(400);
+    const invalid = await platform.api.post('/api/templates/landing-preview', {
+      template: { ...template, notificationConfigs: [{ key: 'x' }] },
+      configKey: 'x',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toBe('invalid_input');
+    const missing = await platform.api.post('/api/templates/landing-preview', { configKey: 'confirmation' });
+    expect(missing.status).toBe(400);
   });
 });
 

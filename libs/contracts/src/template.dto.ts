@@ -264,3 +264,18 @@ export interface TemplateView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** `POST /api/templates/landing-preview`: a template as it would be saved, and which of its configs' landing page to show. */
+export class LandingPreviewDto {
+  @ApiProperty({ type: () => CreateTemplateDto, description: 'The same body as `POST /api/templates`, validated the same way' })
+  @IsObject({ message: 'template must be a template, the body of POST /api/templates' })
+  @ValidateNested()
+  @Type(() => CreateTemplateDto)
+  template: CreateTemplateDto;
+
+  @ApiProperty({ example: 'confirmation', description: "The `key` of one of the template's notification configs" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  configKey: string;
+}

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import {
   BatchSendNotificationsDto,
   BatchSendOutcome,
@@ -17,6 +18,7 @@ import {
   EventQueryDto,
   EventView,
   INBOUND_REQUEST,
+  LandingPreviewDto,
   NotificationPreview,
   NotificationQueryDto,
   NotificationView,
@@ -43,6 +45,7 @@ import { AdminOnly } from '@appointments/observability';
 import { StaffPrincipal } from '../auth/auth.service';
 import { Staff } from '../auth/staff-auth.guard';
 import { AcceptsIdempotencyKey } from '../idempotency/accepts-idempotency-key.decorator';
+import { landingPreviewCsp, renderLandingPreview } from '../landing/landing-preview';
 import { ReminderViewDto } from './reminder-view.dto';
 
 const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 400 });
@@ -112,6 +115,32 @@ export class TemplatesApiController {
   @ApiOperation({ summary: 'Replace a template (same body as create); events using it follow it from their next send' })
   update(@Param('id', uuid) id: string, @Body() template: CreateTemplateDto, @Staff() staff: StaffPrincipal): Promise<TemplateView> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.updateTemplate, { actor: actorOf(staff), id, template });
+  }
+
+  @Post('landing-preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "A config's customer landing page for a sample event, as `/m/:token` renders it, buttons inert (text/html)",
+    description:
+      'The body is `{template, configKey}`, `template` being the body of `POST /api/templates` (validated the same way; nothing is saved). ' +
+      'Made to be shown in a sandboxed `srcdoc` iframe of the staff app; its forms post nowhere.',
+  })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page' })
+  @ApiBadRequestResponse({ description: 'An invalid template, or a configKey it does not have' })
+  landingPreview(
+    @Body() preview: LandingPreviewDto,
+    @Staff() staff: StaffPrincipal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): string {
+    const { html, nonce } = renderLandingPreview(preview, staff);
+    void reply.headers({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': landingPreviewCsp(nonce),
+      'x-frame-options': 'SAMEORIGIN',
+    });
+    return html;
   }
 
   @Delete(':id')
