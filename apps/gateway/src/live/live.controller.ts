@@ -1,6 +1,7 @@
-import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/staff-auth.guard';
 import { LiveEvents } from './live-events';
 import { LiveConnection } from './live-stream';
 
@@ -25,7 +26,7 @@ export class LiveController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   @ApiUnauthorizedResponse({ description: 'Not signed in' })
-  open(@Res() reply: FastifyReply, @Headers('last-event-id') lastEventId?: string): void {
+  open(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Headers('last-event-id') lastEventId?: string): void {
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, {
@@ -48,7 +49,14 @@ export class LiveController {
       end: () => response.end(),
     };
     this.live.stream.connect(connection, lastEventId);
+    // A stream lasts as long as the session that opened it: then it ends, and the browser's reconnect (with
+    // Last-Event-ID, so nothing is lost) is checked again: a session that expired or was revoked gets its 401.
+    const expiresAt = Date.parse(request.staffSessionExpiresAt ?? '');
+    const sessionEnd = setTimeout(() => response.end(), Number.isNaN(expiresAt) ? 0 : Math.max(0, expiresAt - Date.now()));
     // The response's close: the client went away, or the stream was ended (not the request's, which closes once it is read).
-    response.once('close', () => this.live.stream.disconnect(connection));
+    response.once('close', () => {
+      clearTimeout(sessionEnd);
+      this.live.stream.disconnect(connection);
+    });
   }
 }
