@@ -16,13 +16,17 @@ export interface BrowserSession {
  * Chromium (playwright-core, headless) and one platform for the file; a fresh context and page
  * per test; and after each test, no Content-Security-Policy violation reported by the page.
  */
-export function browserSession(label: string, viewport: { width: number; height: number }): BrowserSession {
+export function browserSession(
+  label: string,
+  viewport: { width: number; height: number },
+  env: Record<string, string> = {},
+): BrowserSession {
   const session = {} as BrowserSession;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
     session.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    session.platform = await startPlatform(label);
+    session.platform = await startPlatform(label, env);
   });
 
   afterAll(async () => {

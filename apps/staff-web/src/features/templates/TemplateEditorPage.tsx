@@ -464,6 +464,7 @@ function ConfigEditor({
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         <ColorInput
+          withEyeDropper={false}
           label="Button colour"
           placeholder="#2563eb"
           format="hex"
@@ -472,6 +473,7 @@ function ConfigEditor({
           error={err(at('buttonColor'))}
         />
         <ColorInput
+          withEyeDropper={false}
           label="Calendar block colour"
           placeholder="#0f766e"
           format="hex"
