@@ -283,8 +283,13 @@ export class EventQueryDto {
   cursor?: string;
 }
 
+/** An event in a list (`GET /api/events`): with its customer's name, so that a list needs no second request. */
+export interface ListedEventView extends EventView {
+  customer: { id: string; name: string } | null;
+}
+
 /** A page of `GET /api/events`: `nextCursor` is null on the last page. */
 export interface EventPage {
-  items: EventView[];
+  items: ListedEventView[];
   nextCursor: string | null;
 }

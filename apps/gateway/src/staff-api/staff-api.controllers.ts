@@ -17,6 +17,7 @@ import {
   EventPage,
   EventQueryDto,
   EventView,
+  ListedEventView,
   INBOUND_REQUEST,
   LandingPreviewDto,
   NotificationPreview,
@@ -170,7 +171,7 @@ export class EventsApiController {
       'Without `limit` and `cursor`: an array, the 500 that start last (as before). With either: a page `{items, nextCursor}` ' +
       '(`limit` 1-500, default 100; pass `nextCursor` back as `cursor` for the next page, with the same filters and `order`; null on the last page).',
   })
-  list(@Query() query: EventQueryDto): Promise<EventView[] | EventPage> {
+  list(@Query() query: EventQueryDto): Promise<ListedEventView[] | EventPage> {
     return this.rpc.request(SERVICE.scheduling, SCHEDULING_REQUEST.listEvents, query);
   }
 

@@ -8,6 +8,7 @@ import {
   EventPage,
   EventQueryDto,
   EventView,
+  ListedEventView,
   NotificationPreview,
   PreviewNotificationCommand,
   SCHEDULING_REQUEST,
@@ -21,6 +22,7 @@ import { NotFound } from '@appointments/domain';
 import { toErrorShape } from '@appointments/messaging';
 import { DataSource } from 'typeorm';
 import { ChatterEntriesRepository } from '../persistence/chatter-entries.repository';
+import { CustomersRepository } from '../persistence/customers.repository';
 import { EventsRepository } from '../persistence/events.repository';
 import { TemplatesRepository } from '../persistence/templates.repository';
 import { chatterView, eventView } from '../persistence/views';
@@ -39,6 +41,7 @@ export class EventsController {
     private readonly loader: EventLoader,
     private readonly events: EventsRepository,
     private readonly templates: TemplatesRepository,
+    private readonly customers: CustomersRepository,
     private readonly chatterEntries: ChatterEntriesRepository,
     private readonly createEvent: CreateEvent,
     private readonly updateEvent: UpdateEvent,
@@ -94,7 +97,7 @@ export class EventsController {
    * either: a page `{items, nextCursor}` (keyset by start and id, see `eventPageCursor`).
    */
   @MessagePattern(SCHEDULING_REQUEST.listEvents)
-  async list(@Payload() query: EventQueryDto = {}): Promise<EventView[] | EventPage> {
+  async list(@Payload() query: EventQueryDto = {}): Promise<ListedEventView[] | EventPage> {
     const paged = query.limit !== undefined || query.cursor !== undefined;
     const limit = paged ? (query.limit ?? DEFAULT_EVENT_PAGE_SIZE) : 500;
     const order = query.order ?? 'desc';
@@ -111,7 +114,11 @@ export class EventsController {
     });
     const page = rows.slice(0, limit);
     const titles = await this.templates.customerTitlesOf(this.dataSource.manager, [...new Set(page.map((row) => row.templateId))]);
-    const items = page.map((row) => eventView(row, titles.get(row.templateId) ?? ''));
+    const names = await this.customers.namesOf(this.dataSource.manager, [...new Set(page.map((row) => row.customerId))]);
+    const items = page.map((row): ListedEventView => ({
+      ...eventView(row, titles.get(row.templateId) ?? ''),
+      customer: names.has(row.customerId) ? { id: row.customerId, name: names.get(row.customerId)! } : null,
+    }));
     if (!paged) return items;
     const last = page[page.length - 1];
     return { items, nextCursor: rows.length > limit && last ? eventPageCursor.write(last, order) : null };

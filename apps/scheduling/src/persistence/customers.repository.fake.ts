@@ -37,6 +37,10 @@ export class InMemoryCustomersRepository implements Pick<CustomersRepository, ke
     return row ? { id: row.id, name: row.name } : null;
   }
 
+  async namesOf(_manager: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    return new Map(ids.flatMap((id) => (this.rows.has(id) ? [[id, this.rows.get(id)!.name] as const] : [])));
+  }
+
   async search(_manager: EntityManager, search?: string): Promise<CustomerEntity[]> {
     const needle = search?.toLowerCase();
     const digits = search?.replace(/\D/g, '') ?? '';

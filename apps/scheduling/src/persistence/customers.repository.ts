@@ -35,6 +35,16 @@ export class CustomersRepository {
     return rows[0] ?? null;
   }
 
+  /** The ids and names of the customers (for lists of events), by id; unknown ids are left out. */
+  async namesOf(manager: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; name: string }[] = await manager.query(
+      'SELECT id, name FROM scheduling.customers WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   /**
    * The newest 500 customers, or those whose name or email contains `search` (and whose phone
    * contains its digits, when it has three or more).
