@@ -54,6 +54,8 @@ export function useLiveUpdates(enabled: boolean): void {
       source.addEventListener('notification_status', (message) => {
         const data = parse<NotificationStatus>(message);
         invalidateEvent(client, data?.eventId);
+        // A sent SMS lands on the phone simulator's threads (only refetched where it is open).
+        void client.invalidateQueries({ queryKey: queryKeys.phone });
       });
       source.addEventListener('inbound_sms', () => {
         void client.invalidateQueries({ queryKey: queryKeys.phone });
