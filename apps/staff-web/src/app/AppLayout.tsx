@@ -2,7 +2,7 @@ import { Anchor, AppShell, Avatar, Box, Burger, Button, Center, Group, Loader, N
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect } from 'react';
-import { Link, Navigate, Outlet, useLocation, useNavigate, useNavigation } from 'react-router-dom';
+import { Link, Navigate, Outlet, ScrollRestoration, useLocation, useNavigate, useNavigation } from 'react-router-dom';
 import { api } from '../api/client';
 import { queryKeys } from '../api/query-keys';
 import { useSession } from '../api/resources';
@@ -147,6 +147,8 @@ export function AppLayout() {
         </Box>
       </AppShell.Main>
       <SessionExpiredDialog />
+      {/* A new screen opens at its top (back and forward return where they were), not where the last one was scrolled to. */}
+      <ScrollRestoration />
     </AppShell>
   );
 }
