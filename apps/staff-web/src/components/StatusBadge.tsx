@@ -24,7 +24,7 @@ const BOOKING_STATUS_COLOURS: Record<BookingStatus, MantineColor> = {
 /** The booking status as visible text (the contract's labels), coloured. */
 export function StatusBadge({ status, size = 'md' }: { status: BookingStatus; size?: 'sm' | 'md' | 'lg' }) {
   return (
-    <Badge color={BOOKING_STATUS_COLOURS[status]} variant="light" size={size} radius="sm" tt="none">
+    <Badge color={BOOKING_STATUS_COLOURS[status]} variant="light" size={size} radius="sm" tt="none" style={{ minWidth: 'max-content' }}>
       {BOOKING_STATUS_LABELS[status]}
     </Badge>
   );
@@ -39,7 +39,7 @@ export const NOTIFICATION_STATE_LABELS: Record<NotificationState, string> = {
 export function NotificationStateBadge({ state }: { state: NotificationState }) {
   const colour: MantineColor = state === 'update_due' ? 'yellow' : state === 'in_sync' ? 'green' : 'gray';
   return (
-    <Badge color={colour} variant="dot" size="sm" radius="sm" tt="none">
+    <Badge color={colour} variant="dot" size="sm" radius="sm" tt="none" style={{ minWidth: 'max-content' }}>
       {NOTIFICATION_STATE_LABELS[state]}
     </Badge>
   );

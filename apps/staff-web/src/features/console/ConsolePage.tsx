@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Grid, Group, Pagination, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Badge, Grid, Group, Pagination, Select, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import { queryKeys } from '../../api/query-keys';
 import type { NotificationView, Page } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 import { formatDateTime } from '../../components/time';
 import { DELIVERY_STATUSES, DIRECTIONS, NOTIFICATION_TYPES, RESPONSE_TYPES } from '@appointments/domain';
 
@@ -147,12 +148,12 @@ export function ConsolePage() {
               <Text size="sm" c="dimmed">
                 {rows.data.total} {rows.data.total === 1 ? 'row' : 'rows'}
               </Text>
-              <Table.ScrollContainer minWidth={880}>
+              <ScrollTable label="Notifications" minWidth={880}>
                 <Table verticalSpacing="xs" highlightOnHover>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th w={40}>
-                        <span className="mantine-visually-hidden">Responses</span>
+                        <VisuallyHidden>Responses</VisuallyHidden>
                       </Table.Th>
                       <Table.Th>When</Table.Th>
                       <Table.Th>Type</Table.Th>
@@ -181,7 +182,7 @@ export function ConsolePage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </ScrollTable>
               <Pagination
                 total={Math.max(1, Math.ceil(rows.data.total / rows.data.pageSize))}
                 value={page}
@@ -216,7 +217,7 @@ function ConsoleRow({ row, expanded, onToggle }: { row: NotificationView; expand
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(row.sentAt ?? row.createdAt)}</Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">
-          <Badge variant="outline" size="xs" radius="sm" color={outbound ? 'indigo' : 'grape'}>
+          <Badge variant="outline" size="xs" radius="sm" color={outbound ? 'indigo' : 'grape'} style={{ minWidth: 'max-content' }}>
             {outbound ? 'out' : 'in'}
           </Badge>
           <Text size="sm">{words(row.responseType ?? row.type)}</Text>
@@ -246,7 +247,7 @@ function ConsoleRow({ row, expanded, onToggle }: { row: NotificationView; expand
         )}
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" radius="sm" tt="none" color={STATUS_COLOURS[row.status] ?? 'gray'}>
+        <Badge variant="light" radius="sm" tt="none" color={STATUS_COLOURS[row.status] ?? 'gray'} style={{ minWidth: 'max-content' }}>
           {row.status}
         </Badge>
       </Table.Td>

@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import { useCustomers } from '../../api/resources';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 
 export function CustomersPage() {
   const [search, setSearch] = useState('');
@@ -32,7 +33,7 @@ export function CustomersPage() {
       <QueryState isPending={customers.isPending} error={customers.error}>
         {() =>
           customers.data && customers.data.length > 0 ? (
-            <Table.ScrollContainer minWidth={560}>
+            <ScrollTable label="Customers" minWidth={560}>
               <Table striped highlightOnHover verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
@@ -57,7 +58,7 @@ export function CustomersPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           ) : (
             <Text c="dimmed">No customer found.</Text>
           )

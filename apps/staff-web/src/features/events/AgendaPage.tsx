@@ -1,8 +1,9 @@
-import { Anchor, Box, Button, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { StatusBadge } from '../../components/StatusBadge';
 import { addDays, formatDay, formatShortDay, formatTime, localDayKey, startOfLocalDay } from '../../components/time';
 import { useEventList, type ListedEvent } from './api';
@@ -133,7 +134,7 @@ function WeekView() {
       </Group>
       <QueryState isPending={events.isPending} error={events.error}>
         {() => (
-          <ScrollArea type="auto" offsetScrollbars>
+          <ScrollRegion label="Week calendar" type="auto" offsetScrollbars>
             <SimpleGrid cols={7} spacing={6} miw={840} role="list" aria-label="Week">
               {Array.from({ length: 7 }, (_, offset) => addDays(weekStart, offset)).map((day) => {
                 const key = localDayKey(day);
@@ -179,7 +180,7 @@ function WeekView() {
                 );
               })}
             </SimpleGrid>
-          </ScrollArea>
+          </ScrollRegion>
         )}
       </QueryState>
     </Stack>

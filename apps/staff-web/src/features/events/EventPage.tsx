@@ -5,6 +5,7 @@ import { useCustomer, useSenderSettings, useTemplate } from '../../api/resources
 import type { ChatterEntryView, EventView } from '../../api/types';
 import { initials } from '../../components/initials';
 import { QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 import { NotificationStateBadge, StatusBadge } from '../../components/StatusBadge';
 import { durationMinutes, formatDateTime, formatDuration, formatEventTime, formatDay } from '../../components/time';
 import { useChatter, useEvent, useReminders } from './api';
@@ -275,7 +276,7 @@ function RemindersCard({ eventId, timeZone }: { eventId: string; timeZone: strin
       <QueryState isPending={reminders.isPending} error={reminders.error}>
         {() =>
           reminders.data && reminders.data.length > 0 ? (
-            <Table.ScrollContainer minWidth={320}>
+            <ScrollTable label="Reminders" minWidth={320}>
               <Table verticalSpacing={6} fz="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -307,7 +308,7 @@ function RemindersCard({ eventId, timeZone }: { eventId: string; timeZone: strin
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           ) : (
             <Text size="sm" c="dimmed">
               No reminders scheduled.

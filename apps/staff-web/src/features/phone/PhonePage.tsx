@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Grid, Group, NavLink, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Grid, Group, NavLink, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
@@ -7,6 +7,7 @@ import type { PhoneMessage, PhoneThreadSummary } from '../../api/types';
 import { MessageBubble } from '../../components/MessageBubble';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { formatDateTime } from '../../components/time';
 
 /**
@@ -91,9 +92,12 @@ function Thread({ phone }: { phone: string }) {
       void client.invalidateQueries({ queryKey: queryKeys.phone });
     },
   });
-  const bottom = useRef<HTMLDivElement>(null);
+  // The latest message in view, as on a phone: the thread scrolls, not the page around it.
+  const viewport = useRef<HTMLDivElement>(null);
   const count = messages.data?.items.length ?? 0;
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [count]);
+  useEffect(() => {
+    viewport.current?.scrollTo({ top: viewport.current.scrollHeight });
+  }, [count]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -116,7 +120,7 @@ function Thread({ phone }: { phone: string }) {
           {phone}
         </Title>
       </Group>
-      <ScrollArea h={460} px="md" py="sm" aria-label={`Messages with ${phone}`}>
+      <ScrollRegion h={460} px="md" py="sm" label={`Messages with ${phone}`} viewportRef={viewport}>
         <QueryState isPending={messages.isPending} error={messages.error}>
           {() => (
             <Stack gap="sm" role="log" aria-live="polite">
@@ -128,11 +132,10 @@ function Thread({ phone }: { phone: string }) {
                   meta={`${message.direction === 'outbound' ? 'Received' : 'Sent'} · ${formatDateTime(message.at)}`}
                 />
               ))}
-              <div ref={bottom} />
             </Stack>
           )}
         </QueryState>
-      </ScrollArea>
+      </ScrollRegion>
       <form onSubmit={submit} noValidate>
         <Stack gap={6} p="md" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
           {send.error && (

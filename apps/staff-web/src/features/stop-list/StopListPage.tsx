@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Card, Grid, Group, Select, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Card, Grid, Group, Select, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -8,6 +8,7 @@ import { queryKeys } from '../../api/query-keys';
 import type { StopListEntryView } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { FormErrors, QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 import { formatDateTime } from '../../components/time';
 import { isE164, isEmail, normalisePhone } from '../../components/validation';
 
@@ -58,7 +59,7 @@ export function StopListPage() {
       <QueryState isPending={entries.isPending} error={entries.error}>
         {() =>
           entries.data && entries.data.length > 0 ? (
-            <Table.ScrollContainer minWidth={640}>
+            <ScrollTable label="Stop list" minWidth={640}>
               <Table striped verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
@@ -67,7 +68,7 @@ export function StopListPage() {
                     <Table.Th>How</Table.Th>
                     <Table.Th>Since</Table.Th>
                     <Table.Th>
-                      <span className="mantine-visually-hidden">Actions</span>
+                      <VisuallyHidden>Actions</VisuallyHidden>
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -102,7 +103,7 @@ export function StopListPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           ) : (
             <Text c="dimmed">The stop list is empty.</Text>
           )

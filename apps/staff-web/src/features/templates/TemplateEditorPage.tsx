@@ -17,6 +17,7 @@ import {
   Textarea,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -28,6 +29,7 @@ import { useTemplate } from '../../api/resources';
 import type { TemplateView } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { FormErrors, QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 import { BOOKING_STATUS_LABELS } from '../../components/StatusBadge';
 import { LandingPreview } from './LandingPreview';
 import {
@@ -515,7 +517,7 @@ function ConfigEditor({
         }}
       />
       {config.replyCodes?.enabled && (
-        <Table.ScrollContainer minWidth={480}>
+        <ScrollTable label="Reply codes" minWidth={480}>
           <Table verticalSpacing={4}>
             <Table.Thead>
               <Table.Tr>
@@ -523,7 +525,7 @@ function ConfigEditor({
                 <Table.Th w={150}>Action</Table.Th>
                 <Table.Th>Auto-reply</Table.Th>
                 <Table.Th w={40}>
-                  <span className="mantine-visually-hidden">Remove</span>
+                  <VisuallyHidden>Remove</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -583,7 +585,7 @@ function ConfigEditor({
           >
             Add reply code
           </Button>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
 
       <Accordion variant="contained" mt="xs">

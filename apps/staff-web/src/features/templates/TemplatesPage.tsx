@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { useTemplates } from '../../api/resources';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
+import { ScrollTable } from '../../components/ScrollRegion';
 
 export function TemplatesPage() {
   const templates = useTemplates();
@@ -20,7 +21,7 @@ export function TemplatesPage() {
       <QueryState isPending={templates.isPending} error={templates.error}>
         {() =>
           templates.data && templates.data.length > 0 ? (
-            <Table.ScrollContainer minWidth={560}>
+            <ScrollTable label="Templates" minWidth={560}>
               <Table striped highlightOnHover verticalSpacing="xs">
                 <Table.Thead>
                   <Table.Tr>
@@ -53,7 +54,7 @@ export function TemplatesPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           ) : (
             <Text c="dimmed">No template yet.</Text>
           )
