@@ -171,6 +171,8 @@ it('shows the landing page preview beside the template editor, and follows an ed
   await preview.getByText('Please let us know').first().waitFor({ state: 'visible' });
   await checkScreen(page, 'template-editor');
 
+  // The landing fields of a config sit in its collapsed "Landing page" section (the first config, open, is the previewed one).
+  await page.getByRole('button', { name: 'Landing page', exact: true }).first().click();
   await page.getByRole('textbox', { name: 'Subtitle' }).first().fill('Bring your documents, please');
   await preview.getByText('Bring your documents, please').first().waitFor({ state: 'visible' });
 });
