@@ -1,5 +1,5 @@
 import { Anchor, AppShell, Avatar, Box, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect } from 'react';
 import { Link, Navigate, Outlet, ScrollRestoration, useLocation, useNavigate, useNavigation } from 'react-router-dom';
@@ -40,6 +40,9 @@ export function AppLayout() {
   const navigation = useNavigation();
   const queryClient = useQueryClient();
   const [opened, { toggle, close }] = useDisclosure();
+  // Below the `sm` breakpoint the navbar is a drawer: while closed it is off screen, and hidden so
+  // that Tab does not walk through links nobody can see.
+  const narrow = useMediaQuery('(max-width: 47.99em)');
   const staff = session.data?.staff;
   const isAdmin = staff?.role === 'admin';
   const phoneAvailable = usePhoneSimulatorAvailable(isAdmin);
@@ -103,7 +106,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Main navigation">
+      <AppShell.Navbar p="sm" aria-label="Main navigation" style={narrow && !opened ? { visibility: 'hidden' } : undefined}>
         <AppShell.Section grow component={ScrollArea}>
           <Stack gap={2}>
             {NAVIGATION.map((item) => (
