@@ -53,7 +53,7 @@ export function AppLayout() {
   if (session.isPending) {
     return (
       <Center mih="100vh">
-        <Loader aria-label="Loading" />
+        <Loader role="progressbar" aria-label="Loading" />
       </Center>
     );
   }
@@ -88,7 +88,7 @@ export function AppLayout() {
             <Anchor component={Link} to="/" underline="never" c="inherit" fw={700} size="lg">
               Appointments
             </Anchor>
-            {navigation.state === 'loading' && <Loader size="xs" aria-label="Loading page" />}
+            {navigation.state === 'loading' && <Loader size="xs" role="progressbar" aria-label="Loading page" />}
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Group gap={8} wrap="nowrap" visibleFrom="xs">
@@ -141,7 +141,7 @@ export function AppLayout() {
           <Suspense
             fallback={
               <Center py="xl">
-                <Loader aria-label="Loading" />
+                <Loader role="progressbar" aria-label="Loading" />
               </Center>
             }
           >

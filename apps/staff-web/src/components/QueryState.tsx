@@ -16,7 +16,7 @@ export function QueryState({ isPending, error, children }: { isPending: boolean;
   if (isPending) {
     return (
       <Center py="xl">
-        <Loader aria-label="Loading" />
+        <Loader role="progressbar" aria-label="Loading" />
       </Center>
     );
   }

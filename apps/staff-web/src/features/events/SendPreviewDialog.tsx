@@ -54,7 +54,7 @@ function PreviewBody({ eventId, action, onClose }: { eventId: string; action: Se
       </Text>
       {preview.isPending && (
         <Group justify="center" py="lg">
-          <Loader aria-label="Loading preview" />
+          <Loader role="progressbar" aria-label="Loading preview" />
         </Group>
       )}
       {preview.error && (

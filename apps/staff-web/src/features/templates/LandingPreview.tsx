@@ -35,7 +35,7 @@ export function LandingPreview({
         <Title order={2} size="h5">
           Landing page preview
         </Title>
-        {preview.isFetching && <Loader size="xs" aria-label="Updating preview" />}
+        {preview.isFetching && <Loader size="xs" role="progressbar" aria-label="Updating preview" />}
       </Group>
       <Select
         label="Preview config"
