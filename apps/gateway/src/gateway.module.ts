@@ -13,6 +13,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
 import { StaffAuthGuard } from './auth/staff-auth.guard';
+import { ConversationsController, DashboardController } from './conversations/conversations.controller';
 import { GATEWAY_SECRETS, GatewayConfig, gatewaySecrets, GatewaySecrets } from './gateway.config';
 import { DevPhoneController } from './dev-phone/dev-phone.controller';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
@@ -84,6 +85,8 @@ export class GatewayModule {
         DevPhoneController,
         SenderSettingsApiController,
         StopListApiController,
+        ConversationsController,
+        DashboardController,
         StaffUsersController,
         LandingController,
         LiveController,

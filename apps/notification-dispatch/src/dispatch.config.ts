@@ -87,6 +87,12 @@ export class DispatchConfig extends ServiceConfig {
    */
   @IsInt() @Min(1) @Max(16) REMINDER_RELEASE_CONCURRENCY = 2;
 
+  /**
+   * SMS conversations (docs/conversations.md): messages older than this many days are purged
+   * hourly; 0 (the default) keeps them all.
+   */
+  @IsInt() @Min(0) @Max(36_500) CONVERSATION_RETENTION_DAYS = 0;
+
   /** Whether Twilio is fully configured. */
   get twilioConfigured(): boolean {
     return Boolean(this.TWILIO_ACCOUNT_SID && this.TWILIO_AUTH_TOKEN && this.TWILIO_FROM);

@@ -2,6 +2,10 @@ import { servicePlatform } from '@appointments/service-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE } from '@appointments/contracts';
 import { InboundConsoleController } from './console/inbound-console.controller';
+import { ConversationRetention } from './conversations/conversation-retention';
+import { ConversationsController } from './conversations/conversations.controller';
+import { RecordConversationMessages } from './conversations/record-conversation-messages';
+import { SendStaffMessage } from './conversations/send-staff-message';
 import { NotificationsConsoleController } from './console/notifications-console.controller';
 import { EMAIL_PROVIDER } from './delivery/email/email-provider';
 import { SendGridEmailProvider } from './delivery/email/sendgrid-email.provider';
@@ -22,6 +26,7 @@ import { DevOutboxMessageEntity } from './persistence/dev-outbox-message.entity'
 import { NotificationEntity } from './persistence/notification.entity';
 import { NotificationRequestedController } from './requests/notification-requested.controller';
 import { DISPATCH_MIGRATIONS } from './persistence/migrations';
+import { ConversationsRepository } from './persistence/conversations.repository';
 import { DevOutboxMessagesRepository } from './persistence/dev-outbox-messages.repository';
 import { InboundMessagesRepository } from './persistence/inbound-messages.repository';
 import { LandingTokensRepository } from './persistence/landing-tokens.repository';
@@ -52,12 +57,17 @@ export class NotificationDispatchModule {
         DevPhoneController,
         LandingLookupController,
         InboundConsoleController,
+        ConversationsController,
       ],
       providers: [
         NotificationsRepository,
         LandingTokensRepository,
         DevOutboxMessagesRepository,
         InboundMessagesRepository,
+        ConversationsRepository,
+        RecordConversationMessages,
+        SendStaffMessage,
+        ConversationRetention,
         DeliveryMetrics,
         NotificationDelivery,
         StagedReminderRelease,

@@ -103,4 +103,9 @@ export interface InboundMessageReceivedPayload {
   eventId: string | null;
   notificationId: string | null;
   customerId: string | null;
+  /**
+   * The text inbound-response answered in TwiML (the help text, the reply when nothing is open),
+   * with an id of its own for the conversation; null (or absent, before this field) for none.
+   */
+  reply?: { messageId: string; body: string } | null;
 }

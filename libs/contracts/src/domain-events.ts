@@ -8,6 +8,7 @@ import type {
   NotificationType,
   ResponseType,
 } from '@appointments/domain';
+import type { STAFF_MESSAGE_TYPE } from './conversation.dto';
 import type { LandingTokenView, ResponseChannel } from './customer-response';
 import type { EventSchedule } from './event.dto';
 import type { ReminderSendRef, ReminderTriggerRef } from './reminders';
@@ -35,6 +36,7 @@ export const DOMAIN_EVENT = {
   ReminderDue: 'ReminderDue',
   ReminderMissed: 'ReminderMissed',
   TimerFired: 'TimerFired',
+  ConversationMessageAdded: 'ConversationMessageAdded',
 } as const;
 export type DomainEventName = (typeof DOMAIN_EVENT)[keyof typeof DOMAIN_EVENT];
 
@@ -132,8 +134,9 @@ export interface InternalResponseNotice {
 export interface NotificationOutcome {
   notificationId: string;
   requestId: string;
+  /** Empty for a message without an event (a staff message in a conversation). */
   eventId: string;
-  type: NotificationType;
+  type: NotificationType | typeof STAFF_MESSAGE_TYPE;
   channel: Channel;
   to: string;
   recipientName: string;

@@ -12,3 +12,4 @@ export * from './customer-response';
 export * from './reminders';
 export * from './stop-list-address';
 export * from './dev-phone.dto';
+export * from './conversation.dto';

@@ -58,6 +58,16 @@ export const DISPATCH_REQUEST = {
   getPhoneThread: 'dev-phone.thread',
   /** `RecordPhoneReplyCommand` → `{recorded: true}`: keeps the reply (and the TwiML answer) in the sink. */
   recordPhoneReply: 'dev-phone.record-reply',
+  /** `ListConversationsQuery` → `ConversationPage`: unread (for that staff member) first, then the latest. */
+  listConversations: 'conversations.list',
+  /** `ConversationMessagesQuery` → `ConversationMessagePage`: oldest first; the last 30 days unless `before` asks for older. */
+  conversationMessages: 'conversations.messages',
+  /** `SendStaffMessageCommand` → `{id}`: a staff SMS through the normal SMS path; 422 when the number is stopped. */
+  sendStaffMessage: 'conversations.send',
+  /** `MarkConversationReadCommand` → `{read: true}`. */
+  markConversationRead: 'conversations.read',
+  /** `{limit}` → `RecentSmsView[]`: the latest inbound SMS, newest first. */
+  recentInboundSms: 'conversations.recent-inbound',
 } as const;
 
 /** The most phone numbers one `DISPATCH_REQUEST.latestOpenReplyTargets` request may ask about. */

@@ -178,38 +178,70 @@ describe('liveMessagesOf: what staff hear of a domain event', () => {
     expect(liveMessagesOf(envelope(DOMAIN_EVENT.DeliveryStatusChanged, { notificationId: null, status: 'delivered' }, null))).toEqual([]);
   });
 
-  it('InboundMessageReceived → inbound_sms {phone, body, at}', () => {
-    const payload = { from: '+14155550100', body: 'Running late', receivedAt: '2026-01-15T13:00:00.000Z' };
-    expect(liveMessagesOf(envelope(DOMAIN_EVENT.InboundMessageReceived, payload, null))).toEqual([
-      { event: 'inbound_sms', data: { phone: '+14155550100', body: 'Running late', at: '2026-01-15T13:00:00.000Z' } },
+  it('NotificationSent / NotificationFailed by SMS → also conversation_message of its number', () => {
+    expect(
+      liveMessagesOf(
+        envelope(DOMAIN_EVENT.NotificationSent, { notificationId: 'n1', eventId: '', channel: 'sms', to: '+14155550100' }, null),
+      ),
+    ).toEqual([
+      { event: 'notification_status', data: { notificationId: 'n1', status: 'sent' } },
+      { event: 'conversation_message', data: { phone: '+14155550100', id: 'n1', direction: 'outbound', status: 'sent' } },
     ]);
+    expect(
+      liveMessagesOf(
+        envelope(DOMAIN_EVENT.NotificationFailed, { notificationId: 'n1', status: 'failed', channel: 'sms', to: '+1415' }, null),
+      ),
+    ).toContainEqual({ event: 'conversation_message', data: { phone: '+1415', id: 'n1', direction: 'outbound', status: 'failed' } });
+    expect(
+      liveMessagesOf(envelope(DOMAIN_EVENT.NotificationSent, { notificationId: 'n1', channel: 'email', to: 'a@example.com' }, null)),
+    ).toEqual([{ event: 'notification_status', data: { notificationId: 'n1', status: 'sent' } }]);
   });
 
-  it('CustomerResponded by SMS → inbound_sms; by the landing page → nothing', () => {
-    const sms = {
-      channel: 'sms_reply',
-      from: '+14155550100',
-      inboundMessage: { body: '1', providerMessageId: 'SM1' },
-      respondedAt: '2026-01-15T13:00:00.000Z',
+  it.each([
+    ['an unknown number', null, {}],
+    ['a customer', { id: 'c1', name: 'Jane Doe' }, { customer: { id: 'c1', name: 'Jane Doe' } }],
+  ])(
+    'ConversationMessageAdded inbound from %s → inbound_sms {phone, body, at, customer?} and conversation_message',
+    (_who, customer, extra) => {
+      const payload = {
+        phone: '+14155550100',
+        customer,
+        message: {
+          id: 'm1',
+          direction: 'inbound',
+          body: 'Running late',
+          at: '2026-01-15T13:00:00.000Z',
+          source: 'customer',
+          status: 'delivered',
+        },
+      };
+      expect(liveMessagesOf(envelope(DOMAIN_EVENT.ConversationMessageAdded, payload, null))).toEqual([
+        { event: 'inbound_sms', data: { phone: '+14155550100', body: 'Running late', at: '2026-01-15T13:00:00.000Z', ...extra } },
+        { event: 'conversation_message', data: { phone: '+14155550100', id: 'm1', direction: 'inbound', status: 'delivered' } },
+      ]);
+    },
+  );
+
+  it('ConversationMessageAdded outbound (an automatic answer) → conversation_message only', () => {
+    const payload = {
+      phone: '+14155550100',
+      customer: null,
+      message: { id: 'm2', direction: 'outbound', body: 'Help text', at: '2026-01-15T13:00:00.001Z', source: 'auto_reply', status: 'sent' },
     };
-    expect(liveMessagesOf(envelope(DOMAIN_EVENT.CustomerResponded, sms))).toEqual([
-      { event: 'inbound_sms', data: { phone: '+14155550100', body: '1', at: '2026-01-15T13:00:00.000Z' } },
+    expect(liveMessagesOf(envelope(DOMAIN_EVENT.ConversationMessageAdded, payload, null))).toEqual([
+      { event: 'conversation_message', data: { phone: '+14155550100', id: 'm2', direction: 'outbound', status: 'sent' } },
     ]);
-    expect(liveMessagesOf(envelope(DOMAIN_EVENT.CustomerResponded, { channel: 'email_link', from: null, inboundMessage: null }))).toEqual(
-      [],
-    );
   });
 
   it('follows exactly the types it maps', () => {
     expect([...LIVE_EVENT_TYPES].sort()).toEqual(
       [
-        'CustomerResponded',
+        'ConversationMessageAdded',
         'DeliveryStatusChanged',
         'EventBooked',
         'EventCancelled',
         'EventRescheduled',
         'FieldsChanged',
-        'InboundMessageReceived',
         'NotificationFailed',
         'NotificationSent',
         'ReminderSent',

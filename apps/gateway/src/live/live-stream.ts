@@ -1,8 +1,7 @@
 import {
-  CustomerRespondedPayload,
+  ConversationMessageAddedPayload,
   DeliveryStatusChangedPayload,
   DOMAIN_EVENT,
-  InboundMessageReceivedPayload,
   NotificationFailedPayload,
 } from '@appointments/contracts';
 import type { DomainEventEnvelope } from '@appointments/messaging';
@@ -13,19 +12,21 @@ import { EVENT_CHANGING_TYPES } from '../landing/landing-views';
  * queue (DomainEventFeed: every replica sees every event):
  * - what changes an event (the landing pages' list) → `event_changed`;
  * - a notification sent or failed → `event_changed` and `notification_status`;
+ * - a notification sent or failed by SMS → also `conversation_message` (its id is the notification's);
  * - a provider's delivery report → `notification_status`;
- * - an SMS from a customer (not a code, or a code reply) → `inbound_sms`.
+ * - an SMS from any number (a code, free text, a keyword), kept in its conversation by
+ *   notification-dispatch with the number's customer → `inbound_sms` and `conversation_message`;
+ *   the automatic answer to it → `conversation_message`.
  */
 export const LIVE_EVENT_TYPES: readonly string[] = [
   ...EVENT_CHANGING_TYPES,
   DOMAIN_EVENT.NotificationSent,
   DOMAIN_EVENT.NotificationFailed,
   DOMAIN_EVENT.DeliveryStatusChanged,
-  DOMAIN_EVENT.InboundMessageReceived,
-  DOMAIN_EVENT.CustomerResponded,
+  DOMAIN_EVENT.ConversationMessageAdded,
 ];
 
-export type LiveEventName = 'event_changed' | 'notification_status' | 'inbound_sms';
+export type LiveEventName = 'event_changed' | 'notification_status' | 'inbound_sms' | 'conversation_message';
 
 export interface LiveMessage {
   event: LiveEventName;
@@ -49,6 +50,12 @@ export function liveMessagesOf(envelope: DomainEventEnvelope): LiveMessage[] {
           event: 'notification_status',
           data: { notificationId: payload.notificationId, ...(eventId ? { eventId } : {}), status },
         });
+        if (payload.channel === 'sms' && payload.to) {
+          messages.push({
+            event: 'conversation_message',
+            data: { phone: payload.to, id: payload.notificationId, direction: 'outbound', status },
+          });
+        }
       }
       break;
     }
@@ -66,25 +73,19 @@ export function liveMessagesOf(envelope: DomainEventEnvelope): LiveMessage[] {
       }
       break;
     }
-    case DOMAIN_EVENT.InboundMessageReceived: {
-      const payload = envelope.payload as Partial<InboundMessageReceivedPayload>;
-      if (payload.from && typeof payload.body === 'string') {
+    case DOMAIN_EVENT.ConversationMessageAdded: {
+      const { phone, customer, message } = envelope.payload as Partial<ConversationMessageAddedPayload>;
+      if (!phone || !message) break;
+      if (message.direction === 'inbound') {
         messages.push({
           event: 'inbound_sms',
-          data: { phone: payload.from, body: payload.body, at: payload.receivedAt ?? envelope.occurredAt },
+          data: { phone, body: message.body, at: message.at, ...(customer ? { customer } : {}) },
         });
       }
-      break;
-    }
-    case DOMAIN_EVENT.CustomerResponded: {
-      // A reply code ("1") answers a notification instead of being an InboundMessageReceived; it is an SMS all the same.
-      const payload = envelope.payload as Partial<CustomerRespondedPayload>;
-      if (payload.channel === 'sms_reply' && payload.from && payload.inboundMessage) {
-        messages.push({
-          event: 'inbound_sms',
-          data: { phone: payload.from, body: payload.inboundMessage.body, at: payload.respondedAt ?? envelope.occurredAt },
-        });
-      }
+      messages.push({
+        event: 'conversation_message',
+        data: { phone, id: message.id, direction: message.direction, status: message.status },
+      });
       break;
     }
     default:

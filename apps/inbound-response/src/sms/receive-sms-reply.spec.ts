@@ -355,8 +355,17 @@ describe('ReceiveSmsReply: carrier keywords and messages', () => {
         eventId: target.eventId,
         notificationId: target.notificationId,
         customerId: target.customerId,
+        reply: null,
       },
-      expect.objectContaining({ kind: 'no_open_notification', from: stranger, eventId: null, notificationId: null, customerId: null }),
+      expect.objectContaining({
+        kind: 'no_open_notification',
+        from: stranger,
+        eventId: null,
+        notificationId: null,
+        customerId: null,
+        // The TwiML answer, for the conversation.
+        reply: { messageId: expect.any(String), body: NO_OPEN_REPLY },
+      }),
     ]);
     expect(inboundSms.stored(lost.messageSid)).toMatchObject({ kind: 'no_open_notification', reply: NO_OPEN_REPLY, notificationId: null });
   });

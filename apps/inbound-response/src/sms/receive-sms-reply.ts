@@ -197,7 +197,7 @@ export class ReceiveSmsReply {
     }
     await this.outbox.add(
       manager,
-      received.flatMap((sms, index) => messageEvents(sms, answers[index].kind, optOuts.get(sms))),
+      received.flatMap((sms, index) => messageEvents(sms, answers[index], optOuts.get(sms))),
     );
     return answers;
   }
@@ -273,10 +273,11 @@ function inboundRow(sms: ReceivedSms, answer: SmsReplyAnswer): NewInboundSms {
 
 /**
  * The events of an SMS other than a reply code (whose `CustomerResponded` is the response's):
- * the stop-list change of a keyword that made one, and the message itself for the chatter and
- * the console.
+ * the stop-list change of a keyword that made one, and the message itself (with its TwiML answer)
+ * for the chatter, the console and the conversation.
  */
-function messageEvents(sms: ReceivedSms, kind: SmsReplyKind, optOut: OptOutChangedPayload | undefined): NewDomainEvent[] {
+function messageEvents(sms: ReceivedSms, answer: SmsReplyAnswer, optOut: OptOutChangedPayload | undefined): NewDomainEvent[] {
+  const kind = answer.kind;
   if (kind === 'code') return [];
   const correlationId = sms.sms.correlationId;
   const received: InboundMessageReceivedPayload = {
@@ -290,6 +291,8 @@ function messageEvents(sms: ReceivedSms, kind: SmsReplyKind, optOut: OptOutChang
     eventId: sms.target?.eventId ?? null,
     notificationId: sms.target?.notificationId ?? null,
     customerId: sms.target?.customerId ?? null,
+    // The TwiML answer is an SMS to the customer too: the conversation keeps it (docs/conversations.md).
+    reply: answer.reply ? { messageId: randomUUID(), body: answer.reply } : null,
   };
   return [
     ...(optOut ? [{ type: DOMAIN_EVENT.OptOutChanged, payload: optOut, correlationId }] : []),

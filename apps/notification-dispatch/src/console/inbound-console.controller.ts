@@ -1,9 +1,11 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Optional } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { CustomerRespondedPayload, DOMAIN_EVENT, InboundMessageReceivedPayload } from '@appointments/contracts';
 import { DomainEventBatchContext, DomainEventContext, HANDLES_BATCHES } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
+import { inboundConversationEntries, respondedConversationEntry } from '../conversations/inbound-entries';
+import { RecordConversationMessages } from '../conversations/record-conversation-messages';
 import { InboundMessagesRepository, InboundRow } from '../persistence/inbound-messages.repository';
 
 /**
@@ -14,12 +16,16 @@ import { InboundMessagesRepository, InboundRow } from '../persistence/inbound-me
  * An inbound row's `status` is `delivered`: it reached us. Its id is the response id or the
  * inbound message id, so a copy of the event that slipped past the transport's
  * de-duplication inserts nothing.
+ *
+ * Every SMS from a customer (and the TwiML answer it got) also goes to its number's
+ * conversation (`RecordConversationMessages`), whether or not a notification is open.
  */
 @Controller()
 export class InboundConsoleController {
   constructor(
     private readonly inbound: InboundMessagesRepository,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly conversations?: RecordConversationMessages,
   ) {}
 
   /** Responses that arrived together: one lookup of the notifications they answer, one insert. */
@@ -53,6 +59,14 @@ export class InboundConsoleController {
       ];
     });
     const inserted = await this.inbound.logMany(context.manager, rows);
+    await this.conversations?.execute(
+      context.manager,
+      responses.flatMap((response) => {
+        const entry = respondedConversationEntry(response, answered.get(response.notificationId)?.recipient_name ?? null);
+        return entry ? [entry] : [];
+      }),
+      context.correlationIds[0],
+    );
     for (const response of responses) {
       if (!answered.has(response.notificationId)) continue;
       const fresh = inserted.has(response.responseId);
@@ -74,6 +88,7 @@ export class InboundConsoleController {
     const answered = message.notificationId
       ? (await this.inbound.answeredNotifications(context.manager, [message.notificationId])).get(message.notificationId)
       : undefined;
+    await this.conversations?.execute(context.manager, inboundConversationEntries(message, answered?.recipient_name ?? null));
     if (!answered) {
       // Without a notification there is no event, customer or type to file it under; inbound-response keeps it.
       this.logger.info(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   DOMAIN_EVENT,
@@ -14,6 +14,8 @@ import { DomainEventOutbox, NewDomainEvent, RemoteServiceError, RpcClient } from
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
+import { outboundConversationEntry } from '../conversations/outbound-entries';
+import { RecordConversationMessages } from '../conversations/record-conversation-messages';
 import { DispatchConfig } from '../dispatch.config';
 import { ClaimedStagedRow, NotificationsRepository } from '../persistence/notifications.repository';
 import { RequestFields, requestRow, skippedRows } from '../requests/console-rows';
@@ -79,6 +81,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     private readonly outbox: DomainEventOutbox,
     private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly conversations?: RecordConversationMessages,
   ) {}
 
   onApplicationBootstrap() {
@@ -160,6 +163,28 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
       await this.notifications.logSkipped(
         manager,
         released.flatMap(({ rows: [row] }) => skippedRows(requestRow(requestFields(row)), row.reminder.skipped)),
+      );
+      // A released reminder by SMS is a message of its number's conversation from now on.
+      const now = Date.now();
+      await this.conversations?.execute(
+        manager,
+        released.flatMap(({ rows }) =>
+          rows.flatMap((row) => {
+            const entry = outboundConversationEntry(
+              {
+                id: row.id,
+                channel: row.channel,
+                type: row.type,
+                status: 'pending',
+                recipient_phone: row.recipientPhone,
+                sms_body: row.smsBody,
+              },
+              null,
+              now,
+            );
+            return entry ? [entry] : [];
+          }),
+        ),
       );
       return { taken: due.length, released, withdrawn, unreadable };
     });

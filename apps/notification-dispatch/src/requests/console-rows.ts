@@ -6,9 +6,10 @@ import type { DeliveryContent, NotificationAttachment } from '../persistence/not
 export interface ConsoleRow {
   id: string;
   request_id: string;
-  event_id: string;
+  /** Null for a message without an event (a staff message in a conversation). */
+  event_id: string | null;
   type: string;
-  config_key: string;
+  config_key: string | null;
   channel: string;
   direction: 'outbound';
   recipient_name: string;

@@ -6,6 +6,7 @@ import { NotificationsRoomForHotUpdates1764100000100 } from './1764100000100-not
 import { StagedReminders1764200000100 } from './1764200000100-staged-reminders';
 import { DeliverySweepIndexes1764300000100 } from './1764300000100-delivery-sweep-indexes';
 import { DevOutboxDirection1765700000100 } from './1765700000100-dev-outbox-direction';
+import { Conversations1766000000100 } from './1766000000100-conversations';
 
 /** notification-dispatch's migrations, in order (the service runs them at start; `bench/reminder-floor` builds its tables with them). */
 export const DISPATCH_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const DISPATCH_MIGRATIONS = [
   StagedReminders1764200000100,
   DeliverySweepIndexes1764300000100,
   DevOutboxDirection1765700000100,
+  Conversations1766000000100,
 ];
