@@ -1,6 +1,6 @@
 import { ScrollArea, Table, type ScrollAreaProps } from '@mantine/core';
 import { useMergedRef } from '@mantine/hooks';
-import { useEffect, useRef, useState, type HTMLAttributes, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type HTMLAttributes, type ReactNode, type RefObject } from 'react';
 
 /**
  * What makes a scrolling box usable from the keyboard (WCAG 2.1.1; axe-core's
@@ -13,11 +13,17 @@ export function useScrollRegion<T extends HTMLElement>(
 ): { ref: RefObject<T>; props: HTMLAttributes<HTMLElement> & { 'data-scrolls'?: boolean } } {
   const ref = useRef<T>(null);
   const [scrolls, setScrolls] = useState(false);
+  const measure = useCallback(() => {
+    const element = ref.current;
+    if (element) setScrolls(element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+  }, []);
+  // After every render, before the browser paints or runs anything else: content that React has
+  // just put in (rows, messages) is never seen overflowing a box that is not yet focusable.
+  useLayoutEffect(measure);
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = () => setScrolls(element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
-    measure();
+    // Size changes React does not render: the window, fonts, a child that renders by itself.
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     const observeContent = () => Array.from(element.children).forEach((child) => observer.observe(child));
@@ -32,7 +38,7 @@ export function useScrollRegion<T extends HTMLElement>(
       observer.disconnect();
       mutations.disconnect();
     };
-  }, []);
+  }, [measure]);
   const props = scrolls
     ? {
         tabIndex: 0,
