@@ -16,6 +16,11 @@ export type {
   StopListEntryView,
   TemplateView,
   NotificationConfig,
+  ConversationView,
+  ConversationMessageView,
+  ConversationPage,
+  ConversationMessagePage,
+  RecentSmsView,
 } from '@appointments/contracts';
 
 export interface StaffMember {

@@ -1,4 +1,20 @@
-import { Anchor, AppShell, Avatar, Box, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import {
+  Anchor,
+  AppShell,
+  Avatar,
+  Badge,
+  Box,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect } from 'react';
@@ -9,6 +25,7 @@ import { useSession } from '../api/resources';
 import type { PhoneThreadSummary } from '../api/types';
 import { SessionExpiredDialog } from '../auth/SessionExpiredDialog';
 import { initials } from '../components/initials';
+import { useUnreadTotal } from '../conversations/api';
 import { useLiveUpdates } from '../live/useLiveUpdates';
 
 const NAVIGATION = [
@@ -16,6 +33,7 @@ const NAVIGATION = [
   { to: '/events', label: 'Events' },
   { to: '/customers', label: 'Customers' },
   { to: '/templates', label: 'Templates' },
+  { to: '/conversations', label: 'Conversations' },
   { to: '/console', label: 'Console' },
   { to: '/stop-list', label: 'Stop list' },
   { to: '/settings', label: 'Settings' },
@@ -33,6 +51,17 @@ function usePhoneSimulatorAvailable(isAdmin: boolean): boolean {
   return isAdmin && threads.isSuccess;
 }
 
+/** The unread SMS of every conversation, read with the link's name ("Conversations 3 unread"). */
+function UnreadBadge({ total, more }: { total: number; more: boolean }) {
+  return (
+    <Badge size="sm" variant="filled" color="red" style={{ minWidth: 'max-content' }}>
+      {total}
+      {more ? '+' : ''}
+      <VisuallyHidden> unread</VisuallyHidden>
+    </Badge>
+  );
+}
+
 export function AppLayout() {
   const session = useSession();
   const location = useLocation();
@@ -46,6 +75,7 @@ export function AppLayout() {
   const staff = session.data?.staff;
   const isAdmin = staff?.role === 'admin';
   const phoneAvailable = usePhoneSimulatorAvailable(isAdmin);
+  const unread = useUnreadTotal(Boolean(staff));
   useLiveUpdates(Boolean(staff));
 
   useEffect(close, [location.pathname, close]);
@@ -118,6 +148,9 @@ export function AppLayout() {
                 active={isActive(item.to, item.exact)}
                 aria-current={isActive(item.to, item.exact) ? 'page' : undefined}
                 variant="light"
+                rightSection={
+                  item.to === '/conversations' && unread.data && unread.data.total > 0 ? <UnreadBadge {...unread.data} /> : undefined
+                }
               />
             ))}
             {phoneAvailable && <NavLink component={Link} to="/dev/phone" label="Phone" active={isActive('/dev/phone')} variant="light" />}

@@ -34,6 +34,10 @@ export const routes: RouteObject[] = [
         ...page(() => import('../features/templates/TemplateEditorPage').then((m) => ({ Component: m.TemplateEditorPage }))),
       },
       { path: 'console', ...page(() => import('../features/console/ConsolePage').then((m) => ({ Component: m.ConsolePage }))) },
+      {
+        path: 'conversations/:phone?',
+        ...page(() => import('../features/conversations/ConversationsPage').then((m) => ({ Component: m.ConversationsPage }))),
+      },
       { path: 'stop-list', ...page(() => import('../features/stop-list/StopListPage').then((m) => ({ Component: m.StopListPage }))) },
       { path: 'settings', ...page(() => import('../features/settings/SettingsPage').then((m) => ({ Component: m.SettingsPage }))) },
       { path: 'dev/phone', ...page(() => import('../features/phone/PhonePage').then((m) => ({ Component: m.PhonePage }))) },

@@ -13,6 +13,9 @@ interface EventChanged {
   eventId: string;
   type?: string;
 }
+interface ConversationMessage {
+  phone: string;
+}
 interface NotificationStatus {
   notificationId: string;
   eventId?: string;
@@ -36,6 +39,28 @@ function invalidateEvent(client: QueryClient, eventId: string | undefined): void
   void client.invalidateQueries({ queryKey: queryKeys.reminders(eventId) });
 }
 
+/**
+ * Conversation queries are refreshed at most every 250 ms (trailing): at 100 inbound SMS a second
+ * each event would otherwise cancel the refetch the previous one started, and none would finish.
+ */
+function conversationInvalidator(client: QueryClient): { add: (key: readonly unknown[]) => void; stop: () => void } {
+  const pending = new Map<string, readonly unknown[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const keys = [...pending.values()];
+    pending.clear();
+    for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+  };
+  return {
+    add: (key) => {
+      pending.set(JSON.stringify(key), key);
+      timer ??= setTimeout(flush, 250);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 export function useLiveUpdates(enabled: boolean): void {
   const client = useQueryClient();
 
@@ -44,6 +69,7 @@ export function useLiveUpdates(enabled: boolean): void {
     let source: EventSource | null = null;
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    const conversations = conversationInvalidator(client);
 
     const open = () => {
       source = new EventSource('/api/live', { withCredentials: true });
@@ -56,8 +82,23 @@ export function useLiveUpdates(enabled: boolean): void {
         invalidateEvent(client, data?.eventId);
         // A sent SMS lands on the phone simulator's threads (only refetched where it is open).
         void client.invalidateQueries({ queryKey: queryKeys.phone });
+        // A provider's later report (delivered, undelivered) of a conversation's SMS: its id is the message's.
+        conversations.add(queryKeys.allConversationMessages);
       });
-      source.addEventListener('inbound_sms', () => {
+      source.addEventListener('conversation_message', (message) => {
+        const data = parse<ConversationMessage>(message);
+        if (data?.phone) conversations.add(queryKeys.conversationMessages(data.phone));
+        conversations.add(queryKeys.conversationLists);
+      });
+      source.addEventListener('inbound_sms', (message) => {
+        const data = parse<ConversationMessage>(message);
+        if (data?.phone) {
+          conversations.add(queryKeys.conversationMessages(data.phone));
+          // STOP or START changes the stop list.
+          conversations.add(queryKeys.stopListed('sms', data.phone));
+        }
+        conversations.add(queryKeys.conversationLists);
+        conversations.add(queryKeys.recentSms);
         void client.invalidateQueries({ queryKey: queryKeys.phone });
         void client.invalidateQueries({ queryKey: queryKeys.console });
         void client.invalidateQueries({ queryKey: queryKeys.eventLists });
@@ -87,6 +128,7 @@ export function useLiveUpdates(enabled: boolean): void {
     return () => {
       stopped = true;
       clearTimeout(retry);
+      conversations.stop();
       source?.close();
     };
   }, [client, enabled]);
