@@ -1,4 +1,4 @@
-import { Anchor, Box, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Button, Grid, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader';
@@ -6,6 +6,7 @@ import { QueryState } from '../../components/QueryState';
 import { ScrollRegion } from '../../components/ScrollRegion';
 import { StatusBadge } from '../../components/StatusBadge';
 import { addDays, formatDay, formatShortDay, formatTime, localDayKey, startOfLocalDay } from '../../components/time';
+import { RecentSmsWidget } from '../../conversations/RecentSmsWidget';
 import { useEventList, type ListedEvent } from './api';
 import { customerNameOf, EventRow } from './EventRow';
 import { useCustomerNames } from './useCustomerNames';
@@ -48,7 +49,22 @@ export function AgendaPage() {
           </>
         }
       />
-      {view === 'agenda' ? <DaysView /> : <WeekView />}
+      {/* The recent SMS beside the days on a wide screen, after them on a narrow one; under the wide week calendar. */}
+      {view === 'agenda' ? (
+        <Grid gutter="lg">
+          <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>
+            <DaysView />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
+            <RecentSmsWidget />
+          </Grid.Col>
+        </Grid>
+      ) : (
+        <Stack gap="lg">
+          <WeekView />
+          <RecentSmsWidget />
+        </Stack>
+      )}
     </>
   );
 }
