@@ -8,6 +8,7 @@ import { QueryState } from '../../components/QueryState';
 import { ScrollTable } from '../../components/ScrollRegion';
 import { NotificationStateBadge, StatusBadge } from '../../components/StatusBadge';
 import { durationMinutes, formatDateTime, formatDuration, formatEventTime, formatDay } from '../../components/time';
+import { CustomerConversationCard } from '../../conversations/CustomerConversationCard';
 import { useChatter, useEvent, useReminders } from './api';
 import { SendPreviewDialog } from './SendPreviewDialog';
 import { allowedSends, type SendAction } from './sends';
@@ -101,7 +102,10 @@ function EventDetails({ event }: { event: EventView }) {
           <ChatterCard eventId={event.id} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <RemindersCard eventId={event.id} timeZone={event.timeZone} />
+          <Stack gap="lg">
+            <CustomerConversationCard customerId={event.customerId} />
+            <RemindersCard eventId={event.id} timeZone={event.timeZone} />
+          </Stack>
         </Grid.Col>
       </Grid>
 
