@@ -74,6 +74,17 @@ runBenchmark({
     deadline.check('creating the events');
     say(`${KNOBS.events} customers and events created in ${round1((Date.now() - created) / 1000)} s`);
 
+    // The agenda's request alone (7 days, first page of 500), as the app makes it: the server's share of the figure.
+    const today = new Date(new Date().setHours(0, 0, 0, 0));
+    const range = `from=${today.toISOString()}&to=${new Date(today.getTime() + 7 * 86_400_000).toISOString()}&order=asc&limit=500`;
+    const apiTimes: number[] = [];
+    for (let call = 0; call < 5; call++) {
+      const started = performance.now();
+      await api.expect(200, 'GET', `/api/events?${range}`);
+      apiTimes.push(performance.now() - started);
+    }
+    say(`GET /api/events (7 days, limit 500) alone: ${apiTimes.map((ms) => Math.round(ms)).join(', ')} ms`);
+
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     const paints: number[] = [];
     const agendas: number[] = [];
@@ -94,9 +105,26 @@ runBenchmark({
           const figures = await page.evaluate(() => ({
             paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
             now: performance.now(),
+            // The app's own mark: the agenda committed to the screen with its events.
+            shown: performance.getEntriesByName('agenda:events-shown')[0]?.startTime ?? null,
+            // Browser timing entries (this file is compiled without the DOM's types).
+            domReady: (performance.getEntriesByType('navigation' as never)[0] as unknown as { domContentLoadedEventEnd?: number })
+              ?.domContentLoadedEventEnd,
+            resources: (
+              performance.getEntriesByType('resource' as never) as unknown as { name: string; startTime: number; responseEnd: number }[]
+            ).map((entry) => ({ name: new URL(entry.name).pathname, start: entry.startTime, end: entry.responseEnd })),
           }));
           if (figures.paint !== null) paints.push(figures.paint);
-          agendas.push(figures.now);
+          agendas.push(figures.shown ?? figures.now);
+          // Where the time went, per load: the app's files and first requests, start → end (ms from navigation start).
+          const steps = figures.resources
+            .filter((entry) => /^\/(assets\/|api\/)/.test(entry.name))
+            .map((entry) => `${entry.name.replace(/-[A-Za-z0-9_-]{8}\./, '.')} ${Math.round(entry.start)}→${Math.round(entry.end)}`);
+          if (KNOBS.verbose || load === 0)
+            say(
+              `load ${load + 1}: DOM ready ${Math.round(figures.domReady ?? 0)}, first paint ${Math.round(figures.paint ?? 0)}, ` +
+                `events shown ${Math.round(figures.shown ?? 0)}, first event seen by the test ${Math.round(figures.now)}; ${steps.join(', ')}`,
+            );
         } finally {
           await context.close();
         }
@@ -113,7 +141,7 @@ runBenchmark({
           ['figure', 'min', 'p50', 'p90', 'max'],
           [
             ['first contentful paint', ms(paint.min), ms(paint.p50), ms(paint.p90), ms(paint.max)],
-            ["today's first event visible", ms(agenda.min), ms(agenda.p50), ms(agenda.p90), ms(agenda.max)],
+            ['agenda with its events shown', ms(agenda.min), ms(agenda.p50), ms(agenda.p90), ms(agenda.max)],
           ],
         ) +
         `\ntarget (first paint < 1000 ms, p90): ${paint.p90 !== null && paint.p90 < 1000 ? 'met' : 'NOT met'}\n`,

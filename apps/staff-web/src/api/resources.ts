@@ -2,23 +2,30 @@
  * Reads that several features share (lookups): the session, customers, templates and the sender.
  * Each feature keeps its own calls in its folder; these are the common ground beside `features/`.
  */
-import { useQuery } from '@tanstack/react-query';
+import { QueryClient, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from './client';
 import { queryKeys } from './query-keys';
 import type { CustomerView, SenderSettingsView, Session, TemplateView } from './types';
+
+async function readSession(): Promise<Session | null> {
+  try {
+    return await api<Session>('/api/auth/session', { retryAfterSignIn: false });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Asks for the session as the app starts, before the first render needs it. */
+export function prefetchSession(queryClient: QueryClient): void {
+  void queryClient.prefetchQuery({ queryKey: queryKeys.session, queryFn: readSession, retry: false });
+}
 
 /** The signed-in staff member, or null when nobody is signed in (a 401 here is an answer). */
 export function useSession() {
   return useQuery({
     queryKey: queryKeys.session,
-    queryFn: async (): Promise<Session | null> => {
-      try {
-        return await api<Session>('/api/auth/session', { retryAfterSignIn: false });
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
+    queryFn: readSession,
     // Read once; signing in or out sets it. An expired session shows the sign-in dialog (client.ts) instead.
     staleTime: Infinity,
     refetchOnWindowFocus: false,

@@ -1,5 +1,5 @@
 /** The events feature's calls: lists with filters, one event, its chatter and reminders, sends. */
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import type { ChatterEntryView, EventsAnswer, EventView, NotificationPreview, ReminderView, SendNotificationResult } from '../../api/types';
@@ -33,9 +33,10 @@ async function fetchPage(
   cursor: string | null,
   signal: AbortSignal,
   customerNames?: Map<string, string>,
+  retryAfterSignIn = true,
 ): Promise<EventList> {
   const query = { ...filters, order: filters.order ?? 'asc', limit: filters.limit ?? PAGE, cursor: cursor ?? undefined };
-  const answer = await api<EventsAnswer<ListedEvent>>('/api/events', { query, signal });
+  const answer = await api<EventsAnswer<ListedEvent>>('/api/events', { query, signal, retryAfterSignIn });
   // An older gateway answers the whole array and ignores the filters: apply them here then.
   if (Array.isArray(answer)) return { items: filterLocally(answer, filters, customerNames), nextCursor: null };
   return { items: answer.items, nextCursor: answer.nextCursor ?? null };
@@ -48,18 +49,33 @@ async function fetchPage(
 export function useEventList(filters: EventFilters, customerNames?: Map<string, string>) {
   return useQuery({
     queryKey: queryKeys.eventList(filters),
-    queryFn: async ({ signal }): Promise<EventList> => {
-      const items: ListedEvent[] = [];
-      let cursor: string | null = null;
-      for (let page = 0; page < 20; page++) {
-        const answer = await fetchPage(filters, cursor, signal, customerNames);
-        items.push(...answer.items);
-        cursor = answer.nextCursor;
-        if (!cursor) break;
-      }
-      return { items, nextCursor: cursor };
-    },
+    queryFn: ({ signal }) => allPages(filters, signal, customerNames),
     placeholderData: keepPreviousData,
+  });
+}
+
+async function allPages(filters: EventFilters, signal: AbortSignal, customerNames?: Map<string, string>, retryAfterSignIn = true) {
+  const items: ListedEvent[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const answer = await fetchPage(filters, cursor, signal, customerNames, retryAfterSignIn);
+    items.push(...answer.items);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return { items, nextCursor: cursor };
+}
+
+/**
+ * Starts a list's request before its page is there (the app's start on the agenda: the request
+ * runs beside the session check and the page's own download). Without a session it fails
+ * quietly; the page then asks again once signed in.
+ */
+export function prefetchEventList(queryClient: QueryClient, filters: EventFilters): void {
+  void queryClient.prefetchQuery({
+    queryKey: queryKeys.eventList(filters),
+    queryFn: ({ signal }) => allPages(filters, signal, undefined, false),
+    retry: false,
   });
 }
 
