@@ -166,4 +166,100 @@ describe('ConversationsRepository (PostgreSQL)', () => {
     expect(await list(staff)).toEqual([['+14155550199', 1]]);
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.conversation_reads`)).toEqual([{ n: 0 }]);
   });
+
+  it("reads outbound notification SMS from the console: in the thread by keyset, window and retention; the inbox's latest", async () => {
+    const phone = '+14155550100';
+    const customer = { id: randomUUID(), name: 'Jane Doe' };
+    const sent = async (minutes: number, fields: { type?: string; status?: string; channel?: string; body?: string } = {}) => {
+      const id = randomUUID();
+      await dataSource.query(
+        `INSERT INTO ${SCHEMA}.notifications (id, type, channel, direction, recipient_name, recipient_phone, sms_body, status, created_at)
+         VALUES ($1, $2, $3, 'outbound', 'Jane', $4, $5, $6, $7)`,
+        [
+          id,
+          fields.type ?? 'confirmation',
+          fields.channel ?? 'sms',
+          phone,
+          fields.body ?? `sent ${minutes}`,
+          fields.status ?? 'sent',
+          new Date(base + minutes * MINUTE).toISOString(),
+        ],
+      );
+      return id;
+    };
+    const note = (id: string, minutes: number, who?: { id: string; name: string }) =>
+      dataSource.transaction((manager) =>
+        repository.noteOutbound(manager, [
+          { id, phone, body: `sent ${minutes}`, at: new Date(base + minutes * MINUTE), ...(who ? { customer: who } : {}) },
+        ]),
+      );
+    const first = await sent(1);
+    await note(first, 1, customer);
+    await add(message(phone, 2));
+    const reply = await sent(3, { type: 'auto_reply' });
+    await note(reply, 3, customer);
+    // Not in a conversation: staged, skipped, an email, a staff message's console row (its message is stored).
+    await sent(4, { status: 'staged' });
+    await sent(4, { status: 'skipped' });
+    await sent(4, { channel: 'email' });
+    await sent(4, { type: 'staff_message' });
+    // Within OUTBOUND_SUMMARY_LAG_MS of the summary: not written, yet the inbox shows it.
+    const quick = await sent(3.001);
+    await note(quick, 3.001, customer);
+    const [summary] = await dataSource.query(`SELECT last_message_id, customer_name FROM ${SCHEMA}.conversations WHERE phone = $1`, [
+      phone,
+    ]);
+    expect(summary).toEqual({ last_message_id: reply, customer_name: 'Jane Doe' });
+    const [row] = (await repository.list({ staffId: staff, search: null, unreadOnly: false, after: null, limit: 10 })).rows;
+    expect(row).toMatchObject({ customerName: 'Jane Doe', lastDirection: 'outbound', lastBody: 'sent 3.001', unread: 1 });
+    expect(row.lastAt.getTime()).toBe(base + 3.001 * MINUTE);
+    expect(row.sortAt.getTime()).toBe(base + 3 * MINUTE);
+    // Another customer on the number moves the summary at once.
+    const moved = await sent(3.002);
+    await note(moved, 3.002, { id: randomUUID(), name: 'Sam Newman' });
+    expect((await repository.knownCustomers(dataSource.manager, [phone])).get(phone)?.customer?.name).toBe('Sam Newman');
+
+    const all = await repository.messages(phone, { before: null, since: null, limit: 10 });
+    expect(all.rows.map((one) => [one.direction, one.source, one.body, one.status])).toEqual([
+      ['outbound', 'notification', 'sent 3.002', 'sent'],
+      ['outbound', 'notification', 'sent 3.001', 'sent'],
+      ['outbound', 'auto_reply', 'sent 3', 'sent'],
+      ['inbound', 'customer', 'at 2', 'delivered'],
+      ['outbound', 'notification', 'sent 1', 'sent'],
+    ]);
+    expect(all.rows[4]).toMatchObject({ id: first, staffId: null });
+    expect(all.older).toBe(false);
+    const newest = await repository.messages(phone, { before: null, since: new Date(base + 2 * MINUTE), limit: 3 });
+    expect(newest.rows.map((one) => one.body)).toEqual(['sent 3.002', 'sent 3.001', 'sent 3']);
+    expect(newest.older).toBe(true);
+    const last = newest.rows[2];
+    const older = await repository.messages(phone, { before: { at: last.at.toISOString(), id: last.id }, since: null, limit: 5 });
+    expect(older.rows.map((one) => one.body)).toEqual(['at 2', 'sent 1']);
+    expect(older.older).toBe(false);
+    const kept = await repository.messages(phone, { before: null, since: null, limit: 10, keptSince: new Date(base + 1.5 * MINUTE) });
+    expect(kept.rows.map((one) => one.body).at(-1)).toBe('at 2');
+    expect(kept.older).toBe(false);
+  });
+
+  it('notes a first outbound SMS to a number as its summary, and never moves a summary back', async () => {
+    const phone = '+14155550177';
+    const id = randomUUID();
+    const note = (noteId: string, minutes: number) =>
+      dataSource.transaction((manager) =>
+        repository.noteOutbound(manager, [{ id: noteId, phone, body: `sent ${minutes}`, at: new Date(base + minutes * MINUTE) }]),
+      );
+    await note(id, 10);
+    await note(randomUUID(), 5);
+    const [summary] = await dataSource.query(
+      `SELECT last_message_id, last_direction, last_body, customer_id, last_inbound_at FROM ${SCHEMA}.conversations WHERE phone = $1`,
+      [phone],
+    );
+    expect(summary).toEqual({
+      last_message_id: id,
+      last_direction: 'outbound',
+      last_body: 'sent 10',
+      customer_id: null,
+      last_inbound_at: null,
+    });
+  });
 });

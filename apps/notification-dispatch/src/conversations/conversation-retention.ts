@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DispatchConfig } from '../dispatch.config';
+import { retentionHorizon } from './conversation-rules';
 import { ConversationsRepository } from '../persistence/conversations.repository';
 
 export const PURGE_EVERY_MS = 60 * 60_000;
@@ -37,9 +38,10 @@ export class ConversationRetention implements OnApplicationBootstrap, OnApplicat
   /** Answers how many messages were purged (0 when retention keeps everything). */
   async purge(now = new Date()): Promise<number> {
     const days = this.config.CONVERSATION_RETENTION_DAYS;
-    if (days === 0) return 0;
+    const horizon = retentionHorizon(now, days);
+    if (!horizon) return 0;
     try {
-      const purged = await this.conversations.purgeBefore(new Date(now.getTime() - days * 24 * 60 * 60_000), PURGE_BATCH);
+      const purged = await this.conversations.purgeBefore(horizon, PURGE_BATCH);
       if (purged > 0) this.logger.info({ purged, days }, 'old conversation messages purged');
       return purged;
     } catch (error) {

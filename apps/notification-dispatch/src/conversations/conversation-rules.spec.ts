@@ -8,7 +8,7 @@ import {
   windowStart,
 } from './conversation-rules';
 import { inboundConversationEntries, respondedConversationEntry } from './inbound-entries';
-import { outboundConversationEntry } from './outbound-entries';
+import { outboundNotification } from './outbound-entries';
 
 describe('conversation rules', () => {
   it.each([
@@ -65,22 +65,32 @@ describe('conversation rules', () => {
 });
 
 describe('conversation entries', () => {
-  type Row = Parameters<typeof outboundConversationEntry>[0];
-  const base: Row = { id: 'n1', channel: 'sms', type: 'confirmation', status: 'pending', recipient_phone: '+14155550100', sms_body: 'Hi' };
+  type Row = Parameters<typeof outboundNotification>[0];
+  const base: Row = { id: 'n1', channel: 'sms', status: 'pending', recipient_phone: '+14155550100', sms_body: 'Hi' };
 
   it.each([
-    ['an SMS leaving now', base, 'notification'],
-    ['an auto-reply', { ...base, type: 'auto_reply' }, 'auto_reply'],
-    ['a staff message', { ...base, type: 'staff_message' }, 'staff'],
-    ['a render failure', { ...base, status: 'failed' }, 'notification'],
-    ['an email', { ...base, channel: 'email' }, null],
-    ['a staged reminder', { ...base, status: 'staged' }, null],
-    ['a skipped channel', { ...base, status: 'skipped' }, null],
-    ['an SMS without a number', { ...base, recipient_phone: null }, null],
-  ] as [string, Row, string | null][])('%s → %s', (_what, row, source) => {
-    const entry = outboundConversationEntry(row, { customerId: 'c1', name: 'Jane' }, 0);
-    expect(entry?.source ?? null).toBe(source);
-    if (entry) expect(entry).toMatchObject({ id: 'n1', notificationId: 'n1', direction: 'outbound', customer: { id: 'c1', name: 'Jane' } });
+    ['an SMS leaving now', base, true],
+    ['a render failure', { ...base, status: 'failed', sms_body: null }, true],
+    ['an email', { ...base, channel: 'email' }, false],
+    ['a staged reminder', { ...base, status: 'staged' }, false],
+    ['a skipped channel', { ...base, status: 'skipped' }, false],
+    ['an SMS without a number', { ...base, recipient_phone: null }, false],
+  ] as [string, Row, boolean][])('%s → an outbound SMS of its conversation: %s', (_what, row, kept) => {
+    const outbound = outboundNotification(row, { customerId: 'c1', name: 'Jane' }, 0);
+    expect(outbound !== null).toBe(kept);
+    if (outbound) {
+      expect(outbound).toEqual({
+        id: 'n1',
+        phone: '+14155550100',
+        body: row.sms_body ?? '',
+        at: new Date(0),
+        customer: { id: 'c1', name: 'Jane' },
+      });
+    }
+  });
+
+  it('an outbound SMS without a recipient (a released reminder) names no customer', () => {
+    expect(outboundNotification(base, null, 0)).not.toHaveProperty('customer');
   });
 
   const received = {

@@ -68,6 +68,11 @@ export function windowStart(now: Date): Date {
   return new Date(now.getTime() - CONVERSATION_WINDOW_DAYS * 24 * 60 * 60_000);
 }
 
+/** The oldest message kept under `CONVERSATION_RETENTION_DAYS` (0 keeps everything: null). */
+export function retentionHorizon(now: Date, days: number): Date | null {
+  return days > 0 ? new Date(now.getTime() - days * 24 * 60 * 60_000) : null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decode(text: string, field: string): Record<string, unknown> {

@@ -11,6 +11,7 @@ import {
   SendStaffMessageCommand,
 } from '@appointments/contracts';
 import { currentCorrelationId } from '@appointments/observability';
+import { DispatchConfig } from '../dispatch.config';
 import { ConversationsRepository, type ConversationMessageRow } from '../persistence/conversations.repository';
 import {
   conversationSearch,
@@ -19,6 +20,7 @@ import {
   DEFAULT_CONVERSATION_PAGE,
   DEFAULT_MESSAGE_PAGE,
   encodeCursor,
+  retentionHorizon,
   windowStart,
 } from './conversation-rules';
 import { SendStaffMessage } from './send-staff-message';
@@ -29,6 +31,7 @@ export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly sendStaffMessage: SendStaffMessage,
+    private readonly config: DispatchConfig,
   ) {}
 
   @MessagePattern(DISPATCH_REQUEST.listConversations)
@@ -49,15 +52,22 @@ export class ConversationsController {
         lastMessage: { direction: row.lastDirection, body: row.lastBody, at: row.lastAt.toISOString() },
         unread: row.unread,
       })),
-      nextCursor: more && last ? encodeCursor({ unread: last.hasUnread, at: last.lastAt.toISOString(), phone: last.phone }) : null,
+      nextCursor: more && last ? encodeCursor({ unread: last.hasUnread, at: last.sortAt.toISOString(), phone: last.phone }) : null,
     };
   }
 
   @MessagePattern(DISPATCH_REQUEST.conversationMessages)
   async messages(@Payload() query: ConversationMessagesQuery): Promise<ConversationMessagePage> {
     const before = query.before ? decodeMessageCursor(query.before) : null;
-    const since = before ? null : windowStart(new Date());
-    const { rows, older } = await this.conversations.messages(query.phone, { before, since, limit: query.limit ?? DEFAULT_MESSAGE_PAGE });
+    const now = new Date();
+    const since = before ? null : windowStart(now);
+    const { rows, older } = await this.conversations.messages(query.phone, {
+      before,
+      since,
+      limit: query.limit ?? DEFAULT_MESSAGE_PAGE,
+      // The outbound notifications are the console's rows, which the retention does not purge.
+      keptSince: retentionHorizon(now, this.config.CONVERSATION_RETENTION_DAYS),
+    });
     const oldest = rows.at(-1);
     // Nothing in the window but older messages: the cursor starts at the window's edge.
     const next = oldest ? { at: oldest.at.toISOString(), id: oldest.id } : since ? { at: since.toISOString(), id: MAX_UUID } : null;

@@ -14,8 +14,8 @@ import { DomainEventOutbox, NewDomainEvent, RemoteServiceError, RpcClient } from
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { outboundConversationEntry } from '../conversations/outbound-entries';
-import { RecordConversationMessages } from '../conversations/record-conversation-messages';
+import { outboundNotification } from '../conversations/outbound-entries';
+import { ConversationsRepository } from '../persistence/conversations.repository';
 import { DispatchConfig } from '../dispatch.config';
 import { ClaimedStagedRow, NotificationsRepository } from '../persistence/notifications.repository';
 import { RequestFields, requestRow, skippedRows } from '../requests/console-rows';
@@ -81,7 +81,7 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
     private readonly outbox: DomainEventOutbox,
     private readonly config: DispatchConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Optional() private readonly conversations?: RecordConversationMessages,
+    @Optional() private readonly conversations?: ConversationsRepository,
   ) {}
 
   onApplicationBootstrap() {
@@ -164,25 +164,18 @@ export class StagedReminderRelease implements OnApplicationBootstrap, OnApplicat
         manager,
         released.flatMap(({ rows: [row] }) => skippedRows(requestRow(requestFields(row)), row.reminder.skipped)),
       );
-      // A released reminder by SMS is a message of its number's conversation from now on.
+      // A released reminder by SMS is a message of its number's conversation from now on (its console row).
       const now = Date.now();
-      await this.conversations?.execute(
+      await this.conversations?.noteOutbound(
         manager,
         released.flatMap(({ rows }) =>
           rows.flatMap((row) => {
-            const entry = outboundConversationEntry(
-              {
-                id: row.id,
-                channel: row.channel,
-                type: row.type,
-                status: 'pending',
-                recipient_phone: row.recipientPhone,
-                sms_body: row.smsBody,
-              },
+            const outbound = outboundNotification(
+              { id: row.id, channel: row.channel, status: 'pending', recipient_phone: row.recipientPhone, sms_body: row.smsBody },
               null,
               now,
             );
-            return entry ? [entry] : [];
+            return outbound ? [outbound] : [];
           }),
         ),
       );

@@ -1,13 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ConversationCustomer, ConversationDirection, ConversationSource } from '@appointments/contracts';
+import {
+  STAFF_MESSAGE_TYPE,
+  type ConversationCustomer,
+  type ConversationDirection,
+  type ConversationSource,
+} from '@appointments/contracts';
 import { containsPattern, insertRows } from '@appointments/persistence';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ConversationCursor, MessageCursor } from '../conversations/conversation-rules';
+import { sourceOfNotificationType, type ConversationCursor, type MessageCursor } from '../conversations/conversation-rules';
 
 const MESSAGES = 'notification_dispatch.conversation_messages';
 const CONVERSATIONS = 'notification_dispatch.conversations';
 const READS = 'notification_dispatch.conversation_reads';
+const NOTIFICATIONS = 'notification_dispatch.notifications';
+
+/**
+ * The console rows that are outbound SMS of a conversation by themselves (`n`): every outbound
+ * SMS but a staff message (kept in `conversation_messages` with its author), once it leaves
+ * (not staged, not skipped). `notifications_sms_recipient (recipient_phone, created_at DESC)`
+ * serves it; a released reminder's `created_at` is its release time.
+ */
+const OUTBOUND_SMS = `n.channel = 'sms' AND n.direction = 'outbound' AND n.status NOT IN ('staged', 'skipped') AND n.type <> '${STAFF_MESSAGE_TYPE}'`;
+
+/**
+ * How old a number's summary may be before an outbound notification moves it (see `noteOutbound`):
+ * the inbox orders a conversation whose latest messages are notifications by the first of those
+ * sent within this time (it shows the latest, read from the console).
+ */
+export const OUTBOUND_SUMMARY_LAG_MS = 1_000;
 
 /** An SMS to add to its number's conversation. */
 export interface NewConversationMessage {
@@ -29,6 +50,16 @@ export interface NewConversationMessage {
   customer?: ConversationCustomer | null;
 }
 
+/** An outbound notification SMS (its console row is its message), for its number's summary. */
+export interface OutboundNotification {
+  id: string;
+  phone: string;
+  body: string;
+  at: Date;
+  /** The notification's recipient, when it names one. */
+  customer?: ConversationCustomer;
+}
+
 /** A conversation's row as the inbox reads it, with this staff member's unread count. */
 export interface ConversationRow {
   phone: string;
@@ -37,6 +68,8 @@ export interface ConversationRow {
   lastDirection: ConversationDirection;
   lastBody: string;
   lastAt: Date;
+  /** Where the inbox's order has it (the summary's time; `lastAt` may be a later notification). */
+  sortAt: Date;
   unread: number;
   hasUnread: boolean;
 }
@@ -80,7 +113,9 @@ const HAS_UNREAD = `COALESCE(c.last_inbound_at > COALESCE(r.read_at, '-infinity'
  * Every statement about the SMS conversations (`conversation_messages`, the per-number summary
  * `conversations`, the per-staff read markers `conversation_reads`; docs/conversations.md).
  * Messages are added in the caller's transaction together with their summaries, one statement
- * each for a whole batch; the inbox reads summaries only.
+ * each for a whole batch. An outbound notification SMS is not copied: its console row is its
+ * message (`OUTBOUND_SMS`), and it moves its number's summary only now and then (`noteOutbound`).
+ * The inbox reads summaries, and for the page's numbers the latest notification.
  */
 @Injectable()
 export class ConversationsRepository {
@@ -142,6 +177,55 @@ export class ConversationsRepository {
     return added;
   }
 
+  /**
+   * Outbound notification SMS, whose console rows are their messages: each number gets a summary
+   * if it has none, and an existing summary moves to the number's latest notification only when
+   * it is older than `OUTBOUND_SUMMARY_LAG_MS` or names another customer than the notification's
+   * recipient; otherwise nothing is written or locked (a summary locked by another batch is
+   * skipped, not waited for). One statement for the batch; the inbox shows the latest
+   * notification from the console either way.
+   */
+  async noteOutbound(manager: EntityManager, notifications: readonly OutboundNotification[]): Promise<void> {
+    const latest = latestOutboundPerPhone(notifications);
+    if (latest.length === 0) return;
+    await manager.query(
+      `WITH s AS (
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::text[])
+           AS s(phone, last_message_id, last_body, last_at, customer_id, customer_name)
+       ), due AS (
+         SELECT c.phone FROM ${CONVERSATIONS} c JOIN s ON s.phone = c.phone
+          WHERE c.last_at < s.last_at - $7::int * interval '1 millisecond'
+             OR (s.customer_id IS NOT NULL AND (c.customer_id IS DISTINCT FROM s.customer_id OR c.customer_name IS DISTINCT FROM s.customer_name))
+          ORDER BY c.phone
+          FOR UPDATE OF c SKIP LOCKED
+       ), moved AS (
+         UPDATE ${CONVERSATIONS} c SET
+           customer_id = COALESCE(s.customer_id, c.customer_id),
+           customer_name = CASE WHEN s.customer_id IS NOT NULL THEN s.customer_name ELSE c.customer_name END,
+           customer_checked_at = CASE WHEN s.customer_id IS NOT NULL THEN now() ELSE c.customer_checked_at END,
+           last_message_id = CASE WHEN (s.last_at, s.last_message_id) >= (c.last_at, c.last_message_id) THEN s.last_message_id ELSE c.last_message_id END,
+           last_direction = CASE WHEN (s.last_at, s.last_message_id) >= (c.last_at, c.last_message_id) THEN 'outbound' ELSE c.last_direction END,
+           last_body = CASE WHEN (s.last_at, s.last_message_id) >= (c.last_at, c.last_message_id) THEN s.last_body ELSE c.last_body END,
+           last_at = GREATEST(s.last_at, c.last_at)
+          FROM s WHERE c.phone = s.phone AND c.phone IN (SELECT phone FROM due)
+       )
+       INSERT INTO ${CONVERSATIONS} (phone, customer_id, customer_name, customer_checked_at, last_message_id, last_direction, last_body, last_at)
+       SELECT s.phone, s.customer_id, s.customer_name, CASE WHEN s.customer_id IS NOT NULL THEN now() END, s.last_message_id, 'outbound', s.last_body, s.last_at
+         FROM s WHERE NOT EXISTS (SELECT 1 FROM ${CONVERSATIONS} c WHERE c.phone = s.phone)
+        ORDER BY s.phone
+       ON CONFLICT (phone) DO NOTHING`,
+      [
+        latest.map((n) => n.phone),
+        latest.map((n) => n.id),
+        latest.map((n) => n.body),
+        latest.map((n) => n.at.toISOString()),
+        latest.map((n) => n.customer?.id ?? null),
+        latest.map((n) => n.customer?.name ?? null),
+        OUTBOUND_SUMMARY_LAG_MS,
+      ],
+    );
+  }
+
   /** What the store knows of these numbers' customers (numbers without a conversation are absent). */
   async knownCustomers(manager: EntityManager, phones: readonly string[]): Promise<Map<string, KnownCustomer>> {
     if (phones.length === 0) return new Map();
@@ -188,8 +272,10 @@ export class ConversationsRepository {
       last_at: Date;
       has_unread: boolean;
       unread: string;
+      outbound_body: string | null;
+      outbound_at: Date | null;
     }[] = await this.dataSource.query(
-      `SELECT page.*, CASE WHEN page.has_unread THEN (
+      `SELECT page.*, o.body AS outbound_body, o.at AS outbound_at, CASE WHEN page.has_unread THEN (
                 SELECT count(*) FROM ${MESSAGES} m
                  WHERE m.phone = page.phone AND m.direction = 'inbound' AND m.at > COALESCE(page.read_at, '-infinity'::timestamptz))
               ELSE 0 END AS unread
@@ -198,6 +284,10 @@ export class ConversationsRepository {
                 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
                 ORDER BY ${HAS_UNREAD} DESC, c.last_at DESC, c.phone DESC
                 LIMIT $${params.length}) page
+         LEFT JOIN LATERAL (
+               SELECT COALESCE(n.sms_body, '') AS body, n.created_at AS at FROM ${NOTIFICATIONS} n
+                WHERE n.recipient_phone = page.phone AND ${OUTBOUND_SMS} AND n.created_at > page.last_at
+                ORDER BY n.created_at DESC LIMIT 1) o ON true
         ORDER BY page.has_unread DESC, page.last_at DESC, page.phone DESC`,
       params,
     );
@@ -207,9 +297,11 @@ export class ConversationsRepository {
         phone: row.phone,
         customerId: row.customer_id,
         customerName: row.customer_name,
-        lastDirection: row.last_direction,
-        lastBody: row.last_body,
-        lastAt: row.last_at,
+        // A notification sent after the summary last moved (see noteOutbound) is the latest message.
+        lastDirection: row.outbound_at ? 'outbound' : row.last_direction,
+        lastBody: row.outbound_at ? (row.outbound_body ?? '') : row.last_body,
+        lastAt: row.outbound_at ?? row.last_at,
+        sortAt: row.last_at,
         hasUnread: row.has_unread,
         unread: Number(row.unread),
       })),
@@ -218,38 +310,72 @@ export class ConversationsRepository {
 
   /**
    * A page of one number's messages, newest first: before `before` (any age), else since `since`;
-   * at most `limit`, and whether older ones exist. An outbound notification's status is its console row's.
+   * at most `limit`, and whether older ones exist. The messages are the stored ones (inbound SMS,
+   * TwiML answers, staff messages, whose status is their console row's) and the number's outbound
+   * notification SMS read from the console (`OUTBOUND_SMS`, sent at their `created_at`), those
+   * from `keptSince` on (the retention's horizon: the console keeps its rows longer).
    */
   async messages(
     phone: string,
-    page: { before: MessageCursor | null; since: Date | null; limit: number },
+    page: { before: MessageCursor | null; since: Date | null; limit: number; keptSince?: Date | null },
   ): Promise<{ rows: ConversationMessageRow[]; older: boolean }> {
-    const params: unknown[] = [phone, page.limit + 1];
-    let where = 'm.phone = $1';
+    const kept = page.keptSince?.toISOString() ?? '-infinity';
+    const params: unknown[] = [phone, page.limit + 1, kept];
+    let stored = 'm.phone = $1';
+    let sent = `n.recipient_phone = $1 AND ${OUTBOUND_SMS} AND n.created_at >= $3::timestamptz`;
     if (page.before) {
       params.push(page.before.at, page.before.id);
-      where += ' AND (m.at, m.id) < ($3::timestamptz, $4::uuid)';
+      stored += ' AND (m.at, m.id) < ($4::timestamptz, $5::uuid)';
+      sent += ' AND (n.created_at, n.id) < ($4::timestamptz, $5::uuid)';
     } else if (page.since) {
       params.push(page.since.toISOString());
-      where += ' AND m.at >= $3::timestamptz';
+      stored += ' AND m.at >= $4::timestamptz';
+      sent += ' AND n.created_at >= $4::timestamptz';
     }
-    const rows: (Omit<ConversationMessageRow, 'staffId'> & { staff_id: string | null })[] = await this.dataSource.query(
-      `SELECT m.id, m.direction, m.source, m.body, m.at, COALESCE(n.status, m.status) AS status, m.staff_id
-         FROM ${MESSAGES} m LEFT JOIN notification_dispatch.notifications n ON n.id = m.notification_id
-        WHERE ${where}
-        ORDER BY m.at DESC, m.id DESC
-        LIMIT $2`,
+    const rows: {
+      id: string;
+      direction: ConversationDirection;
+      source: ConversationSource | null;
+      type: string | null;
+      body: string;
+      at: Date;
+      status: string;
+      staff_id: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT * FROM (
+         (SELECT m.id, m.direction, m.source, NULL::text AS type, m.body, m.at, COALESCE(n.status, m.status) AS status, m.staff_id
+            FROM ${MESSAGES} m LEFT JOIN ${NOTIFICATIONS} n ON n.id = m.notification_id
+           WHERE ${stored}
+           ORDER BY m.at DESC, m.id DESC
+           LIMIT $2)
+         UNION ALL
+         (SELECT n.id, 'outbound', NULL, n.type, COALESCE(n.sms_body, ''), n.created_at, n.status, NULL::uuid
+            FROM ${NOTIFICATIONS} n
+           WHERE ${sent}
+           ORDER BY n.created_at DESC, n.id DESC
+           LIMIT $2)
+       ) thread
+       ORDER BY at DESC, id DESC
+       LIMIT $2`,
       params,
     );
-    const result = rows.slice(0, page.limit).map(({ staff_id, ...row }) => ({ ...row, staffId: staff_id }));
+    const result = rows.slice(0, page.limit).map(({ staff_id, type, source, ...row }): ConversationMessageRow => ({
+      ...row,
+      source: source ?? sourceOfNotificationType(type ?? ''),
+      staffId: staff_id,
+    }));
     if (rows.length > page.limit) return { rows: result, older: true };
     const oldest = result.at(-1);
     const boundary = oldest ? { at: oldest.at.toISOString(), id: oldest.id } : page.before;
     const [{ older }]: { older: boolean }[] = await this.dataSource.query(
       boundary
-        ? `SELECT EXISTS (SELECT 1 FROM ${MESSAGES} WHERE phone = $1 AND (at, id) < ($2::timestamptz, $3::uuid)) AS older`
-        : `SELECT EXISTS (SELECT 1 FROM ${MESSAGES} WHERE phone = $1 AND at < $2::timestamptz) AS older`,
-      boundary ? [phone, boundary.at, boundary.id] : [phone, (page.since ?? new Date()).toISOString()],
+        ? `SELECT EXISTS (SELECT 1 FROM ${MESSAGES} WHERE phone = $1 AND (at, id) < ($2::timestamptz, $3::uuid))
+               OR EXISTS (SELECT 1 FROM ${NOTIFICATIONS} n WHERE n.recipient_phone = $1 AND ${OUTBOUND_SMS}
+                             AND (n.created_at, n.id) < ($2::timestamptz, $3::uuid) AND n.created_at >= $4::timestamptz) AS older`
+        : `SELECT EXISTS (SELECT 1 FROM ${MESSAGES} WHERE phone = $1 AND at < $2::timestamptz)
+               OR EXISTS (SELECT 1 FROM ${NOTIFICATIONS} n WHERE n.recipient_phone = $1 AND ${OUTBOUND_SMS}
+                             AND n.created_at < $2::timestamptz AND n.created_at >= $3::timestamptz) AS older`,
+      boundary ? [phone, boundary.at, boundary.id, kept] : [phone, (page.since ?? new Date()).toISOString(), kept],
     );
     return { rows: result, older };
   }
@@ -303,6 +429,22 @@ export class ConversationsRepository {
     );
     return purged;
   }
+}
+
+/** Per number (in order), its latest outbound notification of the batch. */
+function latestOutboundPerPhone(notifications: readonly OutboundNotification[]): OutboundNotification[] {
+  const byPhone = new Map<string, OutboundNotification>();
+  for (const notification of notifications) {
+    const kept = byPhone.get(notification.phone);
+    if (
+      !kept ||
+      notification.at.getTime() > kept.at.getTime() ||
+      (notification.at.getTime() === kept.at.getTime() && notification.id > kept.id)
+    ) {
+      byPhone.set(notification.phone, { ...notification, customer: notification.customer ?? kept?.customer });
+    }
+  }
+  return [...byPhone.values()].sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0));
 }
 
 interface Summary {

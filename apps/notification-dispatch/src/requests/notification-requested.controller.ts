@@ -10,11 +10,11 @@ import {
 import { DomainEventBatchContext, HANDLES_BATCHES, NewDomainEvent } from '@appointments/messaging';
 import { LOGGER } from '@appointments/observability';
 import type { Logger } from 'pino';
-import { ConversationEntry, RecordConversationMessages } from '../conversations/record-conversation-messages';
-import { outboundConversationEntry } from '../conversations/outbound-entries';
+import { outboundNotification } from '../conversations/outbound-entries';
 import { NotificationDelivery } from '../delivery/notification-delivery';
 import { stagedUntil } from '../delivery/staged-reminders';
 import { LandingTokens, LandingTokenScope, REDACTED_LANDING_TOKEN } from '../landing/landing-tokens';
+import { ConversationsRepository, OutboundNotification } from '../persistence/conversations.repository';
 import { NotificationsRepository } from '../persistence/notifications.repository';
 import { ConsoleRow, requestRow, skippedRows } from './console-rows';
 import { ComposedNotification, composeNotification, deliveryContentOf, redacted } from './notification-content';
@@ -40,7 +40,7 @@ export class NotificationRequestedController {
     private readonly notifications: NotificationsRepository,
     private readonly delivery: NotificationDelivery,
     private readonly landingTokens: LandingTokens,
-    private readonly conversations: RecordConversationMessages,
+    private readonly conversations: ConversationsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -58,7 +58,7 @@ export class NotificationRequestedController {
     const tokens: { token: string; scope: LandingTokenScope }[] = [];
     const failures: NewDomainEvent[] = [];
     const pending = new Map<string, string | undefined>();
-    const conversation: ConversationEntry[] = [];
+    const sms: OutboundNotification[] = [];
     for (const request of planned) {
       const kept = request.sends.filter((send) => logged.has(send.row.id));
       if (kept.length < request.sends.length) {
@@ -78,9 +78,9 @@ export class NotificationRequestedController {
       const staged = kept.some((send) => send.row.status === 'staged');
       if (request.payload.dedupeKey && !staged && (kept.length > 0 || request.sends.length === 0)) skipped.push(...request.skipped);
       for (const send of kept) {
-        // Every SMS sent (now, not staged) is a message of its number's conversation.
-        const entry = outboundConversationEntry(send.row, request.payload.recipient, now);
-        if (entry) conversation.push(entry);
+        // Every SMS sent (now, not staged) is a message of its number's conversation: its console row.
+        const outbound = outboundNotification(send.row, request.payload.recipient, now);
+        if (outbound) sms.push(outbound);
         if (send.token) tokens.push(send.token);
         if (send.failure) failures.push(send.failure);
         else if (send.row.status === 'pending') pending.set(send.row.id, request.correlationId);
@@ -88,7 +88,7 @@ export class NotificationRequestedController {
     }
     await this.notifications.logSkipped(context.manager, skipped);
     await this.landingTokens.recordMany(context.manager, tokens);
-    await this.conversations.execute(context.manager, conversation);
+    await this.conversations.noteOutbound(context.manager, sms);
     if (failures.length > 0) await context.publish(failures);
     context.afterCommit(() => this.delivery.deliverNow(pending));
   }

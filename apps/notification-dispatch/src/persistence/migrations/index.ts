@@ -7,6 +7,7 @@ import { StagedReminders1764200000100 } from './1764200000100-staged-reminders';
 import { DeliverySweepIndexes1764300000100 } from './1764300000100-delivery-sweep-indexes';
 import { DevOutboxDirection1765700000100 } from './1765700000100-dev-outbox-direction';
 import { Conversations1766000000100 } from './1766000000100-conversations';
+import { ConversationsOutboundFromConsole1766100000100 } from './1766100000100-conversations-outbound-from-console';
 
 /** notification-dispatch's migrations, in order (the service runs them at start; `bench/reminder-floor` builds its tables with them). */
 export const DISPATCH_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const DISPATCH_MIGRATIONS = [
   DeliverySweepIndexes1764300000100,
   DevOutboxDirection1765700000100,
   Conversations1766000000100,
+  ConversationsOutboundFromConsole1766100000100,
 ];
