@@ -27,7 +27,10 @@ export interface ConversationEntry extends NewConversationMessage {
 
 /**
  * Adds SMS to their numbers' conversations (docs/conversations.md), in the caller's transaction:
- * the customer of a number that has none yet is looked up once (and again after
+ * inbound SMS, TwiML answers and staff messages (an outbound notification is not copied: its
+ * console row is the message, `ConversationsRepository.noteOutbound`). The store is asked for a
+ * number's customer only when the batch does not name it; the customer of a number that has none
+ * yet is looked up once (and again after
  * `CUSTOMER_LOOKUP_AGAIN_MS`) by phone in scheduling; the messages and the summaries are written
  * in one statement each; the new inbound SMS and their answers are announced through the outbox
  * with the number's customer. A message added before (a redelivered event) is neither written
@@ -44,11 +47,15 @@ export class RecordConversationMessages {
 
   async execute(manager: EntityManager, entries: readonly ConversationEntry[], correlationId?: string): Promise<Set<string>> {
     if (entries.length === 0) return new Set();
-    const wanted = entries.filter((entry) => entry.announce || entry.lookUpCustomer).map((entry) => entry.phone);
+    // The store is asked only about numbers whose customer the batch itself does not name.
+    const given = new Map(entries.flatMap((entry) => (entry.customer ? [[entry.phone, entry.customer] as const] : [])));
+    const wanted = entries
+      .filter((entry) => (entry.announce || entry.lookUpCustomer) && !given.has(entry.phone))
+      .map((entry) => entry.phone);
     const known = await this.conversations.knownCustomers(manager, wanted);
     const found = await this.lookUp(
       entries
-        .filter((entry) => entry.lookUpCustomer && !entry.customer)
+        .filter((entry) => entry.lookUpCustomer && !given.has(entry.phone))
         .map((entry) => entry.phone)
         .filter((phone) => {
           const customer = known.get(phone);
@@ -64,7 +71,7 @@ export class RecordConversationMessages {
       .map((entry): NewDomainEvent => {
         const payload: ConversationMessageAddedPayload = {
           phone: entry.phone,
-          customer: entry.customer ?? known.get(entry.phone)?.customer ?? null,
+          customer: entry.customer ?? given.get(entry.phone) ?? found.get(entry.phone) ?? known.get(entry.phone)?.customer ?? null,
           message: {
             id: entry.id,
             direction: entry.direction,
