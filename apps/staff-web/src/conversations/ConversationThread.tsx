@@ -67,7 +67,13 @@ export function ConversationThread({ phone, compact = false, customerName }: { p
   const who = customerName ?? phone;
   return (
     <Stack gap={0}>
-      <ScrollRegion h={compact ? 340 : 'min(60vh, 560px)'} px="md" py="sm" label={`Messages with ${who}`} viewportRef={viewport}>
+      <ScrollRegion
+        h={compact ? 340 : 'max(280px, calc(100dvh - 440px))'}
+        px="md"
+        py="sm"
+        label={`Messages with ${who}`}
+        viewportRef={viewport}
+      >
         <QueryState isPending={thread.isPending} error={thread.error}>
           {() => (
             <Stack gap="sm">

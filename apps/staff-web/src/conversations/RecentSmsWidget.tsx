@@ -5,6 +5,7 @@ import type { RecentSmsView } from '../api/types';
 import { QueryState } from '../components/QueryState';
 import { formatDateTime } from '../components/time';
 import { conversationHref, isE164, useRecentSms } from './api';
+import { shortMessageTime } from './format';
 
 /**
  * The agenda's "Recent SMS and confirmation notifications": the last 10 SMS customers sent (codes,
@@ -48,12 +49,19 @@ function RecentSmsRow({ sms }: { sms: RecentSmsView }) {
     <Box component="li" py={8} style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
       <Group justify="space-between" gap="xs" wrap="nowrap" align="baseline">
         <Text size="sm" fw={600} truncate id={whoId}>
-          {sms.customer ? `${sms.customer.name} · ${sms.phone}` : sms.phone}
+          {sms.customer?.name ?? sms.phone}
         </Text>
         <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-          <time dateTime={sms.at}>{formatDateTime(sms.at)}</time>
+          <time dateTime={sms.at} title={formatDateTime(sms.at)}>
+            {shortMessageTime(sms.at)}
+          </time>
         </Text>
       </Group>
+      {sms.customer && (
+        <Text size="xs" c="dimmed">
+          {sms.phone}
+        </Text>
+      )}
       <Text size="sm" lineClamp={2} style={{ overflowWrap: 'anywhere' }}>
         {sms.body}
       </Text>

@@ -23,9 +23,9 @@ import type { ConversationView } from '../../api/types';
 import { initials } from '../../components/initials';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
-import { formatTime, localDayKey } from '../../components/time';
 import { conversationHref, useConversationList, useConversationSummary } from '../../conversations/api';
 import { ConversationThread } from '../../conversations/ConversationThread';
+import { shortMessageTime } from '../../conversations/format';
 
 /**
  * `/conversations` (the inbox) and `/conversations/:phone` (one conversation): on a wide screen
@@ -35,7 +35,7 @@ import { ConversationThread } from '../../conversations/ConversationThread';
 export function ConversationsPage() {
   const { phone: raw } = useParams();
   const phone = raw ? safeDecode(raw) : undefined;
-  const wide = useMediaQuery('(min-width: 62em)');
+  const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
   const showList = wide || !phone;
 
   return (
@@ -136,14 +136,6 @@ function Inbox({ selected }: { selected?: string }) {
   );
 }
 
-/** "10:42 AM" today, the date otherwise. */
-function shortTime(iso: string): string {
-  const date = new Date(iso);
-  return localDayKey(date) === localDayKey(new Date())
-    ? formatTime(iso)
-    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-}
-
 function InboxRow({ conversation, selected }: { conversation: ConversationView; selected: boolean }) {
   const name = conversation.customer?.name ?? conversation.phone;
   const unread = conversation.unread > 0;
@@ -171,7 +163,7 @@ function InboxRow({ conversation, selected }: { conversation: ConversationView; 
               {name}
             </Text>
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              <time dateTime={conversation.lastMessage.at}>{shortTime(conversation.lastMessage.at)}</time>
+              <time dateTime={conversation.lastMessage.at}>{shortMessageTime(conversation.lastMessage.at)}</time>
             </Text>
           </Group>
           {conversation.customer && (
