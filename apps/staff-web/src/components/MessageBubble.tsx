@@ -10,7 +10,7 @@ export function MessageBubble({ text, direction, meta }: { text: string; directi
         px="md"
         py="sm"
         style={{
-          background: outgoing ? 'var(--mantine-color-indigo-6)' : 'var(--mantine-color-gray-1)',
+          background: outgoing ? 'var(--mantine-color-indigo-filled)' : 'var(--mantine-color-gray-1)',
           color: outgoing ? 'white' : 'var(--mantine-color-black)',
           borderRadius: outgoing ? '18px 18px 4px 18px' : '18px 18px 18px 4px',
           whiteSpace: 'pre-wrap',
