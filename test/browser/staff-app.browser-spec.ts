@@ -122,6 +122,10 @@ it('closes the whole loop: sign in, customer and event, RSVP by SMS, the custome
   // The RSVP request, previewed, then sent.
   await previewAndSend(page, 'Request RSVP', 'Send', 'preview');
   await expectStatus(page, 'Invited');
+  // The event page's chat (the conversation with her number) shows the SMS once it is sent, live.
+  const chat = page.getByRole('log', { name: /Messages with (Jane Roe|\+14155550142)/ });
+  await chat.getByText(/Hi Jane Roe, can you come on/).waitFor({ state: 'visible' });
+  await chat.getByText(/Notification · .* · (Sent|Delivered)/).waitFor({ state: 'visible' });
 
   // The customer's phone: the SMS arrived; she replies 1 (a reply code: accept).
   const phone = await context.newPage();
@@ -138,6 +142,7 @@ it('closes the whole loop: sign in, customer and event, RSVP by SMS, the custome
   // The open event page turns Confirmed by itself (the live stream), without a reload.
   expect(page.url()).toBe(eventUrl);
   await expectStatus(page, 'Confirmed');
+  await chat.getByText(/^Customer · /).waitFor({ state: 'visible' });
 
   // A change of place makes an update due; the update goes out and the event is in sync again.
   await page.goto(`${eventUrl}/edit`);
@@ -177,11 +182,75 @@ it('shows the landing page preview beside the template editor, and follows an ed
   await preview.getByText('Bring your documents, please').first().waitFor({ state: 'visible' });
 });
 
+it('conversations: a customer SMS shows live in the open inbox and the agenda widget; staff answer it and the phone gets the answer', async () => {
+  const { page, context } = session;
+  const created = await session.platform.api.post('/api/customers', {
+    name: 'Sam Lee',
+    email: 'sam.lee@example.com',
+    phone: '+14155550177',
+    preferredConfirmationMethod: 'sms',
+  });
+  expect(created.status).toBe(201);
+  await signIn(page, baseUrl(), admin());
+
+  // Staff write first (a new conversation), so the number has a phone in the simulator.
+  await page.goto(`${baseUrl()}/conversations/${encodeURIComponent('+14155550177')}`);
+  // Nothing links the number to Sam yet (no SMS either way): the view is titled by the number until one does.
+  const sam = /Sam Lee|\+14155550177/;
+  await page.getByRole('heading', { name: sam }).first().waitFor({ state: 'visible' });
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Hello Sam, your new glasses are ready.');
+  await page.getByText(/38 \/ 160 · 1 segment · GSM-7/).waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Send message' }).click();
+  const thread = page.getByRole('log', { name: /Messages with (Sam Lee|\+14155550177)/ });
+  await thread.getByText('Hello Sam, your new glasses are ready.').waitFor({ state: 'visible' });
+  await thread.getByText(/Staff · You · .* · (Sent|Delivered)/).waitFor({ state: 'visible' });
+  expect(await composer.inputValue()).toBe('');
+
+  // The inbox open in one tab, the agenda (its recent SMS widget) in another.
+  await page.goto(`${baseUrl()}/conversations`);
+  await page.getByRole('link', { name: sam }).first().waitFor({ state: 'visible' });
+  const agenda = await context.newPage();
+  await agenda.goto(`${baseUrl()}/`);
+  const widget = agenda.getByRole('region', { name: 'Recent SMS and confirmation notifications' });
+  await widget.waitFor({ state: 'visible' });
+
+  // The customer's phone: the message arrived; Sam answers in free text.
+  const phone = await context.newPage();
+  await phone.goto(`${baseUrl()}/dev/phone`);
+  await phone.getByText('+14155550177').first().click();
+  await phone.getByText('Hello Sam, your new glasses are ready.').first().waitFor({ state: 'visible' });
+  await phone.getByRole('textbox', { name: 'Reply' }).fill('Great, can I come by at 3 pm?');
+  await phone.getByRole('button', { name: 'Send reply' }).click();
+
+  // Without a reload: unread in the inbox (and the navigation), the SMS on the agenda's widget.
+  await page.getByRole('link', { name: /(Sam Lee|\+14155550177).* 1 unread/ }).waitFor({ state: 'visible' });
+  await page.getByRole('link', { name: /Conversations\s*\d+ unread/ }).waitFor({ state: 'visible' });
+  await widget.getByText('Great, can I come by at 3 pm?').waitFor({ state: 'visible' });
+  await checkScreen(agenda, 'agenda-recent-sms');
+  await checkScreen(page, 'conversations-unread');
+  await agenda.close();
+
+  // Staff open the conversation (read: the badge goes) and answer.
+  await page.getByRole('link', { name: /(Sam Lee|\+14155550177).*unread/ }).click();
+  await page.waitForURL(/\/conversations\/%2B14155550177$/);
+  await thread.getByText('Great, can I come by at 3 pm?').waitFor({ state: 'visible' });
+  await page.getByRole('link', { name: /(Sam Lee|\+14155550177).*unread/ }).waitFor({ state: 'detached' });
+  await composer.fill('Yes, 3 pm is fine. See you then!');
+  await page.getByRole('button', { name: 'Send message' }).click();
+  await thread.getByText('Yes, 3 pm is fine. See you then!').waitFor({ state: 'visible' });
+  await checkScreen(page, 'conversation');
+
+  // The answer reaches the customer's phone.
+  await phone.getByText('Yes, 3 pm is fine. See you then!').first().waitFor({ state: 'visible' });
+  await phone.close();
+});
+
 describe.each([
   ['desktop', 1280, 900],
   ['mobile', 375, 812],
 ])('every screen on %s (%i px): no serious accessibility violation, a screenshot', (_, width, height) => {
-  it('agenda, events, customers, templates, console, stop list, settings, phone and the sign-in page', async () => {
+  it('agenda, events, customers, templates, console, stop list, settings, phone, conversations and the sign-in page', async () => {
     const { page } = session;
     await page.setViewportSize({ width, height });
     await page.goto(`${baseUrl()}/login`);
@@ -197,6 +266,8 @@ describe.each([
       ['stop-list', '/stop-list', /Stop list/],
       ['settings', '/settings', /Settings|Sender/],
       ['phone', '/dev/phone', /Phone/],
+      ['conversations', '/conversations', 'Conversations'],
+      ['conversation', `/conversations/${encodeURIComponent('+14155550142')}`, /Jane Roe|\+14155550142/],
     ];
     for (const [screen, path, heading] of screens) {
       await page.goto(`${baseUrl()}${path}`);
