@@ -18,9 +18,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import twilio from 'twilio';
-import { Stack, freePort, startStack } from '../tools/stack/src/stack';
-import { cpuBetween, cpuSnapshot, LineHandler, machineDescription, runBenchmark, say, writeResult } from './harness';
+import { Stack } from '../tools/stack/src/stack';
+import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, say, writeResult } from './harness';
+import { LiveStream } from './live-stream';
 import { RawHttpClient } from './raw-http';
+import { servicesWithSignedInbound } from './signed-inbound';
 import { ApiClient, Deadline, distribution, intFromEnv, pool, round1, sleep, table } from './support';
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'inbox,live').split(',').map((part) => part.trim()));
@@ -41,30 +43,6 @@ const OUR_NUMBER = '+15005550006';
 const SMS_WEBHOOK_PATH = '/webhooks/twilio/sms';
 /** How long after the last SMS the run waits for the streams to see the stragglers. */
 const DRAIN_MS = 10_000;
-
-/** inbound-response with the signing token and its own public URL; the other four as usual (see bench/responses.ts). */
-async function startServices(env: Record<string, string>, onLine: LineHandler, startTimeoutMs: number): Promise<Stack> {
-  const inboundPort = await freePort();
-  const inbound = await startStack({
-    only: ['inbound-response'],
-    env: { ...env, INBOUND_PORT: String(inboundPort), PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${inboundPort}`, TWILIO_AUTH_TOKEN },
-    onLine,
-    startTimeoutMs,
-  });
-  try {
-    const others = await startStack({
-      freePorts: true,
-      only: ['scheduling', 'notification-dispatch', 'reminder-scheduler', 'gateway'],
-      env,
-      onLine,
-      startTimeoutMs,
-    });
-    return new Stack([...inbound.services, ...others.services]);
-  } catch (error) {
-    await inbound.stop();
-    throw error;
-  }
-}
 
 // ---------------------------------------------------------------- (a) the inbox
 
@@ -144,58 +122,15 @@ async function measureInbox(api: ApiClient, deadline: Deadline) {
 
 // ---------------------------------------------------------------- (b) the live inbox
 
-class InboxStream {
-  private readonly abort = new AbortController();
-
-  constructor(
-    private readonly url: string,
-    private readonly token: string,
-    private readonly onInboundSms: (body: string, at: number) => void,
-  ) {}
-
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      fetch(this.url, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal: this.abort.signal })
-        .then((response) => {
-          if (response.status !== 200 || !response.body) throw new Error(`GET /api/live answered ${response.status}`);
-          resolve();
-          return this.read(response.body);
-        })
-        .catch((error: unknown) => {
-          if (!this.abort.signal.aborted) reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-  }
-
-  close(): void {
-    this.abort.abort();
-  }
-
-  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of body) {
-      const at = performance.now();
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!message.includes('event: inbound_sms')) continue;
-        const data = message.split('\n').find((line) => line.startsWith('data:'));
-        if (data) this.onInboundSms((JSON.parse(data.slice(5)) as { body: string }).body, at);
-      }
-    }
-  }
-}
-
 async function measureLive(stack: Stack, token: string, deadline: Deadline) {
   const inboundUrl = stack.url('inbound-response');
   const count = KNOBS.smsRate * KNOBS.smsSeconds;
   const sentAt = new Map<string, number>();
   const seen = new Map<string, number[]>();
-  const onInboundSms = (body: string, at: number) => seen.get(body)?.push(at);
-  const streams = Array.from({ length: KNOBS.streams }, () => new InboxStream(`${stack.gatewayUrl}/api/live`, token, onInboundSms));
+  const onEvent = (name: string, data: Record<string, unknown>, at: number) => {
+    if (name === 'inbound_sms') seen.get(data.body as string)?.push(at);
+  };
+  const streams = Array.from({ length: KNOBS.streams }, () => new LiveStream(`${stack.gatewayUrl}/api/live`, token, onEvent));
   for (let from = 0; from < streams.length; from += 50) await Promise.all(streams.slice(from, from + 50).map((stream) => stream.open()));
   say(`${streams.length} streams open; ${count} SMS at ${KNOBS.smsRate}/s`);
 
@@ -275,7 +210,7 @@ runBenchmark({
   maxSeconds: KNOBS.maxSeconds,
   verbose: KNOBS.verbose,
   banner: `conversations: parts ${[...PARTS].join(',')}; inbox ${KNOBS.conversations} conversations / ${KNOBS.messages} messages; live ${KNOBS.streams} streams, ${KNOBS.smsRate} SMS/s × ${KNOBS.smsSeconds} s`,
-  startServices,
+  startServices: servicesWithSignedInbound(TWILIO_AUTH_TOKEN),
   measure: async ({ stack, environment, deadline }) => {
     const api = new ApiClient(stack.gatewayUrl, deadline);
     await api.loginAsAdmin(environment.admin);

@@ -17,6 +17,7 @@
  */
 import { Client } from 'pg';
 import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, say, writeResult } from './harness';
+import { LiveStream } from './live-stream';
 import { ApiClient, Deadline, distribution, intFromEnv, memoryOf, round1, sleep, table } from './support';
 
 const KNOBS = {
@@ -102,60 +103,6 @@ async function setUp(api: ApiClient, databaseUrl: string, deadline: Deadline): P
 
 // ---------------------------------------------------------------- the streams
 
-/** One open `GET /api/live`: hands every `event_changed` to `onEventChanged` with the time it arrived. */
-class LiveStream {
-  private readonly abort = new AbortController();
-  private opened!: Promise<void>;
-
-  constructor(
-    private readonly url: string,
-    private readonly token: string,
-    private readonly onEventChanged: (eventId: string, at: number) => void,
-  ) {}
-
-  open(): Promise<void> {
-    this.opened = new Promise((resolve, reject) => {
-      fetch(this.url, { headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream' }, signal: this.abort.signal })
-        .then((response) => {
-          if (response.status !== 200 || !response.body) throw new Error(`GET /api/live answered ${response.status}`);
-          resolve();
-          return this.read(response.body);
-        })
-        .catch((error: unknown) => {
-          if (!this.abort.signal.aborted) reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-    return this.opened;
-  }
-
-  close(): void {
-    this.abort.abort();
-  }
-
-  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of body) {
-      const at = performance.now();
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let name = 'message';
-        let data = '';
-        for (const line of message.split('\n')) {
-          if (line.startsWith('event:')) name = line.slice(6).trim();
-          else if (line.startsWith('data:')) data += line.slice(5).trim();
-        }
-        if (name !== 'event_changed' || !data) continue;
-        const eventId = (JSON.parse(data) as { eventId?: string }).eventId;
-        if (eventId) this.onEventChanged(eventId, at);
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------- one answer
 
 /** The customer's answer as a browser sends it: the landing page, then its form with the page's form token. */
@@ -192,13 +139,14 @@ runBenchmark({
     const sentAt = new Map<string, number>();
     const seenAt = new Map<string, number[]>();
     let waiting: { eventId: string; resolve: () => void } | null = null;
-    const onEventChanged = (eventId: string, at: number) => {
-      if (!sentAt.has(eventId)) return; // an earlier change (the RSVP request's own), not the answer
+    const onEvent = (name: string, data: Record<string, unknown>, at: number) => {
+      const eventId = data.eventId as string;
+      if (name !== 'event_changed' || !sentAt.has(eventId)) return; // an earlier change (the RSVP request's own), not the answer
       const seen = seenAt.get(eventId)!;
       seen.push(at);
       if (waiting?.eventId === eventId && seen.length === KNOBS.streams) waiting.resolve();
     };
-    const streams = Array.from({ length: KNOBS.streams }, () => new LiveStream(`${stack.gatewayUrl}/api/live`, api.token!, onEventChanged));
+    const streams = Array.from({ length: KNOBS.streams }, () => new LiveStream(`${stack.gatewayUrl}/api/live`, api.token!, onEvent));
     await Promise.all(streams.map((stream) => stream.open()));
     const before = cpuSnapshot(stack);
     const gatewayPid = stack.services.find((service) => service.spec.name === 'gateway')?.process.pid;

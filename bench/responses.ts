@@ -22,9 +22,10 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import twilio from 'twilio';
-import { Stack, freePort, startStack } from '../tools/stack/src/stack';
-import { cpuBetween, cpuSnapshot, LineHandler, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
+import { Stack } from '../tools/stack/src/stack';
+import { cpuBetween, cpuSnapshot, machineDescription, runBenchmark, runStartedAt, say, writeResult } from './harness';
 import { RawHttpClient } from './raw-http';
+import { servicesWithSignedInbound } from './signed-inbound';
 import {
   ApiClient,
   databaseCostPer,
@@ -91,35 +92,6 @@ interface Reply {
 }
 
 // ---------------------------------------------------------------- services
-
-/**
- * inbound-response gets the auth token and its own public URL (the signature covers it);
- * notification-dispatch must not get TWILIO_AUTH_TOKEN, or it would send through the real
- * Twilio (it refuses to start with half a Twilio configuration). So inbound-response starts on
- * a port picked here, with its variables, and the other four as usual.
- */
-async function startServices(env: Record<string, string>, onLine: LineHandler, startTimeoutMs: number): Promise<Stack> {
-  const inboundPort = await freePort();
-  const inbound = await startStack({
-    only: ['inbound-response'],
-    env: { ...env, INBOUND_PORT: String(inboundPort), PUBLIC_WEBHOOK_BASE_URL: `http://127.0.0.1:${inboundPort}`, TWILIO_AUTH_TOKEN },
-    onLine,
-    startTimeoutMs,
-  });
-  try {
-    const others = await startStack({
-      freePorts: true,
-      only: ['scheduling', 'notification-dispatch', 'reminder-scheduler', 'gateway'],
-      env,
-      onLine,
-      startTimeoutMs,
-    });
-    return new Stack([...inbound.services, ...others.services]);
-  } catch (error) {
-    await inbound.stop();
-    throw error;
-  }
-}
 
 // ---------------------------------------------------------------- setup
 
@@ -597,7 +569,7 @@ runBenchmark({
   banner:
     `parts=${[KNOBS.parts.sms && 'sms', KNOBS.parts.landing && 'landing'].filter(Boolean).join(',')} replies=${KNOBS.replies} ` +
     `rate=${KNOBS.replyRate}/s warmup=${KNOBS.warmup} landing=${KNOBS.landingConnections} connections × ${KNOBS.landingSeconds} s`,
-  startServices,
+  startServices: servicesWithSignedInbound(TWILIO_AUTH_TOKEN),
   measure: async ({ stack, environment, deadline }) => {
     const api = new ApiClient(stack.gatewayUrl, deadline);
     const customers = await setUp(api, deadline, environment);
