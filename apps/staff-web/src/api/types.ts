@@ -47,5 +47,5 @@ export interface PhoneMessage {
   at: string;
 }
 
-/** `GET /api/events` while it still answers a plain array, or the cursor page it is gaining. */
-export type EventsAnswer<T> = T[] | { items: T[]; nextCursor?: string | null };
+/** A page of `GET /api/events` (asked with a `limit`). */
+export type EventPage<T> = { items: T[]; nextCursor?: string | null };

@@ -9,13 +9,11 @@ import { addDays, formatDay, formatShortDay, formatTime, localDayKey, startOfLoc
 import { RecentSmsWidget } from '../../conversations/RecentSmsWidget';
 import { AGENDA_DAYS, agendaFilters } from './agenda-range';
 import { useEventList, type ListedEvent } from './api';
-import { customerNameOf, EventRow } from './EventRow';
+import { EventRow } from './EventRow';
 
 const AGENDA_SHOWN_MARK = 'agenda:events-shown';
 /** A busy day shows its first appointments and a button for the rest: the page paints fast with a full calendar. */
 const ROWS_PER_DAY = 12;
-/** The events of the listed range carry their customer's name (`GET /api/events`); no list of customers is needed. */
-const NO_NAMES = new Map<string, string>();
 
 function groupByDay(events: ListedEvent[]): Map<string, ListedEvent[]> {
   const days = new Map<string, ListedEvent[]>();
@@ -74,7 +72,6 @@ export function AgendaPage() {
 }
 
 function DaysView() {
-  const customerNames = NO_NAMES;
   const [today] = useState(() => startOfLocalDay(new Date()));
   const filters = useMemo(() => agendaFilters(today), [today]);
   const events = useEventList(filters);
@@ -108,7 +105,7 @@ function DaysView() {
                 ) : (
                   <Stack gap={6}>
                     {(expanded.has(localDayKey(day)) ? list : list.slice(0, ROWS_PER_DAY)).map((event) => (
-                      <EventRow key={event.id} event={event} customerNames={customerNames} />
+                      <EventRow key={event.id} event={event} />
                     ))}
                     {list.length > ROWS_PER_DAY && !expanded.has(localDayKey(day)) && (
                       <Button
@@ -144,7 +141,6 @@ function mondayOf(date: Date): Date {
 }
 
 function WeekView() {
-  const customerNames = NO_NAMES;
   const [weekStart, setWeekStart] = useState(() => mondayOf(new Date()));
   const filters = useMemo(() => ({ from: weekStart.toISOString(), to: addDays(weekStart, 7).toISOString() }), [weekStart]);
   const events = useEventList(filters);
@@ -203,7 +199,7 @@ function WeekView() {
                             {formatTime(event.start, event.timeZone)}
                           </Text>
                           <Anchor component={Link} to={`/events/${event.id}`} size="xs" fw={600} style={{ overflowWrap: 'anywhere' }}>
-                            {customerNameOf(event, customerNames) ?? event.title}
+                            {event.customer?.name ?? event.title}
                           </Anchor>
                           <Box mt={2}>
                             <StatusBadge status={event.bookingStatus} size="sm" />

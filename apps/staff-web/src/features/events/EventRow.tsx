@@ -4,13 +4,9 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatEventTime } from '../../components/time';
 import type { ListedEvent } from './api';
 
-export function customerNameOf(event: ListedEvent, customerNames: Map<string, string>): string | undefined {
-  return event.customer?.name ?? customerNames.get(event.customerId);
-}
-
 /** One event in a list: title (a link), time in its own zone, customer, status. */
-export function EventRow({ event, customerNames }: { event: ListedEvent; customerNames: Map<string, string> }) {
-  const customer = customerNameOf(event, customerNames);
+export function EventRow({ event }: { event: ListedEvent }) {
+  const customer = event.customer?.name;
   return (
     <Paper withBorder radius="md" px="md" py="sm">
       <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">

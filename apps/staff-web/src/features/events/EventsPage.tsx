@@ -8,7 +8,6 @@ import { QueryState } from '../../components/QueryState';
 import { BOOKING_STATUS_LABELS, NOTIFICATION_STATE_LABELS } from '../../components/StatusBadge';
 import { useEventPages, type EventFilters } from './api';
 import { EventRow } from './EventRow';
-import { useCustomerNames } from './useCustomerNames';
 import { BOOKING_STATUSES, NOTIFICATION_STATES, type BookingStatus, type NotificationState } from '@appointments/domain';
 
 /** A `date` input's day as the start of that local day, ISO. */
@@ -16,7 +15,6 @@ const dayStart = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString
 const dayEnd = (day: string) => (day ? new Date(new Date(`${day}T00:00:00`).getTime() + 86_400_000).toISOString() : undefined);
 
 export function EventsPage() {
-  const customerNames = useCustomerNames();
   const templates = useTemplates();
   const [search, setSearch] = useState('');
   const [debouncedSearch] = useDebouncedValue(search, 250);
@@ -38,7 +36,7 @@ export function EventsPage() {
     }),
     [debouncedSearch, bookingStatus, notificationState, templateId, from, to],
   );
-  const events = useEventPages(filters, customerNames);
+  const events = useEventPages(filters);
 
   return (
     <>
@@ -109,7 +107,7 @@ export function EventsPage() {
                 {items.length === 1 ? '1 event' : `${items.length}${events.hasNextPage ? '+' : ''} events`}
               </Text>
               {items.map((event) => (
-                <EventRow key={event.id} event={event} customerNames={customerNames} />
+                <EventRow key={event.id} event={event} />
               ))}
               {events.hasNextPage && (
                 <Button

@@ -2,7 +2,7 @@
 import { keepPreviousData, QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
-import type { ChatterEntryView, EventsAnswer, EventView, NotificationPreview, ReminderView, SendNotificationResult } from '../../api/types';
+import type { ChatterEntryView, EventPage, EventView, NotificationPreview, ReminderView, SendNotificationResult } from '../../api/types';
 import type { BookingStatus, CustomerNotificationType, NotificationState } from '@appointments/domain';
 
 export interface EventFilters {
@@ -18,7 +18,7 @@ export interface EventFilters {
   order?: 'asc' | 'desc';
 }
 
-/** An event as listed; the gateway may embed the customer's name. */
+/** An event as listed, with its customer's name (`GET /api/events`). */
 export type ListedEvent = EventView & { customer?: { id: string; name: string } | null };
 
 export interface EventList {
@@ -28,17 +28,10 @@ export interface EventList {
 
 const PAGE = 500;
 
-async function fetchPage(
-  filters: EventFilters,
-  cursor: string | null,
-  signal: AbortSignal,
-  customerNames?: Map<string, string>,
-  retryAfterSignIn = true,
-): Promise<EventList> {
+async function fetchPage(filters: EventFilters, cursor: string | null, signal: AbortSignal, retryAfterSignIn = true): Promise<EventList> {
+  // With a `limit` the gateway answers a page (`{items, nextCursor}`), filtered on the server.
   const query = { ...filters, order: filters.order ?? 'asc', limit: filters.limit ?? PAGE, cursor: cursor ?? undefined };
-  const answer = await api<EventsAnswer<ListedEvent>>('/api/events', { query, signal, retryAfterSignIn });
-  // An older gateway answers the whole array and ignores the filters: apply them here then.
-  if (Array.isArray(answer)) return { items: filterLocally(answer, filters, customerNames), nextCursor: null };
+  const answer = await api<EventPage<ListedEvent>>('/api/events', { query, signal, retryAfterSignIn });
   return { items: answer.items, nextCursor: answer.nextCursor ?? null };
 }
 
@@ -46,19 +39,19 @@ async function fetchPage(
  * Every event that matches (`GET /api/events`, filtered on the server, by start ascending),
  * page after page: for the agenda and the week, which show a bounded time range.
  */
-export function useEventList(filters: EventFilters, customerNames?: Map<string, string>) {
+export function useEventList(filters: EventFilters) {
   return useQuery({
     queryKey: queryKeys.eventList(filters),
-    queryFn: ({ signal }) => allPages(filters, signal, customerNames),
+    queryFn: ({ signal }) => allPages(filters, signal),
     placeholderData: keepPreviousData,
   });
 }
 
-async function allPages(filters: EventFilters, signal: AbortSignal, customerNames?: Map<string, string>, retryAfterSignIn = true) {
+async function allPages(filters: EventFilters, signal: AbortSignal, retryAfterSignIn = true) {
   const items: ListedEvent[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const answer = await fetchPage(filters, cursor, signal, customerNames, retryAfterSignIn);
+    const answer = await fetchPage(filters, cursor, signal, retryAfterSignIn);
     items.push(...answer.items);
     cursor = answer.nextCursor;
     if (!cursor) break;
@@ -74,44 +67,20 @@ async function allPages(filters: EventFilters, signal: AbortSignal, customerName
 export function prefetchEventList(queryClient: QueryClient, filters: EventFilters): void {
   void queryClient.prefetchQuery({
     queryKey: queryKeys.eventList(filters),
-    queryFn: ({ signal }) => allPages(filters, signal, undefined, false),
+    queryFn: ({ signal }) => allPages(filters, signal, false),
     retry: false,
   });
 }
 
 /** The events list: pages of 100 with a "Load more". */
-export function useEventPages(filters: EventFilters, customerNames?: Map<string, string>) {
+export function useEventPages(filters: EventFilters) {
   return useInfiniteQuery({
     queryKey: [...queryKeys.eventList(filters), 'pages'],
-    queryFn: ({ signal, pageParam }) => fetchPage({ ...filters, limit: 100 }, pageParam, signal, customerNames),
+    queryFn: ({ signal, pageParam }) => fetchPage({ ...filters, limit: 100 }, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
   });
-}
-
-function filterLocally(events: ListedEvent[], filters: EventFilters, customerNames?: Map<string, string>): ListedEvent[] {
-  const search = filters.search?.trim().toLowerCase();
-  const from = filters.from ? new Date(filters.from).getTime() : null;
-  const to = filters.to ? new Date(filters.to).getTime() : null;
-  return events
-    .filter((event) => {
-      if (filters.bookingStatus && event.bookingStatus !== filters.bookingStatus) return false;
-      if (filters.notificationState && event.notificationState !== filters.notificationState) return false;
-      if (filters.templateId && event.templateId !== filters.templateId) return false;
-      const start = new Date(event.start).getTime();
-      if (from !== null && new Date(event.end).getTime() < from) return false;
-      if (to !== null && start >= to) return false;
-      if (search) {
-        const haystack = [event.title, event.location, event.customer?.name, customerNames?.get(event.customerId)]
-          .filter(Boolean)
-          .join(' ')
-          .toLowerCase();
-        if (!haystack.includes(search)) return false;
-      }
-      return true;
-    })
-    .sort((a, b) => a.start.localeCompare(b.start));
 }
 
 export function useEvent(id: string) {
